@@ -1,0 +1,89 @@
+# tunetop - a terminal workbench for fine-tuning text models.
+#
+#   make run     set up, build, open the workbench on the bundled demo
+#   make test    set up, build, run every test (unit, CLI, TUI)
+#   make bench   benchmarks against the peers (fastText, PyTorch)
+#   make fuzz    libFuzzer targets (FUZZ_SECONDS each, default 30)
+#   make asan / make tsan   sanitizer builds in build-asan/ and build-tsan/
+#
+# Sources are found by wildcard: add src/foo.c or tests/unit/test-foo.c and
+# it is built; no list to edit.
+
+BUILD    ?= build
+CC       ?= gcc
+PKGS      = ncursesw readline openblas yaml-0.1 jansson libutf8proc libxxhash
+TEST_PKGS = cmocka
+WERROR   ?= -Werror
+OPT      ?= -O2 -g
+SAN      ?=
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(OPT) $(SAN) -pthread \
+             -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread $(LDLIBS)
+TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+
+SRCS      = $(wildcard src/*.c)
+OBJS      = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIB_OBJS  = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+UNIT_SRCS = $(wildcard tests/unit/test-*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz-*.c)
+
+.PHONY: all deps run test unit cli tui bench fuzz asan tsan clean man
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/tunetop $(UNIT_BINS)
+
+deps:
+	@scripts/deps.sh build
+
+# V=1 shows the full compiler lines.
+Q = $(if $(V),,@)
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/tunetop/*.h) | $(BUILD)/obj
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/tunetop: $(OBJS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $(OBJS) $(LDLIBS_ALL)
+
+$(BUILD)/libtunetop.a: $(LIB_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtunetop.a | $(BUILD)/tests
+	@$(if $(V),,echo "  TEST    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libtunetop.a $(TEST_LIBS) $(LDLIBS_ALL)
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+run: deps
+	@$(MAKE) --no-print-directory $(BUILD)/tunetop
+	./$(BUILD)/tunetop sessions/demo.yaml
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) tests/run.sh
+
+unit cli tui: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) tests/run.sh $@
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all
+
+tsan:
+	@$(MAKE) --no-print-directory BUILD=build-tsan OPT="-O1 -g" SAN="-fsanitize=thread" all
+
+fuzz: deps
+	@scripts/deps.sh fuzz
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+bench: deps
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory $(BUILD)/tunetop
+	@bench/run.sh
+
+clean:
+	rm -rf build build-asan build-tsan build-fuzz

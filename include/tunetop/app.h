@@ -1,0 +1,35 @@
+/*
+ * app.h - the application state commands act on (owned by the UI/main
+ * thread). A command reaches it through cmd_ctx->app.
+ */
+#ifndef TUNETOP_APP_H
+#define TUNETOP_APP_H
+
+#include <stdbool.h>
+
+#include "tunetop/cfg.h"
+#include "tunetop/dataset.h"
+
+struct app {
+	struct cfg cfg;
+	struct dataset ds;
+	bool has_data;
+	char *session_path;     /* the session file opened, or NULL */
+	char **schema;          /* label names declared by the session */
+	int nschema;
+	bool quit;
+};
+
+void app_init(struct app *a);
+void app_fini(struct app *a);
+
+/* Dataset options from the config (fields, format, skip_bad, limits). */
+void app_ds_options(const struct app *a, struct ds_options *o);
+
+/*
+ * Load a dataset, replacing the current one only on success.
+ * format may be NULL (the config's, usually auto).
+ */
+int app_load_data(struct app *a, const char *path, const char *format, struct tt_err *err);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * cmd.h - the one command registry.
+ *
+ * Every action is a command: the REPL, key bindings, --script files,
+ * `-e` strings and the config all run command strings through cmd_run.
+ * Lookup is exact name, then alias, then unique prefix; an ambiguous prefix
+ * is an error listing the candidates. Help is generated from the table.
+ */
+#ifndef TUNETOP_CMD_H
+#define TUNETOP_CMD_H
+
+#include <stdio.h>
+
+#include "tunetop/util.h"
+
+struct app;
+
+enum cmd_rc {
+	CMD_OK = 0,
+	CMD_ERROR = 1,
+	CMD_QUIT = 2,
+};
+
+enum cmd_flag {
+	CMD_NEEDS_DATA = 1u << 0,
+	CMD_NEEDS_TUI = 1u << 1,
+	CMD_NEEDS_MODEL = 1u << 2,
+};
+
+enum cmd_source {
+	CMD_SRC_HEADLESS,   /* -e on the command line */
+	CMD_SRC_SCRIPT,     /* --script FILE */
+	CMD_SRC_REPL,
+	CMD_SRC_KEY,
+	CMD_SRC_CONFIG,
+};
+
+struct cmd_ctx;
+
+struct cmd_entry {
+	const char *name;
+	const char *alias;     /* NULL if none */
+	const char *usage;     /* arguments, e.g. "PATH [FORMAT]" */
+	const char *summary;
+	int min_args;
+	int max_args;          /* -1: unbounded */
+	unsigned flags;        /* enum cmd_flag */
+	enum cmd_rc (*exec)(struct cmd_ctx *ctx, int argc, char **argv);
+};
+
+/* Output sink: where cmd_print / cmd_error go. */
+typedef void (*cmd_sink_fn)(void *opaque, int is_error, const char *text);
+
+struct cmd_ctx {
+	struct app *app;
+	enum cmd_source source;
+	const char *file;      /* script file, or NULL */
+	int line;              /* line in that file, 0 if none */
+	cmd_sink_fn sink;      /* NULL: stdout / stderr */
+	void *sink_opaque;
+};
+
+/* The registered commands, in help order. */
+const struct cmd_entry *cmd_table(size_t *count);
+
+/*
+ * Find a command. Returns NULL when none or ambiguous; then err says which
+ * (and lists candidates for an ambiguous prefix).
+ */
+const struct cmd_entry *cmd_find(const char *word, struct tt_err *err);
+
+/*
+ * Split one command line into words: whitespace separates, 'single' and
+ * "double" quotes group, backslash escapes inside double quotes and outside
+ * quotes, '#' starts a comment at a word start. Returns the word count
+ * (>= 0) or -1 with err (unterminated quote). Free with cmd_free_argv.
+ */
+int cmd_split_words(const char *line, char ***argv, struct tt_err *err);
+void cmd_free_argv(int argc, char **argv);
+
+/*
+ * Split text into command lines on ';' and newlines (outside quotes),
+ * run each; stops at the first failing command. Returns the last rc.
+ */
+enum cmd_rc cmd_run_string(struct cmd_ctx *ctx, const char *text);
+/* Run one command line. */
+enum cmd_rc cmd_run_line(struct cmd_ctx *ctx, const char *line);
+/* Run a script file, one command per line, errors carry file:line. */
+enum cmd_rc cmd_run_file(struct cmd_ctx *ctx, const char *path);
+
+void cmd_print(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cmd_error(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+
+
+/*
+ * Command implementations (cmd-<noun>.c), listed in cmd-table.c.
+ */
+enum cmd_rc cmd_load_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_save_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_split_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_check_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_labels_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_echo_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_quit_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_source_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_version_exec(struct cmd_ctx *ctx, int argc, char **argv);
+
+#endif

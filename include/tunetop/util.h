@@ -1,0 +1,79 @@
+/*
+ * util.h - checked allocation, growable buffers, error records, the fatal path.
+ *
+ * Every allocation in tunetop goes through tt_xmalloc and friends: on
+ * out-of-memory they call tt_fatal, which runs the registered cleanup hook
+ * (the UI restores the terminal there) and then aborts. Nothing else exits.
+ */
+#ifndef TUNETOP_UTIL_H
+#define TUNETOP_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *tt_xmalloc(size_t n);
+void *tt_xcalloc(size_t count, size_t size);
+void *tt_xrealloc(void *p, size_t n);
+char *tt_xstrdup(const char *s);
+char *tt_xstrndup(const char *s, size_t n);
+char *tt_xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The one fatal path: runs the hook (if any), prints, aborts. */
+typedef void (*tt_fatal_hook)(void);
+void tt_set_fatal_hook(tt_fatal_hook hook);
+_Noreturn void tt_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable byte buffer, always NUL-terminated. */
+struct tt_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+void tt_buf_init(struct tt_buf *b);
+void tt_buf_fini(struct tt_buf *b);
+void tt_buf_clear(struct tt_buf *b);
+void tt_buf_reserve(struct tt_buf *b, size_t extra);
+void tt_buf_add(struct tt_buf *b, const void *p, size_t n);
+void tt_buf_addc(struct tt_buf *b, char c);
+void tt_buf_adds(struct tt_buf *b, const char *s);
+void tt_buf_printf(struct tt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * An error with a place: "file:line:column: message". line/col are 1-based;
+ * 0 means unknown (then they are not printed).
+ */
+struct tt_err {
+	char file[512];
+	uint32_t line;
+	uint32_t col;
+	char msg[512];
+};
+void tt_err_clear(struct tt_err *e);
+void tt_err_set(struct tt_err *e, const char *file, uint32_t line, uint32_t col,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Formats "file:line:col: msg" into out (size n). */
+void tt_err_format(const struct tt_err *e, char *out, size_t n);
+
+/* Read a whole file into a NUL-terminated heap buffer. -1 + err on failure. */
+int tt_read_file(const char *path, char **data, size_t *len, struct tt_err *err);
+
+/*
+ * Replace path atomically with the given bytes: write to path.tmp.XXXXXX in
+ * the same directory, fsync, rename, fsync the directory.
+ */
+int tt_write_file_atomic(const char *path, const void *data, size_t len, struct tt_err *err);
+
+/* 1-based character column of byte offset off within a UTF-8 line. */
+uint32_t tt_utf8_column(const char *line, size_t off);
+/*
+ * Check UTF-8 validity and absence of NUL bytes. Returns -1 if valid, else the
+ * byte offset of the first bad byte; *what says what was wrong.
+ */
+long tt_utf8_check(const char *p, size_t n, const char **what);
+
+/* Monotonic clock in seconds. */
+double tt_now(void);
+
+#endif

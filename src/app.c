@@ -1,0 +1,65 @@
+/*
+ * app.c - application state.
+ */
+#include "tunetop/app.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void app_init(struct app *a)
+{
+	memset(a, 0, sizeof *a);
+	cfg_init(&a->cfg);
+	dataset_init(&a->ds);
+}
+
+void app_fini(struct app *a)
+{
+	int i;
+
+	cfg_fini(&a->cfg);
+	dataset_fini(&a->ds);
+	for (i = 0; i < a->nschema; i++)
+		free(a->schema[i]);
+	free(a->schema);
+	free(a->session_path);
+	memset(a, 0, sizeof *a);
+}
+
+void app_ds_options(const struct app *a, struct ds_options *o)
+{
+	enum ds_format_id f;
+
+	ds_options_default(o);
+	o->text_field = cfg_get_str(&a->cfg, "text_field");
+	o->label_field = cfg_get_str(&a->cfg, "label_field");
+	o->id_field = cfg_get_str(&a->cfg, "id_field");
+	o->split_field = cfg_get_str(&a->cfg, "split_field");
+	o->skip_bad = cfg_get_bool(&a->cfg, "skip_bad");
+	o->max_record_bytes = (size_t)cfg_get_int(&a->cfg, "max_record_mb") << 20;
+	if (ds_format_parse(cfg_get_str(&a->cfg, "format"), &f) == 0)
+		o->format = f;
+}
+
+int app_load_data(struct app *a, const char *path, const char *format, struct tt_err *err)
+{
+	struct ds_options o;
+	struct dataset next;
+
+	app_ds_options(a, &o);
+	o.schema = a->schema;     /* the session's labels keep their order */
+	o.nschema = a->nschema;
+	if (format != NULL && ds_format_parse(format, &o.format) != 0) {
+		tt_err_set(err, NULL, 0, 0,
+			   "unknown format '%s' (expected auto, jsonl, csv, tsv or fasttext)", format);
+		return -1;
+	}
+	if (dataset_load(&next, path, &o, err) != 0) {
+		dataset_fini(&next);
+		return -1;
+	}
+	dataset_fini(&a->ds);
+	a->ds = next;
+	a->has_data = true;
+	return 0;
+}

@@ -1,0 +1,182 @@
+/*
+ * cmd-data.c - dataset commands: load, save, split, stats, check, labels.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tunetop/app.h"
+#include "tunetop/cmd.h"
+#include "tunetop/quality.h"
+
+static void cmd_report_err(struct cmd_ctx *ctx, const struct tt_err *err)
+{
+	char msg[1200];
+
+	tt_err_format(err, msg, sizeof msg);
+	cmd_error(ctx, "%s", msg);
+}
+
+enum cmd_rc cmd_load_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct app *a = ctx->app;
+	struct tt_err err;
+	size_t i;
+
+	tt_err_clear(&err);
+	if (app_load_data(a, argv[1], argc > 2 ? argv[2] : NULL, &err) != 0) {
+		cmd_report_err(ctx, &err);
+		return CMD_ERROR;
+	}
+	for (i = 0; i < a->ds.nbad; i++)
+		cmd_error(ctx, "%s:%u:%u: skipped: %s", a->ds.path, a->ds.bad[i].line,
+			  a->ds.bad[i].col, a->ds.bad[i].msg);
+	cmd_print(ctx, "loaded %zu records from %s (%s, %u labels%s)", a->ds.n, argv[1],
+		  ds_format_name(a->ds.format), a->ds.labels.n, a->ds.multilabel ? ", multi-label" : "");
+	if (a->ds.nbad > 0)
+		cmd_print(ctx, "; skipped %zu bad records", a->ds.nbad);
+	cmd_print(ctx, "\n");
+	return CMD_OK;
+}
+
+enum cmd_rc cmd_save_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct app *a = ctx->app;
+	const char *path = argc > 1 ? argv[1] : a->ds.path;
+	enum ds_format_id fmt = DS_FMT_AUTO;
+	struct tt_err err;
+
+	tt_err_clear(&err);
+	if (argc > 2 && ds_format_parse(argv[2], &fmt) != 0) {
+		cmd_error(ctx, "save: unknown format '%s' (expected jsonl, csv, tsv or fasttext)",
+			  argv[2]);
+		return CMD_ERROR;
+	}
+	if (dataset_save(&a->ds, path, fmt, &err) != 0) {
+		cmd_report_err(ctx, &err);
+		return CMD_ERROR;
+	}
+	cmd_print(ctx, "saved %zu records to %s\n", a->ds.n, path);
+	return CMD_OK;
+}
+
+/* "80/10/10" or "0.8/0.2" into up to 3 ratios. */
+static int cmd_parse_ratios(const char *s, double *ratios)
+{
+	int n = 0;
+
+	while (*s != '\0') {
+		char *end;
+		double v;
+
+		if (n == 3)
+			return -1;
+		v = strtod(s, &end);
+		if (end == s || !(v >= 0) || v > 1e9)
+			return -1;
+		ratios[n++] = v;
+		if (*end == '/' || *end == ':')
+			end++;
+		else if (*end != '\0')
+			return -1;
+		s = end;
+	}
+	return n;
+}
+
+enum cmd_rc cmd_split_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct app *a = ctx->app;
+	double ratios[3];
+	int n = cmd_parse_ratios(argv[1], ratios), i;
+	long seed = cfg_get_int(&a->cfg, "seed");
+	bool keep = true;
+	struct tt_err err;
+	struct quality_report q;
+
+	if (n <= 0) {
+		cmd_error(ctx, "split: '%s' is not a ratio list (expected e.g. 80/10/10)", argv[1]);
+		return CMD_ERROR;
+	}
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "keep") == 0) {
+			keep = true;
+		} else if (strcmp(argv[i], "reset") == 0) {
+			keep = false;
+		} else if (strcmp(argv[i], "seed") == 0 && i + 1 < argc) {
+			char *end;
+
+			seed = strtol(argv[++i], &end, 10);
+			if (*end != '\0' || seed < 0) {
+				cmd_error(ctx, "split: seed must be a non-negative integer, got '%s'", argv[i]);
+				return CMD_ERROR;
+			}
+		} else {
+			cmd_error(ctx, "split: unexpected '%s' (usage: split RATIOS [seed N] [keep|reset])",
+				  argv[i]);
+			return CMD_ERROR;
+		}
+	}
+	tt_err_clear(&err);
+	if (dataset_split(&a->ds, ratios, n, (uint64_t)seed, keep, &err) != 0) {
+		cmd_error(ctx, "split: %s", err.msg);
+		return CMD_ERROR;
+	}
+	quality_compute(&a->ds, &q);
+	cmd_print(ctx, "split (seed %ld%s): train %zu, valid %zu, test %zu\n", seed,
+		  keep ? ", existing splits kept" : "", q.per_split[DS_SPLIT_TRAIN],
+		  q.per_split[DS_SPLIT_VALID], q.per_split[DS_SPLIT_TEST]);
+	quality_fini(&q);
+	return CMD_OK;
+}
+
+enum cmd_rc cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct quality_report q;
+	struct tt_buf out;
+
+	(void)argc;
+	(void)argv;
+	quality_compute(&ctx->app->ds, &q);
+	tt_buf_init(&out);
+	quality_format_text(&ctx->app->ds, &q, &out);
+	cmd_print(ctx, "%s", out.data);
+	tt_buf_fini(&out);
+	quality_fini(&q);
+	return CMD_OK;
+}
+
+enum cmd_rc cmd_check_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct quality_report q;
+	struct tt_buf out;
+
+	if (argc > 1 && strcmp(argv[1], "--json") != 0) {
+		cmd_error(ctx, "check: unknown option '%s' (expected --json)", argv[1]);
+		return CMD_ERROR;
+	}
+	quality_compute(&ctx->app->ds, &q);
+	tt_buf_init(&out);
+	if (argc > 1)
+		quality_format_json(&ctx->app->ds, &q, &out);
+	else
+		quality_format_text(&ctx->app->ds, &q, &out);
+	cmd_print(ctx, "%s", out.data);
+	tt_buf_fini(&out);
+	quality_fini(&q);
+	return CMD_OK;
+}
+
+enum cmd_rc cmd_labels_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct quality_report q;
+	uint32_t l;
+
+	(void)argc;
+	(void)argv;
+	quality_compute(&ctx->app->ds, &q);
+	for (l = 0; l < q.nlabels; l++)
+		cmd_print(ctx, "%-24s %zu\n", ctx->app->ds.labels.names[l], q.per_label[l]);
+	cmd_print(ctx, "%-24s %zu\n", "(unlabeled)", q.unlabeled);
+	quality_fini(&q);
+	return CMD_OK;
+}

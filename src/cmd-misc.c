@@ -1,0 +1,139 @@
+/*
+ * cmd-misc.c - set, show, help, echo, source, version, quit.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tunetop/app.h"
+#include "tunetop/cmd.h"
+#include "tunetop/version.h"
+
+enum cmd_rc cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct tt_err err;
+	char *was;
+
+	(void)argc;
+	if (cfg_find(argv[1]) == NULL) {
+		tt_err_clear(&err);
+		cfg_set(&ctx->app->cfg, argv[1], argv[2], &err);   /* for its suggestion */
+		cmd_error(ctx, "set: %s", err.msg);
+		return CMD_ERROR;
+	}
+	was = tt_xstrdup(cfg_get_str(&ctx->app->cfg, argv[1]));
+	tt_err_clear(&err);
+	if (cfg_set(&ctx->app->cfg, argv[1], argv[2], &err) != 0) {
+		cmd_error(ctx, "set: %s", err.msg);
+		free(was);
+		return CMD_ERROR;
+	}
+	cmd_print(ctx, "%s = %s (was %s)\n", argv[1], cfg_get_str(&ctx->app->cfg, argv[1]), was);
+	free(was);
+	return CMD_OK;
+}
+
+enum cmd_rc cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_ctx *c = ctx;
+	struct tt_buf out;
+	size_t i, n;
+	const struct cfg_option *t = cfg_table(&n);
+
+	tt_buf_init(&out);
+	if (argc > 1) {
+		const struct cfg_option *o = cfg_find(argv[1]);
+
+		if (o == NULL) {
+			cmd_error(ctx, "show: unknown option '%s' (try 'show' for the list)", argv[1]);
+			tt_buf_fini(&out);
+			return CMD_ERROR;
+		}
+		cfg_describe(&c->app->cfg, o, &out);
+	} else {
+		for (i = 0; i < n; i++)
+			tt_buf_printf(&out, "%-16s %s\n", t[i].name, cfg_get_str(&c->app->cfg, t[i].name));
+	}
+	cmd_print(ctx, "%s", out.data);
+	tt_buf_fini(&out);
+	return CMD_OK;
+}
+
+static void cmd_help_options(struct cmd_ctx *ctx)
+{
+	struct tt_buf out;
+	size_t i, n;
+	const struct cfg_option *t = cfg_table(&n);
+	const char *group = "";
+
+	tt_buf_init(&out);
+	for (i = 0; i < n; i++) {
+		if (strcmp(group, t[i].group) != 0) {
+			group = t[i].group;
+			tt_buf_printf(&out, "%s[%s]\n", i > 0 ? "\n" : "", group);
+		}
+		cfg_describe(&ctx->app->cfg, &t[i], &out);
+	}
+	cmd_print(ctx, "%s", out.data);
+	tt_buf_fini(&out);
+}
+
+enum cmd_rc cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	size_t i, n;
+	const struct cmd_entry *t = cmd_table(&n), *e;
+	struct tt_err err;
+
+	if (argc == 1) {
+		for (i = 0; i < n; i++)
+			cmd_print(ctx, "  %-8s %-30s %s\n", t[i].name, t[i].usage, t[i].summary);
+		cmd_print(ctx, "Commands may be shortened to a unique prefix. "
+			  "'help options' lists the options for 'set'.\n");
+		return CMD_OK;
+	}
+	if (strcmp(argv[1], "options") == 0 || strcmp(argv[1], "set") == 0) {
+		cmd_help_options(ctx);
+		return CMD_OK;
+	}
+	tt_err_clear(&err);
+	e = cmd_find(argv[1], &err);
+	if (e == NULL) {
+		cmd_error(ctx, "help: %s", err.msg);
+		return CMD_ERROR;
+	}
+	cmd_print(ctx, "usage: %s %s\n  %s\n", e->name, e->usage, e->summary);
+	if (e->alias != NULL)
+		cmd_print(ctx, "  alias: %s\n", e->alias);
+	return CMD_OK;
+}
+
+enum cmd_rc cmd_echo_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		cmd_print(ctx, "%s%s", argv[i], i + 1 < argc ? " " : "");
+	cmd_print(ctx, "\n");
+	return CMD_OK;
+}
+
+enum cmd_rc cmd_source_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	return cmd_run_file(ctx, argv[1]);
+}
+
+enum cmd_rc cmd_version_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	cmd_print(ctx, "tunetop %s\n", TUNETOP_VERSION);
+	return CMD_OK;
+}
+
+enum cmd_rc cmd_quit_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	ctx->app->quit = true;
+	return CMD_QUIT;
+}

@@ -1,0 +1,34 @@
+/*
+ * cmd-table.c - every command, in the order help lists them.
+ */
+#include "tunetop/cmd.h"
+
+static const struct cmd_entry cmd_entries[] = {
+	{ "load", "open", "PATH [FORMAT]", "load a dataset (format: auto, jsonl, csv, tsv, fasttext)",
+	  1, 2, 0, cmd_load_exec },
+	{ "save", "write", "[PATH] [FORMAT]", "write the dataset atomically (default: where it came from)",
+	  0, 2, CMD_NEEDS_DATA, cmd_save_exec },
+	{ "split", NULL, "RATIOS [seed N] [keep|reset]",
+	  "stratified split, e.g. 80/10/10; keeps existing splits unless 'reset'",
+	  1, 4, CMD_NEEDS_DATA, cmd_split_exec },
+	{ "stats", NULL, "", "counts per label and split", 0, 0, CMD_NEEDS_DATA, cmd_stats_exec },
+	{ "check", NULL, "[--json]", "health report: counts, unlabeled, empty, duplicates, lengths",
+	  0, 1, CMD_NEEDS_DATA, cmd_check_exec },
+	{ "labels", NULL, "", "list the label set with counts", 0, 0, CMD_NEEDS_DATA,
+	  cmd_labels_exec },
+	{ "set", NULL, "KEY VALUE", "change an option (see 'show' and 'help options')", 2, 2, 0,
+	  cmd_set_exec },
+	{ "show", NULL, "[KEY]", "show options and their values", 0, 1, 0, cmd_show_exec },
+	{ "source", NULL, "FILE", "run the commands in a file", 1, 1, 0, cmd_source_exec },
+	{ "echo", NULL, "TEXT...", "print text", 0, -1, 0, cmd_echo_exec },
+	{ "help", "?", "[COMMAND|options]", "list commands, or describe one", 0, 1, 0,
+	  cmd_help_exec },
+	{ "version", NULL, "", "print the version", 0, 0, 0, cmd_version_exec },
+	{ "quit", "q", "", "leave tunetop", 0, 0, 0, cmd_quit_exec },
+};
+
+const struct cmd_entry *cmd_table(size_t *count)
+{
+	*count = sizeof cmd_entries / sizeof cmd_entries[0];
+	return cmd_entries;
+}

@@ -1,0 +1,376 @@
+/*
+ * main.c - argv, subcommands, headless or terminal, start-up and shutdown.
+ *
+ *   tunetop [--config F] [--set k=v]... [DATA | SESSION.yaml]
+ *   tunetop --headless [-e CMDS | --script FILE]... [DATA | SESSION.yaml]
+ *   tunetop check [--json] [--format F] [--skip-bad] DATA
+ *   tunetop convert [--from F] [--to F] [--skip-bad] IN OUT
+ *
+ * Start-up order: options from --config, then --set, then the session or
+ * data, then -e / --script in the order given. Headless runs stop at the
+ * first failing command with a non-zero status and its message on stderr.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tunetop/app.h"
+#include "tunetop/cmd.h"
+#include "tunetop/session.h"
+#include "tunetop/version.h"
+
+enum main_exit {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,   /* a command or load failed */
+	EXIT_USAGE = 2,    /* bad command line */
+};
+
+/* One -e string or --script file, kept in command-line order. */
+struct main_action {
+	int is_script;
+	const char *text;
+};
+
+struct main_args {
+	const char *config;
+	const char **sets;
+	int nsets;
+	struct main_action *actions;
+	int nactions;
+	const char *target;      /* DATA or SESSION.yaml */
+	int headless;
+};
+
+static void main_usage(FILE *f)
+{
+	fputs("usage: tunetop [OPTIONS] [DATA | SESSION.yaml]\n"
+	      "       tunetop --headless [-e COMMANDS | --script FILE]... [DATA | SESSION.yaml]\n"
+	      "       tunetop check [--json] [--format F] [--skip-bad] [--set k=v] DATA\n"
+	      "       tunetop convert [--from F] [--to F] [--skip-bad] [--set k=v] IN OUT\n"
+	      "\n"
+	      "Options:\n"
+	      "  --config FILE     load options from a YAML file\n"
+	      "  --set KEY=VALUE   set an option (repeatable; see 'tunetop -e \"help options\"')\n"
+	      "  --headless        no terminal UI: run the commands and exit\n"
+	      "  -e COMMANDS       run commands separated by ';' (implies --headless)\n"
+	      "  --script FILE     run the commands in FILE, one a line (implies --headless)\n"
+	      "  --help, --version\n"
+	      "\n"
+	      "Formats: JSONL, CSV, TSV (header row) and fastText (__label__x text),\n"
+	      "detected from the extension and content. See tunetop(1).\n", f);
+}
+
+static void main_report(const struct tt_err *err)
+{
+	char msg[1200];
+
+	tt_err_format(err, msg, sizeof msg);
+	fprintf(stderr, "tunetop: %s\n", msg);
+}
+
+/* Value of an option that takes one: argv[*i + 1]. */
+static const char *main_value(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "tunetop: %s needs a value (try --help)\n", argv[*i]);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int main_parse(int argc, char **argv, struct main_args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof *a);
+	a->sets = tt_xcalloc((size_t)argc, sizeof *a->sets);
+	a->actions = tt_xcalloc((size_t)argc, sizeof *a->actions);
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i], *v;
+
+		if (strcmp(arg, "--headless") == 0) {
+			a->headless = 1;
+		} else if (strcmp(arg, "--config") == 0 || strcmp(arg, "--set") == 0 ||
+			   strcmp(arg, "-e") == 0 || strcmp(arg, "--script") == 0) {
+			if ((v = main_value(argc, argv, &i)) == NULL)
+				return -1;
+			if (arg[2] == 'c') {
+				a->config = v;
+			} else if (arg[2] == 's' && arg[3] == 'e') {
+				a->sets[a->nsets++] = v;
+			} else {
+				a->actions[a->nactions].is_script = arg[1] != 'e';
+				a->actions[a->nactions++].text = v;
+				a->headless = 1;
+			}
+		} else if (arg[0] == '-' && arg[1] != '\0') {
+			fprintf(stderr, "tunetop: unknown option '%s' (try --help)\n", arg);
+			return -1;
+		} else if (a->target == NULL) {
+			a->target = arg;
+		} else {
+			fprintf(stderr, "tunetop: unexpected argument '%s' (one DATA or SESSION)\n", arg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int main_is_session(const char *path)
+{
+	size_t n = strlen(path);
+
+	return (n > 5 && strcmp(path + n - 5, ".yaml") == 0) ||
+	       (n > 4 && strcmp(path + n - 4, ".yml") == 0);
+}
+
+/* Options from --config and --set, in that order. */
+static int main_configure(struct app *app, const char *config, const char **sets, int nsets)
+{
+	struct tt_err err;
+	int i;
+
+	tt_err_clear(&err);
+	if (config != NULL && cfg_load_yaml(&app->cfg, config, &err) != 0) {
+		main_report(&err);
+		return -1;
+	}
+	for (i = 0; i < nsets; i++) {
+		if (cfg_set_pair(&app->cfg, sets[i], &err) != 0) {
+			fprintf(stderr, "tunetop: --set %s: %s\n", sets[i], err.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Open a session or a data file. */
+static int main_open(struct app *app, const char *target)
+{
+	struct tt_err err;
+
+	tt_err_clear(&err);
+	if (main_is_session(target)) {
+		struct session s;
+		int rc;
+
+		if (session_load(&s, target, &app->cfg, &err) != 0) {
+			main_report(&err);
+			return -1;
+		}
+		rc = session_apply(&s, app, &err);
+		session_fini(&s);
+		if (rc != 0) {
+			main_report(&err);
+			return -1;
+		}
+		return 0;
+	}
+	if (app_load_data(app, target, NULL, &err) != 0) {
+		main_report(&err);
+		return -1;
+	}
+	return 0;
+}
+
+static int main_run_actions(struct app *app, const struct main_args *a)
+{
+	struct cmd_ctx ctx;
+	int i;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.app = app;
+	for (i = 0; i < a->nactions && !app->quit; i++) {
+		enum cmd_rc rc;
+
+		ctx.source = a->actions[i].is_script ? CMD_SRC_SCRIPT : CMD_SRC_HEADLESS;
+		if (a->actions[i].is_script)
+			rc = cmd_run_file(&ctx, a->actions[i].text);
+		else
+			rc = cmd_run_string(&ctx, a->actions[i].text);
+		if (rc == CMD_ERROR)
+			return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+/* Until the terminal UI exists, opening a session shows what it holds. */
+static int main_interactive(struct app *app, const struct main_args *a)
+{
+	struct cmd_ctx ctx;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.app = app;
+	ctx.source = CMD_SRC_HEADLESS;
+	fprintf(stderr, "tunetop %s: the terminal workbench is not built yet; "
+		"showing the session headless.\n", TUNETOP_VERSION);
+	if (a->target == NULL) {
+		fprintf(stderr, "tunetop: nothing to open (give a DATA file or SESSION.yaml)\n");
+		return EXIT_USAGE;
+	}
+	printf("opened %s: %zu records, %u labels\n", a->target, app->ds.n, app->ds.labels.n);
+	return cmd_run_string(&ctx, "split 80/10/10; stats") == CMD_OK ? EXIT_OK : EXIT_FAILED;
+}
+
+static int main_default(int argc, char **argv)
+{
+	struct main_args a;
+	struct app app;
+	int rc;
+
+	if (main_parse(argc, argv, &a) != 0) {
+		free(a.sets);
+		free(a.actions);
+		return EXIT_USAGE;
+	}
+	app_init(&app);
+	rc = main_configure(&app, a.config, a.sets, a.nsets) == 0 ? EXIT_OK : EXIT_FAILED;
+	if (rc == EXIT_OK && a.target != NULL && main_open(&app, a.target) != 0)
+		rc = EXIT_FAILED;
+	if (rc == EXIT_OK)
+		rc = a.headless ? main_run_actions(&app, &a) : main_interactive(&app, &a);
+	app_fini(&app);
+	free(a.sets);
+	free(a.actions);
+	return rc;
+}
+
+/* Shared flags of check and convert. */
+struct main_io {
+	const char *files[2];
+	int nfiles;
+	const char *from;
+	const char *to;
+	int json;
+};
+
+static int main_parse_io(int argc, char **argv, struct app *app, struct main_io *io,
+			 int want_files)
+{
+	struct tt_err err;
+	int i;
+
+	memset(io, 0, sizeof *io);
+	for (i = 2; i < argc; i++) {
+		const char *arg = argv[i], *v = NULL;
+
+		if (strcmp(arg, "--json") == 0) {
+			io->json = 1;
+			continue;
+		}
+		if (strcmp(arg, "--skip-bad") == 0) {
+			cfg_set(&app->cfg, "skip_bad", "true", NULL);
+			continue;
+		}
+		if (strcmp(arg, "--format") == 0 || strcmp(arg, "--from") == 0 ||
+		    strcmp(arg, "--to") == 0 || strcmp(arg, "--set") == 0 ||
+		    strcmp(arg, "--config") == 0) {
+			if ((v = main_value(argc, argv, &i)) == NULL)
+				return -1;
+		} else if (arg[0] == '-' && arg[1] != '\0') {
+			fprintf(stderr, "tunetop %s: unknown option '%s' (try --help)\n", argv[1], arg);
+			return -1;
+		}
+		tt_err_clear(&err);
+		if (v == NULL) {
+			if (io->nfiles == want_files) {
+				fprintf(stderr, "tunetop %s: unexpected argument '%s'\n", argv[1], arg);
+				return -1;
+			}
+			io->files[io->nfiles++] = arg;
+		} else if (strcmp(arg, "--to") == 0) {
+			io->to = v;
+		} else if (strcmp(arg, "--set") == 0 || strcmp(arg, "--config") == 0) {
+			if (main_configure(app, arg[2] == 'c' ? v : NULL, arg[2] == 's' ? &v : NULL,
+					   arg[2] == 's') != 0)
+				return -1;
+		} else {
+			io->from = v;
+		}
+	}
+	if (io->nfiles != want_files) {
+		fprintf(stderr, "tunetop %s: expected %s (try --help)\n", argv[1],
+			want_files == 1 ? "a DATA file" : "IN and OUT files");
+		return -1;
+	}
+	return 0;
+}
+
+static int main_check(int argc, char **argv)
+{
+	struct app app;
+	struct main_io io;
+	struct tt_err err;
+	struct cmd_ctx ctx;
+	int rc = EXIT_USAGE;
+	size_t i;
+
+	app_init(&app);
+	tt_err_clear(&err);
+	if (main_parse_io(argc, argv, &app, &io, 1) == 0) {
+		rc = EXIT_FAILED;
+		if (app_load_data(&app, io.files[0], io.from, &err) != 0) {
+			main_report(&err);
+		} else {
+			for (i = 0; i < app.ds.nbad && !io.json; i++)
+				fprintf(stderr, "%s:%u:%u: skipped: %s\n", app.ds.path, app.ds.bad[i].line,
+					app.ds.bad[i].col, app.ds.bad[i].msg);
+			memset(&ctx, 0, sizeof ctx);
+			ctx.app = &app;
+			rc = cmd_run_line(&ctx, io.json ? "check --json" : "check") == CMD_OK ?
+			     EXIT_OK : EXIT_FAILED;
+		}
+	}
+	app_fini(&app);
+	return rc;
+}
+
+static int main_convert(int argc, char **argv)
+{
+	struct app app;
+	struct main_io io;
+	struct tt_err err;
+	enum ds_format_id to = DS_FMT_AUTO;
+	int rc = EXIT_USAGE;
+
+	app_init(&app);
+	tt_err_clear(&err);
+	if (main_parse_io(argc, argv, &app, &io, 2) != 0)
+		goto out;
+	if (io.to != NULL && ds_format_parse(io.to, &to) != 0) {
+		fprintf(stderr, "tunetop convert: unknown format '%s' "
+			"(expected jsonl, csv, tsv or fasttext)\n", io.to);
+		goto out;
+	}
+	rc = EXIT_FAILED;
+	if (app_load_data(&app, io.files[0], io.from, &err) != 0 ||
+	    dataset_save(&app.ds, io.files[1], to, &err) != 0) {
+		main_report(&err);
+		goto out;
+	}
+	fprintf(stderr, "tunetop: wrote %zu records to %s", app.ds.n, io.files[1]);
+	if (app.ds.nbad > 0)
+		fprintf(stderr, " (%zu bad records skipped)", app.ds.nbad);
+	fputc('\n', stderr);
+	rc = EXIT_OK;
+out:
+	app_fini(&app);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		main_usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+		printf("tunetop %s\n", TUNETOP_VERSION);
+		return EXIT_OK;
+	}
+	if (argc > 1 && strcmp(argv[1], "check") == 0)
+		return main_check(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "convert") == 0)
+		return main_convert(argc, argv);
+	return main_default(argc, argv);
+}

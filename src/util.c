@@ -1,0 +1,372 @@
+/*
+ * util.c - checked allocation, buffers, errors, files, UTF-8 checks, the
+ * fatal path. See util.h.
+ */
+#include "tunetop/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+static tt_fatal_hook fatal_hook;
+
+void tt_set_fatal_hook(tt_fatal_hook hook)
+{
+	fatal_hook = hook;
+}
+
+_Noreturn void tt_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fatal_hook != NULL) {
+		tt_fatal_hook h = fatal_hook;
+		fatal_hook = NULL;   /* never recurse */
+		h();
+	}
+	fputs("tunetop: fatal: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+void *tt_xmalloc(size_t n)
+{
+	void *p = malloc(n == 0 ? 1 : n);
+
+	if (p == NULL)
+		tt_fatal("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *tt_xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count == 0 ? 1 : count, size == 0 ? 1 : size);
+
+	if (p == NULL)
+		tt_fatal("out of memory (%zu x %zu bytes)", count, size);
+	return p;
+}
+
+void *tt_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n == 0 ? 1 : n);
+
+	if (q == NULL)
+		tt_fatal("out of memory (%zu bytes)", n);
+	return q;
+}
+
+char *tt_xstrdup(const char *s)
+{
+	return tt_xstrndup(s, strlen(s));
+}
+
+char *tt_xstrndup(const char *s, size_t n)
+{
+	char *p = tt_xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *tt_xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	struct tt_buf b;
+
+	tt_buf_init(&b);
+	va_start(ap, fmt);
+	{
+		va_list ap2;
+		int n;
+
+		va_copy(ap2, ap);
+		n = vsnprintf(NULL, 0, fmt, ap2);
+		va_end(ap2);
+		if (n < 0)
+			tt_fatal("tt_xprintf: bad format");
+		tt_buf_reserve(&b, (size_t)n + 1);
+		vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+		b.len = (size_t)n;
+	}
+	va_end(ap);
+	return b.data;
+}
+
+void tt_buf_init(struct tt_buf *b)
+{
+	b->cap = 64;
+	b->len = 0;
+	b->data = tt_xmalloc(b->cap);
+	b->data[0] = '\0';
+}
+
+void tt_buf_fini(struct tt_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void tt_buf_clear(struct tt_buf *b)
+{
+	b->len = 0;
+	b->data[0] = '\0';
+}
+
+void tt_buf_reserve(struct tt_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+
+	if (need <= b->cap)
+		return;
+	while (b->cap < need)
+		b->cap = b->cap < 64 ? 64 : b->cap * 2;
+	b->data = tt_xrealloc(b->data, b->cap);
+}
+
+void tt_buf_add(struct tt_buf *b, const void *p, size_t n)
+{
+	tt_buf_reserve(b, n);
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void tt_buf_addc(struct tt_buf *b, char c)
+{
+	tt_buf_add(b, &c, 1);
+}
+
+void tt_buf_adds(struct tt_buf *b, const char *s)
+{
+	tt_buf_add(b, s, strlen(s));
+}
+
+void tt_buf_printf(struct tt_buf *b, const char *fmt, ...)
+{
+	va_list ap, ap2;
+	int n;
+
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		tt_fatal("tt_buf_printf: bad format");
+	tt_buf_reserve(b, (size_t)n);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	va_end(ap);
+}
+
+void tt_err_clear(struct tt_err *e)
+{
+	e->file[0] = '\0';
+	e->line = e->col = 0;
+	e->msg[0] = '\0';
+}
+
+void tt_err_set(struct tt_err *e, const char *file, uint32_t line, uint32_t col,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e == NULL)
+		return;
+	snprintf(e->file, sizeof e->file, "%s", file != NULL ? file : "");
+	e->line = line;
+	e->col = col;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+}
+
+void tt_err_format(const struct tt_err *e, char *out, size_t n)
+{
+	if (e->file[0] != '\0' && e->line > 0 && e->col > 0)
+		snprintf(out, n, "%s:%u:%u: %s", e->file, e->line, e->col, e->msg);
+	else if (e->file[0] != '\0' && e->line > 0)
+		snprintf(out, n, "%s:%u: %s", e->file, e->line, e->msg);
+	else if (e->file[0] != '\0')
+		snprintf(out, n, "%s: %s", e->file, e->msg);
+	else
+		snprintf(out, n, "%s", e->msg);
+}
+
+int tt_read_file(const char *path, char **data, size_t *len, struct tt_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char *buf;
+	size_t cap, n = 0;
+
+	if (fd < 0) {
+		tt_err_set(err, path, 0, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+		tt_err_set(err, path, 0, 0, "cannot read: %s",
+			   S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+		close(fd);
+		return -1;
+	}
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+	buf = tt_xmalloc(cap);
+	for (;;) {
+		ssize_t r;
+
+		if (n + 1 >= cap) {
+			cap *= 2;
+			buf = tt_xrealloc(buf, cap);
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			tt_err_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* fsync the directory holding path, so the rename itself is durable. */
+static int fsync_parent(const char *path)
+{
+	char *copy = tt_xstrdup(path);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = 0;
+
+	free(copy);
+	if (fd < 0)
+		return -1;
+	if (fsync(fd) != 0)
+		rc = -1;
+	close(fd);
+	return rc;
+}
+
+int tt_write_file_atomic(const char *path, const void *data, size_t len, struct tt_err *err)
+{
+	char *tmp = tt_xprintf("%s.tmp.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	struct stat st;
+
+	if (fd < 0) {
+		tt_err_set(err, path, 0, 0, "cannot create temporary file: %s", strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	/* Keep the permissions of the file being replaced. */
+	if (stat(path, &st) == 0)
+		fchmod(fd, st.st_mode & 07777);
+	else
+		fchmod(fd, 0644);
+	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		tt_err_set(err, path, 0, 0, "cannot write: %s (the original is unchanged)",
+			   strerror(errno));
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		tt_err_set(err, path, 0, 0, "cannot replace: %s (the original is unchanged)",
+			   strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	if (fsync_parent(path) != 0) {
+		tt_err_set(err, path, 0, 0, "written, but cannot sync its directory: %s",
+			   strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+uint32_t tt_utf8_column(const char *line, size_t off)
+{
+	uint32_t col = 1;
+	size_t i;
+
+	/* Count code point starts (bytes that are not continuation bytes). */
+	for (i = 0; i < off; i++) {
+		if (((unsigned char)line[i] & 0xC0) != 0x80)
+			col++;
+	}
+	return col;
+}
+
+long tt_utf8_check(const char *p, size_t n, const char **what)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)p[i];
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k;
+
+		if (c == 0) {
+			*what = "NUL byte";
+			return (long)i;
+		}
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		k = utf8proc_iterate((const utf8proc_uint8_t *)p + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (k < 0) {
+			*what = "invalid UTF-8";
+			return (long)i;
+		}
+		i += (size_t)k;
+	}
+	*what = NULL;
+	return -1;
+}
+
+double tt_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
