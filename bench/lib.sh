@@ -23,7 +23,7 @@ need() {
 # bench/out/spam/spam.jsonl exists and is newer than the converter (spam.jsonl
 # is written last, so its presence means the whole conversion finished).
 ensure_spam() {
-	if [ -f "$SPAM_DIR/spam.jsonl" ] && [ "$SPAM_DIR/spam.jsonl" -nt bench/spam-convert.mjs ]; then
+	if [ -f "$SPAM_DIR/spam.jsonl" ] && [ -n "$(find "$SPAM_DIR/spam.jsonl" -newer bench/spam-convert.mjs)" ]; then
 		echo "spam corpus: up to date in $SPAM_DIR (remove it to convert again)"
 		for f in spam.jsonl train.jsonl test.jsonl; do
 			printf '  %-12s %6s records\n' "$f" "$(wc -l <"$SPAM_DIR/$f")"
@@ -49,7 +49,9 @@ timed() {
 	_rc=0
 	/usr/bin/time -f '%e %M' -o "$_tf" "$@" >"$_out" 2>"$_err" || _rc=$?
 	# GNU time writes "Command exited with non-zero status N" first on failure.
+	# shellcheck disable=SC2046
 	set -- $(tail -n 1 "$_tf")
+	# shellcheck disable=SC2034
 	T_SEC=$1 T_KB=$2
 	rm -f "$_tf"
 	return $_rc

@@ -227,6 +227,17 @@ void ds_record_set_labels(struct ds_record *r, const uint32_t *labels, uint32_t 
 	}
 }
 
+uint32_t ds_record_tail(const struct ds_record *r)
+{
+	uint32_t i = r->body_len;
+
+	if (i < r->raw_len && r->raw[i] == '\r')
+		i++;
+	if (i < r->raw_len && r->raw[i] == '\n')
+		i++;
+	return i;
+}
+
 void ds_record_id(const struct dataset *ds, size_t index, struct tt_buf *out)
 {
 	const struct ds_record *r = &ds->recs[index];

@@ -265,7 +265,10 @@ static int jsonl_parse_fields(struct dataset *ds, const struct ds_options *o, st
 	if (bad >= 0)
 		return ds_reject(ds, o, err, line, tt_utf8_column(s, (size_t)bad),
 				 "%s (expected UTF-8 text)", what);
-	root = json_loadb(s, len, JSON_REJECT_DUPLICATES, &je);
+	root = json_loadb(s, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+	if (root == NULL && strstr(je.text, "\\u0000") != NULL)
+		return ds_reject(ds, o, err, line, je.column > 0 ? (uint32_t)je.column : 1,
+				 "a \\u0000 (NUL) escape in a string (expected text without NUL)");
 	if (root == NULL)
 		return ds_reject(ds, o, err, line, je.column > 0 ? (uint32_t)je.column : 1,
 				 "malformed JSON: %s", je.text);
@@ -529,7 +532,7 @@ int format_jsonl_write(const struct dataset *ds, struct tt_buf *out, struct tt_e
 		if (r->flags & DS_FLAG_DELETED) {
 			/* Keep any blank or skipped lines that followed it. */
 			if (same)
-				tt_buf_add(out, r->raw + r->body_len, r->raw_len - r->body_len);
+				tt_buf_add(out, r->raw + ds_record_tail(r), r->raw_len - ds_record_tail(r));
 			continue;
 		}
 		if (same && !(r->flags & DS_FLAG_DIRTY)) {

@@ -166,6 +166,12 @@ struct ds_record *ds_record_append(struct dataset *ds);
 uint32_t ds_record_nlabels(const struct ds_record *r);
 uint32_t ds_record_label_at(const struct ds_record *r, uint32_t i);
 void ds_record_set_labels(struct ds_record *r, const uint32_t *labels, uint32_t n);
+/*
+ * Offset in raw just past the record's own line terminator: what follows
+ * is blank or skipped lines attached to it, which a writer keeps even when
+ * the record itself is deleted.
+ */
+uint32_t ds_record_tail(const struct ds_record *r);
 /* Writes the record's id (explicit or implicit) into out. */
 void ds_record_id(const struct dataset *ds, size_t index, struct tt_buf *out);
 
