@@ -41,18 +41,20 @@ ensure_spam() {
 }
 
 # timed OUT ERR CMD...: run CMD with GNU time; stdout to OUT, stderr to ERR.
-# Sets T_SEC (wall seconds) and T_KB (peak RSS in KiB). Returns CMD's status.
+# Sets T_SEC (wall seconds), T_KB (peak RSS in KiB) and T_CPU (user + system
+# seconds: less sensitive than wall time to other load on the machine).
+# Returns CMD's status.
 timed() {
 	_out=$1 _err=$2
 	shift 2
 	_tf=$BENCH_OUT/.time.$$
 	_rc=0
-	/usr/bin/time -f '%e %M' -o "$_tf" "$@" >"$_out" 2>"$_err" || _rc=$?
+	/usr/bin/time -f '%e %M %U %S' -o "$_tf" "$@" >"$_out" 2>"$_err" || _rc=$?
 	# GNU time writes "Command exited with non-zero status N" first on failure.
 	# shellcheck disable=SC2046
 	set -- $(tail -n 1 "$_tf")
 	# shellcheck disable=SC2034
-	T_SEC=$1 T_KB=$2
+	T_SEC=$1 T_KB=$2 T_CPU=$(awk -v u="$3" -v s="$4" 'BEGIN { printf "%.2f", u + s }')
 	rm -f "$_tf"
 	return $_rc
 }

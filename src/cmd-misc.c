@@ -49,6 +49,7 @@ enum cmd_rc cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			return CMD_ERROR;
 		}
 		cfg_describe(&c->app->cfg, o, &out);
+		tt_buf_addc(&out, '\n');
 	} else {
 		for (i = 0; i < n; i++)
 			tt_buf_printf(&out, "%-16s %s\n", t[i].name, cfg_get_str(&c->app->cfg, t[i].name));
@@ -72,6 +73,7 @@ static void cmd_help_options(struct cmd_ctx *ctx)
 			tt_buf_printf(&out, "%s[%s]\n", i > 0 ? "\n" : "", group);
 		}
 		cfg_describe(&ctx->app->cfg, &t[i], &out);
+		tt_buf_addc(&out, '\n');
 	}
 	cmd_print(ctx, "%s", out.data);
 	tt_buf_fini(&out);

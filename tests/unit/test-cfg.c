@@ -175,6 +175,7 @@ static const struct good_case good_cases[] = {
 	{ "lr", "1e-3", "1e-3", 1e-3 },
 	{ "lr", "100", "100", 100 },
 	{ "lr", "0.000001", "0.000001", 1e-6 },
+	{ "lr", "0", "0", 0 },
 	{ "lr", ".25", ".25", 0.25 },
 	{ "lr", "1.", "1.", 1.0 },
 	{ "lr", "+2.5E1", "+2.5E1", 25 },
@@ -272,22 +273,19 @@ static const struct bad_case bad_cases[] = {
 	{ "refresh_hz", "61",
 	  "refresh_hz: 61 is out of range (expected an integer from 1 to 60)" },
 	/* floats */
-	{ "lr", "0", "lr: 0 is out of range (expected a number > 0 and <= 100)" },
-	{ "lr", "-0", "lr: -0 is out of range (expected a number > 0 and <= 100)" },
-	{ "lr", "-1", "lr: -1 is out of range (expected a number > 0 and <= 100)" },
-	{ "lr", "100.5", "lr: 100.5 is out of range (expected a number > 0 and <= 100)" },
-	{ "lr", "1e999", "lr: 1e999 is out of range (expected a number > 0 and <= 100)" },
-	{ "lr", "1e-400", "lr: 1e-400 is out of range (expected a number > 0 and <= 100)" },
-	{ "lr", "nan", "lr: 'nan' is not a number (expected a number > 0 and <= 100)" },
-	{ "lr", "inf", "lr: 'inf' is not a number (expected a number > 0 and <= 100)" },
+	{ "lr", "-1", "lr: -1 is out of range (expected a number from 0 to 100)" },
+	{ "lr", "100.5", "lr: 100.5 is out of range (expected a number from 0 to 100)" },
+	{ "lr", "1e999", "lr: 1e999 is out of range (expected a number from 0 to 100)" },
+	{ "lr", "nan", "lr: 'nan' is not a number (expected a number from 0 to 100)" },
+	{ "lr", "inf", "lr: 'inf' is not a number (expected a number from 0 to 100)" },
 	{ "lr", "-Infinity",
-	  "lr: '-Infinity' is not a number (expected a number > 0 and <= 100)" },
-	{ "lr", "0x1p3", "lr: '0x1p3' is not a number (expected a number > 0 and <= 100)" },
-	{ "lr", "1,5", "lr: '1,5' is not a number (expected a number > 0 and <= 100)" },
-	{ "lr", "5e", "lr: '5e' is not a number (expected a number > 0 and <= 100)" },
-	{ "lr", ".", "lr: '.' is not a number (expected a number > 0 and <= 100)" },
-	{ "lr", "1e-3x", "lr: '1e-3x' is not a number (expected a number > 0 and <= 100)" },
-	{ "lr", "", "lr: empty value (expected a number > 0 and <= 100)" },
+	  "lr: '-Infinity' is not a number (expected a number from 0 to 100)" },
+	{ "lr", "0x1p3", "lr: '0x1p3' is not a number (expected a number from 0 to 100)" },
+	{ "lr", "1,5", "lr: '1,5' is not a number (expected a number from 0 to 100)" },
+	{ "lr", "5e", "lr: '5e' is not a number (expected a number from 0 to 100)" },
+	{ "lr", ".", "lr: '.' is not a number (expected a number from 0 to 100)" },
+	{ "lr", "1e-3x", "lr: '1e-3x' is not a number (expected a number from 0 to 100)" },
+	{ "lr", "", "lr: empty value (expected a number from 0 to 100)" },
 	{ "dropout", "0.96",
 	  "dropout: 0.96 is out of range (expected a number from 0 to 0.95)" },
 	{ "dropout", "-0.1",
@@ -429,8 +427,8 @@ test_set_pair(void **state)
 	assert_string_equal(e.msg, "'lr': expected key=value");
 	assert_int_equal(cfg_set_pair(&c, "epoch=3", &e), -1);
 	assert_string_equal(e.msg, "unknown option 'epoch' (did you mean 'epochs'?)");
-	assert_int_equal(cfg_set_pair(&c, "lr=0", &e), -1);
-	assert_string_equal(e.msg, "lr: 0 is out of range (expected a number > 0 and <= 100)");
+	assert_int_equal(cfg_set_pair(&c, "lr=-1", &e), -1);
+	assert_string_equal(e.msg, "lr: -1 is out of range (expected a number from 0 to 100)");
 	assert_true(cfg_get_num(&c, "lr") == 0.25);
 	cfg_fini(&c);
 }
@@ -541,8 +539,8 @@ struct describe_case {
 };
 
 static const struct describe_case describe_cases[] = {
-	{ "lr", "lr = 0.5  (float, >0..100, default 0.5) "
-	  "learning rate; 0.1-1.0 for ngram with SGD, about 1e-3 with AdamW" },
+	{ "lr", "lr = 0.5  (float, 0..100, default 0.5) "
+	  "learning rate (0 freezes the weights); 0.1-1.0 for ngram with SGD, about 1e-3 with AdamW" },
 	{ "epochs", "epochs = 10  (int, 1..10000, default 10) "
 	  "passes over the training split (fastText uses 5-25)" },
 	{ "format", "format = auto  (enum, auto|jsonl|csv|tsv|fasttext, default auto) "
@@ -716,7 +714,7 @@ static const struct yaml_error_case yaml_errors[] = {
 	  "epochs: 'many' is not an integer (expected an integer from 1 to 10000)" },
 	{ "# c\n\ndropout: 0.99\n", 3, 10,
 	  "dropout: 0.99 is out of range (expected a number from 0 to 0.95)" },
-	{ "lr:   0\n", 1, 7, "lr: 0 is out of range (expected a number > 0 and <= 100)" },
+	{ "lr:   -2\n", 1, 7, "lr: -2 is out of range (expected a number from 0 to 100)" },
 	{ "skip_bad: \"maybe\"\n", 1, 11,
 	  "skip_bad: 'maybe' is not a boolean (expected true or false)" },
 	{ "format: XML\n", 1, 9, "format: 'XML' is not a valid choice "
@@ -724,7 +722,7 @@ static const struct yaml_error_case yaml_errors[] = {
 	{ "theme: \"\"\n", 1, 8, "theme: empty value (expected a string of 1 to 256 bytes)" },
 	{ "\xc3\xa9t\xc3\xa9: 1\nlr: x\n", 1, 1, "unknown option '\xc3\xa9t\xc3\xa9'" },
 	{ "theme: \xc3\xa9t\xc3\xa9\nlr: x\n", 2, 5,
-	  "lr: 'x' is not a number (expected a number > 0 and <= 100)" },
+	  "lr: 'x' is not a number (expected a number from 0 to 100)" },
 	/* duplicates, at the second key */
 	{ "lr: 0.5\ndim: 10\nlr: 0.1\n", 3, 1, "duplicate option 'lr' (already set at line 1)" },
 	{ "{dim: 1, dim: 2}\n", 1, 10, "duplicate option 'dim' (already set at line 1)" },
