@@ -13,7 +13,8 @@
  * nothing but whitespace are not records; they stay in the raw bytes of the
  * record before them (or in the preamble), so a round trip keeps them.
  * Line ends are LF or CRLF. Whitespace is what fastText splits on: space,
- * tab, CR, vertical tab and form feed.
+ * tab, CR, vertical tab and form feed; between tokens a byte order mark
+ * (U+FEFF) counts as whitespace too, so files joined with cat still read.
  *
  * Writing. Unedited records of a fastText dataset are copied verbatim.
  * Other records become "__label__a __label__b text" (no label tokens when
@@ -38,6 +39,29 @@ enum { FT_MAX_LABELS = 65536 };
 static bool ft_is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/*
+ * Bytes of separator at p[0..n): one for an ASCII space character, three
+ * for U+FEFF (a byte order mark, which files joined with cat carry at the
+ * start of a line), else 0. Used between tokens and for blank lines only.
+ */
+static size_t ft_space_len(const char *p, size_t n)
+{
+	if (n > 0 && ft_is_space(p[0]))
+		return 1;
+	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		return 3;
+	return 0;
+}
+
+static size_t ft_skip_space(const char *p, size_t i, size_t end)
+{
+	size_t k;
+
+	while ((k = ft_space_len(p + i, end - i)) > 0)
+		i += k;
+	return i;
 }
 
 static bool ft_has_prefix(const char *p, size_t n)
@@ -93,13 +117,7 @@ static void ft_line_at(const struct dataset *ds, size_t off, struct ft_line *ln)
 
 static bool ft_line_blank(const struct dataset *ds, const struct ft_line *ln)
 {
-	size_t i;
-
-	for (i = ln->start; i < ln->body_end; i++) {
-		if (!ft_is_space(ds->buf[i]))
-			return false;
-	}
-	return true;
+	return ft_skip_space(ds->buf, ln->start, ln->body_end) == ln->body_end;
 }
 
 /* Offset after any blank lines at off. */
@@ -158,8 +176,7 @@ static int ft_scan_labels(struct ft_reader *rd, const struct ft_line *ln, uint32
 	size_t i = ln->start;
 
 	rd->nnames = 0;
-	while (i < ln->body_end && ft_is_space(b[i]))
-		i++;
+	i = ft_skip_space(b, i, ln->body_end);
 	while (i < ln->body_end && ft_has_prefix(b + i, ln->body_end - i)) {
 		size_t tok = i, name = i + FT_PREFIX_LEN;
 
@@ -175,8 +192,7 @@ static int ft_scan_labels(struct ft_reader *rd, const struct ft_line *ln, uint32
 					 "too many labels on one line: expected at most %d",
 					 FT_MAX_LABELS) != 0 ? -1 : 1;
 		ft_push_name(rd, name, i - name);
-		while (i < ln->body_end && ft_is_space(b[i]))
-			i++;
+		i = ft_skip_space(b, i, ln->body_end);
 	}
 	if (rd->nnames > 0 && i == ln->body_end)
 		return ds_reject(rd->ds, rd->o, rd->err, line, ft_col(rd->ds, ln, i),
@@ -343,9 +359,15 @@ static const char *ft_text_problem(const struct ds_record *r)
 {
 	size_t i = 0;
 
-	while (i < r->text_len && (ft_is_space(r->text[i]) || r->text[i] == '\n' ||
-				   r->text[i] == '\0'))
-		i++;
+	for (;;) {
+		size_t k = ft_space_len(r->text + i, r->text_len - i);
+
+		if (k == 0 && i < r->text_len && (r->text[i] == '\n' || r->text[i] == '\0'))
+			k = 1;
+		if (k == 0)
+			break;
+		i += k;
+	}
 	if (i == r->text_len)
 		return "empty text (each line needs text)";
 	if (ft_has_prefix(r->text + i, r->text_len - i))

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <utf8proc.h>
+#define XXH_INLINE_ALL      /* short keys: inlining the hash pays */
 #include <xxhash.h>
 
 #include "tunetop/tokenize.h"
