@@ -431,8 +431,9 @@ static int csv_read_header(struct csv_reader *rd, size_t *next)
 		uint32_t l, c;
 
 		csv_locate(ds, start, 1, start + (size_t)bad, &l, &c);
-		tt_err_set(rd->err, ds->path, l, c, "%s (byte 0x%02X) in the header: expected UTF-8 text",
-			   what, (unsigned char)ds->buf[start + (size_t)bad]);
+		tt_err_set(rd->err, ds->path, l, c,
+			   "%s (byte 0x%02X) in the header: expected UTF-8 text", what,
+			   (unsigned char)ds->buf[start + (size_t)bad]);
 		return -1;
 	}
 	ds->ncolumns = (int)s->nfields;
@@ -965,6 +966,7 @@ int format_csv_write(const struct dataset *ds, char sep, struct tt_buf *out, str
 	if (ds->format == fmt && ds->preamble != NULL && ds->columns != NULL &&
 	    ds->text_col >= 0 && ds->text_col < ds->ncolumns) {
 		w.eol = csv_header_eol(ds);
+		tt_buf_reserve(out, ds->buf_len);
 		csv_write_native(&w);
 	} else {
 		csv_write_converted(&w);

@@ -438,6 +438,8 @@ int format_fasttext_write(const struct dataset *ds, struct tt_buf *out, struct t
 	w.ds = ds;
 	w.out = out;
 	w.err = err;
+	if (ds->format == DS_FMT_FASTTEXT)
+		tt_buf_reserve(out, ds->buf_len);
 	if (ds->format == DS_FMT_FASTTEXT && ds->preamble != NULL)
 		tt_buf_add(out, ds->preamble, ds->preamble_len);
 	for (i = 0; i < ds->n; i++) {

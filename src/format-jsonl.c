@@ -10,8 +10,10 @@
  * The scanner only ever runs on lines jansson has already accepted.
  */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tunetop/dataset.h"
 
@@ -327,13 +329,16 @@ static void jsonl_attach(struct dataset *ds, size_t nbytes)
 		ds->preamble_len += (uint32_t)nbytes;
 }
 
-int format_jsonl_read(struct dataset *ds, const struct ds_options *o, struct tt_err *err)
+/*
+ * Parse the lines in p[0..n) into part. Line numbers are relative to the
+ * chunk (the caller adds the chunk's first line). Returns -1 on a stop.
+ */
+static int jsonl_read_chunk(struct dataset *part, const struct ds_options *o, struct tt_err *err,
+			    const char *p, size_t n)
 {
-	const char *p = ds->buf;
-	size_t n = ds->buf_len, pos = 0;
+	size_t pos = 0;
 	uint32_t line = 0;
 
-	ds->preamble = ds->buf;
 	while (pos < n) {
 		const char *nl = memchr(p + pos, '\n', n - pos);
 		size_t end = nl != NULL ? (size_t)(nl - p) : n;
@@ -345,25 +350,198 @@ int format_jsonl_read(struct dataset *ds, const struct ds_options *o, struct tt_
 
 		line++;
 		if (jsonl_is_blank(p + pos, body_end - pos)) {
-			jsonl_attach(ds, next - pos);
+			jsonl_attach(part, next - pos);
 			pos = next;
 			continue;
 		}
 		memset(&f, 0, sizeof f);
-		rc = jsonl_parse_fields(ds, o, err, p + pos, body_end - pos, line, &root, &f);
+		rc = jsonl_parse_fields(part, o, err, p + pos, body_end - pos, line, &root, &f);
 		if (rc == JSONL_OK) {
-			jsonl_make_record(ds, &f, line);
-			ds->recs[ds->n - 1].raw = p + pos;
-			ds->recs[ds->n - 1].raw_len = (uint32_t)(next - pos);
-			ds->recs[ds->n - 1].body_len = (uint32_t)(body_end - pos);
+			struct ds_record *r;
+
+			jsonl_make_record(part, &f, line);
+			r = &part->recs[part->n - 1];
+			r->raw = p + pos;
+			r->raw_len = (uint32_t)(next - pos);
+			r->body_len = (uint32_t)(body_end - pos);
 		} else {
-			jsonl_attach(ds, next - pos);   /* skipped: kept verbatim on save */
+			jsonl_attach(part, next - pos);   /* skipped: kept verbatim on save */
 		}
 		json_decref(root);
 		if (rc == JSONL_STOP)
 			return -1;
 		pos = next;
 	}
+	return 0;
+}
+
+/*
+ * Large files are parsed by several threads, each on a run of whole lines
+ * into its own part (records written straight into its slice of ds->recs,
+ * its own label table); the parts are then stitched together in order:
+ * labels renumbered, line numbers offset, and bytes before a part's first
+ * record attached to the record before it.
+ */
+struct jsonl_part {
+	struct dataset ds;       /* borrows path and field names from the whole */
+	const char *p;
+	size_t n;
+	size_t first_line;       /* 0-based line number of p[0] in the file */
+	size_t nlines;
+	const struct ds_options *o;
+	struct tt_err err;
+	int rc;
+	int thread_started;
+	pthread_t thread;
+};
+
+static void *jsonl_part_main(void *arg)
+{
+	struct jsonl_part *pt = arg;
+
+	pt->rc = jsonl_read_chunk(&pt->ds, pt->o, &pt->err, pt->p, pt->n);
+	return NULL;
+}
+
+static size_t jsonl_count_lines(const char *p, size_t n)
+{
+	size_t lines = 0;
+	const char *end = p + n;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		lines++;
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return lines;
+}
+
+static int jsonl_nthreads(size_t len)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (len < (4u << 20) || cpus < 2)
+		return 1;
+	return cpus > 8 ? 8 : (int)cpus;
+}
+
+/* Cut the buffer into nt runs of whole lines and set up each part. */
+static void jsonl_parts_init(struct dataset *ds, const struct ds_options *o,
+			     struct jsonl_part *parts, int nt)
+{
+	size_t start = 0, line = 0, slot = 0;
+	int k;
+
+	for (k = 0; k < nt; k++) {
+		struct jsonl_part *pt = &parts[k];
+		size_t end = k == nt - 1 ? ds->buf_len : ds->buf_len / (size_t)nt * (size_t)(k + 1);
+		const char *nl;
+
+		if (end < start)
+			end = start;
+		nl = end < ds->buf_len ? memchr(ds->buf + end, '\n', ds->buf_len - end) : NULL;
+		if (k < nt - 1)
+			end = nl != NULL ? (size_t)(nl - ds->buf) + 1 : ds->buf_len;
+		memset(pt, 0, sizeof *pt);
+		pt->p = ds->buf + start;
+		pt->n = end - start;
+		pt->first_line = line;
+		pt->nlines = jsonl_count_lines(pt->p, pt->n);
+		pt->o = o;
+		strmap_init(&pt->ds.labels.map);
+		pt->ds.path = ds->path;
+		pt->ds.text_field = ds->text_field;
+		pt->ds.label_field = ds->label_field;
+		pt->ds.id_field = ds->id_field;
+		pt->ds.split_field = ds->split_field;
+		pt->ds.recs = ds->recs + slot;   /* at most one record per line */
+		pt->ds.cap = pt->nlines;
+		line += pt->nlines;
+		slot += pt->nlines;
+		start = end;
+	}
+}
+
+static void jsonl_relabel(struct ds_record *r, const uint32_t *map)
+{
+	uint16_t i;
+
+	if (r->label != DS_NO_LABEL)
+		r->label = map[r->label];
+	for (i = 0; i < r->nmore; i++)
+		r->more_labels[i] = map[r->more_labels[i]];
+}
+
+/* Move one part's results into ds; frees what the part owned. */
+static void jsonl_part_merge(struct dataset *ds, struct jsonl_part *pt)
+{
+	uint32_t *map = tt_xmalloc((pt->ds.labels.n + 1) * sizeof *map);
+	size_t i;
+
+	for (i = 0; i < pt->ds.labels.n; i++) {
+		map[i] = ds_label_intern(ds, pt->ds.labels.names[i], strlen(pt->ds.labels.names[i]));
+		free(pt->ds.labels.names[i]);
+	}
+	free(pt->ds.labels.names);
+	strmap_fini(&pt->ds.labels.map);
+	/* Bytes before the part's first record belong to the record before. */
+	if (pt->ds.preamble_len > 0)
+		jsonl_attach(ds, pt->ds.preamble_len);
+	memmove(ds->recs + ds->n, pt->ds.recs, pt->ds.n * sizeof *ds->recs);
+	for (i = 0; i < pt->ds.n; i++) {
+		struct ds_record *r = &ds->recs[ds->n + i];
+
+		jsonl_relabel(r, map);
+		r->line += (uint32_t)pt->first_line;
+	}
+	ds->n += pt->ds.n;
+	ds->multilabel = ds->multilabel || pt->ds.multilabel;
+	if (pt->ds.nbad > 0) {
+		ds->bad = tt_xrealloc(ds->bad, (ds->nbad + pt->ds.nbad) * sizeof *ds->bad);
+		for (i = 0; i < pt->ds.nbad; i++) {
+			ds->bad[ds->nbad] = pt->ds.bad[i];
+			ds->bad[ds->nbad++].line += (uint32_t)pt->first_line;
+		}
+		free(pt->ds.bad);
+	}
+	free(map);
+}
+
+int format_jsonl_read(struct dataset *ds, const struct ds_options *o, struct tt_err *err)
+{
+	int nt = jsonl_nthreads(ds->buf_len), k, failed = -1;
+	struct jsonl_part *parts = tt_xcalloc((size_t)nt, sizeof *parts);
+	size_t total = jsonl_count_lines(ds->buf, ds->buf_len);
+
+	ds->preamble = ds->buf;
+	ds->recs = tt_xmalloc((total + 1) * sizeof *ds->recs);
+	ds->cap = total + 1;
+	jsonl_parts_init(ds, o, parts, nt);
+	for (k = 1; k < nt; k++) {
+		if (pthread_create(&parts[k].thread, NULL, jsonl_part_main, &parts[k]) != 0)
+			jsonl_part_main(&parts[k]);   /* no thread: do it here */
+		else
+			parts[k].thread_started = 1;
+	}
+	jsonl_part_main(&parts[0]);
+	for (k = 0; k < nt; k++) {
+		if (parts[k].thread_started)
+			pthread_join(parts[k].thread, NULL);
+		/* Merge everything, even after a failure, so ds owns all memory. */
+		jsonl_part_merge(ds, &parts[k]);
+		if (parts[k].rc != 0 && failed < 0)
+			failed = k;
+	}
+	if (failed >= 0) {
+		*err = parts[failed].err;
+		err->line += (uint32_t)parts[failed].first_line;
+	}
+	free(parts);
+	if (failed >= 0)
+		return -1;
 	if (ds->n == 0 && ds->nbad == 0) {
 		tt_err_set(err, ds->path, 1, 1, "no records (expected one JSON object per line)");
 		return -1;

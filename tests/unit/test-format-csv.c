@@ -518,7 +518,8 @@ static void test_edit_split(void **state)
 	ds.recs[0].split = DS_SPLIT_TRAIN;
 	ds.recs[0].flags |= DS_FLAG_DIRTY;
 	ds.recs[2].split = DS_SPLIT_VALID;
-	assert_writes(&ds, DS_FMT_AUTO, "text,label,split\r\nx,a,train\r\n\"y\",b,\r\nz,c,valid\r\n");
+	assert_writes(&ds, DS_FMT_AUTO,
+		      "text,label,split\r\nx,a,train\r\n\"y\",b,\r\nz,c,valid\r\n");
 	dataset_fini(&ds);
 
 	/* What was written reads back with the splits. */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,7 @@ static int load(struct dataset *ds, const char *text, size_t len, int skip_bad, 
 	ds_options_default(&o);
 	o.format = DS_FMT_JSONL;
 	o.skip_bad = skip_bad;
-	o.max_record_bytes = 100;
+	o.max_record_bytes = 200;
 	tt_err_clear(err);
 	return dataset_load_buffer(ds, "t.jsonl", text, len, &o, err);
 }
@@ -112,8 +113,8 @@ static const struct bad_case bad_cases[] = {
 	{ "duplicate key", "{\"text\":\"a\",\"text\":\"b\"}\n", 0, 1, 18, "duplicate object key" },
 	{ "bad split", "{\"text\":\"a\",\"split\":\"later\"}\n", 0, 1, 21, "not a split" },
 	{ "bad id", "{\"text\":\"a\",\"id\":[1]}\n", 0, 1, 18, "expected a string or an integer" },
-	{ "too long", "{\"text\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", \"pad\": \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"}\n", 0, 1, 1,
-	  "expected at most 100;" },
+	{ "too long", "{\"text\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", \"pad\": \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"}\n", 0, 1, 1,
+	  "expected at most 200;" },
 	{ "empty file", "", 0, 1, 1, "empty file" },
 	{ "blank file", "\n  \n\t\n", 0, 1, 1, "empty file" },
 	{ "third line bad", "{\"text\":\"a\"}\n{\"text\":\"b\"}\n{\"text\":\"c\"\n", 0, 3, 11,
@@ -252,6 +253,56 @@ static void test_format_detect(void **state)
 	assert_int_equal(ds_format_detect("a.dat", "text,label\n", 11), DS_FMT_CSV);
 }
 
+/* Over 4 MiB the reader splits the file across threads; the result must be
+ * the same as one thread's: order, labels, line numbers, bytes. */
+static void test_parallel(void **state)
+{
+	struct tt_buf in, out;
+	struct dataset ds;
+	struct tt_err err;
+	size_t i, lines = 80000, bad_line = 71234;
+
+	(void)state;
+	tt_buf_init(&in);
+	for (i = 1; i <= lines; i++) {
+		if (i % 1000 == 0)
+			tt_buf_adds(&in, "\n");   /* blank lines stay with the record before */
+		else if (i == bad_line)
+			tt_buf_adds(&in, "{\"text\": [\"not a string\"]}\n");
+		else
+			tt_buf_printf(&in, "{\"text\": \"record number %zu with some padding text\", "
+				      "\"label\": \"L%zu\"}\n", i, (i * 7) % 13);
+	}
+	assert_true(in.len > (5u << 20));
+	assert_int_equal(load(&ds, in.data, in.len, 0, &err), -1);
+	assert_int_equal(err.line, bad_line);
+	assert_int_equal(err.col, 10);
+	dataset_fini(&ds);
+	assert_int_equal(load(&ds, in.data, in.len, 1, &err), 0);
+	assert_int_equal(ds.nbad, 1);
+	assert_int_equal(ds.bad[0].line, bad_line);
+	assert_int_equal(ds.n, lines - lines / 1000 - 1);
+	for (i = 0; i < ds.n; i += 997) {
+		char want[64];
+		size_t line = ds.recs[i].line;
+
+		snprintf(want, sizeof want, "record number %zu ", line);
+		assert_memory_equal(ds.recs[i].text, want, strlen(want));
+		snprintf(want, sizeof want, "L%zu", (line * 7) % 13);
+		assert_string_equal(ds.labels.names[ds.recs[i].label], want);
+	}
+	/* Labels numbered in order of first appearance: L7, L1, L8, ... */
+	assert_string_equal(ds.labels.names[0], "L7");
+	assert_string_equal(ds.labels.names[1], "L1");
+	tt_buf_init(&out);
+	assert_int_equal(dataset_write(&ds, DS_FMT_AUTO, &out, &err), 0);
+	assert_int_equal(out.len, in.len);
+	assert_memory_equal(out.data, in.data, in.len);
+	tt_buf_fini(&out);
+	tt_buf_fini(&in);
+	dataset_fini(&ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_delete_and_convert),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_format_detect),
+		cmocka_unit_test(test_parallel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
