@@ -3,6 +3,8 @@
  */
 #include "tunetop/app.h"
 
+#include "tunetop/trainer.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,8 +19,10 @@ void app_fini(struct app *a)
 {
 	int i;
 
+	trainer_destroy(a->trainer);
 	cfg_fini(&a->cfg);
 	dataset_fini(&a->ds);
+	free(a->out_dir);
 	for (i = 0; i < a->nschema; i++)
 		free(a->schema[i]);
 	free(a->schema);
@@ -61,5 +65,41 @@ int app_load_data(struct app *a, const char *path, const char *format, struct tt
 	dataset_fini(&a->ds);
 	a->ds = next;
 	a->has_data = true;
+	return 0;
+}
+
+int app_new_trainer(struct app *a, const char *resume_from, struct tt_err *err)
+{
+	struct trainer_setup setup;
+	struct trainer *t;
+
+	if (!a->has_data) {
+		tt_err_set(err, NULL, 0, 0, "no dataset loaded (use 'load PATH' first)");
+		return -1;
+	}
+	if (a->trainer != NULL) {
+		struct trainer_snapshot s;
+		enum trainer_state st;
+
+		trainer_snapshot_get(a->trainer, &s);
+		st = s.state;
+		trainer_snapshot_fini(&s);
+		if (st == TRAINER_RUNNING || st == TRAINER_PAUSED) {
+			tt_err_set(err, NULL, 0, 0, "a run is in progress (stop it first)");
+			return -1;
+		}
+	}
+	memset(&setup, 0, sizeof setup);
+	setup.cfg = &a->cfg;
+	setup.input = trainer_input_from_dataset(&a->ds);
+	setup.out_dir = a->out_dir;
+	setup.resume_from = resume_from;
+	t = trainer_create(&setup, err);
+	if (t == NULL) {
+		trainer_input_free(setup.input);
+		return -1;
+	}
+	trainer_destroy(a->trainer);
+	a->trainer = t;
 	return 0;
 }

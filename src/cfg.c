@@ -103,6 +103,8 @@ static const struct cfg_option cfg_options[] = {
 	  "clip the gradient norm to this (0 = off)" },
 	{ "eval_every", CFG_INT, 0, 1000000000.0, "0", NULL, "train",
 	  "evaluate on the validation split every N steps (0 = at epoch ends only)" },
+	{ "log_every", CFG_INT, 0, 1000000000.0, "0", NULL, "train",
+	  "log a point of the curves every N steps (0 = about 50 points per epoch)" },
 	{ "patience", CFG_INT, 0, 1000000, "0", NULL, "train",
 	  "stop after this many evaluations without improvement (0 = off)" },
 	{ "metric", CFG_ENUM, 0, 0, "macro_f1", "macro_f1|accuracy|loss|micro_f1", "train",

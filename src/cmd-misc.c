@@ -6,6 +6,7 @@
 
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
+#include "tunetop/trainer.h"
 #include "tunetop/version.h"
 
 enum cmd_rc cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv)
@@ -26,6 +27,10 @@ enum cmd_rc cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error(ctx, "set: %s", err.msg);
 		free(was);
 		return CMD_ERROR;
+	}
+	if (ctx->app->trainer != NULL && trainer_key_is_live(argv[1])) {
+		free(was);
+		return cmd_train_set(ctx, argv[1], argv[2]);
 	}
 	cmd_print(ctx, "%s = %s (was %s)\n", argv[1], cfg_get_str(&ctx->app->cfg, argv[1]), was);
 	free(was);

@@ -15,8 +15,10 @@
 #include <string.h>
 
 #include "tunetop/app.h"
+#include "tunetop/cli.h"
 #include "tunetop/cmd.h"
 #include "tunetop/session.h"
+#include "tunetop/trainer.h"
 #include "tunetop/version.h"
 
 enum main_exit {
@@ -47,6 +49,10 @@ static void main_usage(FILE *f)
 	      "       tunetop --headless [-e COMMANDS | --script FILE]... [DATA | SESSION.yaml]\n"
 	      "       tunetop check [--json] [--format F] [--skip-bad] [--set k=v] DATA\n"
 	      "       tunetop convert [--from F] [--to F] [--skip-bad] [--set k=v] IN OUT\n"
+	      "       tunetop train --data TRAIN [--valid V] [--test T] [--config F] [--set k=v]...\n"
+	      "                     [--model ngram] [--out DIR] [--json]\n"
+	      "       tunetop eval MODEL DATA [--json]\n"
+	      "       tunetop predict MODEL [--k K] [--json] [TEXT...]\n"
 	      "\n"
 	      "Options:\n"
 	      "  --config FILE     load options from a YAML file\n"
@@ -191,6 +197,9 @@ static int main_run_actions(struct app *app, const struct main_args *a)
 		if (rc == CMD_ERROR)
 			return EXIT_FAILED;
 	}
+	/* A run started by the script finishes before tunetop exits. */
+	if (app->trainer != NULL)
+		trainer_wait_stopped(app->trainer, -1);
 	return EXIT_OK;
 }
 
@@ -372,5 +381,11 @@ int main(int argc, char **argv)
 		return main_check(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "convert") == 0)
 		return main_convert(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "train") == 0)
+		return cli_train(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "eval") == 0)
+		return cli_eval(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "predict") == 0)
+		return cli_predict(argc, argv);
 	return main_default(argc, argv);
 }

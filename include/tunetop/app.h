@@ -18,6 +18,8 @@ struct app {
 	char **schema;          /* label names declared by the session */
 	int nschema;
 	bool quit;
+	struct trainer *trainer;    /* NULL until the first start */
+	char *out_dir;              /* where runs write metrics.jsonl and models */
 };
 
 void app_init(struct app *a);
@@ -31,5 +33,11 @@ void app_ds_options(const struct app *a, struct ds_options *o);
  * format may be NULL (the config's, usually auto).
  */
 int app_load_data(struct app *a, const char *path, const char *format, struct tt_err *err);
+
+/*
+ * A trainer over a copy of the current data and options, replacing a
+ * finished one. -1 + err if one is running or the data has no labels.
+ */
+int app_new_trainer(struct app *a, const char *resume_from, struct tt_err *err);
 
 #endif

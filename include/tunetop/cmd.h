@@ -109,5 +109,18 @@ enum cmd_rc cmd_echo_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_quit_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_source_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_version_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_start_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_pause_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_resume_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_stop_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_step_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_eval_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_checkpoint_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_reload_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_wait_exec(struct cmd_ctx *ctx, int argc, char **argv);
+/* Forward a live option change to the running trainer (used by set). */
+enum cmd_rc cmd_train_set(struct cmd_ctx *ctx, const char *key, const char *value);
 
 #endif

@@ -1,0 +1,18 @@
+/*
+ * cli.h - the model subcommands of the tunetop binary:
+ *
+ *   tunetop train --data TRAIN [--valid V] [--test T] [--config F] [--set k=v]...
+ *                 [--model ngram] [--out DIR] [--json]
+ *   tunetop eval MODEL DATA [--json]
+ *   tunetop predict MODEL [--k K] [--json] [TEXT...]   (stdin lines without TEXT)
+ *
+ * Each returns the process exit status: 0, 1 (failed), 2 (usage).
+ */
+#ifndef TUNETOP_CLI_H
+#define TUNETOP_CLI_H
+
+int cli_train(int argc, char **argv);
+int cli_eval(int argc, char **argv);
+int cli_predict(int argc, char **argv);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * trainer-impl.h - the trainer's insides, shared by trainer.c (thread,
+ * messages, publication), trainer-run.c (data, steps, evaluation) and
+ * trainer-ckpt.c (checkpoints). Not for other modules: use trainer.h.
+ */
+#ifndef TUNETOP_TRAINER_IMPL_H
+#define TUNETOP_TRAINER_IMPL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+
+#include "tunetop/chan.h"
+#include "tunetop/model.h"
+#include "tunetop/sched.h"
+#include "tunetop/tokenize.h"
+#include "tunetop/trainer.h"
+
+struct trainer_msg {
+	uint64_t id;
+	enum trainer_msg_type type;
+	char *key;
+	char *value;
+	uint64_t n;
+	struct trainer_input *input;
+};
+
+/* Hyperparameters in effect, read from the trainer's cfg before each round. */
+struct trainer_hp {
+	double base_lr;
+	enum sched_kind schedule;
+	uint64_t warmup;
+	uint32_t batch;
+	uint32_t epochs;
+	uint32_t threads;
+	uint64_t seed;
+	int adamw;
+	uint64_t eval_every;
+	uint64_t log_every;
+	uint32_t patience;
+	struct model_hparams model;
+};
+
+/* Tokenized data: feature ids per record and the labeled rows per split. */
+struct trainer_data {
+	uint32_t *ids;
+	uint64_t *off;                  /* [n + 1] */
+	uint32_t *rows[DS_NSPLITS];     /* labeled record indices per split */
+	size_t nrows[DS_NSPLITS];
+	uint64_t train_tokens;
+	uint32_t *perm;                 /* this epoch's order of train rows */
+};
+
+struct trainer {
+	/* ---- shared: guarded by lock ---- */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;            /* handled messages, state changes */
+	struct trainer_snapshot snap;
+	struct trainer_point *points;
+	size_t npoints, points_cap;
+	struct trainer_event *events;
+	size_t nevents, events_cap;
+	uint64_t next_id;
+	uint64_t handled_id;
+	int handled_rc;
+	char handled_reply[1024];
+	double last_wake;
+	struct chan inbox;              /* UI -> trainer messages */
+	struct chan news;               /* only its wake pipe: trainer -> UI */
+	atomic_int interrupt;           /* a message is waiting: end the round */
+	pthread_t thread;
+
+	/* ---- the trainer thread's own ---- */
+	struct cfg cfg;
+	struct trainer_hp hp;
+	struct trainer_input *in;
+	struct trainer_input *pending;  /* reload at the next step */
+	struct trainer_data data;
+	struct tok_vocab vocab;
+	int have_vocab;
+	struct model *model;
+	struct model_ws *ws;            /* the trainer thread's scratch */
+	float *class_weights;
+	enum trainer_state state;
+	int quit;
+	int diverged;
+	char *out_dir;
+	char *resume_from;
+	FILE *log;                      /* out_dir/metrics.jsonl */
+	uint64_t step;
+	uint32_t epoch;
+	size_t pos;                     /* next position in the epoch's order */
+	uint64_t pause_at;              /* UINT64_MAX: none */
+	uint64_t next_point;
+	uint64_t next_eval;
+	double loss_sum;                /* since the last point */
+	uint64_t loss_steps;
+	uint64_t tokens_since;
+	double time_since;
+	double run_seconds;
+	double tokens_per_sec;
+	double best;
+	uint64_t best_step;
+	uint32_t since_best;
+	double lr_now;
+};
+
+/* trainer-run.c */
+int trainer_prepare(struct trainer *t, struct tt_err *err);
+void trainer_release(struct trainer *t);
+void trainer_read_hp(struct trainer *t);
+void trainer_run_round(struct trainer *t);
+void trainer_after_round(struct trainer *t);
+void trainer_data_reencode(struct trainer *t);
+uint64_t trainer_steps_per_epoch(const struct trainer *t);
+uint64_t trainer_total_steps(const struct trainer *t);
+void trainer_evaluate(struct trainer *t, enum ds_split split, struct metrics_report *out);
+double trainer_metric_value(const struct trainer *t, const struct metrics_report *r);
+int trainer_apply_input(struct trainer *t, struct trainer_input *in, struct tt_err *err);
+
+/* trainer.c: publication, used by the run */
+void trainer_add_point(struct trainer *t, const struct trainer_point *p);
+void trainer_add_event(struct trainer *t, enum trainer_event_kind kind, const char *key,
+		       const char *old_value, const char *new_value, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+void trainer_publish(struct trainer *t, int force_wake);
+void trainer_notice(struct trainer *t, int is_error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* trainer-ckpt.c */
+int trainer_save(struct trainer *t, const char *path, int with_optimizer, struct tt_err *err);
+int trainer_restore(struct trainer *t, const char *path, struct tt_err *err);
+
+#endif

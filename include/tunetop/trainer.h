@@ -1,0 +1,178 @@
+/*
+ * trainer.h - the background training thread.
+ *
+ * The trainer thread alone owns the model, the optimizer, the tokenized
+ * data and the random numbers. Other threads talk to it through this API
+ * only: trainer_send() queues a message (start, pause, set lr 0.1, ...)
+ * that the trainer handles between optimizer steps; what it publishes (a
+ * snapshot of its state and last evaluation, logged points, events) is
+ * copied out under a mutex. The wake fd becomes readable when there is
+ * news, at most about 20 times a second, so a poll() loop can sleep on it.
+ *
+ * The trainer never calls curses, readline or a command handler.
+ */
+#ifndef TUNETOP_TRAINER_H
+#define TUNETOP_TRAINER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tunetop/cfg.h"
+#include "tunetop/dataset.h"
+#include "tunetop/metrics.h"
+
+enum trainer_state {
+	TRAINER_IDLE,       /* created; waiting for start */
+	TRAINER_RUNNING,
+	TRAINER_PAUSED,     /* also after a divergence, with a message */
+	TRAINER_DONE,       /* all epochs, or early stopping */
+	TRAINER_STOPPED,    /* stopped by request */
+	TRAINER_FAILED,     /* could not start (message says why) */
+};
+
+enum trainer_msg_type {
+	TRAINER_START,
+	TRAINER_PAUSE,
+	TRAINER_RESUME,
+	TRAINER_STOP,
+	TRAINER_STEP,        /* n steps, then pause */
+	TRAINER_SET,         /* key value */
+	TRAINER_EVAL,        /* evaluate on the validation split now */
+	TRAINER_EVAL_TEST,   /* evaluate on the test split (only on request) */
+	TRAINER_CHECKPOINT,  /* value = path */
+	TRAINER_RELOAD,      /* new labels and splits (input) at the next step */
+	TRAINER_EXPORT,      /* value = path: the model alone, for predict/eval */
+};
+
+/*
+ * What the trainer learns from: texts, labels and splits, copied out of
+ * the dataset (which the UI thread keeps editing).
+ */
+struct trainer_input {
+	size_t n;
+	char *texts;            /* all texts, back to back */
+	uint64_t *text_off;     /* [n + 1] */
+	uint32_t *label_off;    /* [n + 1] into label_ids */
+	uint32_t *label_ids;
+	uint8_t *split;         /* [n] enum ds_split */
+	char **label_names;     /* [nlabels] */
+	uint32_t nlabels;
+	bool multilabel;
+};
+
+/* A copy of ds (deleted records left out). */
+struct trainer_input *trainer_input_from_dataset(const struct dataset *ds);
+/* Append ds's records with their split forced to split (NONE: keep). */
+void trainer_input_append(struct trainer_input *in, const struct dataset *ds,
+			  enum ds_split split);
+void trainer_input_free(struct trainer_input *in);
+/* Count records per split that have a label. */
+void trainer_input_counts(const struct trainer_input *in, size_t *per_split);
+
+/* One logged point of the curves. NAN where a value was not measured. */
+struct trainer_point {
+	uint64_t step;
+	double epoch;           /* fractional */
+	double train_loss;      /* mean over the steps since the last point */
+	double valid_loss;      /* at evaluation points */
+	double valid_metric;    /* the configured metric, at evaluation points */
+	double lr;
+	double tokens_per_sec;
+};
+
+enum trainer_event_kind {
+	TRAINER_EV_START,
+	TRAINER_EV_SET,          /* a hyperparameter changed */
+	TRAINER_EV_PAUSE,
+	TRAINER_EV_RESUME,
+	TRAINER_EV_CHECKPOINT,
+	TRAINER_EV_BEST,
+	TRAINER_EV_DIVERGED,
+	TRAINER_EV_RELOAD,
+	TRAINER_EV_STOP,
+	TRAINER_EV_DONE,
+};
+
+struct trainer_event {
+	uint64_t step;
+	enum trainer_event_kind kind;
+	char key[32];           /* SET: the option */
+	char old_value[32];
+	char new_value[32];
+	char text[128];         /* human-readable, e.g. "lr 0.5 -> 0.25" */
+};
+
+struct trainer_snapshot {
+	uint64_t seq;           /* grows with every publication */
+	enum trainer_state state;
+	uint64_t step;
+	uint64_t total_steps;
+	double epoch;           /* fractional */
+	uint32_t epochs;
+	double lr;              /* in effect (base lr x schedule) */
+	double base_lr;
+	double tokens_per_sec;
+	double eta_seconds;     /* NAN when unknown */
+	double elapsed;         /* seconds spent running */
+	double train_loss;      /* last logged */
+	bool has_eval;
+	uint64_t eval_step;
+	struct metrics_report eval;   /* last validation report */
+	bool has_test;
+	struct metrics_report test;   /* last test report (on request) */
+	double best_metric;
+	uint64_t best_step;
+	const char *metric_name;
+	uint32_t nlabels;
+	char **label_names;     /* owned by the snapshot copy */
+	size_t npoints;
+	size_t nevents;
+	char message[256];      /* the latest notice: divergence, errors, early stop */
+	bool message_is_error;
+};
+
+struct trainer_setup {
+	const struct cfg *cfg;        /* copied */
+	struct trainer_input *input;  /* ownership passes to the trainer */
+	const char *out_dir;          /* metrics.jsonl, best and final model; NULL: none */
+	const char *resume_from;      /* a checkpoint to continue from, or NULL */
+};
+
+struct trainer;
+
+/* Starts the thread (state IDLE). NULL + err if the setup is unusable. */
+struct trainer *trainer_create(const struct trainer_setup *setup, struct tt_err *err);
+/* Stops the run if needed and joins the thread. */
+void trainer_destroy(struct trainer *t);
+
+/*
+ * Queue a message; returns its id (> 0). key/value are copied; input
+ * (TRAINER_RELOAD) passes to the trainer. Never blocks on training.
+ */
+uint64_t trainer_send(struct trainer *t, enum trainer_msg_type type, const char *key,
+		      const char *value, uint64_t n, struct trainer_input *input);
+/*
+ * Wait until message id was handled; 0 if it succeeded, -1 if it was
+ * refused. reply (may be NULL) receives the trainer's answer.
+ */
+int trainer_wait_handled(struct trainer *t, uint64_t id, char *reply, size_t reply_len);
+/* Block while the trainer is running (timeout < 0: forever). Returns the state. */
+enum trainer_state trainer_wait_stopped(struct trainer *t, double timeout);
+
+/* Copy the published snapshot; free with trainer_snapshot_fini. */
+void trainer_snapshot_get(struct trainer *t, struct trainer_snapshot *out);
+void trainer_snapshot_fini(struct trainer_snapshot *s);
+/* Copy points / events with index >= since; returns how many were copied. */
+size_t trainer_points(struct trainer *t, size_t since, struct trainer_point *out, size_t max);
+size_t trainer_events(struct trainer *t, size_t since, struct trainer_event *out, size_t max);
+
+/* Readable when there is news; drain it before polling again. */
+int trainer_wake_fd(const struct trainer *t);
+void trainer_drain_wake(struct trainer *t);
+
+const char *trainer_state_name(enum trainer_state s);
+/* Options that may change while training runs. */
+bool trainer_key_is_live(const char *key);
+
+#endif

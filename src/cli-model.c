@@ -1,0 +1,225 @@
+/*
+ * cli-model.c - `tunetop eval MODEL DATA` and `tunetop predict MODEL`:
+ * use a saved model (bundle.h) on new data. Preprocessing comes from the
+ * model file, so it matches training.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tunetop/app.h"
+#include "tunetop/bundle.h"
+#include "tunetop/cli.h"
+#include "tunetop/metrics.h"
+
+static void cli_report(const char *cmd, const struct tt_err *err)
+{
+	char msg[1200];
+
+	tt_err_format(err, msg, sizeof msg);
+	fprintf(stderr, "tunetop %s: %s\n", cmd, msg);
+}
+
+/* The model's index for a data label name, or UINT32_MAX. */
+static uint32_t cli_model_label(const struct bundle *b, const char *name)
+{
+	for (uint32_t l = 0; l < b->nlabels; l++) {
+		if (strcmp(b->labels[l], name) == 0)
+			return l;
+	}
+	return UINT32_MAX;
+}
+
+static void cli_eval_data(const struct bundle *b, const struct dataset *ds,
+			  struct metrics_report *r, size_t *unknown)
+{
+	struct model_ws *ws = model_ws_create(b->model);
+	float *probs = tt_xmalloc(b->nlabels * sizeof *probs);
+	uint8_t *truth = tt_xmalloc(b->nlabels);
+	struct metrics_eval acc;
+	size_t i;
+
+	metrics_eval_init(&acc, b->nlabels);
+	*unknown = 0;
+	for (i = 0; i < ds->n; i++) {
+		const struct ds_record *rec = &ds->recs[i];
+		uint32_t j, n = ds_record_nlabels(rec), ok = 1;
+
+		if (n == 0 || (rec->flags & DS_FLAG_DELETED))
+			continue;
+		memset(truth, 0, b->nlabels);
+		for (j = 0; j < n; j++) {
+			uint32_t l = cli_model_label(b, ds->labels.names[ds_record_label_at(rec, j)]);
+
+			if (l == UINT32_MAX)
+				ok = 0;
+			else
+				truth[l] = 1;
+		}
+		if (!ok) {
+			(*unknown)++;
+			continue;
+		}
+		bundle_predict(b, ws, rec->text, rec->text_len, probs);
+		if (b->multilabel)
+			metrics_eval_add_multi(&acc, truth, probs, 0.5f);
+		else
+			metrics_eval_add(&acc, cli_model_label(b, ds->labels.names[rec->label]), probs);
+	}
+	metrics_eval_finish(&acc, r);
+	metrics_eval_fini(&acc);
+	model_ws_destroy(b->model, ws);
+	free(probs);
+	free(truth);
+}
+
+int cli_eval(int argc, char **argv)
+{
+	const char *files[2] = { NULL, NULL };
+	int nfiles = 0, json = 0, i;
+	struct bundle b;
+	struct app app;
+	struct tt_err err;
+	struct metrics_report r;
+	size_t unknown;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (argv[i][0] != '-' && nfiles < 2)
+			files[nfiles++] = argv[i];
+		else {
+			fprintf(stderr, "tunetop eval: unexpected '%s' (usage: tunetop eval MODEL DATA [--json])\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	if (nfiles != 2) {
+		fprintf(stderr, "tunetop eval: usage: tunetop eval MODEL DATA [--json]\n");
+		return 2;
+	}
+	tt_err_clear(&err);
+	if (bundle_load(&b, files[0], &err) != 0) {
+		cli_report("eval", &err);
+		return 1;
+	}
+	app_init(&app);
+	if (app_load_data(&app, files[1], NULL, &err) != 0) {
+		cli_report("eval", &err);
+		bundle_fini(&b);
+		app_fini(&app);
+		return 1;
+	}
+	metrics_report_init(&r);
+	cli_eval_data(&b, &app.ds, &r, &unknown);
+	if (unknown > 0)
+		fprintf(stderr, "tunetop eval: %zu records have labels the model does not know "
+			"(left out)\n", unknown);
+	if (json) {
+		struct tt_buf out;
+
+		tt_buf_init(&out);
+		metrics_report_to_json(&r, (const char *const *)b.labels, &out);
+		printf("%s\n", out.data);
+		tt_buf_fini(&out);
+	} else {
+		printf("%llu records: accuracy %.4f, macro-F1 %.4f, micro-F1 %.4f, log loss %.4f\n",
+		       (unsigned long long)r.n, r.accuracy, r.macro_f1, r.micro_f1, r.log_loss);
+		for (uint32_t l = 0; l < r.nclasses; l++)
+			printf("  %-24s P %.3f  R %.3f  F1 %.3f  (%llu)\n", b.labels[l],
+			       r.per_class[l].precision, r.per_class[l].recall, r.per_class[l].f1,
+			       (unsigned long long)r.per_class[l].support);
+	}
+	metrics_report_fini(&r);
+	bundle_fini(&b);
+	app_fini(&app);
+	return 0;
+}
+
+/* Print the top k labels of one text. */
+static void cli_predict_one(const struct bundle *b, struct model_ws *ws, const char *text,
+			    size_t len, int k, int json, float *probs)
+{
+	uint32_t *order = tt_xmalloc(b->nlabels * sizeof *order), i, j;
+	json_t *arr = json ? json_array() : NULL;
+
+	bundle_predict(b, ws, text, len, probs);
+	for (i = 0; i < b->nlabels; i++)
+		order[i] = i;
+	for (i = 0; i < (uint32_t)k && i < b->nlabels; i++) {
+		for (j = i + 1; j < b->nlabels; j++) {
+			if (probs[order[j]] > probs[order[i]]) {
+				uint32_t x = order[i];
+
+				order[i] = order[j];
+				order[j] = x;
+			}
+		}
+		if (json)
+			json_array_append_new(arr, json_pack("{s:s,s:f}", "label", b->labels[order[i]],
+							     "prob", (double)probs[order[i]]));
+		else
+			printf("%s%s %.4f", i > 0 ? "  " : "", b->labels[order[i]], probs[order[i]]);
+	}
+	if (json) {
+		char *enc = json_dumps(arr, JSON_COMPACT | JSON_REAL_PRECISION(5));
+
+		printf("%s\n", enc);
+		free(enc);
+		json_decref(arr);
+	} else {
+		putchar('\n');
+	}
+	free(order);
+}
+
+int cli_predict(int argc, char **argv)
+{
+	const char *model = NULL;
+	int k = 1, json = 0, first_text = argc, i;
+	struct bundle b;
+	struct tt_err err;
+	struct model_ws *ws;
+	float *probs;
+
+	for (i = 2; i < argc && first_text == argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--k") == 0 && i + 1 < argc)
+			k = atoi(argv[++i]);
+		else if (model == NULL)
+			model = argv[i];
+		else
+			first_text = i;
+	}
+	if (model == NULL || k < 1) {
+		fprintf(stderr, "tunetop predict: usage: tunetop predict MODEL [--k K] [--json] [TEXT...]\n");
+		return 2;
+	}
+	tt_err_clear(&err);
+	if (bundle_load(&b, model, &err) != 0) {
+		cli_report("predict", &err);
+		return 1;
+	}
+	ws = model_ws_create(b.model);
+	probs = tt_xmalloc(b.nlabels * sizeof *probs);
+	for (i = first_text; i < argc; i++)
+		cli_predict_one(&b, ws, argv[i], strlen(argv[i]), k, json, probs);
+	if (first_text == argc) {
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+
+		while ((n = getline(&line, &cap, stdin)) > 0) {
+			while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+				n--;
+			cli_predict_one(&b, ws, line, (size_t)n, k, json, probs);
+		}
+		free(line);
+	}
+	free(probs);
+	model_ws_destroy(b.model, ws);
+	bundle_fini(&b);
+	return 0;
+}

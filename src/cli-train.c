@@ -1,0 +1,259 @@
+/*
+ * cli-train.c - `tunetop train`: a headless run with progress on stderr
+ * and, with --json, one JSON object on stdout (a stable interface other
+ * tools rely on: train_seconds, ms_per_step, tokens_per_second, steps,
+ * valid and test objects with accuracy, macro_f1, loss and per_class).
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tunetop/app.h"
+#include "tunetop/cli.h"
+#include "tunetop/trainer.h"
+
+struct train_args {
+	const char *data, *valid, *test, *config, *model, *out;
+	const char **sets;
+	int nsets;
+	int json;
+};
+
+static int train_parse(int argc, char **argv, struct train_args *a)
+{
+	memset(a, 0, sizeof *a);
+	a->sets = calloc((size_t)argc, sizeof *a->sets);
+	for (int i = 2; i < argc; i++) {
+		const char *arg = argv[i];
+		const char **slot = NULL;
+
+		if (strcmp(arg, "--json") == 0) {
+			a->json = 1;
+			continue;
+		}
+		if (strcmp(arg, "--data") == 0)
+			slot = &a->data;
+		else if (strcmp(arg, "--valid") == 0)
+			slot = &a->valid;
+		else if (strcmp(arg, "--test") == 0)
+			slot = &a->test;
+		else if (strcmp(arg, "--config") == 0)
+			slot = &a->config;
+		else if (strcmp(arg, "--model") == 0)
+			slot = &a->model;
+		else if (strcmp(arg, "--out") == 0)
+			slot = &a->out;
+		else if (strcmp(arg, "--set") == 0)
+			slot = &a->sets[a->nsets++];
+		if (slot == NULL || i + 1 >= argc) {
+			fprintf(stderr, "tunetop train: %s '%s' (try tunetop --help)\n",
+				slot == NULL ? "unknown argument" : "missing value for", arg);
+			return -1;
+		}
+		*slot = argv[++i];
+	}
+	if (a->data == NULL) {
+		fprintf(stderr, "tunetop train: --data TRAIN is required\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void train_report(const struct tt_err *err)
+{
+	char msg[1200];
+
+	tt_err_format(err, msg, sizeof msg);
+	fprintf(stderr, "tunetop train: %s\n", msg);
+}
+
+static int train_configure(struct app *app, const struct train_args *a)
+{
+	struct tt_err err;
+
+	tt_err_clear(&err);
+	if (a->config != NULL && cfg_load_yaml(&app->cfg, a->config, &err) != 0) {
+		train_report(&err);
+		return -1;
+	}
+	for (int i = 0; i < a->nsets; i++) {
+		if (cfg_set_pair(&app->cfg, a->sets[i], &err) != 0) {
+			fprintf(stderr, "tunetop train: --set %s: %s\n", a->sets[i], err.msg);
+			return -1;
+		}
+	}
+	if (a->model != NULL && cfg_set(&app->cfg, "model", a->model, &err) != 0) {
+		fprintf(stderr, "tunetop train: --model: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int train_has_splits(const struct dataset *ds)
+{
+	for (size_t i = 0; i < ds->n; i++) {
+		if (ds->recs[i].split != DS_SPLIT_NONE)
+			return 1;
+	}
+	return 0;
+}
+
+/* Add a separate file's records to the input with their split forced. */
+static int train_append(struct app *app, struct trainer_input *in, const char *path,
+			enum ds_split split)
+{
+	struct ds_options o;
+	struct dataset ds;
+	struct tt_err err;
+
+	app_ds_options(app, &o);
+	tt_err_clear(&err);
+	if (dataset_load(&ds, path, &o, &err) != 0) {
+		train_report(&err);
+		dataset_fini(&ds);
+		return -1;
+	}
+	trainer_input_append(in, &ds, split);
+	dataset_fini(&ds);
+	return 0;
+}
+
+/* Train on the data's own split, the files given, or a fresh split. */
+static struct trainer_input *train_input(struct app *app, const struct train_args *a)
+{
+	struct trainer_input *in;
+	struct tt_err err;
+	size_t i;
+
+	if (a->valid == NULL && !train_has_splits(&app->ds)) {
+		double r[3] = { 80, 10, 10 }, r2[2] = { 90, 10 };
+		long seed = cfg_get_int(&app->cfg, "seed");
+
+		dataset_split(&app->ds, a->test != NULL ? r2 : r, a->test != NULL ? 2 : 3,
+			      (uint64_t)seed, false, &err);
+		fprintf(stderr, "tunetop train: no split given: made a stratified %s split "
+			"(seed %ld)\n", a->test != NULL ? "90/10" : "80/10/10", seed);
+	}
+	in = trainer_input_from_dataset(&app->ds);
+	for (i = 0; i < in->n; i++) {
+		if (a->valid != NULL || in->split[i] == DS_SPLIT_NONE)
+			in->split[i] = DS_SPLIT_TRAIN;
+	}
+	if ((a->valid != NULL && train_append(app, in, a->valid, DS_SPLIT_VALID) != 0) ||
+	    (a->test != NULL && train_append(app, in, a->test, DS_SPLIT_TEST) != 0)) {
+		trainer_input_free(in);
+		return NULL;
+	}
+	return in;
+}
+
+static void train_progress(struct trainer *t)
+{
+	struct trainer_snapshot s;
+
+	trainer_snapshot_get(t, &s);
+	fprintf(stderr, "step %llu/%llu  epoch %.2f/%u  loss %.4f", (unsigned long long)s.step,
+		(unsigned long long)s.total_steps, s.epoch, s.epochs, s.train_loss);
+	if (s.has_eval)
+		fprintf(stderr, "  valid acc %.4f macro-F1 %.4f loss %.4f", s.eval.accuracy,
+			s.eval.macro_f1, s.eval.loss);
+	fprintf(stderr, "  lr %.4g  %.0f tok/s", s.lr, s.tokens_per_sec);
+	if (!isnan(s.eta_seconds))
+		fprintf(stderr, "  ETA %.0fs", s.eta_seconds);
+	fputc('\n', stderr);
+	trainer_snapshot_fini(&s);
+}
+
+static json_t *train_report_json(const struct metrics_report *r, char *const *names)
+{
+	return metrics_report_json(r, (const char *const *)names);
+}
+
+static void train_print_json(struct trainer *t, const char *out)
+{
+	struct trainer_snapshot s;
+	json_t *o;
+	char *enc;
+
+	trainer_snapshot_get(t, &s);
+	o = json_pack("{s:f,s:f,s:f,s:I,s:f,s:s}", "train_seconds", s.elapsed,
+		      "ms_per_step", s.step > 0 ? 1000.0 * s.elapsed / (double)s.step : 0.0,
+		      "tokens_per_second", s.tokens_per_sec, "steps", (json_int_t)s.step,
+		      "epochs", s.epoch, "state", trainer_state_name(s.state));
+	json_object_set_new(o, "valid", s.has_eval ? train_report_json(&s.eval, s.label_names) :
+			    json_null());
+	json_object_set_new(o, "test", s.has_test ? train_report_json(&s.test, s.label_names) :
+			    json_null());
+	json_object_set_new(o, "model", out != NULL ? json_sprintf("%s/model.safetensors", out) :
+			    json_null());
+	enc = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	printf("%s\n", enc);
+	free(enc);
+	json_decref(o);
+	trainer_snapshot_fini(&s);
+}
+
+static int train_run(struct app *app, const struct train_args *a, struct trainer_input *in)
+{
+	struct trainer_setup setup = { &app->cfg, in, a->out, NULL };
+	struct tt_err err;
+	struct trainer *t;
+	char reply[1024];
+	size_t counts[DS_NSPLITS];
+
+	trainer_input_counts(in, counts);
+	tt_err_clear(&err);
+	t = trainer_create(&setup, &err);
+	if (t == NULL) {
+		trainer_input_free(in);
+		train_report(&err);
+		return 1;
+	}
+	if (trainer_wait_handled(t, trainer_send(t, TRAINER_START, NULL, NULL, 0, NULL), reply,
+				 sizeof reply) != 0) {
+		fprintf(stderr, "tunetop train: %s\n", reply);
+		trainer_destroy(t);
+		return 1;
+	}
+	fprintf(stderr, "%s\n", reply);
+	while (trainer_wait_stopped(t, 1.0) == TRAINER_RUNNING)
+		train_progress(t);
+	train_progress(t);
+	if (counts[DS_SPLIT_TEST] > 0)
+		trainer_wait_handled(t, trainer_send(t, TRAINER_EVAL_TEST, NULL, NULL, 0, NULL),
+				     NULL, 0);
+	if (a->json)
+		train_print_json(t, a->out);
+	trainer_destroy(t);
+	return 0;
+}
+
+int cli_train(int argc, char **argv)
+{
+	struct train_args a;
+	struct app app;
+	struct tt_err err;
+	struct trainer_input *in;
+	int rc = 2;
+
+	app_init(&app);
+	if (train_parse(argc, argv, &a) != 0)
+		goto out;
+	rc = 1;
+	tt_err_clear(&err);
+	if (train_configure(&app, &a) != 0)
+		goto out;
+	if (app_load_data(&app, a.data, NULL, &err) != 0) {
+		train_report(&err);
+		goto out;
+	}
+	in = train_input(&app, &a);
+	if (in != NULL)
+		rc = train_run(&app, &a, in);
+out:
+	free(a.sets);
+	app_fini(&app);
+	return rc;
+}
