@@ -12,7 +12,7 @@ set -eu
 build="gcc make libc6-dev pkg-config libncurses-dev libreadline-dev libopenblas-dev
 libyaml-dev libjansson-dev libutf8proc-dev libxxhash-dev libcmocka-dev tmux locales procps"
 fuzz="clang libclang-rt-14-dev"
-bench="fasttext python3 python3-torch nodejs npm time hyperfine"
+bench="fasttext python3 python3-torch nodejs time"
 
 case "${1:-build}" in
 build) want=$build ;;
@@ -22,6 +22,10 @@ bench) want=$bench ;;
 esac
 
 missing=""
+# npm comes with Debian's npm package or inside NodeSource's nodejs.
+if [ "${1:-build}" = bench ] && ! command -v npm >/dev/null 2>&1; then
+	want="$want npm"
+fi
 for p in $want; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	case "$st" in

@@ -2,7 +2,8 @@
 # fuzz.sh [SECONDS] - build every tests/fuzz/fuzz-*.c with clang's libFuzzer
 # (plus ASan and UBSan) and run each for SECONDS (default 30), seeded with
 # the fixtures in tests/data. Any crash fails the run; the input that
-# crashed is left as build-fuzz/crash-* to be turned into a fixture.
+# crashed is left as build-fuzz/crash-*: copy it into tests/data/<format>/ under a
+# fuzz-* name (crash-* is git-ignored) and replay it in the unit tests.
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-30}
@@ -26,6 +27,7 @@ for t in tests/fuzz/fuzz-*.c; do
 	fuzz-csv) seeds="tests/data/*.csv tests/data/csv" ;;
 	fuzz-fasttext) seeds="tests/data/fasttext" ;;
 	fuzz-yaml) seeds="tests/data/cfg sessions/demo.yaml" ;;
+	fuzz-safetensors) seeds="tests/data/safetensors" ;;
 	*) seeds="" ;;
 	esac
 	for s in $seeds; do

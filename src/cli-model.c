@@ -177,13 +177,16 @@ static void cli_predict_one(const struct bundle *b, struct model_ws *ws, const c
 int cli_predict(int argc, char **argv)
 {
 	const char *model = NULL;
-	int k = 1, json = 0, first_text = argc, i;
+	int k = 1, json = 0, i;
 	struct bundle b;
 	struct tt_err err;
 	struct model_ws *ws;
 	float *probs;
 
-	for (i = 2; i < argc && first_text == argc; i++) {
+	char **texts = tt_xcalloc((size_t)argc, sizeof *texts);
+	int ntexts = 0;
+
+	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
 		else if (strcmp(argv[i], "--k") == 0 && i + 1 < argc)
@@ -191,22 +194,24 @@ int cli_predict(int argc, char **argv)
 		else if (model == NULL)
 			model = argv[i];
 		else
-			first_text = i;
+			texts[ntexts++] = argv[i];
 	}
 	if (model == NULL || k < 1) {
 		fprintf(stderr, "tunetop predict: usage: tunetop predict MODEL [--k K] [--json] [TEXT...]\n");
+		free(texts);
 		return 2;
 	}
 	tt_err_clear(&err);
 	if (bundle_load(&b, model, &err) != 0) {
 		cli_report("predict", &err);
+		free(texts);
 		return 1;
 	}
 	ws = model_ws_create(b.model);
 	probs = tt_xmalloc(b.nlabels * sizeof *probs);
-	for (i = first_text; i < argc; i++)
-		cli_predict_one(&b, ws, argv[i], strlen(argv[i]), k, json, probs);
-	if (first_text == argc) {
+	for (i = 0; i < ntexts; i++)
+		cli_predict_one(&b, ws, texts[i], strlen(texts[i]), k, json, probs);
+	if (ntexts == 0) {
 		char *line = NULL;
 		size_t cap = 0;
 		ssize_t n;
@@ -219,6 +224,7 @@ int cli_predict(int argc, char **argv)
 		free(line);
 	}
 	free(probs);
+	free(texts);
 	model_ws_destroy(b.model, ws);
 	bundle_fini(&b);
 	return 0;

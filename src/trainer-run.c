@@ -72,6 +72,14 @@ uint64_t trainer_total_steps(const struct trainer *t)
 	return t->step + left_in_epoch + later;
 }
 
+/* Steps between logged points: log_every, or about 50 points an epoch. */
+static uint64_t trainer_log_every(const struct trainer *t)
+{
+	uint64_t spe = trainer_steps_per_epoch(t);
+
+	return t->hp.log_every > 0 ? t->hp.log_every : (spe >= 50 ? spe / 50 : 1);
+}
+
 /* ---- data ---- */
 
 static void trainer_tok_config(const struct trainer *t, struct tok_config *tc)
@@ -304,7 +312,7 @@ int trainer_prepare(struct trainer *t, struct tt_err *err)
 		return -1;
 	trainer_read_hp(t);
 	trainer_shuffle(t);
-	t->next_point = t->step;
+	t->next_point = t->step + trainer_log_every(t);
 	t->next_eval = t->hp.eval_every > 0 ? t->step + t->hp.eval_every : UINT64_MAX;
 	trainer_publish_labels(t);
 	return trainer_open_log(t, err);
@@ -630,8 +638,7 @@ static void trainer_finish(struct trainer *t, const char *why)
 /* After a round: points, evaluation, epoch end, step targets. */
 void trainer_after_round(struct trainer *t)
 {
-	uint64_t spe = trainer_steps_per_epoch(t);
-	uint64_t every = t->hp.log_every > 0 ? t->hp.log_every : (spe >= 50 ? spe / 50 : 1);
+	uint64_t every = trainer_log_every(t);
 	int epoch_end = t->pos >= t->data.nrows[DS_SPLIT_TRAIN];
 	int eval_now = epoch_end || t->step >= t->next_eval;
 	struct trainer_point p;

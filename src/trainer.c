@@ -508,6 +508,7 @@ uint64_t trainer_send(struct trainer *t, enum trainer_msg_type type, const char 
 		      const char *value, uint64_t n, struct trainer_input *input)
 {
 	struct trainer_msg *m = tt_xcalloc(1, sizeof *m);
+	uint64_t id;
 
 	m->type = type;
 	m->key = key != NULL ? tt_xstrdup(key) : NULL;
@@ -515,11 +516,12 @@ uint64_t trainer_send(struct trainer *t, enum trainer_msg_type type, const char 
 	m->n = n;
 	m->input = input;
 	pthread_mutex_lock(&t->lock);
-	m->id = ++t->next_id;
+	m->id = id = ++t->next_id;
 	pthread_mutex_unlock(&t->lock);
+	/* From here the trainer may handle and free m at any moment. */
 	chan_push(&t->inbox, m);
 	atomic_store(&t->interrupt, 1);
-	return m->id;
+	return id;
 }
 
 int trainer_wait_handled(struct trainer *t, uint64_t id, char *reply, size_t reply_len)

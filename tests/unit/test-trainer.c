@@ -1,0 +1,371 @@
+/*
+ * test-trainer.c - the trainer thread, driven through its API the way the
+ * commands drive it: step counts, pause, live changes (lr 0 freezes the
+ * weights), events, the divergence guard, checkpoints, and the exact
+ * resume of an interrupted run. One worker thread, so runs are
+ * deterministic (and the tests are clean under ThreadSanitizer).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tunetop/bundle.h"
+#include "tunetop/trainer.h"
+
+static char tmpdir[64];
+
+/* 300 records in 3 classes told apart by their words. */
+static void make_data(struct dataset *ds)
+{
+	static const char *words[3][4] = {
+		{ "invoice", "charged", "refund", "billing" },
+		{ "password", "login", "locked", "account" },
+		{ "crash", "error", "broken", "bug" },
+	};
+	struct tt_buf b;
+	struct ds_options o;
+	struct tt_err err;
+	double r[3] = { 80, 10, 10 };
+	int i;
+
+	tt_buf_init(&b);
+	for (i = 0; i < 300; i++) {
+		int c = i % 3;
+
+		tt_buf_printf(&b, "{\"text\": \"my %s is %s again %d\", \"label\": \"c%d\"}\n",
+			      words[c][i % 4], words[c][(i / 4) % 4], i % 7, c);
+	}
+	ds_options_default(&o);
+	assert_int_equal(dataset_load_buffer(ds, "t.jsonl", b.data, b.len, &o, &err), 0);
+	assert_int_equal(dataset_split(ds, r, 3, 1, false, &err), 0);
+	tt_buf_fini(&b);
+}
+
+static struct trainer *make_trainer(struct cfg *c, const char *resume, const char *out)
+{
+	struct dataset ds;
+	struct trainer_setup s;
+	struct tt_err err;
+	struct trainer *t;
+
+	make_data(&ds);
+	memset(&s, 0, sizeof s);
+	s.cfg = c;
+	s.input = trainer_input_from_dataset(&ds);
+	s.resume_from = resume;
+	s.out_dir = out;
+	t = trainer_create(&s, &err);
+	assert_non_null(t);
+	dataset_fini(&ds);
+	return t;
+}
+
+static void base_cfg(struct cfg *c)
+{
+	struct tt_err err;
+
+	cfg_init(c);
+	assert_int_equal(cfg_set(c, "threads", "1", &err), 0);
+	assert_int_equal(cfg_set(c, "dim", "16", &err), 0);
+	assert_int_equal(cfg_set(c, "buckets", "5000", &err), 0);
+	assert_int_equal(cfg_set(c, "epochs", "5", &err), 0);
+	assert_int_equal(cfg_set(c, "log_every", "1", &err), 0);
+	assert_int_equal(cfg_set(c, "seed", "7", &err), 0);
+}
+
+static int send_wait(struct trainer *t, enum trainer_msg_type type, const char *key,
+		     const char *value, uint64_t n)
+{
+	char reply[1024];
+
+	return trainer_wait_handled(t, trainer_send(t, type, key, value, n, NULL), reply, sizeof reply);
+}
+
+static uint64_t current_step(struct trainer *t, enum trainer_state *state)
+{
+	struct trainer_snapshot s;
+	uint64_t step;
+
+	trainer_snapshot_get(t, &s);
+	step = s.step;
+	if (state != NULL)
+		*state = s.state;
+	trainer_snapshot_fini(&s);
+	return step;
+}
+
+static void test_step_exact(void **state)
+{
+	struct cfg c;
+	struct trainer *t;
+	enum trainer_state st;
+
+	(void)state;
+	base_cfg(&c);
+	t = make_trainer(&c, NULL, NULL);
+	assert_int_equal(current_step(t, &st), 0);
+	assert_int_equal(st, TRAINER_IDLE);
+	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 5), 0);
+	assert_int_equal(trainer_wait_stopped(t, 10), TRAINER_PAUSED);
+	assert_int_equal(current_step(t, NULL), 5);
+	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 5), 0);
+	assert_int_equal(trainer_wait_stopped(t, 10), TRAINER_PAUSED);
+	assert_int_equal(current_step(t, NULL), 10);
+	trainer_destroy(t);
+	cfg_fini(&c);
+}
+
+static void test_pause_holds(void **state)
+{
+	struct cfg c;
+	struct trainer *t;
+	struct tt_err err;
+	enum trainer_state st;
+	uint64_t at;
+
+	(void)state;
+	base_cfg(&c);
+	cfg_set(&c, "epochs", "10000", &err);
+	t = make_trainer(&c, NULL, NULL);
+	assert_int_equal(send_wait(t, TRAINER_START, NULL, NULL, 0), 0);
+	usleep(20000);
+	assert_int_equal(send_wait(t, TRAINER_PAUSE, NULL, NULL, 0), 0);
+	at = current_step(t, &st);
+	assert_int_equal(st, TRAINER_PAUSED);
+	assert_true(at > 0);
+	usleep(100000);
+	assert_int_equal(current_step(t, &st), at);
+	assert_int_equal(st, TRAINER_PAUSED);
+	/* Pausing twice is refused with a reason. */
+	assert_int_equal(send_wait(t, TRAINER_PAUSE, NULL, NULL, 0), -1);
+	assert_int_equal(send_wait(t, TRAINER_RESUME, NULL, NULL, 0), 0);
+	usleep(20000);
+	assert_true(current_step(t, NULL) > at);
+	assert_int_equal(send_wait(t, TRAINER_STOP, NULL, NULL, 0), 0);
+	assert_int_equal(trainer_wait_stopped(t, 10), TRAINER_STOPPED);
+	trainer_destroy(t);
+	cfg_fini(&c);
+}
+
+/* The input weights of an exported model. */
+static float *export_weights(struct trainer *t, const char *name, size_t *n)
+{
+	char path[128];
+	struct bundle b;
+	struct tt_err err;
+	struct model_view v;
+	float *w;
+
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	assert_int_equal(send_wait(t, TRAINER_EXPORT, NULL, path, 0), 0);
+	assert_int_equal(bundle_load(&b, path, &err), 0);
+	assert_int_equal(model_find_view(b.model, "ngram.input.weight", &v), 0);
+	*n = (size_t)model_view_numel(&v);
+	w = tt_xmalloc(*n * sizeof *w);
+	memcpy(w, v.data, *n * sizeof *w);
+	bundle_fini(&b);
+	return w;
+}
+
+static void test_lr_zero_freezes(void **state)
+{
+	struct cfg c;
+	struct trainer *t;
+	struct trainer_event ev[16];
+	float *a, *b2, *c2;
+	size_t n, i, nev;
+
+	(void)state;
+	base_cfg(&c);
+	t = make_trainer(&c, NULL, NULL);
+	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 10), 0);
+	trainer_wait_stopped(t, 10);
+	assert_int_equal(send_wait(t, TRAINER_SET, "lr", "0", 0), 0);
+	a = export_weights(t, "a.safetensors", &n);
+	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 20), 0);
+	trainer_wait_stopped(t, 10);
+	b2 = export_weights(t, "b.safetensors", &n);
+	assert_memory_equal(a, b2, n * sizeof *a);
+	/* And a non-zero lr moves them again. */
+	assert_int_equal(send_wait(t, TRAINER_SET, "lr", "0.5", 0), 0);
+	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 5), 0);
+	trainer_wait_stopped(t, 10);
+	c2 = export_weights(t, "c.safetensors", &n);
+	for (i = 0; i < n && b2[i] == c2[i]; i++)
+		;
+	assert_true(i < n);
+	/* Each change is an event with the step, key, old and new value. */
+	nev = trainer_events(t, 0, ev, 16);
+	for (i = 0; i < nev && ev[i].kind != TRAINER_EV_SET; i++)
+		;
+	assert_true(i < nev);
+	assert_int_equal(ev[i].step, 10);
+	assert_string_equal(ev[i].key, "lr");
+	assert_string_equal(ev[i].old_value, "0.5");
+	assert_string_equal(ev[i].new_value, "0");
+	/* A non-live key is refused once the model exists. */
+	assert_int_equal(send_wait(t, TRAINER_SET, "dim", "32", 0), -1);
+	free(a);
+	free(b2);
+	free(c2);
+	trainer_destroy(t);
+	cfg_fini(&c);
+}
+
+/* Train losses by step from the points (log_every 1: one point a step). */
+static size_t losses(struct trainer *t, double *out, size_t max, uint64_t *first_step)
+{
+	struct trainer_point p[4096];
+	size_t n = trainer_points(t, 0, p, 4096), i, k = 0;
+
+	for (i = 0; i < n && k < max; i++) {
+		if (isnan(p[i].train_loss))
+			continue;
+		if (k == 0)
+			*first_step = p[i].step;
+		out[k++] = p[i].train_loss;
+	}
+	return k;
+}
+
+static void test_exact_resume(void **state)
+{
+	struct cfg c;
+	struct trainer *t;
+	static double full[4096], tail[4096];
+	char ckpt[128];
+	size_t nfull, ntail, i;
+	uint64_t first, first_tail;
+
+	(void)state;
+	base_cfg(&c);
+	cfg_set(&c, "dropout", "0.2", NULL);     /* random numbers matter too */
+	t = make_trainer(&c, NULL, NULL);
+	assert_int_equal(send_wait(t, TRAINER_START, NULL, NULL, 0), 0);
+	assert_int_equal(trainer_wait_stopped(t, 30), TRAINER_DONE);
+	nfull = losses(t, full, 4096, &first);
+	assert_int_equal(first, 1);
+	assert_true(nfull > 1000);
+	trainer_destroy(t);
+
+	/* Interrupted at step 377 (mid-epoch), checkpointed, resumed elsewhere. */
+	t = make_trainer(&c, NULL, NULL);
+	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 377), 0);
+	trainer_wait_stopped(t, 30);
+	snprintf(ckpt, sizeof ckpt, "%s/run.ckpt", tmpdir);
+	assert_int_equal(send_wait(t, TRAINER_CHECKPOINT, NULL, ckpt, 0), 0);
+	trainer_destroy(t);
+	t = make_trainer(&c, ckpt, NULL);
+	assert_int_equal(send_wait(t, TRAINER_START, NULL, NULL, 0), 0);
+	assert_int_equal(current_step(t, NULL) >= 377, 1);
+	assert_int_equal(trainer_wait_stopped(t, 30), TRAINER_DONE);
+	ntail = losses(t, tail, 4096, &first_tail);
+	assert_int_equal(first_tail, 378);
+	assert_int_equal(ntail, nfull - 377);
+	for (i = 0; i < ntail; i++) {
+		if (tail[i] != full[377 + i])
+			fail_msg("step %zu: resumed loss %.17g != uninterrupted %.17g", 378 + i,
+				 tail[i], full[377 + i]);
+	}
+	trainer_destroy(t);
+	cfg_fini(&c);
+}
+
+static void test_divergence_guard(void **state)
+{
+	struct cfg c;
+	struct trainer *t;
+	struct trainer_snapshot s;
+	char ckpt[128], reply[1024];
+	enum trainer_state st;
+
+	(void)state;
+	base_cfg(&c);
+	cfg_set(&c, "epochs", "200", NULL);
+	t = make_trainer(&c, NULL, NULL);
+	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 20), 0);
+	trainer_wait_stopped(t, 10);
+	snprintf(ckpt, sizeof ckpt, "%s/good.ckpt", tmpdir);
+	assert_int_equal(send_wait(t, TRAINER_CHECKPOINT, NULL, ckpt, 0), 0);
+	assert_int_equal(send_wait(t, TRAINER_SET, "lr", "100", 0), 0);
+	assert_int_equal(send_wait(t, TRAINER_RESUME, NULL, NULL, 0), 0);
+	st = trainer_wait_stopped(t, 30);
+	trainer_snapshot_get(t, &s);
+	assert_int_equal(st, TRAINER_PAUSED);
+	assert_true(s.message_is_error);
+	assert_non_null(strstr(s.message, "diverged at step"));
+	trainer_snapshot_fini(&s);
+	/* The last good checkpoint is not overwritten by a diverged state. */
+	assert_int_equal(trainer_wait_handled(t, trainer_send(t, TRAINER_CHECKPOINT, NULL, ckpt, 0, NULL),
+					      reply, sizeof reply), -1);
+	assert_non_null(strstr(reply, "refusing to save"));
+	trainer_destroy(t);
+	cfg_fini(&c);
+}
+
+static void test_metrics_log(void **state)
+{
+	struct cfg c;
+	struct trainer *t;
+	char path[128], line[512];
+	FILE *f;
+	int points = 0, sets = 0;
+
+	(void)state;
+	base_cfg(&c);
+	cfg_set(&c, "epochs", "1", NULL);
+	t = make_trainer(&c, NULL, tmpdir);
+	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 3), 0);
+	trainer_wait_stopped(t, 10);
+	assert_int_equal(send_wait(t, TRAINER_SET, "weight_decay", "0.01", 0), 0);
+	assert_int_equal(send_wait(t, TRAINER_RESUME, NULL, NULL, 0), 0);
+	assert_int_equal(trainer_wait_stopped(t, 30), TRAINER_DONE);
+	trainer_destroy(t);
+	snprintf(path, sizeof path, "%s/metrics.jsonl", tmpdir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f) != NULL) {
+		points += strstr(line, "\"train_loss\"") != NULL;
+		sets += strstr(line, "\"event\": \"set\", \"key\": \"weight_decay\", \"old\": \"0\", "
+				"\"new\": \"0.01\"") != NULL && strstr(line, "\"step\": 3,") != NULL;
+	}
+	fclose(f);
+	assert_true(points >= 200);
+	assert_int_equal(sets, 1);
+	snprintf(path, sizeof path, "%s/model.safetensors", tmpdir);
+	assert_int_equal(access(path, R_OK), 0);
+	cfg_fini(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_step_exact),
+		cmocka_unit_test(test_pause_holds),
+		cmocka_unit_test(test_lr_zero_freezes),
+		cmocka_unit_test(test_exact_resume),
+		cmocka_unit_test(test_divergence_guard),
+		cmocka_unit_test(test_metrics_log),
+	};
+	int rc;
+
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/tunetop-trainer.XXXXXX");
+	if (mkdtemp(tmpdir) == NULL)
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	if (system("true") == 0) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+		if (system(cmd) != 0)
+			rc = rc ? rc : 1;
+	}
+	return rc;
+}
