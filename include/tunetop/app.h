@@ -19,6 +19,8 @@ struct app {
 	int nschema;
 	bool quit;
 	struct trainer *trainer;    /* NULL until the first start */
+	struct journal *journal;    /* the loaded dataset's edit journal, or NULL */
+	struct ui *ui;              /* the terminal UI when it runs, else NULL */
 	char *out_dir;              /* where runs write metrics.jsonl and models */
 };
 
