@@ -92,7 +92,7 @@ enum cmd_rc cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (argc == 1) {
 		for (i = 0; i < n; i++)
-			cmd_print(ctx, "  %-8s %-30s %s\n", t[i].name, t[i].usage, t[i].summary);
+			cmd_print(ctx, "  %-14s %-28s %s\n", t[i].name, t[i].usage, t[i].summary);
 		cmd_print(ctx, "Commands may be shortened to a unique prefix. "
 			  "'help options' lists the options for 'set'.\n");
 		return CMD_OK;

@@ -1,0 +1,60 @@
+# tunetop train / eval / predict, headless trainer commands, bad arguments.
+. tests/lib.sh
+
+run "$TUNETOP" train --data sessions/demo/tickets.jsonl --set epochs=25 --set dim=32 \
+	--set buckets=20000 --set threads=1 --out "$T/run" --json
+expect_rc "train the demo" 0
+expect_err "reports the split it made" "made a stratified 80/10/10 split"
+expect_err "progress lines" "step "
+if python3 - "$T/out" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().strip().splitlines()
+d = json.loads(lines[-1])
+for k in ("train_seconds", "ms_per_step", "tokens_per_second"):
+    assert d[k] > 0, k
+for split in ("valid", "test"):
+    s = d[split]
+    assert 0.4 < s["accuracy"] <= 1, (split, s["accuracy"])
+    assert "macro_f1" in s and "loss" in s and "billing" in s["per_class"]
+PY
+then ok "train --json object"; else not_ok "train --json object" "$(tail -c 300 "$T/out")"; fi
+for f in metrics.jsonl model.safetensors best.safetensors; do
+	if [ -s "$T/run/$f" ]; then ok "run wrote $f"; else not_ok "run wrote $f"; fi
+done
+
+run "$TUNETOP" predict "$T/run/model.safetensors" --k 2 "I was charged twice on my invoice"
+expect_rc "predict" 0
+if grep -Eq '^billing 0\.[0-9]+  [a-z_]+ 0\.[0-9]+$' "$T/out"; then ok "predict top-2 line";
+else not_ok "predict top-2 line" "$(cat "$T/out")"; fi
+printf 'reset my password please\nthe dock arrived broken\n' | "$TUNETOP" predict --json "$T/run/model.safetensors" > "$T/pred.json"
+if [ "$(grep -c '"label"' "$T/pred.json")" -eq 2 ]; then ok "predict reads stdin lines"; else
+	not_ok "predict reads stdin lines" "$(cat "$T/pred.json")"; fi
+
+run "$TUNETOP" eval "$T/run/model.safetensors" sessions/demo/tickets.jsonl --json
+expect_rc "eval" 0
+expect_out "eval json has accuracy" '"accuracy"'
+
+printf 'not a model' > "$T/bad.safetensors"
+run "$TUNETOP" predict "$T/bad.safetensors" hello
+expect_rc "bad model file fails" 1
+expect_err "bad model explained" "bad.safetensors"
+
+run "$TUNETOP" train --data sessions/demo/tickets.jsonl --set epochs=0
+expect_rc "bad option fails" 1
+expect_err "bad option explained" "epochs: 0 is out of range"
+
+run "$TUNETOP" train
+expect_rc "train without --data is a usage error" 2
+
+# Headless trainer control: step counts are exact and pausing holds.
+run "$TUNETOP" --headless sessions/demo.yaml -e "split 80/10/10; set threads 1; step 7; wait; status; step 3; wait; status"
+expect_rc "step and status" 0
+expect_out "seven steps" "paused: step 7/"
+expect_out "ten steps" "paused: step 10/"
+run "$TUNETOP" --headless sessions/demo.yaml -e "split 80/10/10; step 5; wait; set lr 0.25; status"
+expect_out "live set reports the step" "lr = 0.25 (was 0.5) from step 5"
+run "$TUNETOP" -e "pause"
+expect_rc "pause without a run fails" 1
+expect_err "pause explained" "no training run"
+run "$TUNETOP" --headless sessions/demo.yaml -e "split 80/10/10; step 2; wait; checkpoint $T/c.ckpt; start $T/c.ckpt; status"
+expect_out "checkpoint written" "checkpoint written at step 2"
