@@ -43,6 +43,7 @@ void trainer_input_append(struct trainer_input *in, const struct dataset *ds, en
 	in->label_ids = tt_xrealloc(in->label_ids, (in->label_off[n0] + nlab + 1) *
 				    sizeof *in->label_ids);
 	in->split = tt_xrealloc(in->split, n0 + m + 1);
+	in->src = tt_xrealloc(in->src, (n0 + m + 1) * sizeof *in->src);
 	for (i = 0; i < ds->n; i++) {
 		const struct ds_record *r = &ds->recs[i];
 		size_t k = in->n;
@@ -57,6 +58,7 @@ void trainer_input_append(struct trainer_input *in, const struct dataset *ds, en
 				input_label(in, &names, ds->labels.names[ds_record_label_at(r, j)]);
 		in->label_off[k + 1] = in->label_off[k] + nl;
 		in->split[k] = (uint8_t)(split != DS_SPLIT_NONE ? split : r->split);
+		in->src[k] = (uint32_t)i;
 		in->n++;
 	}
 	/* Labels declared but unused still get an output class. */
@@ -90,6 +92,7 @@ void trainer_input_free(struct trainer_input *in)
 	free(in->label_off);
 	free(in->label_ids);
 	free(in->split);
+	free(in->src);
 	free(in);
 }
 

@@ -667,6 +667,7 @@ void trainer_after_round(struct trainer *t)
 	if (t->step >= t->next_eval)
 		t->next_eval = t->hp.eval_every > 0 ? t->step + t->hp.eval_every : UINT64_MAX;
 	if (epoch_end) {
+		trainer_predict_all(t);
 		t->epoch++;
 		t->pos = 0;
 		trainer_shuffle(t);
@@ -683,6 +684,12 @@ void trainer_after_round(struct trainer *t)
 	trainer_publish(t, 0);
 }
 
+/* The class_weights option changed: recompute the weights from the counts. */
+void trainer_reweight(struct trainer *t)
+{
+	trainer_class_weights(t);
+}
+
 /* After the tokenizer changed (a restored checkpoint): features again. */
 void trainer_data_reencode(struct trainer *t)
 {
@@ -691,4 +698,57 @@ void trainer_data_reencode(struct trainer *t)
 		t->pos = t->data.nrows[DS_SPLIT_TRAIN];
 	trainer_class_weights(t);
 	trainer_read_hp(t);
+}
+
+/* One record's label, confidence, margin and entropy. */
+static void trainer_summarize(const float *probs, uint32_t nl, uint32_t *label, float *conf,
+			      float *margin, float *entropy)
+{
+	uint32_t best = 0, l;
+	float second = 0;
+	double h = 0;
+
+	for (l = 1; l < nl; l++) {
+		if (probs[l] > probs[best])
+			best = l;
+	}
+	for (l = 0; l < nl; l++) {
+		if (l != best && probs[l] > second)
+			second = probs[l];
+		if (probs[l] > 0)
+			h -= (double)probs[l] * log((double)probs[l]);
+	}
+	*label = best;
+	*conf = probs[best];
+	*margin = probs[best] - second;
+	*entropy = (float)h;
+}
+
+/* Predict every record and publish the result. */
+void trainer_predict_all(struct trainer *t)
+{
+	struct trainer_predictions p;
+	uint32_t nl = t->model->cfg.nlabels;
+	float *probs = tt_xmalloc(nl * sizeof *probs);
+	size_t i, n = t->in->n;
+
+	p.step = t->step > 0 ? t->step : 1;
+	p.n = n;
+	p.src = tt_xmalloc((n + 1) * sizeof *p.src);
+	p.label = tt_xmalloc((n + 1) * sizeof *p.label);
+	p.conf = tt_xmalloc((n + 1) * sizeof *p.conf);
+	p.margin = tt_xmalloc((n + 1) * sizeof *p.margin);
+	p.entropy = tt_xmalloc((n + 1) * sizeof *p.entropy);
+	for (i = 0; i < n; i++) {
+		const uint32_t *ids = t->data.ids + t->data.off[i];
+
+		model_predict(t->model, t->ws, ids, (uint32_t)(t->data.off[i + 1] - t->data.off[i]), probs);
+		p.src[i] = t->in->src[i];
+		trainer_summarize(probs, nl, &p.label[i], &p.conf[i], &p.margin[i], &p.entropy[i]);
+	}
+	free(probs);
+	pthread_mutex_lock(&t->lock);
+	trainer_predictions_fini(&t->preds);
+	t->preds = p;
+	pthread_mutex_unlock(&t->lock);
 }

@@ -207,6 +207,8 @@ static int trainer_msg_set(struct trainer *t, const struct trainer_msg *m, char 
 		snprintf(reply, n, "%s", err.msg);
 		return -1;
 	}
+	if (strcmp(m->key, "class_weights") == 0 && t->model != NULL)
+		trainer_reweight(t);
 	trainer_read_hp(t);
 	trainer_add_event(t, TRAINER_EV_SET, m->key, old, cfg_get_str(&t->cfg, m->key), "%s %s -> %s",
 			  m->key, old, cfg_get_str(&t->cfg, m->key));
@@ -244,6 +246,7 @@ static int trainer_msg_eval(struct trainer *t, enum ds_split split, char *reply,
 	}
 	metrics_report_init(&r);
 	trainer_evaluate(t, split, &r);
+	trainer_predict_all(t);
 	snprintf(reply, n, "%s: accuracy %.4f, macro-F1 %.4f, loss %.4f (%llu records)",
 		 ds_split_name(split), r.accuracy, r.macro_f1, r.loss, (unsigned long long)r.n);
 	pthread_mutex_lock(&t->lock);
@@ -489,6 +492,7 @@ void trainer_destroy(struct trainer *t)
 		fclose(t->log);
 	metrics_report_fini(&t->snap.eval);
 	metrics_report_fini(&t->snap.test);
+	trainer_predictions_fini(&t->preds);
 	for (l = 0; l < t->snap.nlabels; l++)
 		free(t->snap.label_names[l]);
 	free(t->snap.label_names);
@@ -625,4 +629,37 @@ int trainer_wake_fd(const struct trainer *t)
 void trainer_drain_wake(struct trainer *t)
 {
 	chan_drain_wake(&t->news);
+}
+
+void trainer_predictions_get(struct trainer *t, struct trainer_predictions *out)
+{
+	size_t n;
+
+	pthread_mutex_lock(&t->lock);
+	n = t->preds.n;
+	out->step = t->preds.step;
+	out->n = n;
+	out->src = tt_xmalloc((n + 1) * sizeof *out->src);
+	out->label = tt_xmalloc((n + 1) * sizeof *out->label);
+	out->conf = tt_xmalloc((n + 1) * sizeof *out->conf);
+	out->margin = tt_xmalloc((n + 1) * sizeof *out->margin);
+	out->entropy = tt_xmalloc((n + 1) * sizeof *out->entropy);
+	if (n > 0) {
+		memcpy(out->src, t->preds.src, n * sizeof *out->src);
+		memcpy(out->label, t->preds.label, n * sizeof *out->label);
+		memcpy(out->conf, t->preds.conf, n * sizeof *out->conf);
+		memcpy(out->margin, t->preds.margin, n * sizeof *out->margin);
+		memcpy(out->entropy, t->preds.entropy, n * sizeof *out->entropy);
+	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+void trainer_predictions_fini(struct trainer_predictions *p)
+{
+	free(p->src);
+	free(p->label);
+	free(p->conf);
+	free(p->margin);
+	free(p->entropy);
+	memset(p, 0, sizeof *p);
 }

@@ -60,6 +60,7 @@ struct trainer {
 	size_t npoints, points_cap;
 	struct trainer_event *events;
 	size_t nevents, events_cap;
+	struct trainer_predictions preds;
 	uint64_t next_id;
 	uint64_t handled_id;
 	int handled_rc;
@@ -112,6 +113,8 @@ void trainer_read_hp(struct trainer *t);
 void trainer_run_round(struct trainer *t);
 void trainer_after_round(struct trainer *t);
 void trainer_data_reencode(struct trainer *t);
+void trainer_reweight(struct trainer *t);
+void trainer_predict_all(struct trainer *t);
 uint64_t trainer_steps_per_epoch(const struct trainer *t);
 uint64_t trainer_total_steps(const struct trainer *t);
 void trainer_evaluate(struct trainer *t, enum ds_split split, struct metrics_report *out);

@@ -56,6 +56,7 @@ struct trainer_input {
 	uint32_t *label_off;    /* [n + 1] into label_ids */
 	uint32_t *label_ids;
 	uint8_t *split;         /* [n] enum ds_split */
+	uint32_t *src;          /* [n] the record's index in the dataset */
 	char **label_names;     /* [nlabels] */
 	uint32_t nlabels;
 	bool multilabel;
@@ -132,6 +133,21 @@ struct trainer_snapshot {
 	bool message_is_error;
 };
 
+/*
+ * The model's view of every record, refreshed at each epoch end and on
+ * eval: predicted label, its probability, the margin to the runner-up and
+ * the entropy of the distribution (for "least confident first").
+ */
+struct trainer_predictions {
+	uint64_t step;          /* when they were computed; 0 = never */
+	size_t n;
+	uint32_t *src;          /* [n] dataset record index */
+	uint32_t *label;        /* [n] predicted label (the trainer's label ids) */
+	float *conf;            /* [n] its probability */
+	float *margin;          /* [n] top-1 minus top-2 probability */
+	float *entropy;         /* [n] in nats */
+};
+
 struct trainer_setup {
 	const struct cfg *cfg;        /* copied */
 	struct trainer_input *input;  /* ownership passes to the trainer */
@@ -163,6 +179,9 @@ enum trainer_state trainer_wait_stopped(struct trainer *t, double timeout);
 /* Copy the published snapshot; free with trainer_snapshot_fini. */
 void trainer_snapshot_get(struct trainer *t, struct trainer_snapshot *out);
 void trainer_snapshot_fini(struct trainer_snapshot *s);
+/* Copy the latest predictions (empty when none yet); free with _fini. */
+void trainer_predictions_get(struct trainer *t, struct trainer_predictions *out);
+void trainer_predictions_fini(struct trainer_predictions *p);
 /* Copy points / events with index >= since; returns how many were copied. */
 size_t trainer_points(struct trainer *t, size_t since, struct trainer_point *out, size_t max);
 size_t trainer_events(struct trainer *t, size_t since, struct trainer_event *out, size_t max);

@@ -344,6 +344,39 @@ static void test_metrics_log(void **state)
 	cfg_fini(&c);
 }
 
+static void test_predictions(void **state)
+{
+	struct cfg c;
+	struct trainer *t;
+	struct trainer_predictions p;
+	size_t i, right = 0;
+
+	(void)state;
+	base_cfg(&c);
+	t = make_trainer(&c, NULL, NULL);
+	trainer_predictions_get(t, &p);
+	assert_int_equal(p.n, 0);        /* none before the first epoch ends */
+	trainer_predictions_fini(&p);
+	assert_int_equal(send_wait(t, TRAINER_START, NULL, NULL, 0), 0);
+	assert_int_equal(trainer_wait_stopped(t, 30), TRAINER_DONE);
+	trainer_predictions_get(t, &p);
+	assert_int_equal(p.n, 300);
+	assert_true(p.step > 0);
+	for (i = 0; i < p.n; i++) {
+		assert_int_equal(p.src[i], i);
+		assert_true(p.label[i] < 3);
+		assert_true(p.conf[i] > 0.33f - 1e-6f && p.conf[i] <= 1.0f + 1e-6f);
+		assert_true(p.margin[i] >= 0 && p.margin[i] <= p.conf[i]);
+		assert_true(p.entropy[i] >= 0 && p.entropy[i] <= 1.0987f);
+		/* Label ids follow first appearance: record i has label c(i % 3). */
+		right += p.label[i] == i % 3;
+	}
+	assert_true(right >= 290);
+	trainer_predictions_fini(&p);
+	trainer_destroy(t);
+	cfg_fini(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_exact_resume),
 		cmocka_unit_test(test_divergence_guard),
 		cmocka_unit_test(test_metrics_log),
+		cmocka_unit_test(test_predictions),
 	};
 	int rc;
 

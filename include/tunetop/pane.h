@@ -1,0 +1,91 @@
+/*
+ * pane.h - the panes of the workbench. Each draws its box and contents
+ * into the screen grid (no curses) and keeps its view state in struct ui;
+ * commands (cmd-ui*.c) move cursors and change views through these calls.
+ */
+#ifndef TUNETOP_PANE_H
+#define TUNETOP_PANE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tunetop/layout.h"
+#include "tunetop/ui.h"
+
+/* Cursor moves shared by the list-like panes. */
+enum pane_move {
+	PANE_MOVE_UP,
+	PANE_MOVE_DOWN,
+	PANE_MOVE_LEFT,
+	PANE_MOVE_RIGHT,
+	PANE_MOVE_PGUP,
+	PANE_MOVE_PGDN,
+	PANE_MOVE_TOP,
+	PANE_MOVE_BOTTOM
+};
+
+/* "up" -> PANE_MOVE_UP ...; -1 if unknown. */
+int pane_move_lookup(const char *name);
+
+/* ---- data (pane-data.c) ---- */
+
+void pane_data_draw(struct ui *ui, struct layout_rect r, bool focused);
+/* Rebuild the list of shown records when the data or the filter changed. */
+void pane_data_refresh(struct ui *ui);
+void pane_data_move(struct ui *ui, enum pane_move m);
+/* The record under the cursor, or -1. */
+long pane_data_current(struct ui *ui);
+/* Set the filter (ui->data fields filled by the caller) and rebuild. */
+void pane_data_set_filter(struct ui *ui, enum ui_filter f);
+void pane_data_fini(struct ui_data_view *v);
+/* "id  label  split  flags  text" of record i into out (cols wide). */
+void pane_data_row(struct ui *ui, size_t i, char *out, size_t n);
+
+/* ---- label (pane-label.c) ---- */
+
+void pane_label_draw(struct ui *ui, struct layout_rect r, bool focused);
+/* The shortcut key of label i of the schema: "1".."9", then "a".."z". */
+void pane_label_key(int i, char *out, size_t n);
+
+/* ---- curves (pane-curves.c) ---- */
+
+void pane_curves_draw(struct ui *ui, struct layout_rect r, bool focused);
+/* Smoothing one step up (dir > 0) or down; returns the new weight. */
+double pane_curves_smooth(struct ui *ui, int dir);
+/* Set the weight directly (0 .. 0.99); -1 if out of range. */
+int pane_curves_set_smooth(struct ui *ui, double w);
+double pane_curves_smooth_weight(const struct ui *ui);
+/* Cycle the x range: all, the last quarter, the last sixteenth of the steps. */
+void pane_curves_cycle_range(struct ui *ui);
+
+/* ---- confusion (pane-confusion.c) ---- */
+
+void pane_confusion_draw(struct ui *ui, struct layout_rect r, bool focused);
+void pane_confusion_move(struct ui *ui, enum pane_move m);
+/*
+ * The cursor cell: 0 and its true and predicted class names (the trainer's
+ * label names), or -1 without an evaluation.
+ */
+int pane_confusion_cell(struct ui *ui, const char **true_name, const char **pred_name,
+			uint64_t *count);
+
+/* ---- repl (pane-repl.c) ---- */
+
+void pane_repl_draw(struct ui *ui, struct layout_rect r, bool focused);
+/* Add command output (may hold several lines and a partial one). */
+void pane_repl_add(struct ui_scrollback *sb, uint8_t role, const char *text);
+/* End a pending partial line. */
+void pane_repl_flush(struct ui_scrollback *sb);
+/* Scroll back (dir < 0) or forward by a page of rows; 0 rows = to the end. */
+void pane_repl_scroll(struct ui *ui, int dir, int rows);
+void pane_repl_fini(struct ui_scrollback *sb);
+/* The terminal cursor in the command line, when the REPL has focus. */
+int pane_repl_cursor(struct ui *ui, int *x, int *y);
+
+/* ---- status bar (statusbar.c) and overlays (pane-help.c) ---- */
+
+void statusbar_draw(struct ui *ui, struct layout_rect r);
+/* The quit question, or the keys overlay, over the panes. */
+void pane_help_draw(struct ui *ui);
+
+#endif

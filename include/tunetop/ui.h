@@ -1,0 +1,213 @@
+/*
+ * ui.h - the terminal workbench: its state and the calls commands and panes
+ * make on it. No curses here: the curses side lives in ui.c and ui-draw.c,
+ * so panes, keys and the UI commands stay testable without a terminal.
+ *
+ * The UI thread owns struct ui and the app. Panes render into one screen
+ * grid (struct grid); ui-draw.c copies the cells that changed to curses.
+ * Whatever changes the screen marks the panes it touched dirty: ui_mark()
+ * for input (drawn at once), ui_mark_news() for trainer news (drawn at the
+ * next frame the refresh cap allows).
+ */
+#ifndef TUNETOP_UI_H
+#define TUNETOP_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tunetop/grid.h"
+#include "tunetop/layout.h"
+#include "tunetop/matrix.h"
+#include "tunetop/theme.h"
+#include "tunetop/trainer.h"
+#include "tunetop/util.h"
+
+struct app;
+struct keys;
+struct repl;
+struct ui_term;
+
+/* Dirty bits: one per pane (1u << PANE_x), plus the overlay. */
+enum {
+	UI_DIRTY_OVERLAY = 1u << PANE_COUNT,
+	UI_DIRTY_ALL = (1u << (PANE_COUNT + 1)) - 1
+};
+
+/* What the trainer published, mirrored for drawing (ui-train.c). */
+struct ui_train {
+	struct trainer *seen;		/* the trainer the mirror belongs to */
+	bool have_snap;
+	struct trainer_snapshot snap;
+	struct trainer_point *points;
+	size_t npoints, points_cap;
+	struct trainer_event *events;
+	size_t nevents, events_cap;
+	double *prev_x, *prev_y;	/* the previous run's train loss (faint) */
+	size_t nprev;
+	char message[256];		/* the last trainer message shown */
+};
+
+/* Which records the data pane lists. */
+enum ui_filter {
+	UI_FILTER_ALL,
+	UI_FILTER_LABEL,	/* true label == label */
+	UI_FILTER_SPLIT,	/* split == split */
+	UI_FILTER_CELL,		/* a confusion cell: true label in the valid split */
+	UI_FILTER_TEXT,		/* text contains text (case-insensitive ASCII) */
+	UI_FILTER_UNLABELED,
+	UI_FILTER_FLAGGED
+};
+
+struct ui_data_view {
+	uint32_t *idx;			/* records shown, in order */
+	size_t n;
+	size_t cursor;			/* index into idx */
+	size_t top;			/* first row shown */
+	bool stale;			/* rebuild idx before drawing */
+	bool detail;			/* the record detail fills the pane */
+	enum ui_filter filter;
+	uint32_t label;			/* LABEL, CELL */
+	uint32_t pred;			/* CELL: the predicted class (for the title) */
+	uint8_t split;			/* SPLIT */
+	char text[128];			/* TEXT */
+	char title[160];		/* describes the filter */
+	size_t ds_n;			/* ds.n when idx was built */
+	void *ds_recs;			/* ds.recs when idx was built */
+};
+
+struct ui_curves_view {
+	int ema_level;			/* index into the smoothing steps */
+	bool logy;
+	uint64_t last_n;		/* > 0: only the last last_n steps */
+	int range_level;		/* 0 all, 1 a quarter, 2 a sixteenth */
+};
+
+struct ui_conf_view {
+	struct matrix_opts opts;
+	struct matrix_view view;	/* as last drawn */
+};
+
+/* The REPL's output: lines with a color role, oldest first (pane-repl.c). */
+struct ui_line {
+	char *text;
+	uint8_t role;
+};
+
+struct ui_scrollback {
+	struct ui_line *lines;
+	size_t n, cap;
+	size_t back;			/* lines scrolled back from the bottom */
+	struct tt_buf partial;		/* output not yet ended by a newline */
+	uint8_t partial_role;
+};
+
+/* The line being edited, as readline has it (repl.c fills it). */
+struct ui_edit {
+	const char *prompt;
+	const char *line;
+	int point;			/* byte offset of the cursor in line */
+};
+
+struct ui {
+	struct app *app;
+	struct layout layout;
+	enum layout_preset preset;
+	int zoom;			/* zoomed pane or -1 */
+	int focus;
+	int back_focus;			/* focus before the REPL took it */
+	int w, h;
+	struct grid screen;
+	unsigned dirty;			/* draw now */
+	unsigned news;			/* draw at the next capped frame */
+	bool ascii;			/* no braille or box drawing */
+	bool utf8;
+	struct theme theme;
+	int ncolors;			/* 256, 16, 8, or 0 (none / NO_COLOR) */
+	struct keys *keys;
+	struct ui_train train;
+	struct ui_data_view data;
+	struct ui_curves_view curves;
+	struct ui_conf_view conf;
+	struct ui_scrollback sb;
+	struct ui_edit edit;
+	struct repl *repl;
+	bool overlay;			/* the key help is shown */
+	bool confirm_quit;		/* asking y/n */
+	bool quit;			/* leave the loop */
+	char msg[256];			/* transient message in the status bar */
+	bool msg_error;
+	double msg_until;
+	double refresh_interval;	/* seconds between capped frames */
+	double last_frame;
+	struct ui_term *term;		/* the curses side; NULL in tests */
+};
+
+/* ---- lifecycle (ui.c) ---- */
+
+struct ui_options {
+	bool ascii;			/* --ascii */
+};
+
+/*
+ * Run the workbench on app until the user quits; the terminal is restored
+ * on every way out. Returns an exit status (0 ok, 1 failure).
+ */
+int ui_main(struct app *app, const struct ui_options *o);
+
+/*
+ * State without a terminal (also used by tests): layout, views, keys,
+ * scrollback, theme "dark" if found. w x h is the screen size.
+ */
+void ui_state_init(struct ui *ui, struct app *app, int w, int h, bool ascii);
+void ui_state_fini(struct ui *ui);
+/* New screen size: relayout, resize the grid, everything dirty. */
+void ui_resize(struct ui *ui, int w, int h);
+
+/* ---- what commands and panes call ---- */
+
+void ui_mark(struct ui *ui, unsigned panes);
+void ui_mark_news(struct ui *ui, unsigned panes);
+/* A message in the status bar for a few seconds, and in the REPL. */
+void ui_message(struct ui *ui, bool is_error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Command output sink (cmd_ctx.sink): the REPL scrollback. */
+void ui_sink(void *opaque, int is_error, const char *text);
+
+int ui_set_layout(struct ui *ui, enum layout_preset p);
+/* Focus a visible pane (the status bar cannot take focus). -1 if hidden. */
+int ui_set_focus(struct ui *ui, int pane);
+void ui_toggle_zoom(struct ui *ui);
+/* Load a theme by name (themes/NAME.yaml, searched) or path and apply it. */
+int ui_set_theme(struct ui *ui, const char *name, struct tt_err *err);
+/* Resolve a theme name to a file path; out is malloc'd. -1 if not found. */
+int ui_theme_path(const char *name, char **out);
+/* Theme names found in the theme directories, NULL-terminated, malloc'd. */
+char **ui_theme_names(void);
+/* Repaint every cell (Ctrl-L): the curses side forgets what is on screen. */
+void ui_redraw_all(struct ui *ui);
+/* Put text on the REPL's command line and focus it (ui.c, via repl.c). */
+void ui_prompt(struct ui *ui, const char *text);
+
+/* Run a command line as if typed (source REPL) or from a key. */
+void ui_run_command(struct ui *ui, const char *line, bool from_key);
+
+/* The pane whose key context applies ("data", "repl", ...). */
+const char *ui_context_name(int pane);
+
+/* ---- trainer mirror (ui-train.c) ---- */
+
+/* Pull snapshot, new points and events; returns the panes to redraw. */
+unsigned ui_train_pull(struct ui *ui);
+void ui_train_fini(struct ui_train *t);
+/* The trainer's state, or TRAINER_IDLE without one. */
+enum trainer_state ui_train_state(const struct ui *ui);
+/* A path next to the session (or data) file: BASE + suffix. malloc'd. */
+char *ui_session_file(const struct app *app, const char *suffix);
+
+/* ---- drawing (ui-draw.c builds the frame, panes draw their part) ---- */
+
+/* Draw the dirty panes into ui->screen; returns the panes drawn. */
+unsigned ui_render(struct ui *ui, unsigned panes);
+
+#endif
