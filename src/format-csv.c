@@ -203,21 +203,6 @@ static size_t csv_skip_blank(const char *p, size_t len, size_t off)
 	return off;
 }
 
-static uint32_t csv_count_lf(const char *p, size_t from, size_t to)
-{
-	uint32_t n = 0;
-
-	while (from < to) {
-		const char *q = memchr(p + from, '\n', to - from);
-
-		if (q == NULL)
-			break;
-		n++;
-		from = (size_t)(q - p) + 1;
-	}
-	return n;
-}
-
 /*
  * The field's value: a pointer into p when no decoding is needed (*owned
  * false), else a NUL-terminated heap copy with "" turned into " (*owned true).
@@ -596,7 +581,7 @@ int format_csv_read(struct dataset *ds, const struct ds_options *o, char sep, st
 		csv_scan_fini(&rd.scan);
 		return -1;
 	}
-	line = 1 + csv_count_lf(ds->buf, 0, off);
+	line = 1 + tt_count_newlines(ds->buf, off);
 	while (off < ds->buf_len && rc >= 0) {
 		size_t start = off, end;
 		enum ds_split split;
@@ -610,7 +595,7 @@ int format_csv_read(struct dataset *ds, const struct ds_options *o, char sep, st
 			if (rc == 0)
 				csv_add_record(&rd, start, end, line, split);
 		}
-		line += csv_count_lf(ds->buf, start, end);
+		line += tt_count_newlines(ds->buf + start, end - start);
 		off = end;
 	}
 	csv_scan_fini(&rd.scan);

@@ -134,21 +134,6 @@ static size_t ft_skip_blank(const struct dataset *ds, size_t off)
 	return off;
 }
 
-static uint32_t ft_count_lf(const char *p, size_t from, size_t to)
-{
-	uint32_t n = 0;
-
-	while (from < to) {
-		const char *q = memchr(p + from, '\n', to - from);
-
-		if (q == NULL)
-			break;
-		n++;
-		from = (size_t)(q - p) + 1;
-	}
-	return n;
-}
-
 static uint32_t ft_col(const struct dataset *ds, const struct ft_line *ln, size_t off)
 {
 	return tt_utf8_column(ds->buf + ln->start, off - ln->start);
@@ -285,7 +270,7 @@ int format_fasttext_read(struct dataset *ds, const struct ds_options *o, struct 
 	off = ft_skip_blank(ds, ft_bom_len(ds->buf, ds->buf_len));
 	ds->preamble = ds->buf;
 	ds->preamble_len = (uint32_t)off;
-	line = 1 + ft_count_lf(ds->buf, 0, off);
+	line = 1 + tt_count_newlines(ds->buf, off);
 	while (off < ds->buf_len && rc == 0) {
 		struct ft_line ln;
 		size_t end;
@@ -293,7 +278,7 @@ int format_fasttext_read(struct dataset *ds, const struct ds_options *o, struct 
 		ft_line_at(ds, off, &ln);
 		end = ft_skip_blank(ds, ln.next);
 		rc = ft_read_line(&rd, &ln, end, line);
-		line += ft_count_lf(ds->buf, off, end);
+		line += tt_count_newlines(ds->buf + off, end - off);
 		off = end;
 	}
 	free(rd.names);

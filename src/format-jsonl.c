@@ -403,20 +403,10 @@ static void *jsonl_part_main(void *arg)
 	return NULL;
 }
 
+/* Lines in p[0..n), counting a last line without a newline. */
 static size_t jsonl_count_lines(const char *p, size_t n)
 {
-	size_t lines = 0;
-	const char *end = p + n;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-		lines++;
-		if (nl == NULL)
-			break;
-		p = nl + 1;
-	}
-	return lines;
+	return tt_count_newlines(p, n) + (n > 0 && p[n - 1] != '\n');
 }
 
 static int jsonl_nthreads(size_t len)

@@ -363,6 +363,18 @@ long tt_utf8_check(const char *p, size_t n, const char **what)
 	return -1;
 }
 
+uint32_t tt_count_newlines(const char *p, size_t n)
+{
+	const char *end = p + n;
+	uint32_t count = 0;
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		count++;
+		p++;
+	}
+	return count;
+}
+
 double tt_now(void)
 {
 	struct timespec ts;

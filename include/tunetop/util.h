@@ -73,6 +73,9 @@ uint32_t tt_utf8_column(const char *line, size_t off);
  */
 long tt_utf8_check(const char *p, size_t n, const char **what);
 
+/* Number of '\n' bytes in p[0..n). */
+uint32_t tt_count_newlines(const char *p, size_t n);
+
 /* Monotonic clock in seconds. */
 double tt_now(void);
 
