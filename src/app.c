@@ -3,6 +3,7 @@
  */
 #include "tunetop/app.h"
 
+#include "tunetop/session.h"
 #include "tunetop/trainer.h"
 
 #include <stdlib.h>
@@ -20,6 +21,10 @@ void app_fini(struct app *a)
 	int i;
 
 	trainer_destroy(a->trainer);
+	if (a->session != NULL) {
+		session_fini(a->session);
+		free(a->session);
+	}
 	cfg_fini(&a->cfg);
 	dataset_fini(&a->ds);
 	free(a->out_dir);
@@ -102,4 +107,15 @@ int app_new_trainer(struct app *a, const char *resume_from, struct tt_err *err)
 	trainer_destroy(a->trainer);
 	a->trainer = t;
 	return 0;
+}
+
+struct session *app_session(struct app *a)
+{
+	if (a->session == NULL) {
+		a->session = tt_xcalloc(1, sizeof *a->session);
+		session_init(a->session);
+		if (a->has_data && a->ds.path != NULL)
+			a->session->name = tt_xstrdup(a->ds.path);
+	}
+	return a->session;
 }

@@ -7,6 +7,7 @@
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
 #include "tunetop/quality.h"
+#include "tunetop/session.h"
 
 static void cmd_report_err(struct cmd_ctx *ctx, const struct tt_err *err)
 {
@@ -121,6 +122,9 @@ enum cmd_rc cmd_split_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error(ctx, "split: %s", err.msg);
 		return CMD_ERROR;
 	}
+	/* Recorded in the session, so reopening it splits the same way. */
+	session_set_string(&app_session(a)->split_ratios, argv[1]);
+	app_session(a)->split_seed = seed;
 	quality_compute(&a->ds, &q);
 	cmd_print(ctx, "split (seed %ld%s): train %zu, valid %zu, test %zu\n", seed,
 		  keep ? ", existing splits kept" : "", q.per_split[DS_SPLIT_TRAIN],

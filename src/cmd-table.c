@@ -38,6 +38,8 @@ static const struct cmd_entry cmd_entries[] = {
 	{ "set", NULL, "KEY VALUE", "change an option (see 'show' and 'help options')", 2, 2, 0,
 	  cmd_set_exec },
 	{ "show", NULL, "[KEY]", "show options and their values", 0, 1, 0, cmd_show_exec },
+	{ "session", NULL, "save [PATH]", "save the session: data, labels, options, split, UI state",
+	  1, 2, 0, cmd_session_exec },
 	{ "source", NULL, "FILE", "run the commands in a file", 1, 1, 0, cmd_source_exec },
 	{ "echo", NULL, "TEXT...", "print text", 0, -1, 0, cmd_echo_exec },
 	{ "help", "?", "[COMMAND|options]", "list commands, or describe one", 0, 1, 0,

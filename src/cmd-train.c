@@ -11,6 +11,7 @@
 
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
+#include "tunetop/session.h"
 #include "tunetop/trainer.h"
 
 static int cmd_waits(const struct cmd_ctx *ctx)
@@ -123,6 +124,8 @@ enum cmd_rc cmd_checkpoint_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	if (!cmd_need_trainer(ctx, argv[0]))
 		return CMD_ERROR;
+	/* The session remembers it, so reopening can resume from it. */
+	session_set_string(&app_session(ctx->app)->checkpoint, argv[1]);
 	return cmd_train_send(ctx, TRAINER_CHECKPOINT, NULL, argv[1], 0, NULL);
 }
 

@@ -157,19 +157,16 @@ static int main_open(struct app *app, const char *target)
 
 	tt_err_clear(&err);
 	if (main_is_session(target)) {
-		struct session s;
-		int rc;
+		struct session *s = tt_xcalloc(1, sizeof *s);
 
-		if (session_load(&s, target, &app->cfg, &err) != 0) {
+		if (session_load(s, target, &app->cfg, &err) != 0 ||
+		    session_apply(s, app, &err) != 0) {
 			main_report(&err);
+			session_fini(s);
+			free(s);
 			return -1;
 		}
-		rc = session_apply(&s, app, &err);
-		session_fini(&s);
-		if (rc != 0) {
-			main_report(&err);
-			return -1;
-		}
+		app->session = s;
 		return 0;
 	}
 	if (app_load_data(app, target, NULL, &err) != 0) {

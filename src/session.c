@@ -14,9 +14,56 @@ void session_init(struct session *s)
 	memset(s, 0, sizeof *s);
 }
 
+static const char *ui_key_names[SESSION_UI_COUNT] = {
+	"layout", "theme", "focus", "zoom", "data_cursor", "data_filter", "label_cursor",
+	"queue", "smoothing", "logy",
+};
+
+const char *session_ui_key_name(enum session_ui_key k)
+{
+	return (unsigned)k < SESSION_UI_COUNT ? ui_key_names[k] : "?";
+}
+
+void session_set_string(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = value != NULL ? tt_xstrdup(value) : NULL;
+}
+
+void session_ui_set(struct session *s, enum session_ui_key k, const char *value)
+{
+	if ((unsigned)k < SESSION_UI_COUNT)
+		session_set_string(&s->ui[k], value);
+}
+
+void session_add_change(struct session *s, unsigned long long step, const char *key,
+			const char *old_value, const char *new_value)
+{
+	struct session_change *c;
+
+	s->history = tt_xrealloc(s->history, (size_t)(s->nhistory + 1) * sizeof *s->history);
+	c = &s->history[s->nhistory++];
+	c->step = step;
+	c->key = tt_xstrdup(key);
+	c->old_value = tt_xstrdup(old_value);
+	c->new_value = tt_xstrdup(new_value);
+}
+
 void session_fini(struct session *s)
 {
 	int i;
+
+	for (i = 0; i < s->nhistory; i++) {
+		free(s->history[i].key);
+		free(s->history[i].old_value);
+		free(s->history[i].new_value);
+	}
+	free(s->history);
+	for (i = 0; i < SESSION_UI_COUNT; i++)
+		free(s->ui[i]);
+	free(s->annotator);
+	free(s->split_ratios);
+	free(s->checkpoint);
 
 	for (i = 0; i < s->nlabels; i++) {
 		free(s->labels[i].name);
@@ -152,6 +199,206 @@ static char *session_resolve(const char *session_path, const char *data)
 	return out;
 }
 
+static int session_data(struct session_parse *p, yaml_node_t *v, struct session *s,
+			char **slot, const char *what)
+{
+	char *raw = NULL;
+	int rc = session_string(p, v, what, &raw);
+
+	(void)s;
+	if (rc == 0) {
+		free(*slot);
+		*slot = session_resolve(p->path, raw);
+	}
+	free(raw);
+	return rc;
+}
+
+/* An integer scalar within [lo, hi]. */
+static int session_int(struct session_parse *p, yaml_node_t *v, const char *what, long lo,
+		       long hi, long *out)
+{
+	const char *t = session_scalar(v);
+	char *end;
+	long x;
+
+	if (t == NULL)
+		return session_fail(p, v, "%s must be an integer", what);
+	x = strtol(t, &end, 10);
+	if (*t == '\0' || *end != '\0' || x < lo || x > hi) {
+		char msg[200];
+
+		snprintf(msg, sizeof msg, "%s: '%s' is not an integer from %ld to %ld", what, t, lo, hi);
+		return session_fail(p, v, "%s", msg);
+	}
+	*out = x;
+	return 0;
+}
+
+static int session_split(struct session_parse *p, yaml_node_t *node, struct session *s)
+{
+	yaml_node_pair_t *pair;
+
+	if (node->type != YAML_MAPPING_NODE)
+		return session_fail(p, node, "%s", "split must be a mapping {ratios: 80/10/10, seed: N}");
+	for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(p->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(p->doc, pair->value);
+		const char *key = session_scalar(k);
+		int rc;
+
+		if (key != NULL && strcmp(key, "ratios") == 0)
+			rc = session_string(p, v, "split ratios", &s->split_ratios);
+		else if (key != NULL && strcmp(key, "seed") == 0)
+			rc = session_int(p, v, "split seed", 0, 2147483647L, &s->split_seed);
+		else
+			rc = session_fail(p, k, "unknown split key '%s' (expected ratios or seed)",
+					  key != NULL ? key : "?");
+		if (rc != 0)
+			return rc;
+	}
+	if (s->split_ratios == NULL)
+		return session_fail(p, node, "%s", "split needs ratios, e.g. 80/10/10");
+	return 0;
+}
+
+static int session_change(struct session_parse *p, yaml_node_t *node, struct session *s)
+{
+	char *vals[3] = { NULL, NULL, NULL };
+	static const char *names[3] = { "key", "old", "new" };
+	long step = -1;
+	yaml_node_pair_t *pair;
+	int rc = 0, i;
+
+	if (node->type != YAML_MAPPING_NODE)
+		return session_fail(p, node, "%s", "a history entry must be {step, key, old, new}");
+	for (pair = node->data.mapping.pairs.start; rc == 0 && pair < node->data.mapping.pairs.top;
+	     pair++) {
+		yaml_node_t *k = yaml_document_get_node(p->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(p->doc, pair->value);
+		const char *key = session_scalar(k);
+
+		for (i = 0; i < 3 && (key == NULL || strcmp(key, names[i]) != 0); i++)
+			;
+		if (i < 3)
+			rc = session_string(p, v, names[i], &vals[i]);
+		else if (key != NULL && strcmp(key, "step") == 0)
+			rc = session_int(p, v, "step", 0, 0x7fffffffffffffffL, &step);
+		else
+			rc = session_fail(p, k, "unknown history key '%s' (expected step, key, old or new)",
+					  key != NULL ? key : "?");
+	}
+	if (rc == 0 && (step < 0 || vals[0] == NULL))
+		rc = session_fail(p, node, "%s", "a history entry needs step and key");
+	if (rc == 0)
+		session_add_change(s, (unsigned long long)step, vals[0], vals[1] ? vals[1] : "",
+				   vals[2] ? vals[2] : "");
+	for (i = 0; i < 3; i++)
+		free(vals[i]);
+	return rc;
+}
+
+static int session_history(struct session_parse *p, yaml_node_t *node, struct session *s)
+{
+	yaml_node_item_t *it;
+
+	if (node->type != YAML_SEQUENCE_NODE)
+		return session_fail(p, node, "%s", "history must be a list");
+	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
+		if (session_change(p, yaml_document_get_node(p->doc, *it), s) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Allowed values of each UI key: "a|b|c" words, or a kind. */
+static const char *ui_key_kinds[SESSION_UI_COUNT] = {
+	"overview|data|labeling", "string", "data|label|curves|confusion|repl", "true|false",
+	"count", "any", "count", "file|unlabeled|least-confident|random", "fraction",
+	"true|false",
+};
+
+static int session_ui_value_ok(enum session_ui_key k, const char *v)
+{
+	const char *kind = ui_key_kinds[k], *w;
+	char *end;
+	size_t n = strlen(v);
+
+	if (strcmp(kind, "any") == 0)
+		return 1;
+	if (strcmp(kind, "string") == 0)
+		return n > 0 && n < 128;
+	if (strcmp(kind, "count") == 0)
+		return n > 0 && strtoul(v, &end, 10) < 0xffffffffUL && *end == '\0' && v[0] != '-';
+	if (strcmp(kind, "fraction") == 0) {
+		double x = strtod(v, &end);
+
+		return n > 0 && *end == '\0' && x >= 0 && x < 1;
+	}
+	for (w = kind; w != NULL; w = strchr(w, '|') != NULL ? strchr(w, '|') + 1 : NULL) {
+		size_t len = strchr(w, '|') != NULL ? (size_t)(strchr(w, '|') - w) : strlen(w);
+
+		if (len == n && strncmp(w, v, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int session_ui(struct session_parse *p, yaml_node_t *node, struct session *s)
+{
+	yaml_node_pair_t *pair;
+
+	if (node->type != YAML_MAPPING_NODE)
+		return session_fail(p, node, "%s", "ui must be a mapping");
+	for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(p->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(p->doc, pair->value);
+		const char *key = session_scalar(k), *val = session_scalar(v);
+		int i;
+
+		for (i = 0; i < SESSION_UI_COUNT && (key == NULL || strcmp(key, ui_key_names[i]) != 0); i++)
+			;
+		if (i == SESSION_UI_COUNT)
+			return session_fail(p, k, "unknown ui key '%s' (expected layout, theme, focus, zoom, "
+					    "data_cursor, data_filter, label_cursor, queue, smoothing or logy)",
+					    key != NULL ? key : "?");
+		if (val == NULL || !session_ui_value_ok((enum session_ui_key)i, val)) {
+			char msg[300];
+
+			snprintf(msg, sizeof msg, "ui %s: '%s' is not valid (expected %s)", key,
+				 val != NULL ? val : "a value", ui_key_kinds[i]);
+			return session_fail(p, v, "%s", msg);
+		}
+		session_ui_set(s, (enum session_ui_key)i, val);
+	}
+	return 0;
+}
+
+static int session_top_key(struct session_parse *p, const char *key, yaml_node_t *k,
+			   yaml_node_t *v, struct session *s, struct cfg *cfg)
+{
+	if (strcmp(key, "name") == 0)
+		return session_string(p, v, "name", &s->name);
+	if (strcmp(key, "data") == 0)
+		return session_data(p, v, s, &s->data, "data");
+	if (strcmp(key, "labels") == 0)
+		return session_labels(p, v, s);
+	if (strcmp(key, "options") == 0)
+		return session_options(p, v, cfg);
+	if (strcmp(key, "annotator") == 0)
+		return session_string(p, v, "annotator", &s->annotator);
+	if (strcmp(key, "split") == 0)
+		return session_split(p, v, s);
+	if (strcmp(key, "history") == 0)
+		return session_history(p, v, s);
+	if (strcmp(key, "checkpoint") == 0)
+		return session_data(p, v, s, &s->checkpoint, "checkpoint");
+	if (strcmp(key, "ui") == 0)
+		return session_ui(p, v, s);
+	return session_fail(p, k, "unknown session key '%s' (expected name, data, labels, options, "
+			    "annotator, split, history, checkpoint or ui)", key);
+}
+
 static int session_top(struct session_parse *p, yaml_node_t *root, struct session *s,
 		       struct cfg *cfg)
 {
@@ -163,29 +410,11 @@ static int session_top(struct session_parse *p, yaml_node_t *root, struct sessio
 		yaml_node_t *k = yaml_document_get_node(p->doc, pair->key);
 		yaml_node_t *v = yaml_document_get_node(p->doc, pair->value);
 		const char *key = session_scalar(k);
-		int rc;
 
-		if (key != NULL && strcmp(key, "name") == 0) {
-			rc = session_string(p, v, "name", &s->name);
-		} else if (key != NULL && strcmp(key, "data") == 0) {
-			char *raw = NULL;
-
-			rc = session_string(p, v, "data", &raw);
-			if (rc == 0) {
-				free(s->data);
-				s->data = session_resolve(p->path, raw);
-			}
-			free(raw);
-		} else if (key != NULL && strcmp(key, "labels") == 0) {
-			rc = session_labels(p, v, s);
-		} else if (key != NULL && strcmp(key, "options") == 0) {
-			rc = session_options(p, v, cfg);
-		} else {
-			rc = session_fail(p, k, "unknown session key '%s' (expected name, data, labels or options)",
-					  key != NULL ? key : "?");
-		}
-		if (rc != 0)
-			return rc;
+		if (key == NULL)
+			return session_fail(p, k, "%s", "a session key must be a plain word");
+		if (session_top_key(p, key, k, v, s, cfg) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -239,6 +468,33 @@ int session_load(struct session *s, const char *path, struct cfg *cfg, struct tt
 	return rc;
 }
 
+/* The recorded split, again: deterministic, and records that have one keep it. */
+static int session_resplit(const struct session *s, struct app *a, struct tt_err *err)
+{
+	double r[3];
+	int n = 0;
+	const char *p = s->split_ratios;
+
+	while (*p != '\0' && n < 3) {
+		char *end;
+
+		r[n] = strtod(p, &end);
+		if (end == p) {
+			tt_err_set(err, s->path, 0, 0, "split ratios '%s' (expected e.g. 80/10/10)",
+				   s->split_ratios);
+			return -1;
+		}
+		n++;
+		p = *end == '/' ? end + 1 : end;
+		if (*end != '/' && *end != '\0') {
+			tt_err_set(err, s->path, 0, 0, "split ratios '%s' (expected e.g. 80/10/10)",
+				   s->split_ratios);
+			return -1;
+		}
+	}
+	return dataset_split(&a->ds, r, n, (uint64_t)s->split_seed, true, err);
+}
+
 int session_apply(const struct session *s, struct app *a, struct tt_err *err)
 {
 	int i;
@@ -252,7 +508,244 @@ int session_apply(const struct session *s, struct app *a, struct tt_err *err)
 		a->schema[i] = tt_xstrdup(s->labels[i].name);
 	free(a->session_path);
 	a->session_path = tt_xstrdup(s->path);
-	if (s->data != NULL)
-		return app_load_data(a, s->data, NULL, err);
+	if (s->data != NULL && app_load_data(a, s->data, NULL, err) != 0)
+		return -1;
+	if (s->data != NULL && s->split_ratios != NULL)
+		return session_resplit(s, a, err);
 	return 0;
+}
+
+/* ---- saving ---- */
+
+/* A libyaml emitter writing into a buffer; the first failure sticks. */
+struct session_out {
+	yaml_emitter_t em;
+	int failed;
+};
+
+static int session_write_cb(void *data, unsigned char *buf, size_t size)
+{
+	tt_buf_add(data, buf, size);
+	return 1;
+}
+
+static void session_emit(struct session_out *o, yaml_event_t *ev)
+{
+	if (!o->failed && !yaml_emitter_emit(&o->em, ev))
+		o->failed = 1;
+}
+
+static void session_scalar_out(struct session_out *o, const char *text)
+{
+	yaml_event_t ev;
+
+	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text, (int)strlen(text), 1, 1,
+				     YAML_ANY_SCALAR_STYLE);
+	session_emit(o, &ev);
+}
+
+static void session_map_out(struct session_out *o, int start, int flow)
+{
+	yaml_event_t ev;
+
+	if (start)
+		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, flow ?
+						    YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE);
+	else
+		yaml_mapping_end_event_initialize(&ev);
+	session_emit(o, &ev);
+}
+
+static void session_seq_out(struct session_out *o, int start)
+{
+	yaml_event_t ev;
+
+	if (start)
+		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
+	else
+		yaml_sequence_end_event_initialize(&ev);
+	session_emit(o, &ev);
+}
+
+static void session_pair_out(struct session_out *o, const char *key, const char *value)
+{
+	if (value == NULL)
+		return;
+	session_scalar_out(o, key);
+	session_scalar_out(o, value);
+}
+
+/* A path relative to the session file's directory when it lies below it. */
+static char *session_relative(const char *session_path, const char *path)
+{
+	char *copy = tt_xstrdup(session_path), *dir = dirname(copy), *out;
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, ".") != 0 && strncmp(path, dir, n) == 0 && path[n] == '/')
+		out = tt_xstrdup(path + n + 1);
+	else
+		out = tt_xstrdup(path);
+	free(copy);
+	return out;
+}
+
+static void session_labels_out(struct session_out *o, const struct session *s)
+{
+	int i;
+
+	session_scalar_out(o, "labels");
+	session_seq_out(o, 1);
+	for (i = 0; i < s->nlabels; i++) {
+		session_map_out(o, 1, 1);
+		session_pair_out(o, "name", s->labels[i].name);
+		session_pair_out(o, "key", s->labels[i].key);
+		session_pair_out(o, "description", s->labels[i].description);
+		session_map_out(o, 0, 1);
+	}
+	session_seq_out(o, 0);
+}
+
+/* Options that differ from their defaults. */
+static void session_options_out(struct session_out *o, const struct cfg *cfg)
+{
+	size_t i, n;
+	const struct cfg_option *t = cfg_table(&n);
+
+	session_scalar_out(o, "options");
+	session_map_out(o, 1, 0);
+	for (i = 0; i < n; i++) {
+		if (strcmp(cfg_get_str(cfg, t[i].name), t[i].def) != 0)
+			session_pair_out(o, t[i].name, cfg_get_str(cfg, t[i].name));
+	}
+	session_map_out(o, 0, 0);
+}
+
+static void session_history_out(struct session_out *o, const struct session *s)
+{
+	char step[32];
+	int i;
+
+	if (s->nhistory == 0)
+		return;
+	session_scalar_out(o, "history");
+	session_seq_out(o, 1);
+	for (i = 0; i < s->nhistory; i++) {
+		snprintf(step, sizeof step, "%llu", s->history[i].step);
+		session_map_out(o, 1, 1);
+		session_pair_out(o, "step", step);
+		session_pair_out(o, "key", s->history[i].key);
+		session_pair_out(o, "old", s->history[i].old_value);
+		session_pair_out(o, "new", s->history[i].new_value);
+		session_map_out(o, 0, 1);
+	}
+	session_seq_out(o, 0);
+}
+
+static void session_rest_out(struct session_out *o, const struct session *s, const char *path)
+{
+	char seed[32];
+	int i, any = 0;
+
+	session_pair_out(o, "annotator", s->annotator);
+	if (s->split_ratios != NULL) {
+		snprintf(seed, sizeof seed, "%ld", s->split_seed);
+		session_scalar_out(o, "split");
+		session_map_out(o, 1, 1);
+		session_pair_out(o, "ratios", s->split_ratios);
+		session_pair_out(o, "seed", seed);
+		session_map_out(o, 0, 1);
+	}
+	session_history_out(o, s);
+	if (s->checkpoint != NULL) {
+		char *rel = session_relative(path, s->checkpoint);
+
+		session_pair_out(o, "checkpoint", rel);
+		free(rel);
+	}
+	for (i = 0; i < SESSION_UI_COUNT; i++)
+		any |= s->ui[i] != NULL;
+	if (!any)
+		return;
+	session_scalar_out(o, "ui");
+	session_map_out(o, 1, 0);
+	for (i = 0; i < SESSION_UI_COUNT; i++)
+		session_pair_out(o, ui_key_names[i], s->ui[i]);
+	session_map_out(o, 0, 0);
+}
+
+int session_save(const struct session *s, const struct cfg *cfg, const char *path,
+		 struct tt_err *err)
+{
+	struct session_out o;
+	struct tt_buf buf;
+	yaml_event_t ev;
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	tt_buf_init(&buf);
+	tt_buf_adds(&buf, "# tunetop session (written by `session save`)\n");
+	yaml_emitter_initialize(&o.em);
+	yaml_emitter_set_output(&o.em, session_write_cb, &buf);
+	yaml_emitter_set_unicode(&o.em, 1);
+	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+	session_emit(&o, &ev);
+	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
+	session_emit(&o, &ev);
+	session_map_out(&o, 1, 0);
+	session_pair_out(&o, "name", s->name);
+	if (s->data != NULL) {
+		char *rel = session_relative(path, s->data);
+
+		session_pair_out(&o, "data", rel);
+		free(rel);
+	}
+	session_labels_out(&o, s);
+	session_options_out(&o, cfg);
+	session_rest_out(&o, s, path);
+	session_map_out(&o, 0, 0);
+	yaml_document_end_event_initialize(&ev, 1);
+	session_emit(&o, &ev);
+	yaml_stream_end_event_initialize(&ev);
+	session_emit(&o, &ev);
+	yaml_emitter_delete(&o.em);
+	if (o.failed) {
+		tt_err_set(err, path, 0, 0, "cannot write the session as YAML");
+		tt_buf_fini(&buf);
+		return -1;
+	}
+	rc = tt_write_file_atomic(path, buf.data, buf.len, err);
+	tt_buf_fini(&buf);
+	return rc;
+}
+
+char *session_peek_data(const char *path)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	yaml_node_pair_t *pair;
+	char *data, *out = NULL;
+	size_t len;
+	struct tt_err err;
+
+	if (tt_read_file(path, &data, &len, &err) != 0)
+		return NULL;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	if (yaml_parser_load(&parser, &doc)) {
+		root = yaml_document_get_root_node(&doc);
+		for (pair = root != NULL && root->type == YAML_MAPPING_NODE ?
+		     root->data.mapping.pairs.start : NULL;
+		     pair != NULL && pair < root->data.mapping.pairs.top; pair++) {
+			const char *k = session_scalar(yaml_document_get_node(&doc, pair->key));
+			const char *v = session_scalar(yaml_document_get_node(&doc, pair->value));
+
+			if (k != NULL && v != NULL && strcmp(k, "data") == 0 && out == NULL)
+				out = session_resolve(path, v);
+		}
+		yaml_document_delete(&doc);
+	}
+	yaml_parser_delete(&parser);
+	free(data);
+	return out;
 }

@@ -499,6 +499,10 @@ void trainer_run_round(struct trainer *t)
 	double t0 = tt_now(), dt;
 	uint64_t done;
 
+	if (t->epoch >= t->hp.epochs) {
+		trainer_after_round(t);    /* a resumed run that had already finished */
+		return;
+	}
 	if (nw > 64)
 		nw = 64;
 	memset(&r, 0, sizeof r);

@@ -21,6 +21,9 @@ struct app {
 	struct trainer *trainer;    /* NULL until the first start */
 	struct journal *journal;    /* the loaded dataset's edit journal, or NULL */
 	struct ui *ui;              /* the terminal UI when it runs, else NULL */
+	struct session *session;    /* the session opened or being built, or NULL */
+	/* Set by the UI: copy its state (layout, theme, cursors...) into s. */
+	void (*session_store)(struct app *a, struct session *s);
 	char *out_dir;              /* where runs write metrics.jsonl and models */
 };
 
@@ -41,5 +44,8 @@ int app_load_data(struct app *a, const char *path, const char *format, struct tt
  * finished one. -1 + err if one is running or the data has no labels.
  */
 int app_new_trainer(struct app *a, const char *resume_from, struct tt_err *err);
+
+/* The app's session, created empty (named after the data) if there is none. */
+struct session *app_session(struct app *a);
 
 #endif
