@@ -4,13 +4,15 @@
 # Quick when everything is there (one dpkg-query call). When something is
 # missing and apt-get is usable (root, or sudo without a password), installs
 # it; otherwise prints the exact command to run and fails.
-#   build  compiler, libraries, test tools (make run / make test)
+#   build  compiler, libraries, test tools (make run / make test; the shell
+#          tests read JSON with python3)
 #   fuzz   clang and its libFuzzer runtime
 #   bench  the peers: fastText, PyTorch, Node.js/npm for the corpora
 set -eu
 
 build="gcc make libc6-dev pkg-config libncurses-dev libreadline-dev libopenblas-dev
-libyaml-dev libjansson-dev libutf8proc-dev libxxhash-dev libcmocka-dev tmux locales procps"
+libyaml-dev libjansson-dev libutf8proc-dev libxxhash-dev libcmocka-dev tmux locales procps
+python3"
 fuzz="clang libclang-rt-14-dev"
 bench="fasttext python3 python3-torch nodejs time"
 
