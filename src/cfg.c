@@ -68,7 +68,7 @@ static const struct cfg_option cfg_options[] = {
 	{ "model", CFG_ENUM, 0, 0, "ngram", "ngram|gpt", "train",
 	  "ngram: fastText-style linear classifier; gpt: small transformer" },
 	{ "lr", CFG_FLOAT, 0, 100, "0.5", NULL, "train",
-	  "learning rate (0 freezes the weights); 0.1-1.0 for ngram with SGD, about 1e-3 with AdamW" },
+	  "learning rate (0 freezes the weights); 0.1-1.0 for ngram with SGD, about 0.01 with AdamW (see preset)" },
 	{ "epochs", CFG_INT, 1, 10000, "10", NULL, "train",
 	  "passes over the training split (fastText uses 5-25)" },
 	{ "dim", CFG_INT, 1, 4096, "100", NULL, "train",

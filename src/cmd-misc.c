@@ -6,6 +6,7 @@
 
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
+#include "tunetop/preset.h"
 #include "tunetop/trainer.h"
 #include "tunetop/version.h"
 
@@ -143,4 +144,45 @@ enum cmd_rc cmd_quit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argv;
 	ctx->app->quit = true;
 	return CMD_QUIT;
+}
+
+enum cmd_rc cmd_preset_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	size_t i, n;
+	const struct preset *t = preset_table(&n), *p;
+	struct tt_err err;
+
+	if (argc == 1) {
+		for (i = 0; i < n; i++)
+			cmd_print(ctx, "  %-12s %s\n", t[i].name, t[i].summary);
+		return CMD_OK;
+	}
+	p = preset_find(argv[1]);
+	if (p == NULL) {
+		cmd_error(ctx, "preset: unknown preset '%s' (try 'preset' for the list)", argv[1]);
+		return CMD_ERROR;
+	}
+	if (ctx->app->trainer != NULL) {
+		struct trainer_snapshot s;
+		enum trainer_state st;
+
+		trainer_snapshot_get(ctx->app->trainer, &s);
+		st = s.state;
+		trainer_snapshot_fini(&s);
+		if (st == TRAINER_RUNNING || st == TRAINER_PAUSED) {
+			cmd_error(ctx, "preset: a run is in progress (change single options with set, "
+				  "or stop it first)");
+			return CMD_ERROR;
+		}
+	}
+	tt_err_clear(&err);
+	if (preset_apply(&ctx->app->cfg, p, &err) != 0) {
+		cmd_error(ctx, "%s", err.msg);
+		return CMD_ERROR;
+	}
+	cmd_print(ctx, "preset %s:", p->name);
+	for (i = 0; p->values[i].key != NULL; i++)
+		cmd_print(ctx, " %s=%s", p->values[i].key, p->values[i].value);
+	cmd_print(ctx, "\n");
+	return CMD_OK;
 }

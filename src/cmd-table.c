@@ -37,6 +37,8 @@ static const struct cmd_entry cmd_entries[] = {
 	  cmd_wait_exec },
 	{ "set", NULL, "KEY VALUE", "change an option (see 'show' and 'help options')", 2, 2, 0,
 	  cmd_set_exec },
+	{ "preset", NULL, "[NAME]", "apply a set of options that suit a model (list without NAME)",
+	  0, 1, 0, cmd_preset_exec },
 	{ "show", NULL, "[KEY]", "show options and their values", 0, 1, 0, cmd_show_exec },
 	{ "session", NULL, "save [PATH]", "save the session: data, labels, options, split, UI state",
 	  1, 2, 0, cmd_session_exec },

@@ -80,3 +80,10 @@ run "$TUNETOP" -e "load $T/split.jsonl; split 10/90 seed 9"
 expect_out "existing split is respected" "train 5, valid 3"
 run "$TUNETOP" -e "load $T/split.jsonl; split 0/1 seed 9 reset"
 expect_out "reset re-splits" "train 0, valid 8"
+
+run "$TUNETOP" -e "preset ngram-adamw; show lr; show optimizer"
+expect_rc "preset applies" 0
+expect_out "preset sets an AdamW learning rate" "lr = 0.01"
+expect_out "preset sets the optimizer" "optimizer = adamw"
+run "$TUNETOP" -e "preset nope"
+expect_err "unknown preset named" "unknown preset 'nope'"

@@ -540,7 +540,7 @@ struct describe_case {
 
 static const struct describe_case describe_cases[] = {
 	{ "lr", "lr = 0.5  (float, 0..100, default 0.5) "
-	  "learning rate (0 freezes the weights); 0.1-1.0 for ngram with SGD, about 1e-3 with AdamW" },
+	  "learning rate (0 freezes the weights); 0.1-1.0 for ngram with SGD, about 0.01 with AdamW (see preset)" },
 	{ "epochs", "epochs = 10  (int, 1..10000, default 10) "
 	  "passes over the training split (fastText uses 5-25)" },
 	{ "format", "format = auto  (enum, auto|jsonl|csv|tsv|fasttext, default auto) "
