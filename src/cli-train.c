@@ -250,6 +250,10 @@ int cli_train(int argc, char **argv)
 		goto out;
 	}
 	in = train_input(&app, &a);
+	/* The trainer has its own copy: free the dataset before the model is allocated. */
+	dataset_fini(&app.ds);
+	dataset_init(&app.ds);
+	app.has_data = false;
 	if (in != NULL)
 		rc = train_run(&app, &a, in);
 out:
