@@ -157,6 +157,8 @@ struct jsonl_fields {
 	int had_label;
 	int label_array;      /* the label was a JSON array: a multi-label dataset */
 	enum ds_split split;
+	uint8_t flags;        /* DS_FLAG_FLAGGED / DS_FLAG_UNSURE from "flags" */
+	char *note;           /* copy of "note", or NULL */
 };
 
 /*
@@ -248,6 +250,28 @@ static int jsonl_get_id_split(struct dataset *ds, const struct ds_options *o, st
 	return JSONL_OK;
 }
 
+/*
+ * What tunetop itself writes into edited records: "flags" (an array of
+ * "flagged" / "unsure") and "note". Other shapes are left alone: they are
+ * the user's fields, kept verbatim, not ours.
+ */
+static void jsonl_get_marks(json_t *root, struct jsonl_fields *f)
+{
+	json_t *flags = json_object_get(root, "flags"), *note = json_object_get(root, "note");
+	size_t i;
+
+	for (i = 0; json_is_array(flags) && i < json_array_size(flags); i++) {
+		const char *w = json_string_value(json_array_get(flags, i));
+
+		if (w != NULL && strcmp(w, "flagged") == 0)
+			f->flags |= DS_FLAG_FLAGGED;
+		else if (w != NULL && strcmp(w, "unsure") == 0)
+			f->flags |= DS_FLAG_UNSURE;
+	}
+	if (json_is_string(note))
+		f->note = tt_xstrndup(json_string_value(note), json_string_length(note));
+}
+
 /* Validate one line and extract its fields: JSONL_OK, _SKIP or _STOP. */
 static int jsonl_parse_fields(struct dataset *ds, const struct ds_options *o, struct tt_err *err,
 			      const char *s, size_t len, uint32_t line, json_t **rootp,
@@ -291,6 +315,7 @@ static int jsonl_parse_fields(struct dataset *ds, const struct ds_options *o, st
 		rc = jsonl_get_id_split(ds, o, err, s, len, line, root, f);
 	if (rc != JSONL_OK)
 		return rc;
+	jsonl_get_marks(root, f);
 	jsonl_string_ref(s, len, ds->text_field, text, &f->text, &f->text_len, &f->text_owned);
 	return JSONL_OK;
 }
@@ -307,6 +332,8 @@ static void jsonl_make_record(struct dataset *ds, const struct jsonl_fields *f, 
 	r->own = (uint8_t)((f->text_owned ? DS_OWN_TEXT : 0) | (f->id_owned ? DS_OWN_ID : 0));
 	r->had_label_field = (uint8_t)f->had_label;
 	r->split = (uint8_t)f->split;
+	r->flags = f->flags;
+	r->note = f->note;
 	r->line = line;
 	for (i = 0; i < f->nlabels; i++)
 		ids[i] = ds_label_intern(ds, f->labels[i], f->label_lens[i]);

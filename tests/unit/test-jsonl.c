@@ -224,6 +224,29 @@ static void test_delete_and_convert(void **state)
 	dataset_fini(&ds);
 }
 
+/* What tunetop writes for flags and notes is read back. */
+static void test_marks_read_back(void **state)
+{
+	const char *in = "{\"text\": \"a\", \"label\": \"x\", \"flags\": [\"flagged\", \"unsure\"], "
+			 "\"note\": \"check me\"}\n{\"text\": \"b\", \"flags\": 3}\n";
+	struct dataset ds;
+	struct tt_err err;
+	struct tt_buf out;
+
+	(void)state;
+	assert_int_equal(load(&ds, in, strlen(in), 0, &err), 0);
+	assert_int_equal(ds.recs[0].flags & (DS_FLAG_FLAGGED | DS_FLAG_UNSURE),
+			 DS_FLAG_FLAGGED | DS_FLAG_UNSURE);
+	assert_string_equal(ds.recs[0].note, "check me");
+	assert_int_equal(ds.recs[1].flags, 0);        /* the user's own "flags" field */
+	ds.recs[0].flags |= DS_FLAG_DIRTY;            /* unchanged: same bytes */
+	tt_buf_init(&out);
+	assert_int_equal(dataset_write(&ds, DS_FMT_AUTO, &out, &err), 0);
+	assert_string_equal(out.data, in);
+	tt_buf_fini(&out);
+	dataset_fini(&ds);
+}
+
 static void test_missing_file(void **state)
 {
 	struct dataset ds;
@@ -312,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_skip_bad),
 		cmocka_unit_test(test_edit_splices),
 		cmocka_unit_test(test_delete_and_convert),
+		cmocka_unit_test(test_marks_read_back),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_format_detect),
 		cmocka_unit_test(test_parallel),
