@@ -3,9 +3,12 @@
  */
 #include "tunetop/app.h"
 
+#include "tunetop/cmd-edit.h"
+#include "tunetop/journal.h"
 #include "tunetop/session.h"
 #include "tunetop/trainer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +24,7 @@ void app_fini(struct app *a)
 	int i;
 
 	trainer_destroy(a->trainer);
+	journal_close(a->journal);
 	if (a->session != NULL) {
 		session_fini(a->session);
 		free(a->session);
@@ -54,6 +58,7 @@ int app_load_data(struct app *a, const char *path, const char *format, struct tt
 {
 	struct ds_options o;
 	struct dataset next;
+	struct journal *j;
 
 	app_ds_options(a, &o);
 	o.schema = a->schema;     /* the session's labels keep their order */
@@ -67,6 +72,15 @@ int app_load_data(struct app *a, const char *path, const char *format, struct tt
 		dataset_fini(&next);
 		return -1;
 	}
+	/* Edits not yet saved come back from the journal. */
+	if (journal_open(&j, &next, cmd_edit_annotator(a), 0, err) != 0) {
+		dataset_fini(&next);
+		return -1;
+	}
+	if (journal_warnings(j)[0] != '\0' && a->ui == NULL)
+		fprintf(stderr, "%s", journal_warnings(j));
+	journal_close(a->journal);
+	a->journal = j;
 	dataset_fini(&a->ds);
 	a->ds = next;
 	a->has_data = true;

@@ -6,6 +6,7 @@
 
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
+#include "tunetop/cmd-edit.h"
 #include "tunetop/quality.h"
 #include "tunetop/session.h"
 
@@ -52,11 +53,12 @@ enum cmd_rc cmd_save_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			  argv[2]);
 		return CMD_ERROR;
 	}
-	if (dataset_save(&a->ds, path, fmt, &err) != 0) {
+	/* Its own file: atomically, then the journal is compacted (cmd-edit.c). */
+	if (cmd_edit_save(ctx, path, fmt, &err) != 0) {
 		cmd_report_err(ctx, &err);
 		return CMD_ERROR;
 	}
-	cmd_print(ctx, "saved %zu records to %s\n", a->ds.n, path);
+	cmd_print(ctx, "saved %zu records to %s\n", a->ds.n, argc > 1 ? argv[1] : a->ds.path);
 	return CMD_OK;
 }
 

@@ -11,6 +11,7 @@
 
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
+#include "tunetop/journal.h"
 #include "tunetop/session.h"
 #include "tunetop/trainer.h"
 
@@ -55,6 +56,7 @@ enum cmd_rc cmd_start_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error(ctx, "start: %s", err.msg);
 		return CMD_ERROR;
 	}
+	journal_pending_reset(ctx->app->journal);   /* the run has every edit */
 	return cmd_train_send(ctx, TRAINER_START, NULL, NULL, 0, NULL);
 }
 
@@ -142,6 +144,7 @@ enum cmd_rc cmd_reload_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	if (!cmd_need_trainer(ctx, argv[0]))
 		return CMD_ERROR;
+	journal_pending_reset(ctx->app->journal);   /* the trainer gets every edit */
 	return cmd_train_send(ctx, TRAINER_RELOAD, NULL, NULL, 0,
 			      trainer_input_from_dataset(&ctx->app->ds));
 }

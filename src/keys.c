@@ -292,6 +292,13 @@ const char *keys_lookup(const struct keys *k, const char *context, const char *k
 	return b != NULL ? b->command : NULL;
 }
 
+const char *keys_get(const struct keys *k, const char *context, const char *key)
+{
+	const struct keys_binding *b = keys_find(k, context, key);
+
+	return b != NULL ? b->command : NULL;
+}
+
 static void keys_describe_one(const struct keys *k, const char *context, struct tt_buf *out)
 {
 	size_t i;

@@ -17,8 +17,10 @@
 #include "tunetop/app.h"
 #include "tunetop/cli.h"
 #include "tunetop/cmd.h"
+#include "tunetop/cmd-edit.h"
 #include "tunetop/session.h"
 #include "tunetop/trainer.h"
+#include "tunetop/ui.h"
 #include "tunetop/version.h"
 
 enum main_exit {
@@ -41,6 +43,7 @@ struct main_args {
 	int nactions;
 	const char *target;      /* DATA or SESSION.yaml */
 	int headless;
+	int ascii;               /* --ascii: no braille or box drawing */
 };
 
 static void main_usage(FILE *f)
@@ -53,11 +56,13 @@ static void main_usage(FILE *f)
 	      "                     [--model ngram] [--out DIR] [--json]\n"
 	      "       tunetop eval MODEL DATA [--json]\n"
 	      "       tunetop predict MODEL [--k K] [--json] [TEXT...]\n"
+	      "       tunetop export --provenance JOURNAL_OR_DATA OUT.jsonl\n"
 	      "\n"
 	      "Options:\n"
 	      "  --config FILE     load options from a YAML file\n"
 	      "  --set KEY=VALUE   set an option (repeatable; see 'tunetop -e \"help options\"')\n"
 	      "  --headless        no terminal UI: run the commands and exit\n"
+	      "  --ascii           draw with ASCII only (also when the locale is not UTF-8)\n"
 	      "  -e COMMANDS       run commands separated by ';' (implies --headless)\n"
 	      "  --script FILE     run the commands in FILE, one a line (implies --headless)\n"
 	      "  --help, --version\n"
@@ -96,6 +101,8 @@ static int main_parse(int argc, char **argv, struct main_args *a)
 
 		if (strcmp(arg, "--headless") == 0) {
 			a->headless = 1;
+		} else if (strcmp(arg, "--ascii") == 0) {
+			a->ascii = 1;
 		} else if (strcmp(arg, "--config") == 0 || strcmp(arg, "--set") == 0 ||
 			   strcmp(arg, "-e") == 0 || strcmp(arg, "--script") == 0) {
 			if ((v = main_value(argc, argv, &i)) == NULL)
@@ -200,22 +207,14 @@ static int main_run_actions(struct app *app, const struct main_args *a)
 	return EXIT_OK;
 }
 
-/* Until the terminal UI exists, opening a session shows what it holds. */
+/* The terminal workbench on what was opened (or nothing: `load` from its REPL). */
 static int main_interactive(struct app *app, const struct main_args *a)
 {
-	struct cmd_ctx ctx;
+	struct ui_options o;
 
-	memset(&ctx, 0, sizeof ctx);
-	ctx.app = app;
-	ctx.source = CMD_SRC_HEADLESS;
-	fprintf(stderr, "tunetop %s: the terminal workbench is not built yet; "
-		"showing the session headless.\n", TUNETOP_VERSION);
-	if (a->target == NULL) {
-		fprintf(stderr, "tunetop: nothing to open (give a DATA file or SESSION.yaml)\n");
-		return EXIT_USAGE;
-	}
-	printf("opened %s: %zu records, %u labels\n", a->target, app->ds.n, app->ds.labels.n);
-	return cmd_run_string(&ctx, "split 80/10/10; stats") == CMD_OK ? EXIT_OK : EXIT_FAILED;
+	memset(&o, 0, sizeof o);
+	o.ascii = a->ascii;
+	return ui_main(app, &o) == 0 ? EXIT_OK : EXIT_FAILED;
 }
 
 static int main_default(int argc, char **argv)
@@ -384,5 +383,7 @@ int main(int argc, char **argv)
 		return cli_eval(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "predict") == 0)
 		return cli_predict(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "export") == 0)
+		return cli_export(argc, argv);
 	return main_default(argc, argv);
 }

@@ -58,6 +58,8 @@ int keys_unbind(struct keys *k, const char *context, const char *key, struct tt_
 
 /* The command bound to key (canonical) in context, else in global; NULL if none. */
 const char *keys_lookup(const struct keys *k, const char *context, const char *key);
+/* The command bound to key in exactly that context; NULL if none. */
+const char *keys_get(const struct keys *k, const char *context, const char *key);
 
 /*
  * The bindings as text, one "  KEY  COMMAND" line each, grouped by context

@@ -27,6 +27,22 @@ enum pane_move {
 /* "up" -> PANE_MOVE_UP ...; -1 if unknown. */
 int pane_move_lookup(const char *name);
 
+/* ---- text helpers (pane-text.c) ---- */
+
+/*
+ * Bytes of the longest prefix of s[0..len) that fits in maxw columns and
+ * holds no newline; *width (may be NULL) gets its width.
+ */
+size_t pane_cut(const char *s, size_t len, int maxw, int *width);
+/* One line for a list: control characters (runs of them) become a space. */
+void pane_preview(const char *s, size_t len, char *out, size_t n);
+/*
+ * Word-wrap s[0..len) into r from row `row` (relative to r.y); newlines
+ * break lines. Returns the rows used (at most r.h - row).
+ */
+int pane_wrap(struct grid *g, struct layout_rect r, int row, const char *s, size_t len,
+	      uint8_t role, uint8_t attr);
+
 /* ---- data (pane-data.c) ---- */
 
 void pane_data_draw(struct ui *ui, struct layout_rect r, bool focused);

@@ -46,6 +46,12 @@ struct ui_train {
 	double *prev_x, *prev_y;	/* the previous run's train loss (faint) */
 	size_t nprev;
 	char message[256];		/* the last trainer message shown */
+	struct trainer_predictions preds;	/* per record, from the last evaluation */
+	uint32_t *pred_of;		/* [npred_of] dataset record -> row of preds */
+	size_t npred_of;
+	bool eval_seen;			/* an evaluation was mirrored ... */
+	uint64_t eval_step;		/* ... at this step with this many records */
+	uint64_t eval_n;
 };
 
 /* Which records the data pane lists. */
@@ -107,6 +113,8 @@ struct ui_edit {
 	const char *prompt;
 	const char *line;
 	int point;			/* byte offset of the cursor in line */
+	int cx, cy;			/* where the terminal cursor goes (drawn) */
+	bool has_cursor;
 };
 
 struct ui {
@@ -137,9 +145,13 @@ struct ui {
 	bool quit;			/* leave the loop */
 	char msg[256];			/* transient message in the status bar */
 	bool msg_error;
+	bool key_source;		/* the running command came from a key */
 	double msg_until;
 	double refresh_interval;	/* seconds between capped frames */
 	double last_frame;
+	double urgent_until;		/* news after a key press is drawn at once */
+	bool news_pending;		/* the trainer woke us; pull at the next frame */
+	bool autosave;			/* SIGHUP/SIGTERM: checkpoint before exit */
 	struct ui_term *term;		/* the curses side; NULL in tests */
 };
 
@@ -189,6 +201,13 @@ void ui_redraw_all(struct ui *ui);
 /* Put text on the REPL's command line and focus it (ui.c, via repl.c). */
 void ui_prompt(struct ui *ui, const char *text);
 
+/*
+ * The session's UI state (layout, theme, focus, zoom, filter, cursor,
+ * smoothing, log scale) applied; app->session_store set so that `session
+ * save` records the workbench's state (ui-session.c).
+ */
+void ui_session_apply(struct ui *ui);
+
 /* Run a command line as if typed (source REPL) or from a key. */
 void ui_run_command(struct ui *ui, const char *line, bool from_key);
 
@@ -200,6 +219,13 @@ const char *ui_context_name(int pane);
 /* Pull snapshot, new points and events; returns the panes to redraw. */
 unsigned ui_train_pull(struct ui *ui);
 void ui_train_fini(struct ui_train *t);
+/*
+ * The model's prediction for dataset record i: 0 with the label name (the
+ * trainer's) and its probability, or -1 when there is none yet.
+ */
+int ui_train_prediction(const struct ui *ui, size_t i, const char **label, float *conf);
+/* The same as the trainer's label id (for comparing with a matrix column). */
+int ui_train_prediction_id(const struct ui *ui, size_t i, uint32_t *label, float *conf);
 /* The trainer's state, or TRAINER_IDLE without one. */
 enum trainer_state ui_train_state(const struct ui *ui);
 /* A path next to the session (or data) file: BASE + suffix. malloc'd. */
@@ -209,5 +235,10 @@ char *ui_session_file(const struct app *app, const char *suffix);
 
 /* Draw the dirty panes into ui->screen; returns the panes drawn. */
 unsigned ui_render(struct ui *ui, unsigned panes);
+
+/* ---- the curses side (ui-draw.c); no-ops without a terminal ---- */
+
+/* Color pairs for the current theme and terminal. */
+void ui_term_colors(struct ui *ui);
 
 #endif

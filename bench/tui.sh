@@ -1,0 +1,186 @@
+#!/bin/sh
+# bench/tui.sh - what the terminal workbench costs over SSH. Prints figures;
+# not a timed test. Run from anywhere after building build/tunetop.
+#
+#   1. bytes/s   what tunetop writes to its terminal while the demo trains in
+#                the overview layout at 120x40 (the pty's output is recorded
+#                with script(1) inside tmux), at the default refresh_hz
+#                (target: <= 4 KB/s)
+#   2. speed     training throughput with the workbench open and redrawing vs
+#                the same run headless, by the wall time of the run
+#                (target: >= 97%)
+#   3. latency   key press to updated screen: a key is sent with tmux and the
+#                time until the recorded output grows is measured, idle and
+#                while training (target: < 30 ms)
+#
+# The demo finishes in about a second, too short to watch, so the runs here
+# use the demo's data and options with more epochs (EPOCHS, default 10000
+# for 1 and 3, RUN_EPOCHS 300 for 2).
+set -eu
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+need tmux tmux
+need script bsdutils
+need python3 python3
+
+TUNETOP=$PWD/${TUNETOP#"$PWD"/}
+[ -x "$TUNETOP" ] || die "build tunetop first (make)"
+W=$BENCH_OUT/tui
+mkdir -p "$W"
+SOCK="ttbench$$"
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true' EXIT
+SECONDS_MEASURED=${SECONDS_MEASURED:-10}
+
+session() {	# session FILE EPOCHS: the demo with more epochs
+	sed -e "s#^data: demo/#data: $PWD/sessions/demo/#" -e "s/^  epochs: .*/  epochs: $2/" \
+		sessions/demo.yaml > "$1"
+	grep -q "^  epochs: $2" "$1" || printf '  epochs: %s\n' "$2" >> "$1"
+}
+
+start() {	# start W H TYPESCRIPT ARGS...: tunetop under script(1) in tmux
+	w=$1 h=$2 ts=$3
+	shift 3
+	tmux -L "$SOCK" kill-server 2>/dev/null || true
+	sleep 0.2
+	tmux -L "$SOCK" -f /dev/null new-session -d -s b -x "$w" -y "$h" \
+		"env TERM=xterm-256color LANG=C.UTF-8 HOME=$W XDG_STATE_HOME=$W script -q -f -c '$TUNETOP $*' $ts; sleep 600"
+	wait_screen READY
+}
+
+wait_screen() {
+	for _ in $(seq 200); do
+		tmux -L "$SOCK" capture-pane -p -t b | tail -n 1 | grep -qF "$1" && return 0
+		sleep 0.05
+	done
+	die "the screen never showed '$1'"
+}
+
+size() { stat -c %s "$1"; }
+
+echo "== 1. bytes written to the terminal while training (overview, 120x40) =="
+session "$W/long.yaml" "${EPOCHS:-10000}"
+start 120 40 "$W/ts1" "$W/long.yaml"
+tmux -L "$SOCK" send-keys -t b t
+wait_screen RUNNING
+sleep 2
+s0=$(size "$W/ts1")
+sleep "$SECONDS_MEASURED"
+s1=$(size "$W/ts1")
+tmux -L "$SOCK" capture-pane -p -t b | tail -n 1 | grep -q RUNNING ||
+	echo "  (the run ended during the measurement: raise EPOCHS)"
+awk -v a="$s0" -v b="$s1" -v t="$SECONDS_MEASURED" 'BEGIN {
+	printf "  %.0f bytes in %d s: %.2f KB/s at refresh_hz 10 (target <= 4 KB/s)\n",
+		b - a, t, (b - a) / t / 1024 }'
+
+echo "== 3. key press to updated screen =="
+# The same measurement on cat(1) gives what tmux and script(1) add alone.
+tmux -L "$SOCK" new-window -d -t b:9 "script -q -f -c cat $W/ts-cat; sleep 600"
+sleep 0.5
+python3 - "$SOCK" "$W/ts-cat" <<'EOF'
+import os, subprocess, sys, time
+sock, ts = sys.argv[1], sys.argv[2]
+got = []
+for i in range(20):
+    s0 = os.stat(ts).st_size
+    t0 = time.perf_counter()
+    subprocess.run(["tmux", "-L", sock, "send-keys", "-t", "b:9", "y"], check=True)
+    while os.stat(ts).st_size == s0 and time.perf_counter() - t0 < 2:
+        time.sleep(0.0002)
+    got.append((time.perf_counter() - t0) * 1000)
+    time.sleep(0.05)
+got.sort()
+print("  baseline (cat echoing the key under the same tmux and script): median %.1f ms"
+      % got[len(got) // 2])
+EOF
+python3 - "$SOCK" "$W/ts1" <<'EOF'
+import os, subprocess, sys, time
+sock, ts = sys.argv[1], sys.argv[2]
+def press(key):
+    s0 = os.stat(ts).st_size
+    t0 = time.perf_counter()
+    subprocess.run(["tmux", "-L", sock, "send-keys", "-t", "b", key], check=True)
+    while os.stat(ts).st_size == s0:
+        if time.perf_counter() - t0 > 2:
+            return None
+        time.sleep(0.0002)
+    return (time.perf_counter() - t0) * 1000
+def measure(what):
+    got = []
+    for i in range(20):
+        # y toggles the loss axis between linear and log: the curves change
+        ms = press("y")
+        if ms is not None:
+            got.append(ms)
+        time.sleep(0.15)
+    got.sort()
+    if not got:
+        print("  %s: no screen update seen" % what)
+        return
+    print("  %s: median %.1f ms, worst %.1f ms over %d presses (target < 30 ms;"
+          " includes tmux's own delivery)" % (what, got[len(got) // 2], got[-1], len(got)))
+measure("while training")
+EOF
+tmux -L "$SOCK" send-keys -t b Space
+wait_screen PAUSED
+python3 - "$SOCK" "$W/ts1" <<'EOF'
+import os, subprocess, sys, time
+sock, ts = sys.argv[1], sys.argv[2]
+got = []
+for i in range(20):
+    s0 = os.stat(ts).st_size
+    t0 = time.perf_counter()
+    subprocess.run(["tmux", "-L", sock, "send-keys", "-t", "b", "y"], check=True)
+    while os.stat(ts).st_size == s0 and time.perf_counter() - t0 < 2:
+        time.sleep(0.0002)
+    got.append((time.perf_counter() - t0) * 1000)
+    time.sleep(0.1)
+got.sort()
+print("  paused (idle): median %.1f ms, worst %.1f ms over %d presses" %
+      (got[len(got) // 2], got[-1], len(got)))
+EOF
+pid=$(pgrep -n -f "$TUNETOP $W/long.yaml" || true)
+if [ -n "$pid" ]; then
+	c0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	sleep 5
+	c1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+		printf "  CPU while paused and idle: %.2f%% of one core over 5 s\n", (b - a) / hz / 5 * 100 }'
+fi
+
+echo "== 2. training throughput: workbench open vs headless =="
+# Wall time of the same run (the demo's data and options, RUN_EPOCHS epochs):
+# headless from process start to exit (data loading included, ~0.05 s),
+# in the workbench from the t key to DONE on the screen (polled every 20 ms).
+session "$W/run.yaml" "${RUN_EPOCHS:-300}"
+now() { date +%s.%N; }
+headless() {
+	t0=$(now)
+	"$TUNETOP" --headless "$W/run.yaml" -e "split 80/10/10; start; wait" >/dev/null
+	t1=$(now)
+	echo "$t0 $t1" | awk '{ printf "%.3f", $2 - $1 }'
+}
+ui_run() {
+	start 120 40 "$W/ts2" "$W/run.yaml"
+	t0=$(now)
+	tmux -L "$SOCK" send-keys -t b t
+	for _ in $(seq 3000); do
+		tmux -L "$SOCK" capture-pane -p -t b | tail -n 1 | grep -q DONE && break
+		sleep 0.02
+	done
+	t1=$(now)
+	echo "$t0 $t1" | awk '{ printf "%.3f", $2 - $1 }'
+}
+h=""
+u=""
+for i in 1 2 3; do
+	h="$h $(headless)"
+	u="$u $(ui_run)"
+done
+echo "  headless seconds:  $h"
+echo "  workbench seconds: $u"
+echo "$h | $u" | awk '{
+	m = 0
+	for (i = 1; i <= NF; i++) { if ($i == "|") { m = 1; continue }
+		if (m) { us += $i; nu++ } else { hs += $i; nh++ } }
+	printf "  throughput with the workbench: %.1f%% of headless (mean times of %d runs; target >= 97%%)\n",
+		100 * (hs / nh) / (us / nu), nu }'

@@ -1,0 +1,150 @@
+/*
+ * edit.h - what an annotator changes in a record, and how records are found.
+ *
+ * An edit sets one field of one record: its labels, the flagged, unsure or
+ * deleted marks, its note or its text. Values are JSON, exactly as the
+ * journal stores them as before/after:
+ *
+ *   labels    an array of label names (empty: unlabeled)
+ *   flagged   true or false        unsure   true or false
+ *   deleted   true or false        note     a string, or null for none
+ *   text      a string
+ *
+ * Setting a field is idempotent (field := value), which is what lets the
+ * journal be replayed over a file that already holds some of its edits.
+ *
+ * Records are referred to by their id field, or by their 1-based number
+ * when they have none (struct edit_ref). Bulk edits pick records with a
+ * filter: space-separated terms, all of which must hold.
+ */
+#ifndef TUNETOP_EDIT_H
+#define TUNETOP_EDIT_H
+
+#include <jansson.h>
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tunetop/dataset.h"
+#include "tunetop/strmap.h"
+#include "tunetop/util.h"
+
+enum edit_op {
+	EDIT_LABEL = 0,
+	EDIT_UNLABEL,
+	EDIT_FLAG,
+	EDIT_UNFLAG,
+	EDIT_UNSURE,
+	EDIT_SURE,
+	EDIT_NOTE,
+	EDIT_TEXT,
+	EDIT_DELETE,
+	EDIT_UNDELETE,
+	EDIT_NOPS,
+};
+
+enum edit_field {
+	EDIT_F_LABELS = 0,
+	EDIT_F_FLAGGED,
+	EDIT_F_UNSURE,
+	EDIT_F_NOTE,
+	EDIT_F_TEXT,
+	EDIT_F_DELETED,
+	EDIT_NFIELDS,
+};
+
+const char *edit_op_name(enum edit_op op);
+int edit_op_parse(const char *name, enum edit_op *out);
+enum edit_field edit_op_field(enum edit_op op);
+const char *edit_field_name(enum edit_field f);
+
+/* The field's current value (a new reference). */
+json_t *edit_get(const struct dataset *ds, size_t index, enum edit_field f);
+/* NULL when v is a valid value for f, else what was expected. */
+const char *edit_value_check(enum edit_field f, const json_t *v);
+/*
+ * field := v (v already checked). Marks the record dirty when the value
+ * changed and returns 1, else 0. Label names not in the label set are
+ * added to it; *new_labels (may be NULL) counts them.
+ */
+int edit_set(struct dataset *ds, size_t index, enum edit_field f, const json_t *v,
+	     uint32_t *new_labels);
+
+/* A record as the journal names it: id != NULL, else its 1-based number rec. */
+struct edit_ref {
+	char *id;
+	uint64_t rec;
+};
+void edit_ref_fini(struct edit_ref *r);
+void edit_ref_copy(struct edit_ref *dst, const struct edit_ref *src);
+/* The id as shown to people: the id, or the number. */
+void edit_ref_format(const struct edit_ref *r, struct tt_buf *out);
+
+/* Explicit record ids to record indexes (the first record with an id wins). */
+struct edit_index {
+	struct strmap ids;
+};
+void edit_index_build(struct edit_index *x, const struct dataset *ds);
+void edit_index_fini(struct edit_index *x);
+/*
+ * The reference the journal uses for record index: its id when it has one
+ * that names it alone, else its number.
+ */
+void edit_ref_of(const struct edit_index *x, const struct dataset *ds, size_t index,
+		 struct edit_ref *out);
+/* Resolve a journal reference; -1 when no such record. */
+int edit_ref_find(const struct edit_index *x, const struct dataset *ds, const struct edit_ref *r,
+		  size_t *index);
+/*
+ * Resolve an ID typed by a person: a record id, else the number of a
+ * record without one; "@N" is always the N-th record. -1 + err if none.
+ */
+int edit_find(const struct edit_index *x, const struct dataset *ds, const char *word,
+	      size_t *index, struct tt_err *err);
+
+/* ---- filters ---- */
+
+enum edit_term_kind {
+	EDIT_T_ALL,
+	EDIT_T_LABEL,        /* label=NAME (any of a record's labels) */
+	EDIT_T_NOT_LABEL,    /* label!=NAME */
+	EDIT_T_UNLABELED,
+	EDIT_T_LABELED,
+	EDIT_T_SPLIT,        /* split=train|valid|test|none */
+	EDIT_T_FLAGGED,      /* flag=flagged, flagged */
+	EDIT_T_UNSURE,       /* flag=unsure, unsure */
+	EDIT_T_UNFLAGGED,    /* flag=none: neither flagged nor unsure */
+	EDIT_T_TEXT_RE,      /* text~/RE/ or text~/RE/i */
+	EDIT_T_TEXT_NOT_RE,  /* text!~/RE/ */
+	EDIT_T_NOTE_RE,      /* note~/RE/ */
+	EDIT_T_ID,           /* id=ID */
+};
+
+struct edit_term {
+	enum edit_term_kind kind;
+	uint32_t label;
+	uint8_t split;
+	size_t index;        /* EDIT_T_ID */
+	regex_t re;
+	bool has_re;
+};
+
+struct edit_filter {
+	struct edit_term *terms;
+	size_t n;
+	char *text;          /* the filter as given */
+};
+
+/*
+ * Parse "label=billing split=train text~/refund/i" (terms ANDed; a term
+ * may itself contain spaces inside /.../). Errors name the bad term and
+ * say what was expected.
+ */
+int edit_filter_parse(struct edit_filter *f, const struct dataset *ds,
+		      const struct edit_index *x, const char *text, struct tt_err *err);
+/* Deleted records never match. */
+bool edit_filter_match(const struct edit_filter *f, const struct dataset *ds, size_t index);
+void edit_filter_fini(struct edit_filter *f);
+
+#endif

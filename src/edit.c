@@ -1,0 +1,590 @@
+/*
+ * edit.c - applying edits to records, the record id index, and filters
+ * for bulk edits. See edit.h for the values each field takes.
+ */
+#include "tunetop/edit.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	enum edit_field field;
+} edit_ops[EDIT_NOPS] = {
+	[EDIT_LABEL] = { "label", EDIT_F_LABELS },
+	[EDIT_UNLABEL] = { "unlabel", EDIT_F_LABELS },
+	[EDIT_FLAG] = { "flag", EDIT_F_FLAGGED },
+	[EDIT_UNFLAG] = { "unflag", EDIT_F_FLAGGED },
+	[EDIT_UNSURE] = { "unsure", EDIT_F_UNSURE },
+	[EDIT_SURE] = { "sure", EDIT_F_UNSURE },
+	[EDIT_NOTE] = { "note", EDIT_F_NOTE },
+	[EDIT_TEXT] = { "text", EDIT_F_TEXT },
+	[EDIT_DELETE] = { "delete", EDIT_F_DELETED },
+	[EDIT_UNDELETE] = { "undelete", EDIT_F_DELETED },
+};
+
+static const char *edit_field_names[EDIT_NFIELDS] = {
+	"labels", "flagged", "unsure", "note", "text", "deleted",
+};
+
+const char *edit_op_name(enum edit_op op)
+{
+	return (unsigned)op < EDIT_NOPS ? edit_ops[op].name : "?";
+}
+
+int edit_op_parse(const char *name, enum edit_op *out)
+{
+	int i;
+
+	for (i = 0; i < EDIT_NOPS; i++) {
+		if (strcmp(name, edit_ops[i].name) == 0) {
+			*out = (enum edit_op)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+enum edit_field edit_op_field(enum edit_op op)
+{
+	return edit_ops[op].field;
+}
+
+const char *edit_field_name(enum edit_field f)
+{
+	return (unsigned)f < EDIT_NFIELDS ? edit_field_names[f] : "?";
+}
+
+/* ---- values ---- */
+
+static unsigned edit_flag_bit(enum edit_field f)
+{
+	switch (f) {
+	case EDIT_F_FLAGGED: return DS_FLAG_FLAGGED;
+	case EDIT_F_UNSURE: return DS_FLAG_UNSURE;
+	case EDIT_F_DELETED: return DS_FLAG_DELETED;
+	default: return 0;
+	}
+}
+
+json_t *edit_get(const struct dataset *ds, size_t index, enum edit_field f)
+{
+	const struct ds_record *r = &ds->recs[index];
+	uint32_t i, n;
+	json_t *arr;
+
+	switch (f) {
+	case EDIT_F_LABELS:
+		arr = json_array();
+		n = ds_record_nlabels(r);
+		for (i = 0; i < n; i++)
+			json_array_append_new(arr, json_string_nocheck(
+				ds->labels.names[ds_record_label_at(r, i)]));
+		return arr;
+	case EDIT_F_NOTE:
+		return r->note != NULL ? json_string_nocheck(r->note) : json_null();
+	case EDIT_F_TEXT:
+		return json_stringn_nocheck(r->text != NULL ? r->text : "", r->text_len);
+	default:
+		return json_boolean((r->flags & edit_flag_bit(f)) != 0);
+	}
+}
+
+const char *edit_value_check(enum edit_field f, const json_t *v)
+{
+	size_t i;
+
+	switch (f) {
+	case EDIT_F_LABELS:
+		if (!json_is_array(v) || json_array_size(v) > 64)
+			return "an array of up to 64 label names";
+		for (i = 0; i < json_array_size(v); i++) {
+			const json_t *e = json_array_get(v, i);
+
+			if (!json_is_string(e) || json_string_length(e) == 0)
+				return "an array of non-empty label names";
+			if (strlen(json_string_value(e)) != json_string_length(e))
+				return "label names without NUL characters";
+		}
+		return NULL;
+	case EDIT_F_NOTE:
+		if (json_is_null(v))
+			return NULL;
+		/* fall through */
+	case EDIT_F_TEXT:
+		if (!json_is_string(v))
+			return f == EDIT_F_NOTE ? "a string or null" : "a string";
+		if (strlen(json_string_value(v)) != json_string_length(v))
+			return "a string without NUL characters";
+		return NULL;
+	default:
+		return json_is_boolean(v) ? NULL : "true or false";
+	}
+}
+
+static int edit_set_labels(struct dataset *ds, struct ds_record *r, const json_t *v,
+			   uint32_t *new_labels)
+{
+	uint32_t ids[64], n = 0, i, id;
+	size_t k;
+
+	for (k = 0; k < json_array_size(v) && k < 64; k++) {
+		const char *name = json_string_value(json_array_get(v, k));
+		size_t len = strlen(name);
+
+		if (ds_label_find(ds, name, len, &id) != 0) {
+			id = ds_label_intern(ds, name, len);
+			if (new_labels != NULL)
+				(*new_labels)++;
+		}
+		for (i = 0; i < n && ids[i] != id; i++)
+			;
+		if (i == n)
+			ids[n++] = id;
+	}
+	if (n == ds_record_nlabels(r)) {
+		for (i = 0; i < n && ds_record_label_at(r, i) == ids[i]; i++)
+			;
+		if (i == n)
+			return 0;
+	}
+	ds_record_set_labels(r, ids, n);
+	if (n > 1)
+		ds->multilabel = true;
+	return 1;
+}
+
+static int edit_set_text(struct ds_record *r, const json_t *v)
+{
+	size_t len = json_string_length(v);
+
+	if (r->text != NULL && r->text_len == len && memcmp(r->text, json_string_value(v), len) == 0)
+		return 0;
+	if (r->own & DS_OWN_TEXT)
+		free((char *)r->text);
+	r->text = tt_xstrndup(json_string_value(v), len);
+	r->text_len = (uint32_t)len;
+	r->own |= DS_OWN_TEXT;
+	return 1;
+}
+
+static int edit_set_note(struct ds_record *r, const json_t *v)
+{
+	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+
+	if ((s == NULL && r->note == NULL) || (s != NULL && r->note != NULL && strcmp(s, r->note) == 0))
+		return 0;
+	free(r->note);
+	r->note = s != NULL ? tt_xstrdup(s) : NULL;
+	return 1;
+}
+
+int edit_set(struct dataset *ds, size_t index, enum edit_field f, const json_t *v,
+	     uint32_t *new_labels)
+{
+	struct ds_record *r = &ds->recs[index];
+	unsigned bit = edit_flag_bit(f);
+	int changed;
+
+	if (f == EDIT_F_LABELS) {
+		changed = edit_set_labels(ds, r, v, new_labels);
+	} else if (f == EDIT_F_TEXT) {
+		changed = edit_set_text(r, v);
+	} else if (f == EDIT_F_NOTE) {
+		changed = edit_set_note(r, v);
+	} else {
+		unsigned want = json_is_true(v) ? bit : 0;
+
+		changed = (r->flags & bit) != want;
+		r->flags = (uint8_t)((r->flags & ~bit) | want);
+	}
+	if (changed)
+		r->flags |= DS_FLAG_DIRTY;
+	return changed;
+}
+
+/* ---- record references ---- */
+
+void edit_ref_fini(struct edit_ref *r)
+{
+	free(r->id);
+	r->id = NULL;
+	r->rec = 0;
+}
+
+void edit_ref_copy(struct edit_ref *dst, const struct edit_ref *src)
+{
+	dst->id = src->id != NULL ? tt_xstrdup(src->id) : NULL;
+	dst->rec = src->rec;
+}
+
+void edit_ref_format(const struct edit_ref *r, struct tt_buf *out)
+{
+	if (r->id != NULL)
+		tt_buf_adds(out, r->id);
+	else
+		tt_buf_printf(out, "%llu", (unsigned long long)r->rec);
+}
+
+void edit_index_build(struct edit_index *x, const struct dataset *ds)
+{
+	size_t i;
+	uint32_t v;
+
+	strmap_init(&x->ids);
+	for (i = 0; i < ds->n; i++) {
+		const struct ds_record *r = &ds->recs[i];
+
+		if (r->id != NULL && !strmap_get(&x->ids, r->id, r->id_len, &v))
+			strmap_put(&x->ids, r->id, r->id_len, (uint32_t)i);
+	}
+}
+
+void edit_index_fini(struct edit_index *x)
+{
+	strmap_fini(&x->ids);
+}
+
+void edit_ref_of(const struct edit_index *x, const struct dataset *ds, size_t index,
+		 struct edit_ref *out)
+{
+	const struct ds_record *r = &ds->recs[index];
+	uint32_t v;
+
+	out->id = NULL;
+	out->rec = index + 1;
+	if (r->id != NULL && memchr(r->id, '\0', r->id_len) == NULL &&
+	    strmap_get(&x->ids, r->id, r->id_len, &v) && v == index)
+		out->id = tt_xstrndup(r->id, r->id_len);
+}
+
+int edit_ref_find(const struct edit_index *x, const struct dataset *ds, const struct edit_ref *r,
+		  size_t *index)
+{
+	uint32_t v;
+
+	if (r->id != NULL) {
+		if (!strmap_get(&x->ids, r->id, strlen(r->id), &v))
+			return -1;
+		*index = v;
+		return 0;
+	}
+	if (r->rec < 1 || r->rec > ds->n)
+		return -1;
+	*index = (size_t)(r->rec - 1);
+	return 0;
+}
+
+/* A decimal number 1..max, or 0. */
+static uint64_t edit_parse_number(const char *s, uint64_t max)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (!isdigit((unsigned char)*s) || v > max / 10)
+			return 0;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	return v <= max ? v : 0;
+}
+
+int edit_find(const struct edit_index *x, const struct dataset *ds, const char *word,
+	      size_t *index, struct tt_err *err)
+{
+	uint32_t v;
+	uint64_t n;
+
+	if (word[0] == '@' && (n = edit_parse_number(word + 1, ds->n)) > 0) {
+		*index = (size_t)(n - 1);
+		return 0;
+	}
+	if (strmap_get(&x->ids, word, strlen(word), &v)) {
+		*index = v;
+		return 0;
+	}
+	n = edit_parse_number(word, ds->n);
+	if (n > 0 && ds->recs[n - 1].id == NULL) {
+		*index = (size_t)(n - 1);
+		return 0;
+	}
+	tt_err_set(err, NULL, 0, 0,
+		   "no record '%s' (expected a record's id, or its number 1-%zu when it has "
+		   "no id; @N picks the N-th record)", word, ds->n);
+	return -1;
+}
+
+/* ---- filters ---- */
+
+#define EDIT_FILTER_HELP \
+	"label=NAME, label!=NAME, labeled, unlabeled, split=train|valid|test|none, " \
+	"flag=flagged|unsure|none, flagged, unsure, text~/RE/ (text~/RE/i ignores case), " \
+	"text!~/RE/, note~/RE/, id=ID or all"
+
+/* The end of the term starting at p: a space, except inside /.../. */
+static const char *edit_term_end(const char *p)
+{
+	const char *slash = NULL;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '~' && p[1] == '/') {
+			slash = p + 1;
+			break;
+		}
+		if (*p == ' ' || *p == '\t')
+			return p;
+	}
+	if (slash == NULL)
+		return p;
+	for (p = slash + 1; *p != '\0' && *p != '/'; p++) {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+	}
+	while (*p != '\0' && *p != ' ' && *p != '\t')
+		p++;
+	return p;
+}
+
+static int edit_term_label(struct edit_term *t, const struct dataset *ds, const char *name,
+			   const char *term, struct tt_err *err)
+{
+	if (ds_label_find(ds, name, strlen(name), &t->label) == 0)
+		return 0;
+	tt_err_set(err, NULL, 0, 0, "filter term '%s': no label '%s' (the dataset has %u labels; "
+		   "see 'labels')", term, name, ds->labels.n);
+	return -1;
+}
+
+/* "/RE/" or "/RE/i" into t->re; "\/" stands for a slash. */
+static int edit_term_regex(struct edit_term *t, const char *spec, const char *term,
+			   struct tt_err *err)
+{
+	size_t n = strlen(spec), i;
+	int icase = 0, rc;
+	struct tt_buf re;
+	char msg[200];
+
+	if (n >= 3 && spec[n - 1] == 'i' && spec[n - 2] == '/') {
+		icase = 1;
+		n--;
+	}
+	if (n < 2 || spec[0] != '/' || spec[n - 1] != '/') {
+		tt_err_set(err, NULL, 0, 0, "filter term '%s': expected a regular expression "
+			   "between slashes, e.g. text~/refund/ or text~/refund/i", term);
+		return -1;
+	}
+	tt_buf_init(&re);
+	for (i = 1; i + 1 < n; i++) {
+		if (spec[i] == '\\' && spec[i + 1] == '/' && i + 2 < n)
+			i++;
+		tt_buf_addc(&re, spec[i]);
+	}
+	rc = regcomp(&t->re, re.data, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
+	tt_buf_fini(&re);
+	if (rc != 0) {
+		regerror(rc, &t->re, msg, sizeof msg);
+		regfree(&t->re);
+		tt_err_set(err, NULL, 0, 0, "filter term '%s': bad regular expression: %s", term, msg);
+		return -1;
+	}
+	t->has_re = true;
+	return 0;
+}
+
+static int edit_term_flag(struct edit_term *t, const char *v, const char *term, struct tt_err *err)
+{
+	if (strcmp(v, "flagged") == 0)
+		t->kind = EDIT_T_FLAGGED;
+	else if (strcmp(v, "unsure") == 0)
+		t->kind = EDIT_T_UNSURE;
+	else if (strcmp(v, "none") == 0)
+		t->kind = EDIT_T_UNFLAGGED;
+	else {
+		tt_err_set(err, NULL, 0, 0, "filter term '%s': expected flag=flagged, flag=unsure "
+			   "or flag=none", term);
+		return -1;
+	}
+	return 0;
+}
+
+static int edit_term_split(struct edit_term *t, const char *v, const char *term,
+			   struct tt_err *err)
+{
+	enum ds_split s;
+
+	if (ds_split_parse(v, strlen(v), &s) != 0 || v[0] == '\0') {
+		tt_err_set(err, NULL, 0, 0, "filter term '%s': expected split=train, valid, test "
+			   "or none", term);
+		return -1;
+	}
+	t->kind = EDIT_T_SPLIT;
+	t->split = (uint8_t)s;
+	return 0;
+}
+
+static int edit_term_parse(struct edit_term *t, const struct dataset *ds,
+			   const struct edit_index *x, const char *term, struct tt_err *err)
+{
+	static const struct {
+		const char *word;
+		enum edit_term_kind kind;
+	} bare[] = {
+		{ "all", EDIT_T_ALL }, { "unlabeled", EDIT_T_UNLABELED },
+		{ "labeled", EDIT_T_LABELED }, { "flagged", EDIT_T_FLAGGED },
+		{ "unsure", EDIT_T_UNSURE },
+	};
+	size_t i;
+
+	memset(t, 0, sizeof *t);
+	for (i = 0; i < sizeof bare / sizeof bare[0]; i++) {
+		if (strcmp(term, bare[i].word) == 0) {
+			t->kind = bare[i].kind;
+			return 0;
+		}
+	}
+	if (strncmp(term, "label=", 6) == 0) {
+		t->kind = EDIT_T_LABEL;
+		return edit_term_label(t, ds, term + 6, term, err);
+	}
+	if (strncmp(term, "label!=", 7) == 0) {
+		t->kind = EDIT_T_NOT_LABEL;
+		return edit_term_label(t, ds, term + 7, term, err);
+	}
+	if (strncmp(term, "split=", 6) == 0)
+		return edit_term_split(t, term + 6, term, err);
+	if (strncmp(term, "flag=", 5) == 0)
+		return edit_term_flag(t, term + 5, term, err);
+	if (strncmp(term, "text~", 5) == 0) {
+		t->kind = EDIT_T_TEXT_RE;
+		return edit_term_regex(t, term + 5, term, err);
+	}
+	if (strncmp(term, "text!~", 6) == 0) {
+		t->kind = EDIT_T_TEXT_NOT_RE;
+		return edit_term_regex(t, term + 6, term, err);
+	}
+	if (strncmp(term, "note~", 5) == 0) {
+		t->kind = EDIT_T_NOTE_RE;
+		return edit_term_regex(t, term + 5, term, err);
+	}
+	if (strncmp(term, "id=", 3) == 0) {
+		struct tt_err e2;
+
+		t->kind = EDIT_T_ID;
+		if (edit_find(x, ds, term + 3, &t->index, &e2) == 0)
+			return 0;
+		tt_err_set(err, NULL, 0, 0, "filter term '%s': %s", term, e2.msg);
+		return -1;
+	}
+	tt_err_set(err, NULL, 0, 0, "unknown filter term '%s' (expected " EDIT_FILTER_HELP ")", term);
+	return -1;
+}
+
+int edit_filter_parse(struct edit_filter *f, const struct dataset *ds,
+		      const struct edit_index *x, const char *text, struct tt_err *err)
+{
+	const char *p = text;
+
+	memset(f, 0, sizeof *f);
+	f->text = tt_xstrdup(text);
+	for (;;) {
+		const char *end;
+		char *term;
+		int rc;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		end = edit_term_end(p);
+		term = tt_xstrndup(p, (size_t)(end - p));
+		f->terms = tt_xrealloc(f->terms, (f->n + 1) * sizeof *f->terms);
+		rc = edit_term_parse(&f->terms[f->n], ds, x, term, err);
+		free(term);
+		if (rc != 0) {
+			edit_filter_fini(f);
+			return -1;
+		}
+		f->n++;
+		p = end;
+	}
+	if (f->n == 0) {
+		edit_filter_fini(f);
+		tt_err_set(err, NULL, 0, 0, "empty filter (expected terms such as " EDIT_FILTER_HELP ")");
+		return -1;
+	}
+	return 0;
+}
+
+static bool edit_has_label(const struct ds_record *r, uint32_t label)
+{
+	uint32_t i, n = ds_record_nlabels(r);
+
+	for (i = 0; i < n; i++) {
+		if (ds_record_label_at(r, i) == label)
+			return true;
+	}
+	return false;
+}
+
+static bool edit_regex_match(const regex_t *re, const char *s, size_t len)
+{
+	regmatch_t m[1];
+
+	if (s == NULL)
+		return false;
+	m[0].rm_so = 0;
+	m[0].rm_eo = (regoff_t)len;
+	return regexec(re, s, 1, m, REG_STARTEND) == 0;
+}
+
+static bool edit_term_match(const struct edit_term *t, const struct dataset *ds, size_t index)
+{
+	const struct ds_record *r = &ds->recs[index];
+
+	switch (t->kind) {
+	case EDIT_T_ALL: return true;
+	case EDIT_T_LABEL: return edit_has_label(r, t->label);
+	case EDIT_T_NOT_LABEL: return !edit_has_label(r, t->label);
+	case EDIT_T_UNLABELED: return ds_record_nlabels(r) == 0;
+	case EDIT_T_LABELED: return ds_record_nlabels(r) > 0;
+	case EDIT_T_SPLIT: return r->split == t->split;
+	case EDIT_T_FLAGGED: return (r->flags & DS_FLAG_FLAGGED) != 0;
+	case EDIT_T_UNSURE: return (r->flags & DS_FLAG_UNSURE) != 0;
+	case EDIT_T_UNFLAGGED: return (r->flags & (DS_FLAG_FLAGGED | DS_FLAG_UNSURE)) == 0;
+	case EDIT_T_TEXT_RE: return edit_regex_match(&t->re, r->text, r->text_len);
+	case EDIT_T_TEXT_NOT_RE: return !edit_regex_match(&t->re, r->text, r->text_len);
+	case EDIT_T_NOTE_RE:
+		return r->note != NULL && edit_regex_match(&t->re, r->note, strlen(r->note));
+	case EDIT_T_ID: return index == t->index;
+	}
+	return false;
+}
+
+bool edit_filter_match(const struct edit_filter *f, const struct dataset *ds, size_t index)
+{
+	size_t i;
+
+	if (ds->recs[index].flags & DS_FLAG_DELETED)
+		return false;
+	for (i = 0; i < f->n; i++) {
+		if (!edit_term_match(&f->terms[i], ds, index))
+			return false;
+	}
+	return true;
+}
+
+void edit_filter_fini(struct edit_filter *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->terms[i].has_re)
+			regfree(&f->terms[i].re);
+	}
+	free(f->terms);
+	free(f->text);
+	memset(f, 0, sizeof *f);
+}

@@ -1,0 +1,128 @@
+/*
+ * pane-text.c - text helpers shared by the panes: measuring and cutting
+ * UTF-8 by display columns, one-line previews, word-wrapped paragraphs.
+ */
+#include "tunetop/pane.h"
+
+#include <string.h>
+
+/* Bytes in the UTF-8 sequence starting with c (1 for a stray byte). */
+static size_t pane_seq_len(unsigned char c)
+{
+	if (c < 0xc0)
+		return 1;
+	if (c < 0xe0)
+		return 2;
+	if (c < 0xf0)
+		return 3;
+	return 4;
+}
+
+/* Width of the character at s (n bytes available), and its length. */
+static int pane_char_width(const char *s, size_t n, size_t *len)
+{
+	char one[8];
+
+	*len = pane_seq_len((unsigned char)s[0]);
+	if (*len > n)
+		*len = n;
+	if ((unsigned char)s[0] < 0x80)
+		return 1;
+	memcpy(one, s, *len);
+	one[*len] = '\0';
+	return grid_text_width(one);
+}
+
+size_t pane_cut(const char *s, size_t len, int maxw, int *width)
+{
+	size_t at = 0, clen;
+	int w = 0, cw;
+
+	while (at < len && s[at] != '\n') {
+		cw = pane_char_width(s + at, len - at, &clen);
+		if (w + cw > maxw)
+			break;
+		w += cw;
+		at += clen;
+	}
+	if (width != NULL)
+		*width = w;
+	return at;
+}
+
+void pane_preview(const char *s, size_t len, char *out, size_t n)
+{
+	size_t i, o = 0;
+	int space = 0;
+
+	for (i = 0; i < len && o + 1 < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f) {
+			if (!space)
+				out[o++] = ' ';
+			space = 1;
+			continue;
+		}
+		space = c == ' ';
+		out[o++] = (char)c;
+	}
+	/* Do not end inside a UTF-8 sequence. */
+	while (o > 0 && o == n - 1 && ((unsigned char)out[o - 1] & 0xc0) == 0x80)
+		o--;
+	if (o > 0 && o == n - 1 && (unsigned char)out[o - 1] >= 0xc0)
+		o--;
+	out[o] = '\0';
+}
+
+/* Draw s[0..len) on one row at (x, y), at most w columns. */
+static void pane_put(struct grid *g, int x, int y, const char *s, size_t len, int w, uint8_t role,
+		     uint8_t attr)
+{
+	char buf[1024];
+
+	if (len >= sizeof buf)
+		len = sizeof buf - 1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	grid_text(g, x, y, buf, w, role, attr);
+}
+
+int pane_wrap(struct grid *g, struct layout_rect r, int row, const char *s, size_t len,
+	      uint8_t role, uint8_t attr)
+{
+	int used = 0;
+
+	while (len > 0 && row + used < r.h) {
+		size_t cut, brk, i;
+
+		if (s[0] == '\n') {	/* a blank line */
+			used++;
+			s++;
+			len--;
+			continue;
+		}
+		cut = pane_cut(s, len, r.w, NULL);
+		brk = cut;
+
+		if (cut < len && s[cut] != '\n' && s[cut] != ' ') {
+			for (i = cut; i > 0; i--) {
+				if (s[i - 1] == ' ') {
+					brk = i;
+					break;
+				}
+			}
+		}
+		if (brk == 0 && cut == 0)
+			brk = pane_seq_len((unsigned char)s[0]);
+		pane_put(g, r.x, r.y + row + used, s, brk, r.w, role, attr);
+		used++;
+		s += brk;
+		len -= brk;
+		if (len > 0 && (s[0] == '\n' || (s[0] == ' ' && brk == cut))) {
+			s++;
+			len--;
+		}
+	}
+	return used;
+}

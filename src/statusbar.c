@@ -1,0 +1,193 @@
+/*
+ * statusbar.c - the bottom row: the trainer's state, step, epoch, lr,
+ * throughput, ETA, pending label edits and the session file on the left;
+ * on the right the latest message for a few seconds, else the keys that
+ * matter now (so a newcomer sees "t train" before anything else).
+ */
+#include "tunetop/pane.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tunetop/app.h"
+#include "tunetop/chart.h"
+#include "tunetop/journal.h"
+
+enum {
+	STATUS_FIELDS = 8,
+	STATUS_FIELD_LEN = 48
+};
+
+/* Label edits the trainer has not taken yet (journal.c counts them). */
+static size_t statusbar_pending_edits(const struct ui *ui)
+{
+	return ui->app->journal != NULL ? journal_pending(ui->app->journal) : 0;
+}
+
+static const char *statusbar_file(const struct ui *ui)
+{
+	const char *p = ui->app->session_path != NULL ? ui->app->session_path :
+			ui->app->has_data ? ui->app->ds.path : NULL;
+	const char *slash;
+
+	if (p == NULL)
+		return "no data";
+	slash = strrchr(p, '/');
+	return slash != NULL ? slash + 1 : p;
+}
+
+static void statusbar_eta(double s, char *out, size_t n)
+{
+	long t = (long)(s + 0.5);
+
+	if (!isfinite(s) || s < 0)
+		snprintf(out, n, "ETA -");
+	else if (t >= 3600)
+		snprintf(out, n, "ETA %ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(out, n, "ETA %ld:%02ld", t / 60, t % 60);
+}
+
+/* The left fields, most important first; returns how many. */
+static int statusbar_fields(const struct ui *ui, char f[][STATUS_FIELD_LEN])
+{
+	const struct trainer_snapshot *s = &ui->train.snap;
+	char num[32];
+	int n = 0;
+
+	if (ui->app->trainer == NULL || !ui->train.have_snap) {
+		snprintf(f[n++], STATUS_FIELD_LEN, "%s", statusbar_file(ui));
+		snprintf(f[n++], STATUS_FIELD_LEN, "%zu records", ui->app->ds.n);
+		snprintf(f[n++], STATUS_FIELD_LEN, "%u labels", ui->app->ds.labels.n);
+		snprintf(f[n++], STATUS_FIELD_LEN, "lr %s", cfg_get_str(&ui->app->cfg, "lr"));
+		return n;
+	}
+	snprintf(f[n++], STATUS_FIELD_LEN, "step %llu/%llu", (unsigned long long)s->step,
+		 (unsigned long long)s->total_steps);
+	snprintf(f[n++], STATUS_FIELD_LEN, "lr %.4g", s->base_lr);
+	snprintf(f[n++], STATUS_FIELD_LEN, "epoch %.2f/%u", s->epoch, s->epochs);
+	chart_fmt(s->tokens_per_sec, num, sizeof num);
+	snprintf(f[n++], STATUS_FIELD_LEN, "%s tok/s", num);
+	statusbar_eta(s->state == TRAINER_RUNNING ? s->eta_seconds : NAN, f[n++], STATUS_FIELD_LEN);
+	snprintf(f[n++], STATUS_FIELD_LEN, "edits %zu", statusbar_pending_edits(ui));
+	snprintf(f[n++], STATUS_FIELD_LEN, "%s", statusbar_file(ui));
+	return n;
+}
+
+/* Key hints for the state: pairs of key and action, NULL-terminated. */
+static const char *const *statusbar_hints(const struct ui *ui, bool brief)
+{
+	static const char *const idle[] = { "t", "train", ":", "command", "?", "keys", "q", "quit",
+					    NULL };
+	static const char *const running[] = { "space", "pause", "+/-", "lr", "e", "eval", "s",
+					       "ckpt", "?", "keys", NULL };
+	static const char *const paused[] = { "space", "resume", "+/-", "lr", "e", "eval", "s",
+					      "ckpt", "?", "keys", NULL };
+	static const char *const repl[] = { "Enter", "run", "Tab", "complete", "Esc", "panes",
+					    NULL };
+	static const char *const running_brief[] = { "space", "pause", "?", "keys", NULL };
+	static const char *const paused_brief[] = { "space", "resume", "?", "keys", NULL };
+	static const char *const idle_brief[] = { "t", "train", "?", "keys", NULL };
+	enum trainer_state st = ui->train.have_snap ? ui->train.snap.state : TRAINER_IDLE;
+
+	if (ui->focus == PANE_REPL)
+		return repl;
+	if (ui->app->trainer != NULL && st == TRAINER_RUNNING)
+		return brief ? running_brief : running;
+	if (ui->app->trainer != NULL && st == TRAINER_PAUSED)
+		return brief ? paused_brief : paused;
+	return brief ? idle_brief : idle;
+}
+
+static int statusbar_hints_width(const char *const *h)
+{
+	int w = 0, i;
+
+	for (i = 0; h[i] != NULL; i += 2)
+		w += grid_text_width(h[i]) + 1 + grid_text_width(h[i + 1]) + 2;
+	return w;
+}
+
+static void statusbar_draw_hints(struct ui *ui, struct layout_rect r, const char *const *h)
+{
+	int x = r.x + r.w - statusbar_hints_width(h) + 1, i;
+
+	for (i = 0; h[i] != NULL; i += 2) {
+		x += grid_text(&ui->screen, x, r.y, h[i], -1, GRID_ROLE_STATUS_KEY, GRID_ATTR_BOLD);
+		x += 1 + grid_text(&ui->screen, x + 1, r.y, h[i + 1], -1, GRID_ROLE_STATUS, 0);
+		x += 2;
+	}
+}
+
+static const char *statusbar_badge(const struct ui *ui)
+{
+	if (ui->app->trainer == NULL || !ui->train.have_snap)
+		return "READY";
+	switch (ui->train.snap.state) {
+	case TRAINER_RUNNING:
+		return "RUNNING";
+	case TRAINER_PAUSED:
+		return "PAUSED";
+	case TRAINER_DONE:
+		return "DONE";
+	case TRAINER_STOPPED:
+		return "STOPPED";
+	case TRAINER_FAILED:
+		return "FAILED";
+	default:
+		return "IDLE";
+	}
+}
+
+/* The message of the moment, right-aligned; returns its start column. */
+static int statusbar_draw_msg(struct ui *ui, struct layout_rect r, int min_x)
+{
+	int w = grid_text_width(ui->msg), x;
+	char cut[256];
+
+	if (w > r.w - min_x - 1)
+		w = grid_truncate(ui->msg, r.w - min_x - 1, ui->ascii, cut, sizeof cut);
+	else
+		snprintf(cut, sizeof cut, "%s", ui->msg);
+	x = r.x + r.w - w - 1;
+	grid_text(&ui->screen, x, r.y, cut, w, ui->msg_error ? GRID_ROLE_ERROR : GRID_ROLE_STATUS,
+		  ui->msg_error ? GRID_ATTR_BOLD : 0);
+	return x;
+}
+
+void statusbar_draw(struct ui *ui, struct layout_rect r)
+{
+	char f[STATUS_FIELDS][STATUS_FIELD_LEN], badge[16];
+	const char *const *hints;
+	int n = statusbar_fields(ui, f), x = r.x, i, right, need;
+	bool show_msg = ui->msg[0] != '\0' && tt_now() < ui->msg_until;
+
+	grid_fill(&ui->screen, r.x, r.y, r.w, r.h, ' ', GRID_ROLE_STATUS, 0);
+	if (ui->confirm_quit) {
+		grid_text(&ui->screen, r.x, r.y, " Training is running. Quit anyway?  y: quit   "
+			  "n or Esc: keep training ", r.w, GRID_ROLE_STATUS_KEY, GRID_ATTR_BOLD);
+		return;
+	}
+	snprintf(badge, sizeof badge, " %s ", statusbar_badge(ui));
+	x += grid_text(&ui->screen, x, r.y, badge, r.w, GRID_ROLE_STATUS_KEY, GRID_ATTR_BOLD) + 1;
+	/* The first two fields (state and lr, or file and size) must fit. */
+	need = x + grid_text_width(f[0]) + 2 + grid_text_width(f[1]) + 2;
+	hints = statusbar_hints(ui, false);
+	if (need + statusbar_hints_width(hints) > r.w)
+		hints = statusbar_hints(ui, true);
+	right = show_msg ? 24 : statusbar_hints_width(hints);
+	if (!show_msg && need + right > r.w)
+		right = 0;	/* too narrow for hints: the fields win */
+	for (i = 0; i < n; i++) {
+		int w = grid_text_width(f[i]);
+
+		if (x + w + 2 > r.x + r.w - right)
+			break;
+		x += grid_text(&ui->screen, x, r.y, f[i], w, GRID_ROLE_STATUS, 0) + 2;
+	}
+	if (show_msg)
+		statusbar_draw_msg(ui, r, x - r.x);
+	else if (right > 0)
+		statusbar_draw_hints(ui, r, hints);
+}

@@ -1,0 +1,541 @@
+/*
+ * ui.c - the terminal workbench: curses lifecycle, the poll loop, signals
+ * and the fatal path.
+ *
+ * Design
+ *  - One thread (this one) owns the app and the screen. The trainer runs
+ *    on its own thread and is reached through trainer.h only: commands
+ *    send it messages; it publishes a snapshot, points and events and
+ *    writes a byte to its wake pipe when there is news.
+ *  - The loop sleeps in poll() on stdin, a self-pipe for signals and the
+ *    trainer's wake pipe. No busy polling: the timeout is only set when a
+ *    frame is due (the refresh cap) or a status message must disappear.
+ *    With nothing happening the process sleeps (idle CPU ~0).
+ *  - Drawing: input marks panes dirty and is drawn at once (key to screen
+ *    is one render); trainer news is pulled and drawn at most refresh_hz
+ *    times a second, except for a moment after a key press so that e.g.
+ *    the PAUSED badge shows up without waiting for the next capped frame.
+ *    Only dirty panes are redrawn into the screen grid, only changed cells
+ *    go to curses (ui-draw.c), and one doupdate() ends each frame.
+ *  - Signals only write their number to the self-pipe; the loop handles
+ *    them: WINCH relayouts, TSTP suspends (terminal restored first), CONT
+ *    repaints, INT asks before quitting a run, TERM and HUP checkpoint a
+ *    trainer that has a model to <session>.autosave.ckpt and exit. Crash
+ *    signals and tt_fatal restore the terminal before dying.
+ *  - Keys: a key is looked up in the key map (keys.c) for the focused pane
+ *    and run as a command string; in the REPL, keys go to readline
+ *    (repl.c) except the REPL's own bindings and function keys.
+ */
+#include "tunetop/ui-term.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <math.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <term.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "tunetop/app.h"
+#include "tunetop/cmd.h"
+#include "tunetop/keys.h"
+#include "tunetop/pane.h"
+#include "tunetop/repl.h"
+#include "tunetop/version.h"
+
+enum {
+	UI_URGENT_MS = 300	/* after a key, news is drawn without the cap */
+};
+
+static int ui_sig_pipe[2] = { -1, -1 };
+static struct termios ui_saved_tio;
+static int ui_have_tio;
+static char ui_restore_seq[256];	/* sgr0, cnorm, rmcup: for the crash path */
+static pthread_t ui_thread;
+static struct ui *ui_active;
+
+static const int ui_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT, SIGWINCH };
+static const int ui_crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+
+static void ui_on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+
+	if (write(ui_sig_pipe[1], &b, 1) < 0) {
+		/* full pipe: a wake-up is pending anyway */
+	}
+	errno = saved;
+}
+
+/* Async-signal-safe: terminal modes and the normal screen back. */
+static void ui_restore_raw(void)
+{
+	if (ui_have_tio)
+		tcsetattr(STDIN_FILENO, TCSANOW, &ui_saved_tio);
+	if (write(STDOUT_FILENO, ui_restore_seq, strlen(ui_restore_seq)) < 0) {
+		/* nothing more we can do */
+	}
+}
+
+static void ui_on_crash(int sig)
+{
+	ui_restore_raw();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void ui_fatal_hook(void)
+{
+	if (ui_active != NULL && pthread_equal(pthread_self(), ui_thread))
+		endwin();
+	else
+		ui_restore_raw();
+}
+
+static int ui_install_signals(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	if (pipe(ui_sig_pipe) != 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		fcntl(ui_sig_pipe[i], F_SETFL, fcntl(ui_sig_pipe[i], F_GETFL) | O_NONBLOCK);
+		fcntl(ui_sig_pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = ui_on_signal;
+	for (i = 0; i < sizeof ui_signals / sizeof ui_signals[0]; i++)
+		sigaction(ui_signals[i], &sa, NULL);
+	sa.sa_handler = ui_on_crash;
+	sa.sa_flags = SA_RESETHAND;
+	for (i = 0; i < sizeof ui_crash_signals / sizeof ui_crash_signals[0]; i++)
+		sigaction(ui_crash_signals[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static void ui_remove_signals(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof ui_signals / sizeof ui_signals[0]; i++)
+		signal(ui_signals[i], SIG_DFL);
+	for (i = 0; i < sizeof ui_crash_signals / sizeof ui_crash_signals[0]; i++)
+		signal(ui_crash_signals[i], SIG_DFL);
+	close(ui_sig_pipe[0]);
+	close(ui_sig_pipe[1]);
+	ui_sig_pipe[0] = ui_sig_pipe[1] = -1;
+}
+
+static void ui_add_cap(const char *name)
+{
+	char *s = tigetstr(name);
+
+	if (s != NULL && s != (char *)-1 &&
+	    strlen(ui_restore_seq) + strlen(s) < sizeof ui_restore_seq)
+		strcat(ui_restore_seq, s);
+}
+
+static int ui_colors(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if ((nc != NULL && nc[0] != '\0') || !has_colors())
+		return 0;
+	start_color();
+	use_default_colors();
+	return COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : COLORS >= 8 ? 8 : 0;
+}
+
+/* newterm and the modes the loop needs. -1 if the terminal is unusable. */
+static int ui_term_open(struct ui *ui)
+{
+	struct ui_term *t = tt_xcalloc(1, sizeof *t);
+
+	t->screen = newterm(NULL, stdout, stdin);
+	if (t->screen == NULL) {
+		free(t);
+		return -1;
+	}
+	set_term(t->screen);
+	ui->term = t;
+	t->cursor = -1;
+	grid_init(&t->shown, 0, 0);
+	ui_restore_seq[0] = '\0';
+	ui_add_cap("sgr0");
+	ui_add_cap("cnorm");
+	ui_add_cap("rmcup");
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	ui->ncolors = ui_colors();
+	ui_resize(ui, COLS, LINES);
+	ui_term_colors(ui);
+	return 0;
+}
+
+static void ui_term_close(struct ui *ui)
+{
+	struct ui_term *t = ui->term;
+
+	if (t == NULL)
+		return;
+	endwin();
+	delscreen(t->screen);
+	grid_fini(&t->shown);
+	free(t);
+	ui->term = NULL;
+}
+
+/* The size from the terminal itself (after SIGWINCH or SIGCONT). */
+static void ui_term_resize(struct ui *ui)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0 &&
+	    (ws.ws_col != COLS || ws.ws_row != LINES))
+		resizeterm(ws.ws_row, ws.ws_col);
+	ui_resize(ui, COLS, LINES);
+	ui_draw_force(ui);
+}
+
+void ui_redraw_all(struct ui *ui)
+{
+	ui_mark(ui, UI_DIRTY_ALL);
+	ui_draw_force(ui);
+}
+
+void ui_prompt(struct ui *ui, const char *text)
+{
+	ui_set_focus(ui, PANE_REPL);
+	if (ui->term != NULL)
+		repl_set_line(ui, text);
+}
+
+/* Ctrl-Z: give the terminal back, stop, and take it again on fg. */
+static void ui_suspend(struct ui *ui)
+{
+	sigset_t set;
+
+	endwin();
+	signal(SIGTSTP, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTSTP);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(SIGTSTP);
+	/* continued */
+	signal(SIGTSTP, ui_on_signal);
+	ui_term_resize(ui);
+}
+
+static void ui_interrupt(struct ui *ui)
+{
+	enum trainer_state st = ui_train_state(ui);
+
+	if (ui->focus == PANE_REPL && !repl_line_empty()) {
+		repl_set_line(ui, "");
+		return;
+	}
+	if (!ui->confirm_quit && (st == TRAINER_RUNNING || st == TRAINER_PAUSED)) {
+		ui->confirm_quit = true;
+		ui_mark(ui, UI_DIRTY_ALL);
+		return;
+	}
+	ui->quit = true;
+}
+
+static void ui_handle_signals(struct ui *ui)
+{
+	unsigned char sigs[64];
+	ssize_t n, i;
+
+	while ((n = read(ui_sig_pipe[0], sigs, sizeof sigs)) > 0) {
+		for (i = 0; i < n; i++) {
+			int sig = sigs[i];
+
+			if (sig == SIGWINCH)
+				ui_term_resize(ui);
+			else if (sig == SIGTSTP)
+				ui_suspend(ui);
+			else if (sig == SIGCONT) {
+				reset_prog_mode();
+				ui_term_resize(ui);
+			} else if (sig == SIGINT)
+				ui_interrupt(ui);
+			else if (sig == SIGTERM || sig == SIGHUP) {
+				ui->autosave = true;
+				ui->quit = true;
+			}
+		}
+	}
+}
+
+/* REPL focus: its own bindings, then function keys; the rest is typing. */
+static void ui_key_repl(struct ui *ui, int code, const char *name)
+{
+	const char *cmd = name[0] != '\0' ? keys_get(ui->keys, "repl", name) : NULL;
+
+	if (cmd == NULL && (code & KEYS_FN) && (name[0] == 'F' || strcmp(name, "BTab") == 0))
+		cmd = keys_get(ui->keys, "global", name);
+	if (cmd != NULL)
+		ui_run_command(ui, cmd, true);
+	else if (code != 27)
+		repl_key(ui, code);
+}
+
+static void ui_key(struct ui *ui, int code)
+{
+	char name[KEYS_NAME_MAX];
+	const char *cmd;
+
+	ui->urgent_until = tt_now() + UI_URGENT_MS / 1000.0;
+	keys_name(code, name, sizeof name);
+	if (ui->confirm_quit) {
+		if (code == 'y' || code == 'Y')
+			ui->quit = true;
+		else if (code == 'n' || code == 'N' || code == 27 || code == 'q')
+			ui->confirm_quit = false;
+		ui_mark(ui, UI_DIRTY_ALL);
+		return;
+	}
+	if (ui->overlay) {
+		ui->overlay = false;
+		ui_mark(ui, UI_DIRTY_ALL);
+		return;
+	}
+	if (ui->focus == PANE_REPL) {
+		ui_key_repl(ui, code, name);
+		return;
+	}
+	cmd = name[0] != '\0' ? keys_lookup(ui->keys, ui_context_name(ui->focus), name) : NULL;
+	if (cmd != NULL)
+		ui_run_command(ui, cmd, true);
+	else if (name[0] != '\0' && code != 27)
+		ui_message(ui, false, "%s is not bound here (? lists the keys)", name);
+}
+
+/* Esc, or Alt+key (Esc and the key at once): the latter goes to readline. */
+static void ui_escape(struct ui *ui)
+{
+	wint_t wc;
+	int rc = get_wch(&wc);
+
+	if (rc == ERR) {
+		ui_key(ui, 27);
+		return;
+	}
+	if (ui->focus == PANE_REPL && rc == OK) {
+		repl_key(ui, 27);
+		repl_key(ui, (int)wc);
+		return;
+	}
+	ui_key(ui, 27);
+	ui_key(ui, rc == KEY_CODE_YES ? (int)wc | KEYS_FN : (int)wc);
+}
+
+static void ui_read_keys(struct ui *ui)
+{
+	wint_t wc;
+	int rc;
+
+	while (!ui->quit && (rc = get_wch(&wc)) != ERR) {
+		if (rc == KEY_CODE_YES && wc == KEY_RESIZE)
+			ui_term_resize(ui);
+		else if (rc == OK && wc == 27)
+			ui_escape(ui);
+		else
+			ui_key(ui, rc == KEY_CODE_YES ? (int)wc | KEYS_FN : (int)wc);
+	}
+}
+
+/* Milliseconds until something must be drawn, or -1 (sleep until input). */
+static int ui_timeout(struct ui *ui, double now)
+{
+	double next = INFINITY;
+
+	if (ui->dirty)
+		return 0;
+	if (ui->news_pending || ui->news)
+		next = now < ui->urgent_until ? now : ui->last_frame + ui->refresh_interval;
+	if (ui->msg[0] != '\0' && ui->msg_until < next)
+		next = ui->msg_until;
+	if (next == INFINITY)
+		return -1;
+	return next <= now ? 0 : (int)ceil((next - now) * 1000.0);
+}
+
+/* Whatever is due now: trainer news, an expired message, the frame. */
+static void ui_tick(struct ui *ui)
+{
+	double now = tt_now();
+	long hz = cfg_get_int(&ui->app->cfg, "refresh_hz");	/* `set refresh_hz` applies live */
+	bool due;
+
+	ui->refresh_interval = 1.0 / (double)(hz > 0 ? hz : 10);
+	due = now >= ui->last_frame + ui->refresh_interval || now < ui->urgent_until;
+
+	if (ui->msg[0] != '\0' && now >= ui->msg_until) {
+		ui->msg[0] = '\0';
+		ui_mark(ui, 1u << PANE_STATUS);
+	}
+	if (ui->app->trainer != ui->train.seen)
+		ui->news_pending = true;
+	if (ui->news_pending && due) {
+		ui->news_pending = false;
+		ui_mark_news(ui, ui_train_pull(ui));
+	}
+	if (ui->dirty || (ui->news && due))
+		ui_draw_frame(ui, ui->dirty | ui->news);
+}
+
+static void ui_loop(struct ui *ui)
+{
+	while (!ui->quit && !ui->app->quit) {
+		struct pollfd fds[3];
+		nfds_t n = 2;
+		struct trainer *t = ui->app->trainer;
+
+		fds[0] = (struct pollfd){ STDIN_FILENO, POLLIN, 0 };
+		fds[1] = (struct pollfd){ ui_sig_pipe[0], POLLIN, 0 };
+		if (t != NULL)
+			fds[n++] = (struct pollfd){ trainer_wake_fd(t), POLLIN, 0 };
+		if (poll(fds, n, ui_timeout(ui, tt_now())) < 0 && errno != EINTR)
+			break;
+		if (fds[1].revents & POLLIN)
+			ui_handle_signals(ui);
+		if (n > 2 && (fds[2].revents & POLLIN)) {
+			trainer_drain_wake(t);
+			ui->news_pending = true;
+		}
+		if (fds[0].revents & (POLLHUP | POLLERR)) {
+			ui->autosave = true;	/* the terminal went away */
+			ui->quit = true;
+		}
+		ui_read_keys(ui);
+		if (!ui->quit)
+			ui_tick(ui);
+	}
+}
+
+/* ~/.config/tunetop/tunetoprc: commands run at start (bind, theme ...). */
+static void ui_run_rc(struct ui *ui)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	struct cmd_ctx ctx;
+	char *path;
+
+	if (xdg != NULL && xdg[0] == '/')
+		path = tt_xprintf("%s/tunetop/tunetoprc", xdg);
+	else if (home != NULL)
+		path = tt_xprintf("%s/.config/tunetop/tunetoprc", home);
+	else
+		return;
+	if (access(path, R_OK) == 0) {
+		memset(&ctx, 0, sizeof ctx);
+		ctx.app = ui->app;
+		ctx.source = CMD_SRC_CONFIG;
+		ctx.sink = ui_sink;
+		ctx.sink_opaque = ui;
+		cmd_run_file(&ctx, path);
+		pane_repl_flush(&ui->sb);
+	}
+	free(path);
+}
+
+/* SIGHUP/SIGTERM: a trainer with a model writes a checkpoint first. */
+static void ui_autosave(struct ui *ui, char *reply, size_t n)
+{
+	struct trainer *t = ui->app->trainer;
+	enum trainer_state st = ui_train_state(ui);
+	char *path;
+	uint64_t id;
+
+	reply[0] = '\0';
+	if (t == NULL || st == TRAINER_IDLE || st == TRAINER_FAILED)
+		return;
+	path = ui_session_file(ui->app, ".autosave.ckpt");
+	id = trainer_send(t, TRAINER_CHECKPOINT, NULL, path, 0, NULL);
+	trainer_wait_handled(t, id, reply, n);
+	free(path);
+}
+
+/* In the REPL only: the status bar shows the key hints from the start. */
+static void ui_welcome(struct ui *ui)
+{
+	char line[160];
+
+	snprintf(line, sizeof line, "tunetop %s: press t to train, ? for the keys, : for "
+		 "commands\n", TUNETOP_VERSION);
+	pane_repl_add(&ui->sb, GRID_ROLE_DIM, line);
+}
+
+int ui_main(struct app *app, const struct ui_options *o)
+{
+	struct ui ui;
+	char reply[1024];
+	bool utf8;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "tunetop: the workbench needs a terminal "
+			"(use --headless -e COMMANDS without one)\n");
+		return 1;
+	}
+	setlocale(LC_CTYPE, "");
+	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	ui_state_init(&ui, app, 80, 24, o->ascii || !utf8);
+	ui.utf8 = utf8;
+	app->ui = &ui;
+	ui_have_tio = tcgetattr(STDIN_FILENO, &ui_saved_tio) == 0;
+	if (ui_install_signals() != 0) {
+		fprintf(stderr, "tunetop: cannot set up signal handling\n");
+		app->ui = NULL;
+		ui_state_fini(&ui);
+		return 1;
+	}
+	repl_init(&ui);
+	if (ui_term_open(&ui) != 0) {
+		fprintf(stderr, "tunetop: cannot open the terminal (TERM=%s)\n",
+			getenv("TERM") != NULL ? getenv("TERM") : "");
+		repl_fini(&ui);
+		ui_remove_signals();
+		app->ui = NULL;
+		ui_state_fini(&ui);
+		return 1;
+	}
+	ui_thread = pthread_self();
+	ui_active = &ui;
+	tt_set_fatal_hook(ui_fatal_hook);
+	ui_welcome(&ui);
+	ui_session_apply(&ui);
+	ui_run_rc(&ui);
+	ui_loop(&ui);
+	reply[0] = '\0';
+	if (ui.autosave)
+		ui_autosave(&ui, reply, sizeof reply);
+	repl_fini(&ui);
+	ui_term_close(&ui);
+	tt_set_fatal_hook(NULL);
+	ui_active = NULL;
+	ui_remove_signals();
+	if (reply[0] != '\0')
+		fprintf(stderr, "tunetop: %s\n", reply);
+	app->session_store = NULL;
+	app->ui = NULL;
+	ui_state_fini(&ui);
+	return 0;
+}

@@ -1,0 +1,44 @@
+# Terminal hygiene: SIGTERM and SIGHUP checkpoint a live run and restore
+# the terminal; Ctrl-C quits an idle workbench; Ctrl-Z and SIGCONT give the
+# terminal back and take it again; NO_COLOR means no colors.
+. tests/lib.sh
+. tests/tui/tui.inc
+
+long_session "$T/long.yaml"
+
+for sig in TERM HUP; do
+	rm -f "$T/long.autosave.ckpt"
+	tui_start 80 24 "$T/long.yaml"
+	wait_status "READY"
+	keys t
+	wait_status "RUNNING"
+	kill -s "$sig" "$(tui_pid)"
+	check "SIG$sig: the terminal is restored" restored
+	check "SIG$sig: the run was checkpointed first" test -s "$T/long.autosave.ckpt"
+	check "SIG$sig: the checkpoint is reported" wait_for "checkpoint written"
+	tui_stop
+done
+
+tui_shell 80 24 sessions/demo.yaml
+wait_status "READY"
+keys C-z
+check "Ctrl-Z gives the terminal back to the shell" \
+	sh -c 'for i in $(seq 100); do [ "$(tmux -L '"$TMUX_SOCK"' display -p -t main "#{alternate_on}")" = 0 ] && exit 0; sleep 0.05; done; exit 1'
+type_line "fg"
+check "fg takes it again and redraws" wait_status "READY"
+check "redrawn framed" framed
+keys C-c
+check "Ctrl-C quits an idle workbench: the shell's screen is back" \
+	sh -c 'for i in $(seq 100); do [ "$(tmux -L '"$TMUX_SOCK"' display -p -t main "#{alternate_on}")" = 0 ] && exit 0; sleep 0.05; done; exit 1'
+type_line 'echo "FG $?"; stty -a | tr " ;" "\n\n" | grep -x -e icanon -e echo | tr "\n" " "; echo MODES'
+check "tunetop exited 0 after fg and Ctrl-C" wait_for "FG 0"
+check "the terminal modes are restored" wait_for "icanon echo MODES"
+tui_stop
+
+TUI_ENV="NO_COLOR=1"
+tui_start 80 24 sessions/demo.yaml
+wait_status "READY"
+check "NO_COLOR: no colors" sh -c '! tmux -L '"$TMUX_SOCK"' capture-pane -e -p -t main | grep -q "[34]8;5;"'
+check "NO_COLOR: the status bar is still set apart" sh -c 'tmux -L '"$TMUX_SOCK"' capture-pane -e -p -t main | tail -n 1 | grep -q "7m"'
+keys q
+check "quits" restored

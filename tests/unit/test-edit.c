@@ -1,0 +1,316 @@
+/*
+ * test-edit.c - edits to records (values in and out, dirty marks, new
+ * labels), record lookup by id and number, and the filters of bulk edits:
+ * every term, AND, regexes with spaces, and errors that name the term.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tunetop/edit.h"
+
+static const char edit_data[] =
+	"{\"id\":\"a\",\"text\":\"My card was charged twice\",\"label\":\"billing\",\"split\":\"train\"}\n"
+	"{\"id\":\"b\",\"text\":\"cannot log in\",\"label\":\"access\",\"split\":\"valid\"}\n"
+	"{\"text\":\"no id here, refund please\",\"label\":null}\n"
+	"{\"id\":\"7\",\"text\":\"late fee on the invoice\",\"label\":\"billing\"}\n"
+	"{\"text\":\"passwort vergessen\"}\n";
+
+static void load(struct dataset *ds, struct edit_index *x)
+{
+	struct ds_options o;
+	struct tt_err err;
+
+	ds_options_default(&o);
+	assert_int_equal(dataset_load_buffer(ds, "e.jsonl", edit_data, sizeof edit_data - 1, &o,
+					     &err), 0);
+	edit_index_build(x, ds);
+}
+
+static void unload(struct dataset *ds, struct edit_index *x)
+{
+	edit_index_fini(x);
+	dataset_fini(ds);
+}
+
+static char *get(const struct dataset *ds, size_t i, enum edit_field f)
+{
+	json_t *v = edit_get(ds, i, f);
+	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+
+	json_decref(v);
+	return s;
+}
+
+static void assert_get(const struct dataset *ds, size_t i, enum edit_field f, const char *want)
+{
+	char *s = get(ds, i, f);
+
+	assert_string_equal(s, want);
+	free(s);
+}
+
+static void set(struct dataset *ds, size_t i, enum edit_field f, const char *json, int changed,
+		uint32_t *new_labels)
+{
+	json_t *v = json_loads(json, JSON_DECODE_ANY, NULL);
+
+	assert_non_null(v);
+	assert_null(edit_value_check(f, v));
+	assert_int_equal(edit_set(ds, i, f, v, new_labels), changed);
+	json_decref(v);
+}
+
+static void test_ops(void **state)
+{
+	enum edit_op op;
+	int i;
+
+	(void)state;
+	for (i = 0; i < EDIT_NOPS; i++) {
+		assert_int_equal(edit_op_parse(edit_op_name((enum edit_op)i), &op), 0);
+		assert_int_equal(op, i);
+	}
+	assert_int_equal(edit_op_parse("labl", &op), -1);
+	assert_int_equal(edit_op_field(EDIT_SURE), EDIT_F_UNSURE);
+	assert_int_equal(edit_op_field(EDIT_UNDELETE), EDIT_F_DELETED);
+	assert_string_equal(edit_field_name(EDIT_F_NOTE), "note");
+}
+
+static void test_get_set(void **state)
+{
+	struct dataset ds;
+	struct edit_index x;
+	uint32_t nl = 0;
+
+	(void)state;
+	load(&ds, &x);
+	assert_get(&ds, 0, EDIT_F_LABELS, "[\"billing\"]");
+	assert_get(&ds, 2, EDIT_F_LABELS, "[]");
+	assert_get(&ds, 0, EDIT_F_FLAGGED, "false");
+	assert_get(&ds, 0, EDIT_F_NOTE, "null");
+	assert_get(&ds, 1, EDIT_F_TEXT, "\"cannot log in\"");
+	assert_false(ds.recs[0].flags & DS_FLAG_DIRTY);
+
+	set(&ds, 0, EDIT_F_LABELS, "[\"billing\"]", 0, &nl);      /* same: not dirty */
+	assert_false(ds.recs[0].flags & DS_FLAG_DIRTY);
+	set(&ds, 0, EDIT_F_LABELS, "[\"refund\",\"billing\",\"refund\"]", 1, &nl);
+	assert_int_equal(nl, 1);                                   /* refund is new */
+	assert_true(ds.recs[0].flags & DS_FLAG_DIRTY);
+	assert_true(ds.multilabel);
+	assert_get(&ds, 0, EDIT_F_LABELS, "[\"refund\",\"billing\"]");   /* duplicates dropped */
+	set(&ds, 0, EDIT_F_LABELS, "[]", 1, &nl);
+	assert_int_equal(ds_record_nlabels(&ds.recs[0]), 0);
+
+	set(&ds, 1, EDIT_F_FLAGGED, "true", 1, NULL);
+	set(&ds, 1, EDIT_F_FLAGGED, "true", 0, NULL);
+	assert_true(ds.recs[1].flags & DS_FLAG_FLAGGED);
+	set(&ds, 1, EDIT_F_UNSURE, "true", 1, NULL);
+	set(&ds, 1, EDIT_F_FLAGGED, "false", 1, NULL);
+	assert_true(ds.recs[1].flags & DS_FLAG_UNSURE);
+	assert_false(ds.recs[1].flags & DS_FLAG_FLAGGED);
+	set(&ds, 1, EDIT_F_DELETED, "true", 1, NULL);
+	assert_true(ds.recs[1].flags & DS_FLAG_DELETED);
+
+	set(&ds, 2, EDIT_F_NOTE, "\"check \\u00e9\"", 1, NULL);
+	assert_string_equal(ds.recs[2].note, "check \xc3\xa9");
+	set(&ds, 2, EDIT_F_NOTE, "\"check \\u00e9\"", 0, NULL);
+	set(&ds, 2, EDIT_F_NOTE, "null", 1, NULL);
+	assert_null(ds.recs[2].note);
+
+	set(&ds, 3, EDIT_F_TEXT, "\"a new\\ntext\"", 1, NULL);
+	assert_int_equal(ds.recs[3].text_len, 10);
+	assert_memory_equal(ds.recs[3].text, "a new\ntext", 10);
+	set(&ds, 3, EDIT_F_TEXT, "\"a new\\ntext\"", 0, NULL);
+	unload(&ds, &x);
+}
+
+static void test_value_check(void **state)
+{
+	static const struct {
+		enum edit_field f;
+		const char *json;
+		int ok;
+	} cases[] = {
+		{ EDIT_F_LABELS, "[]", 1 }, { EDIT_F_LABELS, "[\"a\",\"b\"]", 1 },
+		{ EDIT_F_LABELS, "\"a\"", 0 }, { EDIT_F_LABELS, "[\"\"]", 0 },
+		{ EDIT_F_LABELS, "[1]", 0 }, { EDIT_F_LABELS, "[\"a\\u0000b\"]", 0 },
+		{ EDIT_F_FLAGGED, "true", 1 }, { EDIT_F_FLAGGED, "1", 0 },
+		{ EDIT_F_DELETED, "null", 0 }, { EDIT_F_NOTE, "null", 1 },
+		{ EDIT_F_NOTE, "\"x\"", 1 }, { EDIT_F_NOTE, "3", 0 },
+		{ EDIT_F_TEXT, "\"\"", 1 }, { EDIT_F_TEXT, "null", 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json_t *v = json_loads(cases[i].json, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+
+		assert_non_null(v);
+		if (cases[i].ok)
+			assert_null(edit_value_check(cases[i].f, v));
+		else
+			assert_non_null(edit_value_check(cases[i].f, v));
+		json_decref(v);
+	}
+}
+
+static void test_find(void **state)
+{
+	struct dataset ds;
+	struct edit_index x;
+	struct tt_err err;
+	struct edit_ref r;
+	struct tt_buf b;
+	size_t i;
+
+	(void)state;
+	load(&ds, &x);
+	assert_int_equal(edit_find(&x, &ds, "b", &i, &err), 0);
+	assert_int_equal(i, 1);
+	assert_int_equal(edit_find(&x, &ds, "3", &i, &err), 0);     /* no id: its number */
+	assert_int_equal(i, 2);
+	assert_int_equal(edit_find(&x, &ds, "7", &i, &err), 0);     /* an id that looks like a number */
+	assert_int_equal(i, 3);
+	assert_int_equal(edit_find(&x, &ds, "1", &i, &err), -1);    /* record 1 has the id "a" */
+	assert_non_null(strstr(err.msg, "no record '1'"));
+	assert_int_equal(edit_find(&x, &ds, "@1", &i, &err), 0);
+	assert_int_equal(i, 0);
+	assert_int_equal(edit_find(&x, &ds, "@6", &i, &err), -1);
+	assert_int_equal(edit_find(&x, &ds, "zz", &i, &err), -1);
+	assert_int_equal(edit_find(&x, &ds, "", &i, &err), -1);
+
+	edit_ref_of(&x, &ds, 1, &r);
+	assert_string_equal(r.id, "b");
+	assert_int_equal(edit_ref_find(&x, &ds, &r, &i), 0);
+	assert_int_equal(i, 1);
+	edit_ref_fini(&r);
+	edit_ref_of(&x, &ds, 4, &r);
+	assert_null(r.id);
+	assert_int_equal(r.rec, 5);
+	tt_buf_init(&b);
+	edit_ref_format(&r, &b);
+	assert_string_equal(b.data, "5");
+	tt_buf_fini(&b);
+	r.rec = 6;
+	assert_int_equal(edit_ref_find(&x, &ds, &r, &i), -1);
+	unload(&ds, &x);
+}
+
+/* Which records (1-based, as a string like "134") a filter matches. */
+static void assert_filter(const char *text, const char *want)
+{
+	struct dataset ds;
+	struct edit_index x;
+	struct edit_filter f;
+	struct tt_err err;
+	char got[16] = "";
+	size_t i, n = 0;
+
+	load(&ds, &x);
+	ds.recs[1].flags |= DS_FLAG_FLAGGED;
+	ds.recs[4].flags |= DS_FLAG_UNSURE;
+	ds.recs[4].note = tt_xstrdup("ask Ana");
+	tt_err_clear(&err);
+	if (edit_filter_parse(&f, &ds, &x, text, &err) != 0)
+		fail_msg("filter '%s': %s", text, err.msg);
+	for (i = 0; i < ds.n; i++) {
+		if (edit_filter_match(&f, &ds, i))
+			got[n++] = (char)('1' + i);
+	}
+	if (strcmp(got, want) != 0)
+		fail_msg("filter '%s' matched '%s', want '%s'", text, got, want);
+	edit_filter_fini(&f);
+	unload(&ds, &x);
+}
+
+static void test_filters(void **state)
+{
+	(void)state;
+	assert_filter("all", "12345");
+	assert_filter("label=billing", "14");
+	assert_filter("label!=billing", "235");
+	assert_filter("unlabeled", "35");
+	assert_filter("labeled", "124");
+	assert_filter("split=train", "1");
+	assert_filter("split=none", "345");
+	assert_filter("flag=flagged", "2");
+	assert_filter("flagged", "2");
+	assert_filter("unsure", "5");
+	assert_filter("flag=none", "134");
+	assert_filter("text~/charged/", "1");
+	assert_filter("text~/CHARGED/", "");
+	assert_filter("text~/CHARGED/i", "1");
+	assert_filter("text~/late fee/", "4");          /* a space inside the regex */
+	assert_filter("text~/^(my|no) /i", "13");
+	assert_filter("text!~/o/", "1");
+	assert_filter("note~/ana/i", "5");
+	assert_filter("id=b", "2");
+	assert_filter("id=@3", "3");
+	assert_filter("  label=billing   text~/invoice/  ", "4");   /* AND */
+	assert_filter("unlabeled text~/refund/", "3");
+}
+
+static void assert_filter_error(const char *text, const char *want)
+{
+	struct dataset ds;
+	struct edit_index x;
+	struct edit_filter f;
+	struct tt_err err;
+
+	load(&ds, &x);
+	tt_err_clear(&err);
+	assert_int_equal(edit_filter_parse(&f, &ds, &x, text, &err), -1);
+	if (strstr(err.msg, want) == NULL)
+		fail_msg("filter '%s': '%s' lacks '%s'", text, err.msg, want);
+	unload(&ds, &x);
+}
+
+static void test_filter_errors(void **state)
+{
+	(void)state;
+	assert_filter_error("", "empty filter");
+	assert_filter_error("label=billing colour=red", "unknown filter term 'colour=red'");
+	assert_filter_error("label=biling", "filter term 'label=biling': no label 'biling'");
+	assert_filter_error("split=later", "filter term 'split=later': expected split=train");
+	assert_filter_error("flag=red", "filter term 'flag=red'");
+	assert_filter_error("text~/(/", "filter term 'text~/(/': bad regular expression");
+	assert_filter_error("text~refund", "expected a regular expression between slashes");
+	assert_filter_error("id=zz", "filter term 'id=zz': no record 'zz'");
+}
+
+static void test_deleted_never_match(void **state)
+{
+	struct dataset ds;
+	struct edit_index x;
+	struct edit_filter f;
+	struct tt_err err;
+
+	(void)state;
+	load(&ds, &x);
+	ds.recs[0].flags |= DS_FLAG_DELETED;
+	assert_int_equal(edit_filter_parse(&f, &ds, &x, "all", &err), 0);
+	assert_false(edit_filter_match(&f, &ds, 0));
+	assert_true(edit_filter_match(&f, &ds, 1));
+	edit_filter_fini(&f);
+	unload(&ds, &x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ops),
+		cmocka_unit_test(test_get_set),
+		cmocka_unit_test(test_value_check),
+		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_filter_errors),
+		cmocka_unit_test(test_deleted_never_match),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

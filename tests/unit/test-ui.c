@@ -1,0 +1,318 @@
+/*
+ * test-ui.c - the workbench without a terminal: whole frames rendered into
+ * the screen grid and checked as text (first screen, layouts, data list,
+ * filters, record detail, REPL scrollback with errors, help keys, bind,
+ * themes), and a real training run mirrored into the curves, the matrix
+ * and the status bar, with the quit question while a run is live.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tunetop/app.h"
+#include "tunetop/keys.h"
+#include "tunetop/pane.h"
+#include "tunetop/repl.h"
+#include "tunetop/trainer.h"
+#include "tunetop/ui.h"
+
+struct fixture {
+	struct app app;
+	struct ui ui;
+	struct tt_buf text;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = tt_xcalloc(1, sizeof *f);
+	struct tt_err err;
+
+	app_init(&f->app);
+	tt_err_clear(&err);
+	if (app_load_data(&f->app, "tests/data/small.jsonl", NULL, &err) != 0)
+		return -1;
+	ui_state_init(&f->ui, &f->app, 80, 24, false);
+	f->app.ui = &f->ui;
+	tt_buf_init(&f->text);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	f->app.ui = NULL;
+	ui_state_fini(&f->ui);
+	app_fini(&f->app);
+	tt_buf_fini(&f->text);
+	free(f);
+	return 0;
+}
+
+/* Render every pane and return the screen as text. */
+static const char *frame(struct fixture *f)
+{
+	ui_render(&f->ui, UI_DIRTY_ALL);
+	tt_buf_clear(&f->text);
+	grid_to_text(&f->ui.screen, &f->text);
+	return f->text.data;
+}
+
+static void assert_shows(struct fixture *f, const char *what)
+{
+	const char *t = frame(f);
+
+	if (strstr(t, what) == NULL)
+		fail_msg("screen lacks \"%s\":\n%s", what, t);
+}
+
+/* The last scrollback line with text, and its role. */
+static const struct ui_line *last_line(struct fixture *f)
+{
+	size_t i = f->ui.sb.n;
+
+	while (i > 0 && f->ui.sb.lines[i - 1].text[0] == '\0')
+		i--;
+	return i > 0 ? &f->ui.sb.lines[i - 1] : NULL;
+}
+
+static int scrollback_has(struct fixture *f, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < f->ui.sb.n; i++) {
+		if (strstr(f->ui.sb.lines[i].text, what) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static void test_first_screen(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_shows(f, "┌─ curves");
+	assert_shows(f, "no training yet: press t to train");
+	assert_shows(f, " READY ");
+	assert_shows(f, "t train");
+	assert_shows(f, "press : or Tab to type a command");
+	assert_int_equal(f->ui.focus, PANE_CURVES);
+}
+
+static void test_data_layout(void **state)
+{
+	struct fixture *f = *state;
+
+	ui_run_command(&f->ui, "layout data", true);
+	assert_int_equal(f->ui.focus, PANE_DATA);
+	assert_shows(f, "data · 8 records");
+	assert_shows(f, "my card was charged twice");
+	ui_run_command(&f->ui, "cursor down", true);
+	assert_shows(f, "a2 · line 2 · no split · access");
+	ui_run_command(&f->ui, "cursor bottom", true);
+	assert_int_equal(f->ui.data.cursor, f->ui.data.n - 1);
+	ui_run_command(&f->ui, "detail", true);
+	assert_shows(f, "Enter: list");
+	ui_run_command(&f->ui, "filter label billing", false);
+	assert_shows(f, "label billing ·");
+	assert_true(f->ui.data.n >= 1 && f->ui.data.n < 8);
+	ui_run_command(&f->ui, "filter text REFUND", false);
+	assert_int_equal(f->ui.data.n, 1);
+	ui_run_command(&f->ui, "filter off", false);
+	assert_int_equal(f->ui.data.n, 8);
+}
+
+static void test_repl_errors_and_help(void **state)
+{
+	struct fixture *f = *state;
+	const struct ui_line *l;
+
+	ui_run_command(&f->ui, "frobnicate", false);
+	l = last_line(f);
+	assert_non_null(l);
+	assert_non_null(strstr(l->text, "unknown command 'frobnicate'"));
+	assert_int_equal(l->role, GRID_ROLE_ERROR);
+	assert_true(scrollback_has(f, "frobnicate"));	/* the echo of the line */
+	ui_run_command(&f->ui, "help keys", false);
+	assert_true(scrollback_has(f, "toggle-pause"));
+	assert_int_equal(last_line(f)->role, GRID_ROLE_DEFAULT);
+	ui_run_command(&f->ui, "bind -c data x filter unlabeled", false);
+	assert_string_equal(keys_get(f->ui.keys, "data", "x"), "filter unlabeled");
+	ui_run_command(&f->ui, "bind nosuchkey echo", false);
+	assert_int_equal(last_line(f)->role, GRID_ROLE_ERROR);
+	ui_run_command(&f->ui, "keys", true);
+	assert_shows(f, "every key runs a command");
+}
+
+static void test_scrollback_wraps(void **state)
+{
+	struct fixture *f = *state;
+
+	pane_repl_add(&f->ui.sb, GRID_ROLE_DEFAULT, "alpha beta gamma delta epsilon zeta eta theta "
+		      "iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi\n");
+	assert_shows(f, "omicron");
+	assert_shows(f, "phi");
+	pane_repl_add(&f->ui.sb, GRID_ROLE_DEFAULT, "part one, ");
+	pane_repl_add(&f->ui.sb, GRID_ROLE_ERROR, "part two\n");
+	assert_string_equal(last_line(f)->text, "part one, part two");
+}
+
+static int has_word(char **v, const char *w)
+{
+	size_t i;
+	int found = 0;
+
+	for (i = 0; v[i] != NULL; i++)
+		found |= strcmp(v[i], w) == 0;
+	return found;
+}
+
+static void free_words(char **v)
+{
+	size_t i;
+
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void test_completion(void **state)
+{
+	struct fixture *f = *state;
+	char *set[] = { "set", NULL }, *fl[] = { "filter", "label", NULL }, *ld[] = { "load", NULL };
+	char *th[] = { "theme", NULL }, *sv[] = { "set", "schedule", NULL };
+	char **v;
+	int files;
+
+	v = repl_candidates(&f->ui, 0, NULL, &files);
+	assert_true(has_word(v, "train") && has_word(v, "checkpoint-now") && has_word(v, "ckpt"));
+	free_words(v);
+	v = repl_candidates(&f->ui, 1, set, &files);
+	assert_true(has_word(v, "lr") && has_word(v, "refresh_hz"));
+	free_words(v);
+	v = repl_candidates(&f->ui, 2, sv, &files);
+	assert_true(has_word(v, "cosine"));
+	free_words(v);
+	v = repl_candidates(&f->ui, 2, fl, &files);
+	assert_true(has_word(v, "billing") && has_word(v, "access"));
+	free_words(v);
+	v = repl_candidates(&f->ui, 1, th, &files);
+	assert_true(has_word(v, "dark") && has_word(v, "light"));
+	free_words(v);
+	v = repl_candidates(&f->ui, 1, ld, &files);
+	assert_int_equal(files, 1);	/* readline completes the path */
+	free_words(v);
+}
+
+static void test_scrollback_paging(void **state)
+{
+	struct fixture *f = *state;
+	int i;
+
+	for (i = 0; i < 100; i++)
+		pane_repl_add(&f->ui.sb, GRID_ROLE_DEFAULT, "a line of output\n");
+	pane_repl_add(&f->ui.sb, GRID_ROLE_DEFAULT, "the newest line\n");
+	assert_shows(f, "the newest line");
+	ui_run_command(&f->ui, "scroll up", true);
+	assert_true(f->ui.sb.back > 0);
+	assert_true(strstr(frame(f), "the newest line") == NULL);
+	assert_shows(f, "scrolled back");
+	ui_run_command(&f->ui, "scroll bottom", true);
+	assert_int_equal(f->ui.sb.back, 0);
+	assert_shows(f, "the newest line");
+}
+
+static void test_themes(void **state)
+{
+	struct fixture *f = *state;
+	struct tt_err err;
+
+	tt_err_clear(&err);
+	assert_int_equal(ui_set_theme(&f->ui, "light", &err), 0);
+	assert_string_equal(f->ui.theme.name, "light");
+	assert_int_equal(ui_set_theme(&f->ui, "nosuch", &err), -1);
+	assert_non_null(strstr(err.msg, "no theme 'nosuch'"));
+	assert_string_equal(f->ui.theme.name, "light");
+	ui_run_command(&f->ui, "theme dark", false);
+	assert_string_equal(f->ui.theme.name, "dark");
+}
+
+static void test_resize_and_zoom(void **state)
+{
+	struct fixture *f = *state;
+
+	ui_resize(&f->ui, 200, 60);
+	assert_shows(f, "┌─ confusion");
+	ui_run_command(&f->ui, "zoom", true);
+	assert_true(strstr(frame(f), "┌─ confusion") == NULL);
+	ui_run_command(&f->ui, "zoom", true);
+	ui_resize(&f->ui, 30, 10);
+	assert_int_equal(f->ui.focus, PANE_REPL);	/* the REPL alone */
+	assert_shows(f, "┌─ repl");
+}
+
+/* Pull the trainer's news until the run has settled (not idle or running). */
+static enum trainer_state settle(struct fixture *f)
+{
+	double until = tt_now() + 20;
+	enum trainer_state st = TRAINER_IDLE;
+
+	while (tt_now() < until) {
+		trainer_wait_stopped(f->app.trainer, 0.05);
+		ui_mark_news(&f->ui, ui_train_pull(&f->ui));
+		st = f->ui.train.snap.state;
+		if (st != TRAINER_IDLE && st != TRAINER_RUNNING)
+			break;
+	}
+	return st;
+}
+
+static void test_training_mirrored(void **state)
+{
+	struct fixture *f = *state;
+
+	cfg_set(&f->app.cfg, "epochs", "20", NULL);
+	cfg_set(&f->app.cfg, "dim", "8", NULL);		/* small and quick, also under TSan */
+	cfg_set(&f->app.cfg, "buckets", "10000", NULL);
+	ui_run_command(&f->ui, "train", true);
+	assert_non_null(f->app.trainer);
+	assert_true(scrollback_has(f, "the data has no splits"));
+	assert_int_equal(settle(f), TRAINER_DONE);
+	assert_true(f->ui.train.npoints > 0);
+	assert_shows(f, " DONE ");
+	assert_shows(f, "train loss");
+	assert_shows(f, "confusion · step");
+	ui_run_command(&f->ui, "set epochs 10000", false);
+	ui_run_command(&f->ui, "train", true);	/* a new run: the old one goes faint */
+	ui_run_command(&f->ui, "pause", true);
+	assert_int_equal(settle(f), TRAINER_PAUSED);	/* start and pause, in order */
+	assert_true(f->ui.train.nprev > 0);
+	assert_shows(f, " PAUSED ");
+	ui_run_command(&f->ui, "quit", true);
+	assert_true(f->ui.confirm_quit);
+	assert_false(f->app.quit);
+	assert_shows(f, "Quit anyway?");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_first_screen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_repl_errors_and_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scrollback_wraps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_completion, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scrollback_paging, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_themes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resize_and_zoom, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_training_mirrored, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
