@@ -92,8 +92,13 @@ enum cmd_rc cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct tt_err err;
 
 	if (argc == 1) {
-		for (i = 0; i < n; i++)
-			cmd_print(ctx, "  %-14s %-28s %s\n", t[i].name, t[i].usage, t[i].summary);
+		for (i = 0; i < n; i++) {
+			if (strlen(t[i].usage) > 28)   /* a long usage gets its own line */
+				cmd_print(ctx, "  %-14s %s\n  %-14s %-28s %s\n", t[i].name, t[i].usage,
+					  "", "", t[i].summary);
+			else
+				cmd_print(ctx, "  %-14s %-28s %s\n", t[i].name, t[i].usage, t[i].summary);
+		}
 		cmd_print(ctx, "Commands may be shortened to a unique prefix. "
 			  "'help options' lists the options for 'set'.\n");
 		return CMD_OK;
