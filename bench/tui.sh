@@ -28,7 +28,7 @@ TUNETOP=$PWD/${TUNETOP#"$PWD"/}
 W=$BENCH_OUT/tui
 mkdir -p "$W"
 SOCK="ttbench$$"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true' EXIT
+trap 'stop' EXIT
 SECONDS_MEASURED=${SECONDS_MEASURED:-10}
 
 session() {	# session FILE EPOCHS: the demo with more epochs
@@ -37,11 +37,28 @@ session() {	# session FILE EPOCHS: the demo with more epochs
 	grep -q "^  epochs: $2" "$1" || printf '  epochs: %s\n' "$2" >> "$1"
 }
 
+# stop: quit tunetop (answering the quit question), then end tmux. Killing
+# tmux alone would leave script(1) and tunetop running on script's pty.
+stop() {
+	if tmux -L "$SOCK" has-session -t b 2>/dev/null; then
+		tmux -L "$SOCK" send-keys -t b Escape
+		sleep 0.2
+		tmux -L "$SOCK" send-keys -t b q
+		sleep 0.3
+		tmux -L "$SOCK" send-keys -t b y
+		for _ in $(seq 100); do
+			[ "$(tmux -L "$SOCK" display -p -t b '#{alternate_on}')" = 0 ] && break
+			sleep 0.05
+		done
+	fi
+	tmux -L "$SOCK" kill-server 2>/dev/null || true
+	sleep 0.2
+}
+
 start() {	# start W H TYPESCRIPT ARGS...: tunetop under script(1) in tmux
 	w=$1 h=$2 ts=$3
 	shift 3
-	tmux -L "$SOCK" kill-server 2>/dev/null || true
-	sleep 0.2
+	stop
 	tmux -L "$SOCK" -f /dev/null new-session -d -s b -x "$w" -y "$h" \
 		"env TERM=xterm-256color LANG=C.UTF-8 HOME=$W XDG_STATE_HOME=$W script -q -f -c '$TUNETOP $*' $ts; sleep 600"
 	wait_screen READY
@@ -92,6 +109,7 @@ got.sort()
 print("  baseline (cat echoing the key under the same tmux and script): median %.1f ms"
       % got[len(got) // 2])
 EOF
+tmux -L "$SOCK" send-keys -t b:9 C-d	# cat and script end
 python3 - "$SOCK" "$W/ts1" <<'EOF'
 import os, subprocess, sys, time
 sock, ts = sys.argv[1], sys.argv[2]
@@ -150,7 +168,7 @@ fi
 echo "== 2. training throughput: workbench open vs headless =="
 # Wall time of the same run (the demo's data and options, RUN_EPOCHS epochs):
 # headless from process start to exit (data loading included, ~0.05 s),
-# in the workbench from the t key to DONE on the screen (polled every 20 ms).
+# in the workbench from the t key to DONE in the recorded output.
 session "$W/run.yaml" "${RUN_EPOCHS:-300}"
 now() { date +%s.%N; }
 headless() {
@@ -159,28 +177,41 @@ headless() {
 	t1=$(now)
 	echo "$t0 $t1" | awk '{ printf "%.3f", $2 - $1 }'
 }
+# The end of the run is seen in the recorded output ("DONE" in the status
+# bar), read by one python process: polling tmux would start processes that
+# compete with the trainer for the CPUs.
 ui_run() {
 	start 120 40 "$W/ts2" "$W/run.yaml"
-	t0=$(now)
-	tmux -L "$SOCK" send-keys -t b t
-	for _ in $(seq 3000); do
-		tmux -L "$SOCK" capture-pane -p -t b | tail -n 1 | grep -q DONE && break
-		sleep 0.02
-	done
-	t1=$(now)
-	echo "$t0 $t1" | awk '{ printf "%.3f", $2 - $1 }'
+	python3 - "$SOCK" "$W/ts2" <<'EOF'
+import os, subprocess, sys, time
+sock, ts = sys.argv[1], sys.argv[2]
+f = open(ts, "rb")
+f.seek(0, os.SEEK_END)
+t0 = time.perf_counter()
+subprocess.run(["tmux", "-L", sock, "send-keys", "-t", "b", "t"], check=True)
+seen = b""
+while b"DONE" not in seen and time.perf_counter() - t0 < 600:
+    chunk = f.read()
+    if chunk:
+        seen = seen[-16:] + chunk
+    else:
+        time.sleep(0.01)
+print("%.3f" % (time.perf_counter() - t0))
+EOF
 }
 h=""
 u=""
-for i in 1 2 3; do
+for i in $(seq "${RUNS:-5}"); do	# interleaved, so that load from elsewhere hits both
 	h="$h $(headless)"
 	u="$u $(ui_run)"
 done
 echo "  headless seconds:  $h"
 echo "  workbench seconds: $u"
 echo "$h | $u" | awk '{
-	m = 0
+	m = 0; hmin = 1e9; umin = 1e9
 	for (i = 1; i <= NF; i++) { if ($i == "|") { m = 1; continue }
-		if (m) { us += $i; nu++ } else { hs += $i; nh++ } }
-	printf "  throughput with the workbench: %.1f%% of headless (mean times of %d runs; target >= 97%%)\n",
-		100 * (hs / nh) / (us / nu), nu }'
+		if (m) { us += $i; nu++; if ($i < umin) umin = $i }
+		else { hs += $i; nh++; if ($i < hmin) hmin = $i } }
+	printf "  throughput with the workbench: %.1f%% of headless by the best runs, %.1f%% by the means\n",
+		100 * hmin / umin, 100 * (hs / nh) / (us / nu)
+	printf "  (%d runs each; target >= 97%%; the best run is the one least disturbed by other load)\n", nu }'

@@ -183,6 +183,10 @@ static enum cmd_rc cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			  e->usage[0] != '\0' ? " " : "", e->usage);
 		return CMD_ERROR;
 	}
+	if ((e->flags & CMD_NEEDS_TUI) && ctx->app->ui == NULL) {
+		cmd_error(ctx, "%s: only in the terminal workbench", e->name);
+		return CMD_ERROR;
+	}
 	if ((e->flags & CMD_NEEDS_DATA) && !ctx->app->has_data) {
 		cmd_error(ctx, "%s: no dataset loaded (use 'load PATH' first)", e->name);
 		return CMD_ERROR;

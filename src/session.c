@@ -575,17 +575,39 @@ static void session_pair_out(struct session_out *o, const char *key, const char 
 	session_scalar_out(o, value);
 }
 
-/* A path relative to the session file's directory when it lies below it. */
+/*
+ * A path as the session should hold it: relative to the session file's
+ * directory when it lies below it, else absolute (a path relative to the
+ * working directory would break when the session is opened from elsewhere).
+ */
 static char *session_relative(const char *session_path, const char *path)
 {
-	char *copy = tt_xstrdup(session_path), *dir = dirname(copy), *out;
-	size_t n = strlen(dir);
+	char *sdir = realpath(session_path, NULL), *abs = realpath(path, NULL), *out;
+	size_t n;
 
-	if (strcmp(dir, ".") != 0 && strncmp(path, dir, n) == 0 && path[n] == '/')
-		out = tt_xstrdup(path + n + 1);
-	else
-		out = tt_xstrdup(path);
-	free(copy);
+	if (sdir == NULL) {
+		/* Not written yet: its directory exists, the file may not. */
+		char *copy = tt_xstrdup(session_path);
+
+		sdir = realpath(dirname(copy), NULL);
+		free(copy);
+	} else {
+		char *d = tt_xstrdup(dirname(sdir));
+
+		free(sdir);
+		sdir = d;
+	}
+	if (abs == NULL || sdir == NULL) {
+		out = tt_xstrdup(abs != NULL ? abs : path);
+	} else {
+		n = strlen(sdir);
+		if (strncmp(abs, sdir, n) == 0 && abs[n] == '/')
+			out = tt_xstrdup(abs + n + 1);
+		else
+			out = tt_xstrdup(abs);
+	}
+	free(sdir);
+	free(abs);
 	return out;
 }
 

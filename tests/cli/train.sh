@@ -56,5 +56,5 @@ expect_out "live set reports the step" "lr = 0.25 (was 0.5) from step 5"
 run "$TUNETOP" -e "pause"
 expect_rc "pause without a run fails" 1
 expect_err "pause explained" "no training run"
-run "$TUNETOP" --headless sessions/demo.yaml -e "split 80/10/10; step 2; wait; checkpoint $T/c.ckpt; start $T/c.ckpt; status"
+run "$TUNETOP" --headless sessions/demo.yaml -e "split 80/10/10; step 2; wait; checkpoint $T/c.ckpt; start $T/c.ckpt; status; stop"
 expect_out "checkpoint written" "checkpoint written at step 2"
