@@ -184,6 +184,9 @@ static int trainer_start(struct trainer *t, char *reply, size_t n)
 		 (unsigned long long)trainer_total_steps(t));
 	trainer_notice(t, 0, "%s", reply);
 	trainer_set_state(t, TRAINER_RUNNING);
+	/* A checkpoint of a finished run: done at once, before anyone looks. */
+	if (t->epoch >= t->hp.epochs)
+		trainer_after_round(t);
 	return 0;
 }
 

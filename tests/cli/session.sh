@@ -17,7 +17,7 @@ run "$TUNETOP" --headless "$T/saved.yaml" -e "show lr; show epochs; stats"
 expect_rc "saved session opens" 0
 expect_out "options restored" "lr = 0.25"
 expect_out "split restored" "splits       train 572, valid 123, test 121"
-run "$TUNETOP" --headless "$T/saved.yaml" -e "start $T/demo/run.ckpt; status"
+run "$TUNETOP" --headless "$T/saved.yaml" -e "start $T/demo/run.ckpt; wait; status"
 expect_out "checkpoint resumes where it was" "done: step 972/972"
 
 printf 'name: x\ndata: demo/tickets.jsonl\nui:\n  layout: sideways\n' > "$T/bad-ui.yaml"
