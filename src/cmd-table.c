@@ -121,6 +121,26 @@ static const struct cmd_entry cmd_entries[] = {
 	{ "prompt", NULL, "[TEXT]", "go to the command line with TEXT typed", 0, 1, CMD_NEEDS_TUI,
 	  cmd_prompt_exec },
 	{ "redraw", NULL, "", "repaint the whole screen", 0, 0, CMD_NEEDS_TUI, cmd_redraw_exec },
+	/* The labeling flow (cmd-ui-label.c). */
+	{ "queue", NULL, "[file|unlabeled|least-confident|random [SEED]|next]",
+	  "the order the label pane goes through the records", 0, 2, CMD_NEEDS_TUI,
+	  cmd_queue_exec },
+	{ "label-move", NULL, "next|prev|first|last", "move through the labeling queue", 1, 1,
+	  CMD_NEEDS_TUI, cmd_label_move_exec },
+	{ "label-key", NULL, "KEY", "label the record with the label on KEY and go to the next "
+	  "(multi-label: toggle)", 1, 1, CMD_NEEDS_TUI, cmd_label_key_exec },
+	{ "label-accept", NULL, "", "take the model's suggestion and go to the next", 0, 0,
+	  CMD_NEEDS_TUI, cmd_label_accept_exec },
+	{ "label-confirm", NULL, "", "multi-label: save the toggled labels and go on; else skip",
+	  0, 0, CMD_NEEDS_TUI, cmd_label_confirm_exec },
+	{ "label-mark", NULL, "unsure|flag|discard", "toggle a mark on the record (discard: "
+	  "delete it and go on)", 1, 1, CMD_NEEDS_TUI, cmd_label_mark_exec },
+	{ "label-note", NULL, "", "type a note for the record (the prompt gets 'note ID ')", 0, 0,
+	  CMD_NEEDS_TUI, cmd_label_note_exec },
+	{ "label-undo", NULL, "", "undo the last edit from the label pane", 0, 0, CMD_NEEDS_TUI,
+	  cmd_label_undo_exec },
+	{ "label-redo", NULL, "", "redo the last undone edit", 0, 0, CMD_NEEDS_TUI,
+	  cmd_label_redo_exec },
 };
 
 const struct cmd_entry *cmd_table(size_t *count)

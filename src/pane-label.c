@@ -1,8 +1,9 @@
 /*
- * pane-label.c - the label pane: one record at a time (the data pane's
- * cursor), its text large, its label, and the label keys of the session's
- * schema. Choosing a label with a key is the annotation flow of a later
- * change; the model's suggestion waits for a per-record prediction API.
+ * pane-label.c - the label pane: one record at a time (the labeling
+ * queue's cursor, cmd-ui-label.c), its text large, its label and marks,
+ * the model's suggestion, the label keys of the session's schema and the
+ * pane's action keys. A "saved" mark shows once the pane's last edit of
+ * the record is on disk.
  */
 #include "tunetop/pane.h"
 
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "tunetop/app.h"
+#include "tunetop/cmd-ui.h"
 #include "tunetop/session.h"
 
 /* Keys by position, for labels the session gives no key: 1..9, then a..z. */
@@ -23,42 +25,19 @@ void pane_label_key(int i, char *out, size_t n)
 		snprintf(out, n, " ");
 }
 
-/* The key of label i: the session's ("key:" in its label list), else 1..9, a..z. */
-static void pane_label_key_of(struct ui *ui, int i, char *out, size_t n)
-{
-	const struct session *s = ui->app->session;
-
-	if (s != NULL && ui->app->nschema > 0 && i < s->nlabels && s->labels[i].key != NULL)
-		snprintf(out, n, "%s", s->labels[i].key);
-	else
-		pane_label_key(i, out, n);
-}
-
-/* The label names to offer: the session's schema, else the data's labels. */
-static char *const *pane_label_names(struct ui *ui, int *n)
-{
-	struct app *app = ui->app;
-
-	if (app->nschema > 0) {
-		*n = app->nschema;
-		return app->schema;
-	}
-	*n = (int)app->ds.labels.n;
-	return app->ds.labels.names;
-}
-
 /* Rows the key list needs at width w (drawing it when draw is set). */
-static int pane_label_keys(struct ui *ui, struct layout_rect r, int y, const char *current,
-			   int draw)
+static int pane_label_keys(struct ui *ui, struct layout_rect r, int y, long rec,
+			   const char *current, int draw)
 {
 	int n, i, x = 0, rows = 1;
-	char *const *names = pane_label_names(ui, &n);
+	char *const *names = label_names(ui->app, &n);
 
 	for (i = 0; i < n; i++) {
 		char key[8];
-		int need, sel = current != NULL && strcmp(current, names[i]) == 0;
+		int need, sel = ui->app->ds.multilabel ? label_queue_toggled(rec, i) :
+			    current != NULL && strcmp(current, names[i]) == 0;
 
-		pane_label_key_of(ui, i, key, sizeof key);
+		label_key_of(ui->app, i, key, sizeof key);
 		need = grid_text_width(key) + 1 + grid_text_width(names[i]) + 2;
 		if (x > 0 && x + need > r.w) {
 			x = 0;
@@ -85,7 +64,7 @@ static void pane_label_suggestion(struct ui *ui, size_t i, int x, int y, int w)
 	char line[160];
 
 	if (ui_train_prediction(ui, i, &pred, &conf) == 0) {
-		snprintf(line, sizeof line, "model: %s %.2f", pred, (double)conf);
+		snprintf(line, sizeof line, "model: %s %.2f (a: accept)", pred, (double)conf);
 		grid_text(&ui->screen, x, y, line, w, GRID_ROLE_LABEL_SUGGEST, GRID_ATTR_BOLD);
 	} else {
 		grid_text(&ui->screen, x, y, "model: no suggestion yet", w, GRID_ROLE_LABEL_SUGGEST,
@@ -93,50 +72,116 @@ static void pane_label_suggestion(struct ui *ui, size_t i, int x, int y, int w)
 	}
 }
 
+/* The record's labels joined by commas (multi-label), or NULL. */
+static const char *pane_label_current(const struct dataset *ds, const struct ds_record *rec,
+				      struct tt_buf *out)
+{
+	if (rec->label >= ds->labels.n)
+		return NULL;
+	tt_buf_adds(out, ds->labels.names[rec->label]);
+	for (uint16_t m = 0; m < rec->nmore; m++) {
+		if (rec->more_labels[m] < ds->labels.n)
+			tt_buf_printf(out, ",%s", ds->labels.names[rec->more_labels[m]]);
+	}
+	return out->data;
+}
+
+/* "t0001 · train · line 1 · unsure flagged · saved" */
+static void pane_label_header(struct ui *ui, struct layout_rect in, long i)
+{
+	const struct dataset *ds = &ui->app->ds;
+	const struct ds_record *rec = &ds->recs[i];
+	struct tt_buf id, line;
+	int w;
+
+	tt_buf_init(&id);
+	tt_buf_init(&line);
+	ds_record_id(ds, (size_t)i, &id);
+	tt_buf_printf(&line, "%s · %s · line %u", id.data,
+		      rec->split != DS_SPLIT_NONE ? ds_split_name(rec->split) : "no split", rec->line);
+	if (rec->flags & DS_FLAG_UNSURE)
+		tt_buf_adds(&line, " · unsure");
+	if (rec->flags & DS_FLAG_FLAGGED)
+		tt_buf_adds(&line, " · flagged");
+	if (rec->flags & DS_FLAG_DELETED)
+		tt_buf_adds(&line, " · discarded");
+	if (rec->note != NULL)
+		tt_buf_adds(&line, " · note");
+	w = grid_text(&ui->screen, in.x, in.y, line.data, in.w, GRID_ROLE_DIM, 0);
+	if (label_queue_saved(i) && w + 10 < in.w)
+		grid_text(&ui->screen, in.x + w, in.y, ui->ascii ? " · saved" : " · saved ✓",
+			  in.w - w, GRID_ROLE_LABEL_SUGGEST, GRID_ATTR_BOLD);
+	tt_buf_fini(&id);
+	tt_buf_fini(&line);
+}
+
+/* The pane's action keys (keys.c, context "label"): those that fit on one row. */
+static void pane_label_actions(struct ui *ui, struct layout_rect in, int y)
+{
+	static const char *const acts[][2] = {
+		{ "Enter", "save" }, { "n/p", "move" }, { "a", "accept" }, { "u", "unsure" },
+		{ "f", "flag" }, { "d", "discard" }, { "m", "note" }, { "U/R", "undo/redo" },
+		{ "o", "order" },
+	};
+	size_t i = ui->app->ds.multilabel ? 0 : 1;
+	int x = 0;
+
+	for (; i < sizeof acts / sizeof acts[0]; i++) {
+		int need = grid_text_width(acts[i][0]) + 1 + grid_text_width(acts[i][1]);
+
+		if (x + need > in.w)
+			break;
+		x += grid_text(&ui->screen, in.x + x, y, acts[i][0], in.w - x, GRID_ROLE_LABEL_KEY,
+			       GRID_ATTR_BOLD) + 1;
+		x += grid_text(&ui->screen, in.x + x, y, acts[i][1], in.w - x, GRID_ROLE_DIM, 0) + 2;
+	}
+}
+
 static void pane_label_record(struct ui *ui, struct layout_rect in, long i)
 {
 	const struct dataset *ds = &ui->app->ds;
 	const struct ds_record *rec = &ds->recs[i];
-	const char *label = rec->label < ds->labels.n ? ds->labels.names[rec->label] : NULL;
+	struct tt_buf labels, body;
+	const char *label;
 	struct layout_rect text = in;
-	struct tt_buf id, body;
 	char line[512];
-	int krows = pane_label_keys(ui, in, 0, label, 0);
+	int krows, y;
 
-	tt_buf_init(&id);
+	tt_buf_init(&labels);
 	tt_buf_init(&body);
-	ds_record_id(ds, (size_t)i, &id);
-	snprintf(line, sizeof line, "%s · %s · line %u", id.data,
-		 rec->split != DS_SPLIT_NONE ? ds_split_name(rec->split) : "no split", rec->line);
-	grid_text(&ui->screen, in.x, in.y, line, in.w, GRID_ROLE_DIM, 0);
+	label = pane_label_current(ds, rec, &labels);
+	krows = pane_label_keys(ui, in, 0, i, label, 0);
+	pane_label_header(ui, in, i);
 	for (size_t k = 0; k < rec->text_len; k++)
 		tt_buf_addc(&body, rec->text[k] == '\t' || rec->text[k] == '\r' ? ' ' : rec->text[k]);
 	text.y += 2;
-	text.h -= 2 + 2 + krows;
+	text.h -= 2 + 2 + krows + 1;
 	if (text.h > 0)
 		pane_wrap(&ui->screen, text, 0, body.data, body.len, GRID_ROLE_DEFAULT, GRID_ATTR_BOLD);
+	y = in.y + in.h - krows - 2;
 	snprintf(line, sizeof line, "label: %s", label != NULL ? label : "(none)");
-	grid_text(&ui->screen, in.x, in.y + in.h - krows - 1, line, in.w, GRID_ROLE_LABEL_NAME,
-		  GRID_ATTR_BOLD);
-	pane_label_suggestion(ui, (size_t)i, in.x + grid_text_width(line) + 3,
-			      in.y + in.h - krows - 1, in.w - grid_text_width(line) - 3);
-	pane_label_keys(ui, in, in.y + in.h - krows, label, 1);
-	tt_buf_fini(&id);
+	grid_text(&ui->screen, in.x, y, line, in.w, GRID_ROLE_LABEL_NAME, GRID_ATTR_BOLD);
+	pane_label_suggestion(ui, (size_t)i, in.x + grid_text_width(line) + 3, y,
+			      in.w - grid_text_width(line) - 3);
+	pane_label_keys(ui, in, in.y + in.h - krows - 1, i, label, 1);
+	pane_label_actions(ui, in, in.y + in.h - 1);
+	tt_buf_fini(&labels);
 	tt_buf_fini(&body);
 }
 
 void pane_label_draw(struct ui *ui, struct layout_rect r, bool focused)
 {
 	struct layout_rect in = { r.x + 1, r.y + 1, r.w - 2, r.h - 2 };
-	long i = pane_data_current(ui);
-	char title[160];
+	long i = ui->app->ds.n > 0 ? label_queue_current(ui) : -1;
+	char title[160], where[128];
 
 	grid_fill(&ui->screen, r.x, r.y, r.w, r.h, ' ', GRID_ROLE_DEFAULT, 0);
-	if (i >= 0)
-		snprintf(title, sizeof title, "label · record %zu of %zu · j/k: next/previous",
-			 ui->data.cursor + 1, ui->data.n);
-	else
+	if (i >= 0) {
+		label_queue_describe(ui, where, sizeof where);
+		snprintf(title, sizeof title, "label · %s", where);
+	} else {
 		snprintf(title, sizeof title, "label");
+	}
 	layout_draw_frame(&ui->screen, r, title, focused);
 	if (in.w <= 0 || in.h <= 0)
 		return;
