@@ -120,6 +120,8 @@ int app_new_trainer(struct app *a, const char *resume_from, struct tt_err *err)
 	}
 	trainer_destroy(a->trainer);
 	a->trainer = t;
+	if (a->ui != NULL)
+		trainer_want_predictions(t);   /* the data and label panes show them */
 	return 0;
 }
 

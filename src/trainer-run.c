@@ -671,7 +671,9 @@ void trainer_after_round(struct trainer *t)
 	if (t->step >= t->next_eval)
 		t->next_eval = t->hp.eval_every > 0 ? t->step + t->hp.eval_every : UINT64_MAX;
 	if (epoch_end) {
-		trainer_predict_all(t);
+		/* Only for a reader (the workbench): a headless run saves the time. */
+		if (atomic_load(&t->want_predictions))
+			trainer_predict_all(t);
 		t->epoch++;
 		t->pos = 0;
 		trainer_shuffle(t);

@@ -638,6 +638,7 @@ void trainer_predictions_get(struct trainer *t, struct trainer_predictions *out)
 {
 	size_t n;
 
+	atomic_store(&t->want_predictions, 1);
 	pthread_mutex_lock(&t->lock);
 	n = t->preds.n;
 	out->step = t->preds.step;
@@ -665,4 +666,9 @@ void trainer_predictions_fini(struct trainer_predictions *p)
 	free(p->margin);
 	free(p->entropy);
 	memset(p, 0, sizeof *p);
+}
+
+void trainer_want_predictions(struct trainer *t)
+{
+	atomic_store(&t->want_predictions, 1);
 }

@@ -69,6 +69,7 @@ struct trainer {
 	struct chan inbox;              /* UI -> trainer messages */
 	struct chan news;               /* only its wake pipe: trainer -> UI */
 	atomic_int interrupt;           /* a message is waiting: end the round */
+	atomic_int want_predictions;    /* someone reads them: compute at epoch ends */
 	pthread_t thread;
 
 	/* ---- the trainer thread's own ---- */

@@ -179,9 +179,15 @@ enum trainer_state trainer_wait_stopped(struct trainer *t, double timeout);
 /* Copy the published snapshot; free with trainer_snapshot_fini. */
 void trainer_snapshot_get(struct trainer *t, struct trainer_snapshot *out);
 void trainer_snapshot_fini(struct trainer_snapshot *s);
-/* Copy the latest predictions (empty when none yet); free with _fini. */
+/*
+ * Copy the latest predictions (empty when none yet); free with _fini. The
+ * first call asks the trainer to compute them at every epoch end from then
+ * on (a run nobody reads them from skips the work).
+ */
 void trainer_predictions_get(struct trainer *t, struct trainer_predictions *out);
 void trainer_predictions_fini(struct trainer_predictions *p);
+/* Ask for predictions at every epoch end from the start (the workbench does). */
+void trainer_want_predictions(struct trainer *t);
 /* Copy points / events with index >= since; returns how many were copied. */
 size_t trainer_points(struct trainer *t, size_t since, struct trainer_point *out, size_t max);
 size_t trainer_events(struct trainer *t, size_t since, struct trainer_event *out, size_t max);
