@@ -68,7 +68,7 @@ static int pane_has_label(const struct ds_record *r, uint32_t label)
 	return 0;
 }
 
-static int pane_data_match(const struct ui *ui, size_t i)
+bool pane_data_filter_match(const struct ui *ui, size_t i)
 {
 	const struct ui_data_view *v = &ui->data;
 	const struct ds_record *r = &ui->app->ds.recs[i];
@@ -141,7 +141,7 @@ void pane_data_refresh(struct ui *ui)
 		return;
 	v->idx = tt_xrealloc(v->idx, (ds->n + 1) * sizeof *v->idx);
 	for (i = 0; i < ds->n; i++) {
-		if (pane_data_match(ui, i))
+		if (pane_data_filter_match(ui, i))
 			v->idx[n++] = (uint32_t)i;
 	}
 	v->n = n;

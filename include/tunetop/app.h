@@ -9,6 +9,7 @@
 
 #include "tunetop/cfg.h"
 #include "tunetop/dataset.h"
+#include "tunetop/edit.h"
 
 struct app {
 	struct cfg cfg;
@@ -25,6 +26,8 @@ struct app {
 	/* Set by the UI: copy its state (layout, theme, cursors...) into s. */
 	void (*session_store)(struct app *a, struct session *s);
 	char *out_dir;              /* where runs write metrics.jsonl and models */
+	/* The live model's predictions for filters (pred=, conf=); get NULL: none. */
+	struct edit_preds preds;
 };
 
 void app_init(struct app *a);

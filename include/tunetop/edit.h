@@ -105,6 +105,17 @@ int edit_find(const struct edit_index *x, const struct dataset *ds, const char *
 
 /* ---- filters ---- */
 
+/*
+ * Where pred= and conf= terms find the live model's predictions: get()
+ * gives record index's predicted label name and its probability (0), or
+ * -1 when the record has no prediction (then pred/conf terms do not hold).
+ * The workbench provides it while a trainer publishes (app->preds).
+ */
+struct edit_preds {
+	int (*get)(void *opaque, size_t index, const char **label, float *conf);
+	void *opaque;
+};
+
 enum edit_term_kind {
 	EDIT_T_ALL,
 	EDIT_T_LABEL,        /* label=NAME (any of a record's labels) */

@@ -51,6 +51,11 @@ void pane_data_refresh(struct ui *ui);
 void pane_data_move(struct ui *ui, enum pane_move m);
 /* The record under the cursor, or -1. */
 long pane_data_current(struct ui *ui);
+/*
+ * Does record i pass the workbench's filter (the data pane's, which the
+ * labeling queue shares)? Deleted records never do.
+ */
+bool pane_data_filter_match(const struct ui *ui, size_t i);
 /* Set the filter (ui->data fields filled by the caller) and rebuild. */
 void pane_data_set_filter(struct ui *ui, enum ui_filter f);
 void pane_data_fini(struct ui_data_view *v);
