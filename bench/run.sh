@@ -10,6 +10,8 @@
 #               3 runs each in turn: time, peak memory, accuracy, macro-F1 and
 #               the targets of issue 3 (bench/train.sh; bench/fasttext.sh
 #               measures fastText alone)
+#   4. datapane key press to screen in the data pane at 1M records: move,
+#               page, top/bottom, detail, search next, sort (bench/datapane.sh)
 #
 # Every section runs even when an earlier one fails; the exit status is 1 if
 # any failed. Scratch files go to bench/out/ (git-ignored). Figures measured on
@@ -46,6 +48,12 @@ if [ -f "$SPAM_DIR/train.2.txt" ]; then
 else
 	echo "train: skipped, the corpus was not converted" >&2
 	failed="$failed train"
+fi
+
+section "4. datapane: key press to screen at 1,000,000 records"
+if ! bench/datapane.sh; then
+	echo "datapane: FAILED (see the message above)" >&2
+	failed="$failed datapane"
 fi
 
 echo

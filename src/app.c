@@ -24,6 +24,7 @@ void app_fini(struct app *a)
 	int i;
 
 	trainer_destroy(a->trainer);
+	free(a->start_notice);
 	journal_close(a->journal);
 	if (a->session != NULL) {
 		session_fini(a->session);

@@ -391,6 +391,14 @@ static int cmd_bulk_select(struct cmd_ctx *ctx, const struct cmd_bulk *b, size_t
 		cmd_error(ctx, "%s: %s", cmd_bulk_name(b), err.msg);
 		return -1;
 	}
+	f.preds = &ctx->app->preds;
+	if (edit_filter_uses_preds(&f) && ctx->app->preds.get == NULL) {
+		/* Else every prediction term would quietly match nothing. */
+		cmd_error(ctx, "%s: pred=, conf=, correct and wrong need a model's predictions "
+			  "(train first, in the workbench)", cmd_bulk_name(b));
+		edit_filter_fini(&f);
+		return -1;
+	}
 	*out = NULL;
 	*nout = *nmatch = 0;
 	for (i = 0; i < ds->n; i++) {
@@ -591,11 +599,36 @@ enum cmd_rc cmd_edit_bulk_answer(struct cmd_ctx *ctx, bool yes)
 	} else if (cmd_bulk_select(ctx, &b, &sel, &n, &nmatch) != 0) {
 		rc = CMD_ERROR;
 	} else {
-		rc = n > 0 ? cmd_bulk_apply(ctx, &b, sel, n) : CMD_OK;
+		if (n > 0)
+			rc = cmd_bulk_apply(ctx, &b, sel, n);
+		else
+			cmd_print(ctx, "%s: none of the records would change now\n", cmd_bulk_name(&b));
 		free(sel);
 	}
 	cmd_bulk_clear(&b);
 	return rc;
+}
+
+void cmd_edit_bulk_cancel(struct cmd_ctx *ctx, const char *why)
+{
+	if (cmd_edit_bulk_waiting(ctx->app))
+		cmd_print(ctx, "%s: not applied (%s); nothing changed\n",
+			  cmd_bulk_name(&cmd_bulk_waiting), why);
+	cmd_bulk_clear(&cmd_bulk_waiting);
+}
+
+enum cmd_rc cmd_yes_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return cmd_edit_bulk_answer(ctx, true);
+}
+
+enum cmd_rc cmd_no_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return cmd_edit_bulk_answer(ctx, false);
 }
 
 /* ---- journal ---- */

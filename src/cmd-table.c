@@ -43,6 +43,9 @@ static const struct cmd_entry cmd_entries[] = {
 	  cmd_relabel_exec },
 	{ "flag-where", NULL, "FILTER [--yes]", "bulk: flag every record the filter matches", 1, -1,
 	  CMD_NEEDS_DATA, cmd_flag_where_exec },
+	{ "yes", "y", "", "apply the bulk edit waiting for an answer (as one undo step)", 0, 0, 0,
+	  cmd_yes_exec },
+	{ "no", "n", "", "cancel the bulk edit waiting for an answer", 0, 0, 0, cmd_no_exec },
 	{ "journal", NULL, "[N|all]", "the last N edits (default 20), undo depth, pending edits", 0,
 	  1, CMD_NEEDS_DATA, cmd_journal_exec },
 	{ "start", NULL, "[CHECKPOINT]", "start training on the current data (or resume a checkpoint)",
@@ -104,8 +107,18 @@ static const struct cmd_entry cmd_entries[] = {
 	  "move the focused pane's cursor", 1, 1, CMD_NEEDS_TUI, cmd_cursor_exec },
 	{ "detail", NULL, "", "show the record under the cursor in full, or the list", 0, 0,
 	  CMD_NEEDS_TUI, cmd_detail_exec },
-	{ "filter", NULL, "off|label NAME|split NAME|text WORDS|unlabeled|flagged",
-	  "choose which records the data pane lists", 0, -1, CMD_NEEDS_TUI, cmd_filter_exec },
+	{ "filter", NULL, "[TERMS...|+ TERMS...|off]",
+	  "list only records matching every term (label=, split=, pred=, conf=, text~/RE/...)",
+	  0, -1, CMD_NEEDS_TUI, cmd_filter_exec },
+	{ "sort", NULL, "[COLUMN [asc|desc]|next|prev|reverse]",
+	  "sort the data pane by file, id, label, split, flags, pred, conf, text or length", 0, 2,
+	  CMD_NEEDS_TUI, cmd_sort_exec },
+	{ "search", NULL, "[REGEX]", "jump to the next record whose text matches; highlight it",
+	  0, -1, CMD_NEEDS_TUI, cmd_search_exec },
+	{ "search-next", NULL, "[prev]", "the next (or previous) record matching the search", 0, 1,
+	  CMD_NEEDS_TUI, cmd_search_step_exec },
+	{ "edit", NULL, "", "edit the text of the record under the cursor on the command line", 0,
+	  0, CMD_NEEDS_TUI | CMD_NEEDS_DATA, cmd_edit_here_exec },
 	{ "open-cell", NULL, "[TRUE PRED]", "list the records behind a confusion cell", 0, 2,
 	  CMD_NEEDS_TUI, cmd_open_cell_exec },
 	{ "normalize", NULL, "", "confusion matrix: counts or row-normalized shares", 0, 0,
@@ -122,9 +135,9 @@ static const struct cmd_entry cmd_entries[] = {
 	  cmd_prompt_exec },
 	{ "redraw", NULL, "", "repaint the whole screen", 0, 0, CMD_NEEDS_TUI, cmd_redraw_exec },
 	/* The labeling flow (cmd-ui-label.c). */
-	{ "queue", NULL, "[file|unlabeled|least-confident|random [SEED]|next]",
-	  "the order the label pane goes through the records", 0, 2, CMD_NEEDS_TUI,
-	  cmd_queue_exec },
+	{ "queue", NULL, "[file|unlabeled|margin|entropy|random [SEED]|next]",
+	  "the label pane's order of the filtered records; margin (alias least-confident) and "
+	  "entropy: most uncertain first", 0, 2, CMD_NEEDS_TUI, cmd_queue_exec },
 	{ "label-move", NULL, "next|prev|first|last", "move through the labeling queue", 1, 1,
 	  CMD_NEEDS_TUI, cmd_label_move_exec },
 	{ "label-key", NULL, "KEY", "label the record with the label on KEY and go to the next "
@@ -141,6 +154,9 @@ static const struct cmd_entry cmd_entries[] = {
 	  cmd_label_undo_exec },
 	{ "label-redo", NULL, "", "redo the last undone edit", 0, 0, CMD_NEEDS_TUI,
 	  cmd_label_redo_exec },
+	{ "add-label", NULL, "NAME [KEY|-] [DESCRIPTION...]",
+	  "add a label to the schema on KEY (-: the next free one) with its guideline", 1, -1, 0,
+	  cmd_add_label_exec },
 };
 
 const struct cmd_entry *cmd_table(size_t *count)

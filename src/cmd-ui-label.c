@@ -1,13 +1,16 @@
 /*
  * cmd-ui-label.c - the keyboard labeling flow of the label pane: the queue
- * of records to label (file order, unlabeled first, least confident first,
- * random with a seed), its cursor, and the one-key edits (label, accept the
- * model's suggestion, unsure, flag, discard, note, undo, redo, multi-label
- * toggles). Every edit goes through cmd_edit_apply, so it is journaled and
- * on disk before the pane marks the record saved.
+ * of records to label (the workbench's filter, in file, unlabeled-first,
+ * margin, entropy or seeded random order; see cmd-ui.h), its cursor, the
+ * one-key edits (label, accept the model's suggestion, unsure, flag,
+ * discard, note, undo, redo, multi-label toggles), adding a label to the
+ * schema while labeling, and the queue's part of the session. Every edit
+ * goes through cmd_edit_apply, so it is journaled and on disk before the
+ * pane marks the record saved.
  *
- * The UI thread is the only user; the queue is one static state that is
- * rebuilt when the dataset or (least confident) the predictions change.
+ * The UI thread is the only user; the queue is one static state, rebuilt
+ * only when what it was built from changed (label_queue_sync), so a key
+ * press costs nothing at a million records.
  */
 #include "tunetop/cmd-ui.h"
 
@@ -24,8 +27,8 @@
 #include "tunetop/session.h"
 #include "tunetop/ui.h"
 
-static const char *const label_order_names[] = {
-	"file", "unlabeled", "least-confident", "random", NULL
+static const char *const label_order_names[LABEL_ORDER_COUNT] = {
+	"file", "unlabeled", "margin", "entropy", "random"
 };
 
 /* The toggled labels of multi-label mode: at most this many labels. */
@@ -41,7 +44,8 @@ struct label_queue {
 	const struct app *app;		/* what idx was built for */
 	size_t ds_n;
 	const void *ds_recs;
-	uint64_t pred_step;		/* least-confident: predictions used */
+	uint64_t filter_gen;		/* ui->data.filter_gen when built */
+	uint64_t pred_step;		/* margin, entropy: the predictions used */
 	long saved;			/* record whose last edit is durable, or -1 */
 	long toggled_rec;		/* record the toggles belong to, or -1 */
 	bool toggled[LABEL_TOGGLE_MAX];
@@ -51,20 +55,29 @@ static struct label_queue label_q = { .saved = -1, .toggled_rec = -1, .seed = 1 
 
 const char *label_order_name(enum label_order o)
 {
-	return (unsigned)o <= LABEL_ORDER_RANDOM ? label_order_names[o] : "?";
+	return (unsigned)o < LABEL_ORDER_COUNT ? label_order_names[o] : "?";
 }
 
 int label_order_parse(const char *name, enum label_order *out)
 {
 	int i;
 
-	for (i = 0; label_order_names[i] != NULL; i++) {
+	if (strcmp(name, "least-confident") == 0) {
+		*out = LABEL_ORDER_MARGIN;
+		return 0;
+	}
+	for (i = 0; i < LABEL_ORDER_COUNT; i++) {
 		if (strcmp(label_order_names[i], name) == 0) {
 			*out = (enum label_order)i;
 			return 0;
 		}
 	}
 	return -1;
+}
+
+bool label_order_uses_preds(enum label_order o)
+{
+	return o == LABEL_ORDER_MARGIN || o == LABEL_ORDER_ENTROPY;
 }
 
 static void label_bind_keys(struct ui *ui);
@@ -79,24 +92,71 @@ static uint64_t label_rand(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-/* Margins for sorting (qsort has no context argument; one UI thread). */
-static const float *label_sort_margin;
+/* Scores for sorting (qsort has no context argument; one UI thread). */
+static const float *label_sort_score;
+static bool label_sort_desc;
 
-static int label_cmp_margin(const void *a, const void *b)
+/* Scored records first (ascending, or descending), then by record index. */
+static int label_cmp_score(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	float mx = label_sort_margin[x], my = label_sort_margin[y];
-	bool nx = isnan(mx), ny = isnan(my);
+	float sx = label_sort_score[x], sy = label_sort_score[y];
+	bool nx = isnan(sx), ny = isnan(sy);
 
 	if (nx != ny)
 		return nx ? 1 : -1;
-	if (!nx && mx != my)
-		return mx < my ? -1 : 1;
+	if (!nx && sx != sy)
+		return (sx < sy) != label_sort_desc ? -1 : 1;
 	return x < y ? -1 : x > y;
 }
 
+/* Unlabeled records first; each part keeps its order. */
+static void label_sort_unlabeled(const struct ds_record *recs, uint32_t *idx, size_t k)
+{
+	uint32_t *lab = tt_xmalloc((k ? k : 1) * sizeof *lab);
+	size_t i, u = 0, m = 0;
+
+	for (i = 0; i < k; i++) {
+		if (recs[idx[i]].label == DS_NO_LABEL)
+			idx[u++] = idx[i];
+		else
+			lab[m++] = idx[i];
+	}
+	memcpy(idx + u, lab, m * sizeof *lab);
+	free(lab);
+}
+
+/* Fisher-Yates with the seed: the same seed, the same order. */
+static void label_shuffle(uint32_t *idx, size_t k, uint64_t seed)
+{
+	uint64_t s = seed;
+	size_t i;
+
+	for (i = k; i > 1; i--) {
+		size_t j = (size_t)(label_rand(&s) % i);
+		uint32_t t = idx[i - 1];
+
+		idx[i - 1] = idx[j];
+		idx[j] = t;
+	}
+}
+
+void label_queue_sort(const struct ds_record *recs, uint32_t *idx, size_t k,
+		      enum label_order o, uint64_t seed, const float *score)
+{
+	if (o == LABEL_ORDER_UNLABELED) {
+		label_sort_unlabeled(recs, idx, k);
+	} else if (label_order_uses_preds(o) && score != NULL) {
+		label_sort_score = score;
+		label_sort_desc = o == LABEL_ORDER_ENTROPY;
+		qsort(idx, k, sizeof *idx, label_cmp_score);
+	} else if (o == LABEL_ORDER_RANDOM) {
+		label_shuffle(idx, k, seed);
+	}
+}
+
 size_t label_queue_order(const struct ds_record *recs, size_t n, enum label_order o,
-			 uint64_t seed, const float *margin, uint32_t *out)
+			 uint64_t seed, const float *score, uint32_t *out)
 {
 	size_t i, k = 0;
 
@@ -104,89 +164,105 @@ size_t label_queue_order(const struct ds_record *recs, size_t n, enum label_orde
 		if (!(recs[i].flags & DS_FLAG_DELETED))
 			out[k++] = (uint32_t)i;
 	}
-	if (o == LABEL_ORDER_UNLABELED) {
-		size_t u = 0, m = 0;
-		uint32_t *lab = tt_xmalloc((k ? k : 1) * sizeof *lab);
-
-		for (i = 0; i < k; i++) {
-			if (recs[out[i]].label == DS_NO_LABEL)
-				out[u++] = out[i];
-			else
-				lab[m++] = out[i];
-		}
-		memcpy(out + u, lab, m * sizeof *lab);
-		free(lab);
-	} else if (o == LABEL_ORDER_LEAST_CONFIDENT && margin != NULL) {
-		label_sort_margin = margin;
-		qsort(out, k, sizeof *out, label_cmp_margin);
-	} else if (o == LABEL_ORDER_RANDOM) {
-		uint64_t s = seed;
-
-		for (i = k; i > 1; i--) {
-			size_t j = (size_t)(label_rand(&s) % i);
-			uint32_t t = out[i - 1];
-
-			out[i - 1] = out[j];
-			out[j] = t;
-		}
-	}
+	label_queue_sort(recs, out, k, o, seed, score);
 	return k;
 }
 
-/* The live model's margin per dataset record (NaN: none); malloc'd. */
-static float *label_margins(const struct ui *ui, size_t n)
+/* The live model's margin or entropy per dataset record (NaN: none); malloc'd. */
+static float *label_scores(const struct ui *ui, size_t n, enum label_order o)
 {
 	const struct trainer_predictions *p = &ui->train.preds;
+	const float *src = o == LABEL_ORDER_ENTROPY ? p->entropy : p->margin;
 	float *m = tt_xmalloc((n ? n : 1) * sizeof *m);
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		m[i] = NAN;
-	for (i = 0; i < p->n; i++) {
-		if (p->src[i] < n && p->margin != NULL)
-			m[p->src[i]] = p->margin[i];
+	for (i = 0; src != NULL && i < p->n; i++) {
+		if (p->src[i] < n)
+			m[p->src[i]] = src[i];
 	}
 	return m;
 }
 
+/* Put the cursor back on record cur (-1: none; not in the queue: the first). */
+static void label_queue_place(struct label_queue *q, long cur)
+{
+	size_t i;
+
+	q->cursor = 0;
+	for (i = 0; cur >= 0 && i < q->n; i++) {
+		if (q->idx[i] == (uint32_t)cur) {
+			q->cursor = i;
+			return;
+		}
+	}
+}
+
+/*
+ * New predictions: re-rank only the records after the cursor. Those up to
+ * it (the ones seen, and the one on screen) keep their places, so the
+ * record on screen, its position and "prev" stay; "next" is the most
+ * uncertain record not yet seen.
+ */
+static void label_queue_rerank(struct ui *ui)
+{
+	struct label_queue *q = &label_q;
+	const struct dataset *ds = &ui->app->ds;
+	float *score = label_scores(ui, ds->n, q->order);
+
+	if (q->cursor + 1 < q->n)
+		label_queue_sort(ds->recs, q->idx + q->cursor + 1, q->n - q->cursor - 1, q->order,
+				 q->seed, score);
+	free(score);
+	q->pred_step = ui->train.preds.step;
+}
+
+/* The records that pass the filter, in the queue's order: O(n) (+ a sort). */
 static void label_queue_build(struct ui *ui)
 {
 	struct label_queue *q = &label_q;
 	const struct dataset *ds = &ui->app->ds;
 	long cur = q->built && q->cursor < q->n ? (long)q->idx[q->cursor] : -1;
-	float *margin = NULL;
-	size_t i;
+	float *score = NULL;
+	size_t i, k = 0;
 
-	if (q->order == LABEL_ORDER_LEAST_CONFIDENT)
-		margin = label_margins(ui, ds->n);
 	free(q->idx);
 	q->idx = tt_xmalloc((ds->n ? ds->n : 1) * sizeof *q->idx);
-	q->n = label_queue_order(ds->recs, ds->n, q->order, q->seed, margin, q->idx);
-	free(margin);
+	for (i = 0; i < ds->n; i++) {
+		if (pane_data_filter_match(ui, i))
+			q->idx[k++] = (uint32_t)i;
+	}
+	if (label_order_uses_preds(q->order))
+		score = label_scores(ui, ds->n, q->order);
+	label_queue_sort(ds->recs, q->idx, k, q->order, q->seed, score);
+	free(score);
+	q->n = k;
 	q->built = true;
 	q->app = ui->app;
 	q->ds_n = ds->n;
 	q->ds_recs = ds->recs;
+	q->filter_gen = ui->data.filter_gen;
 	q->pred_step = ui->train.preds.step;
-	q->cursor = 0;
 	label_bind_keys(ui);
-	for (i = 0; cur >= 0 && i < q->n; i++) {
-		if (q->idx[i] == (uint32_t)cur) {
-			q->cursor = i;
-			break;
-		}
-	}
+	label_queue_place(q, cur);
 }
 
-/* Rebuild when the data changed, or new predictions came (least confident). */
+/*
+ * Rebuild when the data's shape or the filter changed; re-rank when new
+ * predictions came (margin, entropy). Edits change neither, so they never
+ * move the cursor.
+ */
 static void label_queue_sync(struct ui *ui)
 {
 	struct label_queue *q = &label_q;
 	const struct dataset *ds = &ui->app->ds;
 
 	if (!q->built || q->app != ui->app || q->ds_n != ds->n || q->ds_recs != ds->recs ||
-	    (q->order == LABEL_ORDER_LEAST_CONFIDENT && q->pred_step != ui->train.preds.step))
+	    q->filter_gen != ui->data.filter_gen)
 		label_queue_build(ui);
+	else if (label_order_uses_preds(q->order) && q->pred_step != ui->train.preds.step)
+		label_queue_rerank(ui);
 }
 
 long label_queue_current(struct ui *ui)
@@ -200,14 +276,15 @@ long label_queue_current(struct ui *ui)
 void label_queue_describe(struct ui *ui, char *out, size_t n)
 {
 	struct label_queue *q = &label_q;
+	const char *filtered = ui->data.filter.n > 0 ? " · filtered" : "";
 
 	label_queue_sync(ui);
 	if (q->order == LABEL_ORDER_RANDOM)
-		snprintf(out, n, "%zu of %zu · queue random %llu", q->cursor + 1, q->n,
-			 (unsigned long long)q->seed);
+		snprintf(out, n, "%zu of %zu · queue random %llu%s", q->cursor + 1, q->n,
+			 (unsigned long long)q->seed, filtered);
 	else
-		snprintf(out, n, "%zu of %zu · queue %s", q->cursor + 1, q->n,
-			 label_order_name(q->order));
+		snprintf(out, n, "%zu of %zu · queue %s%s", q->cursor + 1, q->n,
+			 label_order_name(q->order), filtered);
 }
 
 bool label_queue_saved(long index)
@@ -219,6 +296,70 @@ bool label_queue_toggled(long index, int label)
 {
 	return index == label_q.toggled_rec && label >= 0 && label < LABEL_TOGGLE_MAX &&
 	       label_q.toggled[label];
+}
+
+/* "entropy", "random 42" -> order and seed (*has_seed); -1 if not valid. */
+static int label_queue_spec_parse(const char *v, enum label_order *o, uint64_t *seed,
+				  bool *has_seed)
+{
+	char word[32], *end;
+	size_t len = strcspn(v, " ");
+
+	*has_seed = false;
+	if (len == 0 || len >= sizeof word)
+		return -1;
+	memcpy(word, v, len);
+	word[len] = '\0';
+	if (label_order_parse(word, o) != 0)
+		return -1;
+	if (v[len] == '\0')
+		return 0;
+	v += len + 1;
+	if (*o != LABEL_ORDER_RANDOM || *v < '0' || *v > '9')
+		return -1;
+	*seed = strtoull(v, &end, 10);
+	*has_seed = true;
+	return *end == '\0' ? 0 : -1;
+}
+
+void label_queue_session_store(struct ui *ui, struct session *s)
+{
+	struct label_queue *q = &label_q;
+	char v[64];
+	long cur = label_queue_current(ui);
+
+	if (q->order == LABEL_ORDER_RANDOM)
+		snprintf(v, sizeof v, "random %llu", (unsigned long long)q->seed);
+	else
+		snprintf(v, sizeof v, "%s", label_order_name(q->order));
+	session_ui_set(s, SESSION_UI_QUEUE, v);
+	snprintf(v, sizeof v, "%ld", cur);
+	session_ui_set(s, SESSION_UI_LABEL_CURSOR, cur >= 0 ? v : NULL);
+}
+
+void label_queue_session_apply(struct ui *ui, const struct session *s)
+{
+	struct label_queue *q = &label_q;
+	const char *v = s->ui[SESSION_UI_QUEUE], *c = s->ui[SESSION_UI_LABEL_CURSOR];
+	enum label_order o;
+	uint64_t seed;
+	bool has_seed;
+
+	if (v != NULL && label_queue_spec_parse(v, &o, &seed, &has_seed) == 0) {
+		q->order = o;
+		if (has_seed)
+			q->seed = seed;
+		q->built = false;
+	}
+	if (c != NULL) {
+		char *end;
+		unsigned long rec = strtoul(c, &end, 10);
+
+		label_queue_sync(ui);
+		if (*end == '\0' && c[0] != '\0')
+			label_queue_place(q, rec <= 0xffffffffUL ? (long)rec : -1);
+	}
+	ui_mark(ui, 1u << PANE_LABEL);
 }
 
 /* Letters for labels after the ninth: those no pane or global key takes. */
@@ -264,6 +405,194 @@ char *const *label_names(const struct app *a, int *n)
 	}
 	*n = (int)a->ds.labels.n;
 	return a->ds.labels.names;
+}
+
+const char *label_description(const struct app *a, int i)
+{
+	const struct session *s = a->session;
+
+	if (s != NULL && a->nschema > 0 && i >= 0 && i < s->nlabels)
+		return s->labels[i].description;
+	return NULL;
+}
+
+/* ---- adding a label ---- */
+
+/* Label i's key is key (canonical names compared). */
+static bool label_key_is(const struct app *a, int i, const char *key)
+{
+	char k[KEYS_NAME_MAX], canon[KEYS_NAME_MAX];
+
+	label_key_of(a, i, k, sizeof k);
+	if (keys_normalize(k, canon, sizeof canon) != 0)
+		return strcmp(k, key) == 0;
+	return strcmp(canon, key) == 0;
+}
+
+/*
+ * Why key cannot be a new label's key (NULL: it can): another label has it,
+ * or the label pane runs something else on it.
+ */
+static const char *label_key_taken(const struct app *a, const char *key, char *why, size_t n)
+{
+	char *const *names;
+	const char *bound;
+	char own[48];
+	int i, count;
+
+	names = label_names(a, &count);
+	for (i = 0; i < count; i++) {
+		if (label_key_is(a, i, key)) {
+			snprintf(why, n, "key %s is the key of label %s", key, names[i]);
+			return why;
+		}
+	}
+	if (a->ui == NULL || a->ui->keys == NULL)
+		return NULL;
+	bound = keys_get(a->ui->keys, "label", key);
+	snprintf(own, sizeof own, "label-key %s", key);
+	if (bound != NULL && strcmp(bound, own) != 0) {
+		snprintf(why, n, "key %s runs '%s' in the label pane", key, bound);
+		return why;
+	}
+	return NULL;
+}
+
+/* The first free label key: 1..9, then the spare letters. -1 if none. */
+static int label_free_key(const struct app *a, char *out, size_t n)
+{
+	char cand[2] = { 0, 0 }, why[160];
+	int i;
+
+	for (i = 0; i < 9 + (int)sizeof label_free_letters - 1; i++) {
+		cand[0] = i < 9 ? (char)('1' + i) : label_free_letters[i - 9];
+		if (label_key_taken(a, cand, why, sizeof why) == NULL) {
+			snprintf(out, n, "%s", cand);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* A label name: non-empty, no spaces, commas or control characters. */
+static bool label_name_ok(const char *name)
+{
+	const unsigned char *p;
+
+	if (name[0] == '\0')
+		return false;
+	for (p = (const unsigned char *)name; *p != '\0'; p++) {
+		if (*p <= ' ' || *p == ',' || *p == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The schema as the app offers it now (the data's labels when the session
+ * declared none), mirrored into the session's labels, so that appending
+ * keeps every label and its key position.
+ */
+static void label_schema_fill(struct app *a, struct session *s)
+{
+	char *const *names;
+	int n, i;
+
+	if (a->nschema == 0) {
+		char **schema;
+
+		names = label_names(a, &n);
+		schema = tt_xcalloc((size_t)n + 1, sizeof *schema);
+		for (i = 0; i < n; i++)
+			schema[i] = tt_xstrdup(names[i]);
+		free(a->schema);	/* an empty one (a session without labels) */
+		a->schema = schema;
+		a->nschema = n;
+	}
+	if (s->nlabels < a->nschema) {
+		s->labels = tt_xrealloc(s->labels, (size_t)a->nschema * sizeof *s->labels);
+		for (i = s->nlabels; i < a->nschema; i++) {
+			s->labels[i].name = tt_xstrdup(a->schema[i]);
+			s->labels[i].key = NULL;
+			s->labels[i].description = NULL;
+		}
+		s->nlabels = a->nschema;
+	}
+}
+
+static void label_schema_append(struct app *a, struct session *s, const char *name,
+				const char *key, const char *description)
+{
+	struct session_label *l;
+
+	a->schema = tt_xrealloc(a->schema, (size_t)(a->nschema + 2) * sizeof *a->schema);
+	a->schema[a->nschema++] = tt_xstrdup(name);
+	a->schema[a->nschema] = NULL;
+	s->labels = tt_xrealloc(s->labels, (size_t)(s->nlabels + 1) * sizeof *s->labels);
+	l = &s->labels[s->nlabels++];
+	l->name = tt_xstrdup(name);
+	l->key = tt_xstrdup(key);
+	l->description = description != NULL ? tt_xstrdup(description) : NULL;
+}
+
+/* KEY as given ("-": the next free one) -> a usable canonical key. */
+static int label_new_key(struct cmd_ctx *ctx, const char *given, char *out, size_t n)
+{
+	char why[160];
+
+	if (given == NULL || strcmp(given, "-") == 0) {
+		if (label_free_key(ctx->app, out, n) == 0)
+			return 0;
+		cmd_error(ctx, "add-label: every label key is taken; give one: add-label NAME KEY");
+		return -1;
+	}
+	if (keys_normalize(given, out, n) != 0) {
+		cmd_error(ctx, "add-label: '%s' is not a key (give a key, or - for the next free "
+			  "one, before the description)", given);
+		return -1;
+	}
+	if (label_key_taken(ctx->app, out, why, sizeof why) != NULL) {
+		cmd_error(ctx, "add-label: %s; choose another key", why);
+		return -1;
+	}
+	return 0;
+}
+
+enum cmd_rc cmd_add_label_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct app *a = ctx->app;
+	struct tt_buf desc;
+	char key[KEYS_NAME_MAX];
+	char *const *names;
+	int n, i;
+
+	if (!label_name_ok(argv[1])) {
+		cmd_error(ctx, "add-label: '%s' is not a label name (no spaces, commas or control "
+			  "characters)", argv[1]);
+		return CMD_ERROR;
+	}
+	names = label_names(a, &n);
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], argv[1]) == 0) {
+			label_key_of(a, i, key, sizeof key);
+			cmd_error(ctx, "add-label: %s is already a label (key %s)", argv[1], key);
+			return CMD_ERROR;
+		}
+	}
+	if (label_new_key(ctx, argc > 2 ? argv[2] : NULL, key, sizeof key) != 0)
+		return CMD_ERROR;
+	tt_buf_init(&desc);
+	for (i = 3; i < argc; i++)
+		tt_buf_printf(&desc, "%s%s", i > 3 ? " " : "", argv[i]);
+	label_schema_fill(a, app_session(a));
+	label_schema_append(a, a->session, argv[1], key, argc > 3 ? desc.data : NULL);
+	tt_buf_fini(&desc);
+	if (a->ui != NULL) {
+		label_bind_keys(a->ui);
+		ui_mark(a->ui, 1u << PANE_LABEL | 1u << PANE_STATUS | UI_DIRTY_OVERLAY);
+	}
+	cmd_print(ctx, "label %s added on key %s (session save keeps it)\n", argv[1], key);
+	return CMD_OK;
 }
 
 /* ---- commands ---- */
@@ -322,7 +651,7 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ui *ui = label_ui(ctx, argv[0]);
 	enum label_order o;
-	char line[128];
+	char line[160];
 
 	if (ui == NULL)
 		return CMD_ERROR;
@@ -332,17 +661,18 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_OK;
 	}
 	if (strcmp(argv[1], "next") == 0)
-		o = (enum label_order)((label_q.order + 1) % (LABEL_ORDER_RANDOM + 1));
+		o = (enum label_order)((label_q.order + 1) % LABEL_ORDER_COUNT);
 	else if (label_order_parse(argv[1], &o) != 0) {
-		cmd_error(ctx, "queue: unknown order '%s' (expected file, unlabeled, "
-			  "least-confident or random [SEED])", argv[1]);
+		cmd_error(ctx, "queue: unknown order '%s' (expected file, unlabeled, margin "
+			  "(or least-confident), entropy or random [SEED])", argv[1]);
 		return CMD_ERROR;
 	}
 	if (argc > 2) {
 		char *end;
 		unsigned long long s = strtoull(argv[2], &end, 10);
 
-		if (o != LABEL_ORDER_RANDOM || *end != '\0' || argv[2][0] == '\0') {
+		if (o != LABEL_ORDER_RANDOM || *end != '\0' || argv[2][0] < '0' ||
+		    argv[2][0] > '9') {
 			cmd_error(ctx, "queue: a SEED (a number) goes with 'random' only");
 			return CMD_ERROR;
 		}
@@ -350,9 +680,11 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	label_q.order = o;
 	label_q.built = false;
-	label_q.cursor = 0;
 	label_queue_sync(ui);
 	label_q.cursor = 0;
+	if (label_order_uses_preds(o) && ui->train.preds.n == 0)
+		cmd_print(ctx, "queue %s: no predictions yet (t trains); file order until they "
+			  "come\n", label_order_name(o));
 	ui_mark(ui, 1u << PANE_LABEL);
 	return CMD_OK;
 }

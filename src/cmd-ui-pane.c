@@ -1,8 +1,9 @@
 /*
  * cmd-ui-pane.c - workbench commands that act on a pane: cursor moves
- * (for the focused pane), the record detail, data filters, opening a
- * confusion cell, the matrix's counts/normalized view, chart smoothing,
- * log scale and x range, and REPL scrolling.
+ * (for the focused pane), the record detail, the filter, sort and search
+ * of the data pane, editing a record's text in place, opening a confusion
+ * cell, the matrix's counts/normalized view, chart smoothing, log scale and
+ * x range, and REPL scrolling.
  */
 #include "tunetop/cmd-ui.h"
 
@@ -55,78 +56,244 @@ enum cmd_rc cmd_detail_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return CMD_OK;
 }
 
-static enum cmd_rc cmd_filter_label(struct cmd_ctx *ctx, struct ui *ui, const char *name)
+/* Words argv[from..argc) joined by single spaces. */
+static void cmd_pane_join(int argc, char **argv, int from, struct tt_buf *out)
 {
-	uint32_t id;
-
-	if (ds_label_find(&ctx->app->ds, name, strlen(name), &id) != 0) {
-		cmd_error(ctx, "filter: no label '%s' in the data (see 'labels')", name);
-		return CMD_ERROR;
-	}
-	ui->data.label = id;
-	pane_data_set_filter(ui, UI_FILTER_LABEL);
-	return CMD_OK;
-}
-
-static enum cmd_rc cmd_filter_split(struct cmd_ctx *ctx, struct ui *ui, const char *name)
-{
-	enum ds_split s;
-
-	if (strcmp(name, "none") == 0)
-		s = DS_SPLIT_NONE;
-	else if (ds_split_parse(name, strlen(name), &s) != 0) {
-		cmd_error(ctx, "filter: unknown split '%s' (expected train, valid, test or none)", name);
-		return CMD_ERROR;
-	}
-	ui->data.split = (uint8_t)s;
-	pane_data_set_filter(ui, UI_FILTER_SPLIT);
-	return CMD_OK;
-}
-
-static enum cmd_rc cmd_filter_text(struct ui *ui, int argc, char **argv)
-{
-	size_t len = 0;
 	int i;
 
-	ui->data.text[0] = '\0';
-	for (i = 0; i < argc; i++) {
-		len += (size_t)snprintf(ui->data.text + len, sizeof ui->data.text - len, "%s%s",
-					i > 0 ? " " : "", argv[i]);
-		if (len >= sizeof ui->data.text)
-			break;
+	for (i = from; i < argc; i++)
+		tt_buf_printf(out, "%s%s", i > from ? " " : "", argv[i]);
+}
+
+/* Plain words as a case-insensitive text~/.../i term (regex characters escaped). */
+static void cmd_pane_text_term(int argc, char **argv, int from, struct tt_buf *out)
+{
+	struct tt_buf words;
+	size_t i;
+
+	tt_buf_init(&words);
+	cmd_pane_join(argc, argv, from, &words);
+	tt_buf_adds(out, "text~/");
+	for (i = 0; i < words.len; i++) {
+		if (strchr("\\^$.|?*+()[]{}/", words.data[i]) != NULL)
+			tt_buf_addc(out, '\\');
+		tt_buf_addc(out, words.data[i]);
 	}
-	pane_data_set_filter(ui, UI_FILTER_TEXT);
-	return CMD_OK;
+	tt_buf_adds(out, "/i");
+	tt_buf_fini(&words);
+}
+
+/*
+ * The filter a `filter` command asks for. The short forms of the first
+ * version (label NAME, split NAME, text WORDS) still work; "+ TERMS" adds
+ * terms to the filter in force.
+ */
+static void cmd_filter_text(struct ui *ui, int argc, char **argv, struct tt_buf *out)
+{
+	const char *w = argv[1];
+
+	if (strcmp(w, "off") == 0 || strcmp(w, "all") == 0 || strcmp(w, "none") == 0)
+		return;
+	if (strcmp(w, "+") == 0) {
+		tt_buf_printf(out, "%s%s", ui->data.filter_text,
+			      ui->data.filter_text[0] != '\0' ? " " : "");
+		cmd_pane_join(argc, argv, 2, out);
+	} else if (argc >= 3 && (strcmp(w, "label") == 0 || strcmp(w, "split") == 0)) {
+		tt_buf_printf(out, "%s=", w);
+		cmd_pane_join(argc, argv, 2, out);
+	} else if (argc >= 3 && strcmp(w, "text") == 0) {
+		cmd_pane_text_term(argc, argv, 2, out);
+	} else {
+		cmd_pane_join(argc, argv, 1, out);
+	}
 }
 
 enum cmd_rc cmd_filter_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
-	const char *what = argc > 1 ? argv[1] : "off";
+	struct tt_buf text;
+	struct tt_err err;
+	enum cmd_rc rc = CMD_OK;
 
 	if (ui == NULL)
 		return CMD_ERROR;
-	if (strcmp(what, "off") == 0 || strcmp(what, "all") == 0)
-		pane_data_set_filter(ui, UI_FILTER_ALL);
-	else if (strcmp(what, "unlabeled") == 0)
-		pane_data_set_filter(ui, UI_FILTER_UNLABELED);
-	else if (strcmp(what, "flagged") == 0)
-		pane_data_set_filter(ui, UI_FILTER_FLAGGED);
-	else if (argc < 3)
-		goto usage;
-	else if (strcmp(what, "label") == 0)
-		return cmd_filter_label(ctx, ui, argv[2]);
-	else if (strcmp(what, "split") == 0)
-		return cmd_filter_split(ctx, ui, argv[2]);
-	else if (strcmp(what, "text") == 0)
-		return cmd_filter_text(ui, argc - 2, argv + 2);
-	else
-		goto usage;
+	if (argc == 1) {
+		cmd_print(ctx, "filter: %s (%zu of %zu records)\n", ui->data.filter_text[0] != '\0' ?
+			  ui->data.filter_text : "none", ui->data.n, ctx->app->ds.n);
+		return CMD_OK;
+	}
+	tt_buf_init(&text);
+	tt_buf_adds(&text, "");
+	cmd_filter_text(ui, argc, argv, &text);
+	tt_err_clear(&err);
+	if (text.len >= sizeof ui->data.filter_text) {
+		cmd_error(ctx, "filter: too long (at most %zu characters)",
+			  sizeof ui->data.filter_text - 1);
+		rc = CMD_ERROR;
+	} else if (pane_data_set_filter(ui, text.data, &err) != 0) {
+		cmd_error(ctx, "filter: %s", err.msg);
+		rc = CMD_ERROR;
+	} else if (text.len > 0) {
+		cmd_print(ctx, "filter %s: %zu of %zu records\n", text.data, ui->data.n,
+			  ctx->app->ds.n);
+	}
+	tt_buf_fini(&text);
+	return rc;
+}
+
+/* Sorting on predictions before there are any keeps file order: say so. */
+static void cmd_sort_note(struct ui *ui)
+{
+	if ((ui->data.sort == UI_SORT_PRED || ui->data.sort == UI_SORT_CONF) &&
+	    ui->train.npred_of == 0)
+		ui_message(ui, false, "sort %s: no predictions yet (train, or press e to evaluate)",
+			   pane_data_sort_name(ui->data.sort));
+}
+
+enum cmd_rc cmd_sort_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	bool desc = false;
+	int col;
+
+	if (ui == NULL)
+		return CMD_ERROR;
+	if (argc == 1) {
+		cmd_print(ctx, "sort: %s %s\n", pane_data_sort_name(ui->data.sort),
+			  ui->data.sort_desc ? "desc" : "asc");
+		return CMD_OK;
+	}
+	col = pane_data_sort_lookup(argv[1]);
+	if (col < 0 && strcmp(argv[1], "reverse") == 0) {
+		pane_data_set_sort(ui, ui->data.sort, !ui->data.sort_desc);
+		return CMD_OK;
+	}
+	if (col < 0 && (strcmp(argv[1], "next") == 0 || strcmp(argv[1], "prev") == 0)) {
+		col = ((int)ui->data.sort + (argv[1][0] == 'n' ? 1 : UI_SORT_COUNT - 1)) %
+		      UI_SORT_COUNT;
+		pane_data_set_sort(ui, (enum ui_sort)col, ui->data.sort_desc);
+		cmd_sort_note(ui);
+		return CMD_OK;
+	}
+	if (col < 0 || (argc == 3 && strcmp(argv[2], "asc") != 0 && strcmp(argv[2], "desc") != 0)) {
+		cmd_error(ctx, "sort: expected a column (file, id, label, split, flags, pred, conf, "
+			  "text, length) then asc or desc; or next, prev, reverse");
+		return CMD_ERROR;
+	}
+	desc = argc == 3 && strcmp(argv[2], "desc") == 0;
+	pane_data_set_sort(ui, (enum ui_sort)col, desc);
+	cmd_sort_note(ui);
 	return CMD_OK;
-usage:
-	cmd_error(ctx, "filter: expected off, label NAME, split NAME, text WORDS, unlabeled "
-		  "or flagged");
-	return CMD_ERROR;
+}
+
+/* Report where a search step landed. */
+static enum cmd_rc cmd_search_report(struct cmd_ctx *ctx, struct ui *ui, int rc, bool wrapped)
+{
+	if (rc != 0) {
+		cmd_error(ctx, "search: no %srecord matches /%s/", ui->data.filter_text[0] != '\0' ?
+			  "listed " : "", ui->data.search);
+		return CMD_ERROR;
+	}
+	ui_message(ui, false, "/%s/: record %zu of %zu%s", ui->data.search, ui->data.cursor + 1,
+		   ui->data.n, wrapped ? " (search wrapped)" : "");
+	return CMD_OK;
+}
+
+enum cmd_rc cmd_search_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	struct tt_buf pat;
+	struct tt_err err;
+	bool wrapped;
+	int rc;
+
+	if (ui == NULL)
+		return CMD_ERROR;
+	tt_buf_init(&pat);
+	tt_buf_adds(&pat, "");
+	cmd_pane_join(argc, argv, 1, &pat);
+	tt_err_clear(&err);
+	rc = pane_search_set(ui, pat.data, &err);
+	tt_buf_fini(&pat);
+	if (rc != 0) {
+		cmd_error(ctx, "search: %s", err.msg);
+		return CMD_ERROR;
+	}
+	if (!ui->data.has_search)
+		return CMD_OK;	/* search with no pattern: highlighting off */
+	if (ui->focus == PANE_REPL)
+		ui_set_focus(ui, ui->back_focus);
+	if (ui->focus != PANE_DATA && ui->focus != PANE_LABEL && ui_set_focus(ui, PANE_DATA) != 0) {
+		ui_set_layout(ui, LAYOUT_DATA);
+		ui_set_focus(ui, PANE_DATA);
+	}
+	rc = pane_search_step(ui, 1, true, &wrapped);
+	return cmd_search_report(ctx, ui, rc, wrapped);
+}
+
+enum cmd_rc cmd_search_step_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	bool wrapped;
+	int rc;
+
+	if (ui == NULL)
+		return CMD_ERROR;
+	if (!ui->data.has_search) {
+		cmd_error(ctx, "%s: no search yet (press / and type a pattern)", argv[0]);
+		return CMD_ERROR;
+	}
+	rc = pane_search_step(ui, argc > 1 && strcmp(argv[1], "prev") == 0 ? -1 : 1, false,
+			      &wrapped);
+	return cmd_search_report(ctx, ui, rc, wrapped);
+}
+
+/* A text as one double-quoted word for the command line (\n, \t, \", \\). */
+static void cmd_pane_quote(const char *s, size_t len, struct tt_buf *out)
+{
+	size_t i;
+
+	tt_buf_addc(out, '"');
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			tt_buf_adds(out, "\\n");
+		else if (s[i] == '\t')
+			tt_buf_adds(out, "\\t");
+		else if (s[i] == '"' || s[i] == '\\')
+			tt_buf_printf(out, "\\%c", s[i]);
+		else if (s[i] == '\r')
+			tt_buf_adds(out, "\\r");
+		else
+			tt_buf_addc(out, s[i]);
+	}
+	tt_buf_addc(out, '"');
+}
+
+enum cmd_rc cmd_edit_here_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	const struct ds_record *r;
+	struct tt_buf line;
+	long i;
+
+	(void)argc;
+	if (ui == NULL)
+		return CMD_ERROR;
+	i = ui->focus == PANE_LABEL ? label_queue_current(ui) : pane_data_current(ui);
+	if (i < 0) {
+		cmd_error(ctx, "%s: no record under the cursor", argv[0]);
+		return CMD_ERROR;
+	}
+	r = &ctx->app->ds.recs[i];
+	tt_buf_init(&line);
+	tt_buf_adds(&line, "edit-text @");
+	tt_buf_printf(&line, "%ld ", i + 1);
+	cmd_pane_quote(r->text, r->text_len, &line);
+	ui_prompt(ui, line.data);
+	ui->prompt_return = true;
+	ui_message(ui, false, "edit the text, Enter saves it (journaled), Esc leaves it as it was");
+	tt_buf_fini(&line);
+	return CMD_OK;
 }
 
 /* Move the confusion cursor to the classes named (trainer label names). */
@@ -152,8 +319,8 @@ enum cmd_rc cmd_open_cell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
 	const char *tname, *pname;
+	struct tt_err err;
 	uint64_t count;
-	uint32_t id;
 
 	if (ui == NULL)
 		return CMD_ERROR;
@@ -166,20 +333,12 @@ enum cmd_rc cmd_open_cell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error(ctx, "open-cell: no evaluation yet (press e, or wait for an epoch end)");
 		return CMD_ERROR;
 	}
-	if (ds_label_find(&ctx->app->ds, tname, strlen(tname), &id) != 0) {
-		cmd_error(ctx, "open-cell: label '%s' is no longer in the data", tname);
+	tt_err_clear(&err);
+	if (pane_data_open_cell(ui, tname, pname, &err) != 0) {
+		cmd_error(ctx, "open-cell: %s", err.msg);
 		return CMD_ERROR;
 	}
-	ui->data.label = id;
-	ui->data.pred = ui->conf.opts.cc;
-	if (ui->train.npred_of > 0)
-		snprintf(ui->data.title, sizeof ui->data.title, "true %s, predicted %s (valid)", tname,
-			 pname);
-	else
-		snprintf(ui->data.title, sizeof ui->data.title, "true %s (valid; no predictions yet)",
-			 tname);
 	ui_set_layout(ui, LAYOUT_DATA);
-	pane_data_set_filter(ui, UI_FILTER_CELL);
 	cmd_print(ctx, "%zu valid records labeled %s predicted %s (the cell says %llu), most "
 		  "confident first; Esc lists all records\n", ui->data.n, tname, pname,
 		  (unsigned long long)count);

@@ -10,6 +10,7 @@
 #include "tunetop/app.h"
 #include "tunetop/keys.h"
 #include "tunetop/pane.h"
+#include "tunetop/repl.h"
 #include "tunetop/ui.h"
 
 /* The UI, or NULL with an error naming the command. */
@@ -114,6 +115,10 @@ enum cmd_rc cmd_focus_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			  "repl, next, prev or back)", argv[1]);
 		return CMD_ERROR;
 	}
+	/* Esc on a line a key put there (search, filter, edit): leave it unrun. */
+	if (strcmp(argv[1], "back") == 0 && ui->prompt_return && ui->term != NULL)
+		repl_set_line(ui, "");
+	ui->prompt_return = false;
 	if (ui_set_focus(ui, pane) != 0 && ui_set_focus(ui, layout_focus_next(&ui->layout, pane, 1)) != 0) {
 		cmd_error(ctx, "focus: the %s pane is not shown in this layout", argv[1]);
 		return CMD_ERROR;
@@ -257,5 +262,6 @@ enum cmd_rc cmd_prompt_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (ui == NULL)
 		return CMD_ERROR;
 	ui_prompt(ui, argc > 1 ? argv[1] : "");
+	ui->prompt_return = ctx->source == CMD_SRC_KEY;
 	return CMD_OK;
 }

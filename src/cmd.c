@@ -53,6 +53,16 @@ static void cmd_push_word(char ***argv, int *argc, struct tt_buf *w)
 	tt_buf_clear(w);
 }
 
+/* Inside double quotes \n, \t and \r are control characters; \x is x. */
+static char cmd_unescape(char c)
+{
+	if (c == 'n')
+		return '\n';
+	if (c == 't')
+		return '\t';
+	return c == 'r' ? '\r' : c;
+}
+
 int cmd_split_words(const char *line, char ***argvp, struct tt_err *err)
 {
 	char **argv = NULL;
@@ -69,7 +79,7 @@ int cmd_split_words(const char *line, char ***argvp, struct tt_err *err)
 			if (c == quote) {
 				quote = 0;
 			} else if (quote == '"' && c == '\\' && p[1] != '\0') {
-				tt_buf_addc(&w, *++p);
+				tt_buf_addc(&w, cmd_unescape(*++p));
 			} else {
 				tt_buf_addc(&w, c);
 			}

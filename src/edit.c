@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,6 +193,7 @@ int edit_set(struct dataset *ds, size_t index, enum edit_field f, const json_t *
 		changed = edit_set_labels(ds, r, v, new_labels);
 	} else if (f == EDIT_F_TEXT) {
 		changed = edit_set_text(r, v);
+		ds->text_edits += (uint64_t)changed;
 	} else if (f == EDIT_F_NOTE) {
 		changed = edit_set_note(r, v);
 	} else {
@@ -322,7 +324,8 @@ int edit_find(const struct edit_index *x, const struct dataset *ds, const char *
 #define EDIT_FILTER_HELP \
 	"label=NAME, label!=NAME, labeled, unlabeled, split=train|valid|test|none, " \
 	"flag=flagged|unsure|none, flagged, unsure, text~/RE/ (text~/RE/i ignores case), " \
-	"text!~/RE/, note~/RE/, id=ID or all"
+	"text!~/RE/, note~/RE/, id=ID, all, pred=NAME, pred!=NAME, conf=LO..HI, " \
+	"conf<X, conf<=X, conf>X, conf>=X, correct or wrong"
 
 /* The end of the term starting at p: a space, except inside /.../. */
 static const char *edit_term_end(const char *p)
@@ -425,6 +428,118 @@ static int edit_term_split(struct edit_term *t, const char *v, const char *term,
 	return 0;
 }
 
+/* pred=NAME, pred!=NAME: NAME must be a label, so a typo fails here, not silently. */
+static int edit_term_pred(struct edit_term *t, enum edit_term_kind kind, const struct dataset *ds,
+			  const char *name, const char *term, struct tt_err *err)
+{
+	t->kind = kind;
+	if (name[0] == '\0') {
+		tt_err_set(err, NULL, 0, 0, "filter term '%s': expected a label name after '=', "
+			   "e.g. pred=billing", term);
+		return -1;
+	}
+	if (edit_term_label(t, ds, name, term, err) != 0)
+		return -1;
+	t->name = tt_xstrdup(name);
+	return 0;
+}
+
+/*
+ * A probability: a plain decimal number from 0 to 1 (s[0..len), not
+ * NUL-terminated). example shows the term written right.
+ */
+static int edit_conf_number(const char *s, size_t len, float *out, const char *term,
+			    const char *example, struct tt_err *err)
+{
+	char buf[64];
+	size_t i = 0, digits = 0, dots = 0;
+	double v;
+
+	if (len > 0 && (s[0] == '-' || s[0] == '+'))
+		i++;
+	for (; i < len; i++) {
+		if (isdigit((unsigned char)s[i]))
+			digits++;
+		else if (s[i] == '.')
+			dots++;
+		else
+			break;
+	}
+	if (len == 0) {
+		tt_err_set(err, NULL, 0, 0, "filter term '%s': a number is missing (expected a "
+			   "probability from 0 to 1, e.g. %s)", term, example);
+		return -1;
+	}
+	if (i < len || digits == 0 || dots > 1 || len >= sizeof buf) {
+		tt_err_set(err, NULL, 0, 0, "filter term '%s': '%.*s' is not a number (expected a "
+			   "probability from 0 to 1, e.g. %s)", term, (int)len, s, example);
+		return -1;
+	}
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	v = strtod(buf, NULL);
+	if (!isfinite(v) || v < 0 || v > 1) {
+		tt_err_set(err, NULL, 0, 0, "filter term '%s': %s is out of range (expected a "
+			   "probability from 0 to 1, e.g. %s)", term, buf, example);
+		return -1;
+	}
+	/* Compared with the model's floats, so conf<=0.6 holds for a 0.6f prediction. */
+	*out = (float)v;
+	return 0;
+}
+
+/* conf=LO..HI, either side may be left out (then it is unbounded). */
+static int edit_conf_range(struct edit_term *t, const char *v, const char *term,
+			   struct tt_err *err)
+{
+	static const char example[] = "conf=0.2..0.5";
+	const char *dots = strstr(v, "..");
+	const char *hi = dots != NULL ? dots + 2 : NULL;
+
+	if (dots == NULL) {
+		tt_err_set(err, NULL, 0, 0, "filter term '%s': expected conf=LO..HI with LO and HI "
+			   "from 0 to 1 (either may be left out: conf=..0.6, conf=0.9..), or conf<X, "
+			   "conf<=X, conf>X, conf>=X", term);
+		return -1;
+	}
+	if (dots == v && *hi == '\0') {
+		tt_err_set(err, NULL, 0, 0, "filter term '%s': expected a bound on at least one "
+			   "side, e.g. conf=..0.6 or conf=0.9..", term);
+		return -1;
+	}
+	if (dots > v && edit_conf_number(v, (size_t)(dots - v), &t->lo, term, example, err) != 0)
+		return -1;
+	if (*hi != '\0' && edit_conf_number(hi, strlen(hi), &t->hi, term, example, err) != 0)
+		return -1;
+	if (t->lo > t->hi) {
+		tt_err_set(err, NULL, 0, 0, "filter term '%s': the range is empty (expected "
+			   "conf=LO..HI with LO <= HI, e.g. %s)", term, example);
+		return -1;
+	}
+	return 0;
+}
+
+/* The conf terms; op is what follows "conf". Missing bounds are infinite. */
+static int edit_term_conf(struct edit_term *t, const char *op, const char *term,
+			  struct tt_err *err)
+{
+	t->kind = EDIT_T_CONF;
+	t->lo = -INFINITY;
+	t->hi = INFINITY;
+	if (op[0] == '=')
+		return edit_conf_range(t, op + 1, term, err);
+	if (strncmp(op, "<=", 2) == 0)
+		return edit_conf_number(op + 2, strlen(op + 2), &t->hi, term, "conf<=0.5", err);
+	if (strncmp(op, ">=", 2) == 0)
+		return edit_conf_number(op + 2, strlen(op + 2), &t->lo, term, "conf>=0.9", err);
+	if (op[0] == '<') {
+		t->hi_open = true;
+		return edit_conf_number(op + 1, strlen(op + 1), &t->hi, term, "conf<0.5", err);
+	}
+	t->lo_open = true;
+	return edit_conf_number(op + 1, strlen(op + 1), &t->lo, term, "conf>0.9", err);
+}
+
 static int edit_term_parse(struct edit_term *t, const struct dataset *ds,
 			   const struct edit_index *x, const char *term, struct tt_err *err)
 {
@@ -434,7 +549,8 @@ static int edit_term_parse(struct edit_term *t, const struct dataset *ds,
 	} bare[] = {
 		{ "all", EDIT_T_ALL }, { "unlabeled", EDIT_T_UNLABELED },
 		{ "labeled", EDIT_T_LABELED }, { "flagged", EDIT_T_FLAGGED },
-		{ "unsure", EDIT_T_UNSURE },
+		{ "unsure", EDIT_T_UNSURE }, { "correct", EDIT_T_CORRECT },
+		{ "wrong", EDIT_T_WRONG },
 	};
 	size_t i;
 
@@ -478,6 +594,12 @@ static int edit_term_parse(struct edit_term *t, const struct dataset *ds,
 		tt_err_set(err, NULL, 0, 0, "filter term '%s': %s", term, e2.msg);
 		return -1;
 	}
+	if (strncmp(term, "pred=", 5) == 0)
+		return edit_term_pred(t, EDIT_T_PRED, ds, term + 5, term, err);
+	if (strncmp(term, "pred!=", 6) == 0)
+		return edit_term_pred(t, EDIT_T_NOT_PRED, ds, term + 6, term, err);
+	if (strncmp(term, "conf", 4) == 0 && term[4] != '\0' && strchr("=<>", term[4]) != NULL)
+		return edit_term_conf(t, term + 4, term, err);
 	tt_err_set(err, NULL, 0, 0, "unknown filter term '%s' (expected " EDIT_FILTER_HELP ")", term);
 	return -1;
 }
@@ -540,7 +662,63 @@ static bool edit_regex_match(const regex_t *re, const char *s, size_t len)
 	return regexec(re, s, 1, m, REG_STARTEND) == 0;
 }
 
-static bool edit_term_match(const struct edit_term *t, const struct dataset *ds, size_t index)
+/*
+ * A record's prediction, asked for at most once per record and only when
+ * a term needs it (pred= conf=..0.5 asks once).
+ */
+struct edit_pred_lookup {
+	const struct edit_preds *preds;
+	int state;           /* 0: not asked yet, 1: there is one, -1: there is none */
+	const char *label;
+	float conf;
+};
+
+static bool edit_pred_have(struct edit_pred_lookup *p, size_t index)
+{
+	const struct edit_preds *src = p->preds;
+
+	if (p->state == 0) {
+		p->state = -1;
+		if (src != NULL && src->get != NULL &&
+		    src->get(src->opaque, index, &p->label, &p->conf) == 0 && p->label != NULL)
+			p->state = 1;
+	}
+	return p->state == 1;
+}
+
+static bool edit_conf_in(const struct edit_term *t, float c)
+{
+	bool above = t->lo_open ? c > t->lo : c >= t->lo;
+	bool below = t->hi_open ? c < t->hi : c <= t->hi;
+
+	return above && below;
+}
+
+/* The prediction terms; none holds for a record without a prediction. */
+static bool edit_pred_term_match(const struct edit_term *t, const struct dataset *ds,
+				 size_t index, struct edit_pred_lookup *p)
+{
+	const struct ds_record *r = &ds->recs[index];
+	const char *first;
+
+	if (!edit_pred_have(p, index))
+		return false;
+	switch (t->kind) {
+	case EDIT_T_PRED: return strcmp(p->label, t->name) == 0;
+	case EDIT_T_NOT_PRED: return strcmp(p->label, t->name) != 0;
+	case EDIT_T_CONF: return edit_conf_in(t, p->conf);
+	case EDIT_T_CORRECT:
+	case EDIT_T_WRONG:
+		if (ds_record_nlabels(r) == 0)
+			return false;
+		first = ds->labels.names[ds_record_label_at(r, 0)];
+		return (strcmp(p->label, first) == 0) == (t->kind == EDIT_T_CORRECT);
+	default: return false;
+	}
+}
+
+static bool edit_term_match(const struct edit_term *t, const struct dataset *ds, size_t index,
+			    struct edit_pred_lookup *p)
 {
 	const struct ds_record *r = &ds->recs[index];
 
@@ -559,21 +737,47 @@ static bool edit_term_match(const struct edit_term *t, const struct dataset *ds,
 	case EDIT_T_NOTE_RE:
 		return r->note != NULL && edit_regex_match(&t->re, r->note, strlen(r->note));
 	case EDIT_T_ID: return index == t->index;
+	case EDIT_T_PRED:
+	case EDIT_T_NOT_PRED:
+	case EDIT_T_CONF:
+	case EDIT_T_CORRECT:
+	case EDIT_T_WRONG:
+		return edit_pred_term_match(t, ds, index, p);
 	}
 	return false;
 }
 
 bool edit_filter_match(const struct edit_filter *f, const struct dataset *ds, size_t index)
 {
+	struct edit_pred_lookup p = { f->preds, 0, NULL, 0 };
 	size_t i;
 
 	if (ds->recs[index].flags & DS_FLAG_DELETED)
 		return false;
 	for (i = 0; i < f->n; i++) {
-		if (!edit_term_match(&f->terms[i], ds, index))
+		if (!edit_term_match(&f->terms[i], ds, index, &p))
 			return false;
 	}
 	return true;
+}
+
+bool edit_filter_uses_preds(const struct edit_filter *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		switch (f->terms[i].kind) {
+		case EDIT_T_PRED:
+		case EDIT_T_NOT_PRED:
+		case EDIT_T_CONF:
+		case EDIT_T_CORRECT:
+		case EDIT_T_WRONG:
+			return true;
+		default:
+			break;
+		}
+	}
+	return false;
 }
 
 void edit_filter_fini(struct edit_filter *f)
@@ -583,6 +787,7 @@ void edit_filter_fini(struct edit_filter *f)
 	for (i = 0; i < f->n; i++) {
 		if (f->terms[i].has_re)
 			regfree(&f->terms[i].re);
+		free(f->terms[i].name);
 	}
 	free(f->terms);
 	free(f->text);

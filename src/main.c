@@ -9,6 +9,13 @@
  * Start-up order: options from --config, then --set, then the session or
  * data, then -e / --script in the order given. Headless runs stop at the
  * first failing command with a non-zero status and its message on stderr.
+ *
+ * A broken session never blocks the data: when SESSION.yaml does not load
+ * or apply, the error (file:line:column) goes to stderr and the data file
+ * it names, if that opens, opens alone (the workbench says so). Nothing of
+ * the session is kept: not its options, labels or path, so `session save`
+ * needs a new PATH and cannot overwrite the broken file with a half state.
+ * Only data that cannot be opened ends the start with status 1.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,25 +164,100 @@ static int main_configure(struct app *app, const char *config, const char **sets
 	return 0;
 }
 
+/* dst := a copy of src's options (dst uninitialized). */
+static void main_cfg_copy(struct cfg *dst, const struct cfg *src)
+{
+	const struct cfg_option *t;
+	size_t n, i;
+
+	cfg_init(dst);
+	t = cfg_table(&n);
+	for (i = 0; i < n; i++)
+		cfg_set(dst, t[i].name, cfg_get_str(src, t[i].name), NULL);
+}
+
+/* Undo what a failed session_apply set: its label schema and its path. */
+static void main_forget_session(struct app *app)
+{
+	int i;
+
+	for (i = 0; i < app->nschema; i++)
+		free(app->schema[i]);
+	free(app->schema);
+	app->schema = NULL;
+	app->nschema = 0;
+	free(app->session_path);
+	app->session_path = NULL;
+}
+
+/*
+ * A session that did not load or apply: its data alone, if the file names
+ * a data file that opens. The workbench is told why (see ui_start_notice).
+ * app->session and app->session_path stay NULL, so `session save` without
+ * a PATH refuses instead of overwriting the broken file with what is open.
+ */
+static int main_open_alone(struct app *app, const char *target, const struct tt_err *why)
+{
+	char *data = session_peek_data(target), reason[1200];
+	struct tt_err err;
+
+	if (data == NULL) {
+		fprintf(stderr, "tunetop: found no data file in %s to open alone\n", target);
+		return -1;
+	}
+	tt_err_clear(&err);
+	if (app_load_data(app, data, NULL, &err) != 0) {
+		main_report(&err);
+		free(data);
+		return -1;
+	}
+	fprintf(stderr, "tunetop: the session was not applied; opened its data alone: %s\n", data);
+	tt_err_format(why, reason, sizeof reason);
+	free(app->start_notice);
+	app->start_notice = tt_xprintf("session not applied: %s. Opened %s alone; 'session save' "
+				       "needs a new PATH", reason, data);
+	free(data);
+	return 0;
+}
+
+/*
+ * Open a session: all of it, or (reported on stderr) nothing of it but its
+ * data. Options the session set are taken back when it does not apply.
+ */
+static int main_open_session(struct app *app, const char *target)
+{
+	struct session *s = tt_xcalloc(1, sizeof *s);
+	struct cfg saved;
+	struct tt_err err;
+	int loaded;
+
+	tt_err_clear(&err);
+	main_cfg_copy(&saved, &app->cfg);
+	loaded = session_load(s, target, &app->cfg, &err) == 0;
+	if (loaded && session_apply(s, app, &err) == 0) {
+		cfg_fini(&saved);
+		app->session = s;
+		return 0;
+	}
+	main_report(&err);
+	session_fini(s);
+	free(s);
+	cfg_fini(&app->cfg);
+	app->cfg = saved;
+	main_forget_session(app);
+	if (loaded && !app->has_data)
+		return -1;	/* the data itself did not open: the error says why */
+	return main_open_alone(app, target, &err);
+}
+
 /* Open a session or a data file. */
 static int main_open(struct app *app, const char *target)
 {
 	struct tt_err err;
 
+	if (main_is_session(target))
+		return main_open_session(app, target);
 	tt_err_clear(&err);
-	if (main_is_session(target)) {
-		struct session *s = tt_xcalloc(1, sizeof *s);
-
-		if (session_load(s, target, &app->cfg, &err) != 0 ||
-		    session_apply(s, app, &err) != 0) {
-			main_report(&err);
-			session_fini(s);
-			free(s);
-			return -1;
-		}
-		app->session = s;
-		return 0;
-	}
 	if (app_load_data(app, target, NULL, &err) != 0) {
 		main_report(&err);
 		return -1;

@@ -146,7 +146,7 @@ void pane_confusion_draw(struct ui *ui, struct layout_rect r, bool focused)
 			  GRID_ROLE_DIM, 0);
 		return;
 	}
-	ui->conf.opts.cursor = focused || ui->data.filter == UI_FILTER_CELL;
+	ui->conf.opts.cursor = focused || ui->data.title[0] != '\0';	/* a cell is listed */
 	matrix_measure(in.x, in.y, in.w, in.h, &c.d, &ui->conf.opts, &ui->conf.view);
 	matrix_scroll_to_cursor(&ui->conf.opts, &c.d, &ui->conf.view);
 	matrix_draw(&ui->screen, in.x, in.y, in.w, in.h, &c.d, &ui->conf.opts, &ui->conf.view);

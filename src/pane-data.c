@@ -1,21 +1,26 @@
 /*
  * pane-data.c - the data pane: a virtual list over the dataset's records
  * (only the rows on screen are drawn, so a million records cost nothing),
- * a filter, and the detail of the record under the cursor.
+ * the workbench's filter, a sort on any column, and the detail of the
+ * record under the cursor.
  *
- * Columns: id, label, split, flags (F flagged, ? unsure, * edited), and
- * once the trainer has evaluated, the model's prediction and its
- * confidence; then the text. A confusion cell lists the valid records of
- * its true class predicted as its column, most confident first.
+ * Columns: id, label, split, flags (F flagged, ? unsure, * edited, D
+ * deleted), and once the trainer has evaluated, the model's prediction and
+ * its confidence; then the text. A confusion cell is a filter (true label,
+ * valid split, predicted label) sorted by confidence, highest first.
+ *
+ * The list (idx) is rebuilt only when the filter, the sort, the dataset's
+ * shape or, for terms and sorts on predictions, the predictions change:
+ * a cursor move or a search step touches no other record.
  */
 #include "tunetop/pane.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tunetop/app.h"
+#include "tunetop/journal.h"
 
 static const char *const pane_move_names[] = {
 	"up", "down", "left", "right", "pgup", "pgdn", "top", "bottom", NULL
@@ -37,97 +42,113 @@ void pane_data_fini(struct ui_data_view *v)
 	free(v->idx);
 	v->idx = NULL;
 	v->n = 0;
-}
-
-/* Case-insensitive (ASCII) search for needle in s[0..len). */
-static int pane_contains(const char *s, size_t len, const char *needle)
-{
-	size_t m = strlen(needle), i, j;
-
-	if (m == 0)
-		return 1;
-	for (i = 0; i + m <= len; i++) {
-		for (j = 0; j < m; j++) {
-			if (tolower((unsigned char)s[i + j]) != tolower((unsigned char)needle[j]))
-				break;
-		}
-		if (j == m)
-			return 1;
-	}
-	return 0;
-}
-
-static int pane_has_label(const struct ds_record *r, uint32_t label)
-{
-	uint32_t i, n = ds_record_nlabels(r);
-
-	for (i = 0; i < n; i++) {
-		if (ds_record_label_at(r, i) == label)
-			return 1;
-	}
-	return 0;
+	edit_filter_fini(&v->filter);
+	memset(&v->filter, 0, sizeof v->filter);
+	pane_sort_fini(&v->sc);
+	if (v->has_search)
+		regfree(&v->search_re);
+	v->has_search = false;
 }
 
 bool pane_data_filter_match(const struct ui *ui, size_t i)
 {
-	const struct ui_data_view *v = &ui->data;
-	const struct ds_record *r = &ui->app->ds.recs[i];
-	uint32_t pred;
-	float conf;
-
-	if (r->flags & DS_FLAG_DELETED)
-		return 0;
-	switch (v->filter) {
-	case UI_FILTER_LABEL:
-		return pane_has_label(r, v->label);
-	case UI_FILTER_SPLIT:
-		return r->split == v->split;
-	case UI_FILTER_CELL:
-		if (r->label != v->label || r->split != DS_SPLIT_VALID)
-			return 0;
-		return ui_train_prediction_id(ui, i, &pred, &conf) != 0 || pred == v->pred;
-	case UI_FILTER_TEXT:
-		return pane_contains(r->text, r->text_len, v->text);
-	case UI_FILTER_UNLABELED:
-		return r->label == DS_NO_LABEL;
-	case UI_FILTER_FLAGGED:
-		return (r->flags & (DS_FLAG_FLAGGED | DS_FLAG_UNSURE)) != 0;
-	default:
-		return 1;
-	}
+	return edit_filter_match(&ui->data.filter, &ui->app->ds, i);
 }
 
-struct pane_ranked {
-	float conf;
-	uint32_t i;
+static const char *const pane_sort_names[UI_SORT_COUNT] = {
+	"file", "id", "label", "split", "flags", "pred", "conf", "text", "length"
 };
 
-static int pane_by_conf(const void *a, const void *b)
+const char *pane_data_sort_name(enum ui_sort s)
 {
-	const struct pane_ranked *x = a, *y = b;
-
-	if (x->conf != y->conf)
-		return x->conf > y->conf ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
+	return (unsigned)s < UI_SORT_COUNT ? pane_sort_names[s] : "?";
 }
 
-/* A confusion cell's records, most confident prediction first. */
-static void pane_data_sort_by_conf(struct ui *ui)
+int pane_data_sort_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < UI_SORT_COUNT; i++) {
+		if (strcmp(pane_sort_names[i], name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static bool pane_data_uses_preds(const struct ui_data_view *v)
+{
+	return edit_filter_uses_preds(&v->filter) || v->sort == UI_SORT_PRED ||
+	       v->sort == UI_SORT_CONF;
+}
+
+int pane_data_goto(struct ui *ui, size_t rec)
 {
 	struct ui_data_view *v = &ui->data;
-	struct pane_ranked *r = tt_xmalloc((v->n + 1) * sizeof *r);
-	uint32_t pred;
-	size_t k;
+	size_t i;
 
-	for (k = 0; k < v->n; k++) {
-		r[k].i = v->idx[k];
-		if (ui_train_prediction_id(ui, v->idx[k], &pred, &r[k].conf) != 0)
-			r[k].conf = -1;
+	pane_data_refresh(ui);
+	for (i = 0; i < v->n; i++) {
+		if (v->idx[i] == rec) {
+			v->cursor = i;
+			ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL);
+			return 0;
+		}
 	}
-	qsort(r, v->n, sizeof *r, pane_by_conf);
-	for (k = 0; k < v->n; k++)
-		v->idx[k] = r[k].i;
-	free(r);
+	return -1;
+}
+
+static const struct edit_index *pane_data_index(struct ui *ui, struct edit_index *tmp);
+
+/* The cursor back on record keep (or the top when it is not listed). */
+static void pane_data_keep(struct ui_data_view *v, long keep)
+{
+	size_t i;
+
+	v->cursor = 0;
+	for (i = 0; keep >= 0 && i < v->n; i++) {
+		if (v->idx[i] == (uint32_t)keep) {
+			v->cursor = i;
+			break;
+		}
+	}
+}
+
+/* Only the sort changed: the same records in another order. */
+static void pane_data_resort(struct ui *ui, long keep)
+{
+	pane_sort_list(ui);
+	pane_data_keep(&ui->data, keep);
+	ui->data.resort = false;
+}
+
+/*
+ * Another dataset was loaded: the filter's label ids belong to the old
+ * one, so parse its text again (or drop it, saying why).
+ */
+static void pane_data_reparse(struct ui *ui)
+{
+	struct ui_data_view *v = &ui->data;
+	struct edit_index tmp;
+	const struct edit_index *x;
+	struct tt_err err;
+	int rc;
+
+	edit_filter_fini(&v->filter);
+	memset(&v->filter, 0, sizeof v->filter);
+	if (v->filter_text[0] == '\0')
+		return;
+	memset(&tmp, 0, sizeof tmp);
+	tt_err_clear(&err);
+	x = pane_data_index(ui, &tmp);
+	rc = edit_filter_parse(&v->filter, &ui->app->ds, x, v->filter_text, &err);
+	if (x == &tmp)
+		edit_index_fini(&tmp);
+	if (rc != 0) {
+		ui_message(ui, true, "filter dropped: %s", err.msg);
+		memset(&v->filter, 0, sizeof v->filter);
+		v->filter_text[0] = '\0';
+	}
+	v->filter_gen++;
 }
 
 void pane_data_refresh(struct ui *ui)
@@ -137,26 +158,32 @@ void pane_data_refresh(struct ui *ui)
 	long keep = v->cursor < v->n ? (long)v->idx[v->cursor] : -1;
 	size_t i, n = 0;
 
-	if (!v->stale && v->ds_n == ds->n && v->ds_recs == (void *)ds->recs)
+	if (v->ds_recs != NULL && v->ds_recs != (void *)ds->recs) {
+		pane_data_reparse(ui);
+		keep = -1;
+	}
+	if (v->pred_step != ui->train.preds.step && pane_data_uses_preds(v))
+		v->stale = true;
+	if (!v->stale && v->ds_n == ds->n && v->ds_recs == (void *)ds->recs) {
+		if (v->resort)
+			pane_data_resort(ui, keep);
 		return;
+	}
+	v->filter.preds = &ui->app->preds;
 	v->idx = tt_xrealloc(v->idx, (ds->n + 1) * sizeof *v->idx);
 	for (i = 0; i < ds->n; i++) {
 		if (pane_data_filter_match(ui, i))
 			v->idx[n++] = (uint32_t)i;
 	}
 	v->n = n;
-	if (v->filter == UI_FILTER_CELL)
-		pane_data_sort_by_conf(ui);
-	v->cursor = 0;
-	for (i = 0; keep >= 0 && i < n; i++) {
-		if (v->idx[i] == (uint32_t)keep) {
-			v->cursor = i;
-			break;
-		}
-	}
+	if (v->sort != UI_SORT_FILE || v->sort_desc)
+		pane_sort_list(ui);	/* idx is in file order already */
+	pane_data_keep(v, keep);
 	v->stale = false;
+	v->resort = false;
 	v->ds_n = ds->n;
 	v->ds_recs = ds->recs;
+	v->pred_step = ui->train.preds.step;
 }
 
 long pane_data_current(struct ui *ui)
@@ -209,31 +236,76 @@ void pane_data_move(struct ui *ui, enum pane_move m)
 	ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL);
 }
 
-void pane_data_set_filter(struct ui *ui, enum ui_filter f)
+/* The index the filter's id= terms resolve against (the journal's). */
+static const struct edit_index *pane_data_index(struct ui *ui, struct edit_index *tmp)
+{
+	if (ui->app->journal != NULL)
+		return journal_index(ui->app->journal);
+	edit_index_build(tmp, &ui->app->ds);
+	return tmp;
+}
+
+/* The list must be rebuilt: the cursor stays on its record if it is still listed. */
+static void pane_data_changed(struct ui *ui)
 {
 	struct ui_data_view *v = &ui->data;
-	const struct dataset *ds = &ui->app->ds;
-	const char *lname = v->label < ds->labels.n ? ds->labels.names[v->label] : "?";
 
-	v->filter = f;
 	v->stale = true;
-	v->cursor = 0;
-	v->top = 0;
 	v->detail = false;
-	if (f == UI_FILTER_LABEL)
-		snprintf(v->title, sizeof v->title, "label %s", lname);
-	else if (f == UI_FILTER_SPLIT)
-		snprintf(v->title, sizeof v->title, "split %s", ds_split_name(v->split));
-	else if (f == UI_FILTER_TEXT)
-		snprintf(v->title, sizeof v->title, "text \"%s\"", v->text);
-	else if (f == UI_FILTER_UNLABELED)
-		snprintf(v->title, sizeof v->title, "unlabeled");
-	else if (f == UI_FILTER_FLAGGED)
-		snprintf(v->title, sizeof v->title, "flagged or unsure");
-	else if (f != UI_FILTER_CELL)
-		v->title[0] = '\0';
 	pane_data_refresh(ui);
-	ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL);
+	ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL | 1u << PANE_STATUS);
+}
+
+int pane_data_set_filter(struct ui *ui, const char *text, struct tt_err *err)
+{
+	struct ui_data_view *v = &ui->data;
+	struct edit_filter f;
+	struct edit_index tmp;
+	const struct edit_index *x;
+	int rc = 0;
+
+	memset(&f, 0, sizeof f);
+	if (text[0] != '\0') {
+		memset(&tmp, 0, sizeof tmp);
+		x = pane_data_index(ui, &tmp);
+		rc = edit_filter_parse(&f, &ui->app->ds, x, text, err);
+		if (x == &tmp)
+			edit_index_fini(&tmp);
+		if (rc != 0)
+			return -1;
+	}
+	edit_filter_fini(&v->filter);
+	v->filter = f;
+	v->filter.preds = &ui->app->preds;
+	snprintf(v->filter_text, sizeof v->filter_text, "%s", text);
+	v->title[0] = '\0';
+	v->filter_gen++;
+	pane_data_changed(ui);
+	return 0;
+}
+
+int pane_data_open_cell(struct ui *ui, const char *tname, const char *pname, struct tt_err *err)
+{
+	struct ui_data_view *v = &ui->data;
+	char *text = tt_xprintf("label=%s split=valid pred=%s", tname, pname);
+	int rc = pane_data_set_filter(ui, text, err);
+
+	free(text);
+	if (rc != 0)
+		return -1;
+	snprintf(v->title, sizeof v->title, "true %s, predicted %s (valid)", tname, pname);
+	pane_data_set_sort(ui, UI_SORT_CONF, true);
+	return 0;
+}
+
+void pane_data_set_sort(struct ui *ui, enum ui_sort s, bool desc)
+{
+	ui->data.sort = s;
+	ui->data.sort_desc = desc;
+	ui->data.resort = true;
+	ui->data.detail = false;
+	pane_data_refresh(ui);
+	ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL | 1u << PANE_STATUS);
 }
 
 /* Column widths: id and label from the data, capped. */
@@ -267,7 +339,7 @@ static void pane_flags(const struct ds_record *r, char *out)
 {
 	out[0] = r->flags & DS_FLAG_FLAGGED ? 'F' : ' ';
 	out[1] = r->flags & DS_FLAG_UNSURE ? '?' : ' ';
-	out[2] = r->flags & DS_FLAG_DIRTY ? '*' : ' ';
+	out[2] = r->flags & DS_FLAG_DELETED ? 'D' : r->flags & DS_FLAG_DIRTY ? '*' : ' ';
 	out[3] = '\0';
 }
 
@@ -286,12 +358,13 @@ static void pane_pred_cols(struct ui *ui, size_t i, int lw, char *out, size_t n)
 		snprintf(out, n, "%-*s %4s ", lw, "-", "-");
 }
 
-void pane_data_row(struct ui *ui, size_t i, char *out, size_t n)
+/* The columns before the text of record i ("id label split flg [pred conf] "). */
+static void pane_data_prefix(struct ui *ui, size_t i, char *out, size_t n)
 {
 	const struct dataset *ds = &ui->app->ds;
 	const struct ds_record *r = &ds->recs[i];
 	struct tt_buf id;
-	char flags[4], text[512], pred[64];
+	char flags[4], pred[64];
 	int idw, lw;
 
 	pane_data_widths(ui, &idw, &lw);
@@ -299,43 +372,92 @@ void pane_data_row(struct ui *ui, size_t i, char *out, size_t n)
 	ds_record_id(ds, i, &id);
 	pane_flags(r, flags);
 	pane_pred_cols(ui, i, lw, pred, sizeof pred);
-	pane_preview(r->text, r->text_len, text, sizeof text);
-	snprintf(out, n, "%-*.*s %-*.*s %-5s %s %s%s", idw, idw, id.data, lw, lw,
+	snprintf(out, n, "%-*.*s %-*.*s %-5s %s %s", idw, idw, id.data, lw, lw,
 		 r->label < ds->labels.n ? ds->labels.names[r->label] : "-",
-		 r->split != DS_SPLIT_NONE ? ds_split_name(r->split) : "-", flags, pred, text);
+		 r->split != DS_SPLIT_NONE ? ds_split_name(r->split) : "-", flags, pred);
 	tt_buf_fini(&id);
+}
+
+void pane_data_row(struct ui *ui, size_t i, char *out, size_t n)
+{
+	const struct ds_record *r = &ui->app->ds.recs[i];
+	char prefix[256], text[512];
+
+	pane_data_prefix(ui, i, prefix, sizeof prefix);
+	pane_preview(r->text, r->text_len, text, sizeof text);
+	snprintf(out, n, "%s%s", prefix, text);
 }
 
 /* One list row at screen row y; the cursor row is highlighted. */
 static void pane_data_draw_row(struct ui *ui, struct layout_rect list, int y, size_t row,
 			       bool focused)
 {
-	char line[1024];
+	const struct ds_record *r = &ui->app->ds.recs[ui->data.idx[row]];
+	char prefix[256], text[512];
 	bool cur = row == ui->data.cursor;
 	uint8_t role = cur ? GRID_ROLE_SELECTION : GRID_ROLE_DEFAULT;
 	uint8_t attr = cur && !focused ? GRID_ATTR_DIM : 0;
+	int w;
 
-	pane_data_row(ui, ui->data.idx[row], line, sizeof line);
+	if (r->flags & DS_FLAG_DELETED)
+		attr |= GRID_ATTR_DIM;
+	pane_data_prefix(ui, ui->data.idx[row], prefix, sizeof prefix);
+	pane_preview(r->text, r->text_len, text, sizeof text);
 	if (cur)
 		grid_fill(&ui->screen, list.x, y, list.w, 1, ' ', role, attr);
-	grid_text(&ui->screen, list.x, y, line, list.w, role, attr);
+	w = grid_text(&ui->screen, list.x, y, prefix, list.w, role, attr);
+	if (w < list.w)
+		pane_text_marked(ui, list.x + w, y, text, list.w - w, role, attr);
+}
+
+/* Column name name, with the sort direction when the list is sorted by col, padded to w. */
+static void pane_head_col(const struct ui *ui, struct tt_buf *b, enum ui_sort col,
+			  const char *name, int w)
+{
+	const struct ui_data_view *v = &ui->data;
+	const char *mark = "";
+	int used;
+
+	if (v->sort == col && (col != UI_SORT_FILE || v->sort_desc))
+		mark = v->sort_desc ? (ui->ascii ? "v" : "\xe2\x86\x93") :
+				      (ui->ascii ? "^" : "\xe2\x86\x91");
+	tt_buf_printf(b, "%s%s", name, mark);
+	used = grid_text_width(name) + grid_text_width(mark);
+	for (; used < w; used++)
+		tt_buf_addc(b, ' ');
+	tt_buf_addc(b, ' ');
+}
+
+static void pane_data_draw_head(struct ui *ui, struct layout_rect list)
+{
+	enum ui_sort text_col = ui->data.sort == UI_SORT_LENGTH ? UI_SORT_LENGTH : UI_SORT_TEXT;
+	struct tt_buf b;
+	int idw, lw;
+
+	pane_data_widths(ui, &idw, &lw);
+	tt_buf_init(&b);
+	pane_head_col(ui, &b, UI_SORT_ID, "id", idw);
+	pane_head_col(ui, &b, UI_SORT_LABEL, "label", lw);
+	pane_head_col(ui, &b, UI_SORT_SPLIT, "split", 5);
+	pane_head_col(ui, &b, UI_SORT_FLAGS, "flg", 3);
+	if (ui->train.npred_of > 0) {
+		pane_head_col(ui, &b, UI_SORT_PRED, "predicted", lw);
+		pane_head_col(ui, &b, UI_SORT_CONF, "conf", 4);
+	}
+	pane_head_col(ui, &b, text_col, text_col == UI_SORT_LENGTH ? "text (by length)" : "text", 0);
+	if (ui->data.sort == UI_SORT_FILE && ui->data.sort_desc)
+		tt_buf_adds(&b, " (file order, reversed)");
+	grid_text(&ui->screen, list.x, list.y, b.data, list.w, GRID_ROLE_TITLE, GRID_ATTR_BOLD);
+	tt_buf_fini(&b);
 }
 
 static void pane_data_draw_list(struct ui *ui, struct layout_rect list, bool focused)
 {
 	struct ui_data_view *v = &ui->data;
-	char head[256];
-	int idw, lw, rows = list.h - 1, y;
+	int rows = list.h - 1, y;
 	size_t row;
 
-	pane_data_widths(ui, &idw, &lw);
-	if (ui->train.npred_of > 0)
-		snprintf(head, sizeof head, "%-*s %-*s %-5s %-3s %-*s %4s %s", idw, "id", lw, "label",
-			 "split", "flg", lw, "predicted", "conf", "text");
-	else
-		snprintf(head, sizeof head, "%-*s %-*s %-5s %-3s %s", idw, "id", lw, "label", "split",
-			 "flg", "text");
-	grid_text(&ui->screen, list.x, list.y, head, list.w, GRID_ROLE_TITLE, GRID_ATTR_BOLD);
+	pane_data_draw_head(ui, list);
 	if (v->n == 0) {
 		grid_text(&ui->screen, list.x, list.y + 1, ui->app->has_data ?
 			  "no records match (Esc clears the filter)" : "no data (load PATH)",
@@ -374,7 +496,7 @@ static void pane_data_draw_detail(struct ui *ui, struct layout_rect r)
 	grid_text(&ui->screen, r.x, r.y, line, r.w, GRID_ROLE_LABEL_NAME, GRID_ATTR_BOLD);
 	for (size_t k = 0; k < rec->text_len; k++)
 		tt_buf_addc(&text, rec->text[k] == '\t' || rec->text[k] == '\r' ? ' ' : rec->text[k]);
-	row = 1 + pane_wrap(&ui->screen, r, 1, text.data, text.len, GRID_ROLE_DEFAULT, 0);
+	row = 1 + pane_wrap_marked(ui, r, 1, text.data, text.len, GRID_ROLE_DEFAULT, 0);
 	if (rec->note != NULL && row < r.h)
 		pane_wrap(&ui->screen, r, row, rec->note, strlen(rec->note), GRID_ROLE_DIM, 0);
 	tt_buf_fini(&id);
@@ -384,11 +506,13 @@ static void pane_data_draw_detail(struct ui *ui, struct layout_rect r)
 static void pane_data_title(struct ui *ui, char *out, size_t n)
 {
 	const struct ui_data_view *v = &ui->data;
+	const char *what = v->title[0] != '\0' ? v->title : v->filter_text;
 
 	if (v->detail && v->n > 0)
-		snprintf(out, n, "data · record %zu of %zu · Enter: list", v->cursor + 1, v->n);
-	else if (v->title[0] != '\0')
-		snprintf(out, n, "data · %s · %zu of %zu records", v->title, v->n, ui->app->ds.n);
+		snprintf(out, n, "data · record %zu of %zu · Enter: list · i: edit text", v->cursor + 1,
+			 v->n);
+	else if (what[0] != '\0')
+		snprintf(out, n, "data · %zu of %zu records · %s", v->n, ui->app->ds.n, what);
 	else
 		snprintf(out, n, "data · %zu records%s", v->n, v->n > 0 ? " · Enter: detail" : "");
 }
@@ -396,7 +520,7 @@ static void pane_data_title(struct ui *ui, char *out, size_t n)
 void pane_data_draw(struct ui *ui, struct layout_rect r, bool focused)
 {
 	struct layout_rect in, list, detail;
-	char title[256];
+	char title[384];
 
 	pane_data_refresh(ui);
 	grid_fill(&ui->screen, r.x, r.y, r.w, r.h, ' ', GRID_ROLE_DEFAULT, 0);

@@ -1,13 +1,20 @@
 /*
  * pane-help.c - what is drawn over the panes: the `?` overlay listing the
  * key bindings of the focused pane and the global ones (from the key map,
- * so it never drifts from what runs), and the quit question.
+ * so it never drifts from what runs), and the quit question. Over the
+ * label pane the overlay starts with the label schema - each label's key,
+ * name and guideline (the session's description) - then the pane's keys
+ * and the global ones, as many as fit.
  */
 #include "tunetop/pane.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tunetop/app.h"
+#include "tunetop/cmd-ui.h"
 #include "tunetop/keys.h"
 
 /* A centered, boxed, blank rectangle of w x h; returns its inside. */
@@ -60,6 +67,7 @@ static int pane_lines(char *text, char **lines, int max)
 
 static void pane_help_line(struct ui *ui, int x, int y, int w, const char *line)
 {
+	const char *gap;
 	size_t klen;
 
 	if (line[0] != ' ') {	/* "data keys:" */
@@ -67,7 +75,9 @@ static void pane_help_line(struct ui *ui, int x, int y, int w, const char *line)
 		return;
 	}
 	line += 2;
-	klen = strcspn(line, " ");
+	/* the key column: up to two spaces (merged keys hold single ones) */
+	gap = strstr(line, "  ");
+	klen = gap != NULL && gap - line <= 10 ? (size_t)(gap - line) : strcspn(line, " ");
 	grid_text(&ui->screen, x, y, line, (int)klen < w ? (int)klen : w, GRID_ROLE_LABEL_KEY,
 		  GRID_ATTR_BOLD);
 	line += klen;
@@ -107,10 +117,236 @@ static void pane_keys_draw(struct ui *ui)
 	tt_buf_fini(&text);
 }
 
+/* ---- over the label pane: the label schema and guidelines, then the keys ---- */
+
+/* The overlay over the label pane is at most this wide. */
+#define PANE_GUIDE_MAX_W 110
+
+/* Rows text takes wrapped at width w (measured on a scratch grid). */
+static int pane_guide_rows(const char *text, int w)
+{
+	struct grid g;
+	int rows;
+
+	if (text == NULL || w <= 0)
+		return 1;
+	grid_init(&g, w, 32);
+	rows = pane_wrap(&g, (struct layout_rect){ 0, 0, w, 32 }, 0, text, strlen(text),
+			 GRID_ROLE_DEFAULT, 0);
+	grid_fini(&g);
+	return rows > 0 ? rows : 1;
+}
+
+/* Columns of the widest label key and name (names capped at a third of w). */
+static void pane_guide_widths(const struct app *a, int w, int *keyw, int *namew)
+{
+	char *const *names;
+	char key[KEYS_NAME_MAX];
+	int n, i, kw;
+
+	names = label_names(a, &n);
+	*keyw = 1;
+	*namew = 4;
+	for (i = 0; i < n; i++) {
+		label_key_of(a, i, key, sizeof key);
+		kw = grid_text_width(key);
+		*keyw = kw > *keyw ? kw : *keyw;
+		*namew = grid_text_width(names[i]) > *namew ? grid_text_width(names[i]) : *namew;
+	}
+	if (*namew > w / 3)
+		*namew = w / 3;
+}
+
+/* One label: its key, its name, its guideline (wrapped over rows, or cut). */
+static void pane_guide_label(struct ui *ui, struct layout_rect in, int y, int i, int rows,
+			     int keyw, int namew)
+{
+	char *const *names;
+	const char *desc = label_description(ui->app, i);
+	char key[KEYS_NAME_MAX], cut[512];
+	int n, dx = keyw + 2 + namew + 2;
+
+	names = label_names(ui->app, &n);
+	label_key_of(ui->app, i, key, sizeof key);
+	grid_text(&ui->screen, in.x, y, key, keyw, GRID_ROLE_LABEL_KEY, GRID_ATTR_BOLD);
+	grid_truncate(names[i], namew, ui->ascii, cut, sizeof cut);
+	grid_text(&ui->screen, in.x + keyw + 2, y, cut, namew, GRID_ROLE_LABEL_NAME,
+		  GRID_ATTR_BOLD);
+	if (in.w - dx <= 0)
+		return;
+	if (desc == NULL) {
+		grid_text(&ui->screen, in.x + dx, y, "(no guideline)", in.w - dx, GRID_ROLE_DIM, 0);
+	} else if (rows > 1) {
+		struct layout_rect r = { in.x + dx, y, in.w - dx, rows };
+
+		pane_wrap(&ui->screen, r, 0, desc, strlen(desc), GRID_ROLE_DEFAULT, 0);
+	} else {	/* one row: line breaks in the guideline become spaces */
+		char flat[512];
+
+		snprintf(flat, sizeof flat, "%s", desc);
+		for (char *c = flat; *c != '\0'; c++)
+			*c = *c == '\n' || *c == '\t' || *c == '\r' ? ' ' : *c;
+		grid_truncate(flat, in.w - dx, ui->ascii, cut, sizeof cut);
+		grid_text(&ui->screen, in.x + dx, y, cut, in.w - dx, GRID_ROLE_DEFAULT, 0);
+	}
+}
+
+/*
+ * The schema in at most max rows from in.y: a heading, then a row per
+ * label, its guideline wrapped when every label's fits, else cut to one
+ * row. Returns the rows used.
+ */
+static int pane_guide_draw(struct ui *ui, struct layout_rect in, int max)
+{
+	char more[64];
+	int n, i, keyw, namew, dw, need = 1, y = in.y + 1;
+
+	label_names(ui->app, &n);
+	grid_text(&ui->screen, in.x, in.y, n > 0 ? "labels: key, name, guideline (A adds one)" :
+		  "no labels yet: A adds one", in.w, GRID_ROLE_TITLE, GRID_ATTR_BOLD);
+	pane_guide_widths(ui->app, in.w, &keyw, &namew);
+	dw = in.w - (keyw + 2 + namew + 2);
+	for (i = 0; i < n; i++)
+		need += dw >= 16 ? pane_guide_rows(label_description(ui->app, i), dw) : 1;
+	for (i = 0; i < n; i++) {
+		int rows = 1;
+
+		if (need <= max && dw >= 16)
+			rows = pane_guide_rows(label_description(ui->app, i), dw);
+
+		if (y + rows > in.y + max || (i + 1 < n && y + rows == in.y + max)) {
+			snprintf(more, sizeof more, "... %d more labels (taller windows show all)",
+				 n - i);
+			grid_text(&ui->screen, in.x, y, more, in.w, GRID_ROLE_DIM, 0);
+			return y + 1 - in.y;
+		}
+		pane_guide_label(ui, in, y, i, rows, keyw, namew);
+		y += rows;
+	}
+	return y - in.y;
+}
+
+/* The command of a "  KEY  COMMAND" line. */
+static const char *pane_key_command(const char *line)
+{
+	line += 2;
+	line += strcspn(line, " ");
+	return line + strspn(line, " ");
+}
+
+/*
+ * One "  KEYS  COMMAND" line for key line i and the later lines of its
+ * section with the same command ("j Down n" for label-move next), while
+ * the keys fit their column; those are marked used.
+ */
+static void pane_key_merge(char **lines, int n, int i, bool *used, struct tt_buf *out)
+{
+	const char *cmd = pane_key_command(lines[i]);
+	char keys[16];
+	int j, len = (int)strcspn(lines[i] + 2, " ");
+
+	snprintf(keys, sizeof keys, "%.*s", len, lines[i] + 2);
+	for (j = i + 1; j < n && lines[j][0] == ' '; j++) {
+		int klen = (int)strcspn(lines[j] + 2, " ");
+		size_t at = strlen(keys);
+
+		if (used[j] || (int)at + 1 + klen > 10 ||
+		    strcmp(pane_key_command(lines[j]), cmd) != 0)
+			continue;
+		snprintf(keys + at, sizeof keys - at, " %.*s", klen, lines[j] + 2);
+		used[j] = true;
+	}
+	tt_buf_printf(out, "  %-10s %s\n", keys, cmd);
+}
+
+/*
+ * The label pane's key lines first, then the global ones, keys of one
+ * command on one line; the label-key bindings are left out (the schema
+ * above shows each label's key). Appends the lines to out.
+ */
+static void pane_guide_key_text(char **lines, int n, struct tt_buf *out)
+{
+	bool used[256] = { false };
+	int pass, i;
+
+	for (pass = 0; pass < 2; pass++) {
+		int label_section = 0;
+
+		for (i = 0; i < n && i < 256; i++) {
+			if (lines[i][0] != ' ')
+				label_section = strncmp(lines[i], "label keys", 10) == 0;
+			if (label_section != (pass == 0))
+				continue;
+			if (lines[i][0] != ' ')
+				tt_buf_printf(out, "%s\n", lines[i]);
+			else if (!used[i] && strstr(lines[i], " label-key ") == NULL)
+				pane_key_merge(lines, n, i, used, out);
+		}
+	}
+}
+
+/* n key lines fit in rows x w as columns of colw (the last one's gap not needed). */
+static int pane_keys_fit(int n, int rows, int colw, int w)
+{
+	int cols = (n + rows - 1) / rows;
+
+	return cols * colw - 3 <= w;
+}
+
+/* Key lines in whole columns of colw inside r, as many as fit. */
+static void pane_keys_columns(struct ui *ui, struct layout_rect r, char **lines, int n, int colw)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		int x = r.x + i / r.h * colw;
+
+		if (x + colw - 3 > r.x + r.w)
+			return;
+		pane_help_line(ui, x, r.y + i % r.h, colw - 1, lines[i]);
+	}
+}
+
+static void pane_guide_overlay(struct ui *ui)
+{
+	struct tt_buf text, merged;
+	char *lines[256], *keys[256];
+	struct layout_rect in, kr;
+	int n, k, i, used, colw = 0;
+
+	in = pane_box(ui, PANE_GUIDE_MAX_W, ui->h - 1, "? · labels and keys · any key closes");
+	if (in.w <= 0 || in.h <= 0)
+		return;
+	/* the schema first, leaving a blank row and a few rows of keys */
+	used = pane_guide_draw(ui, in, in.h > 8 ? in.h - 5 : in.h);
+	tt_buf_init(&text);
+	tt_buf_init(&merged);
+	keys_describe(ui->keys, "label", &text);
+	n = pane_lines(text.data, lines, 256);
+	pane_guide_key_text(lines, n, &merged);
+	k = pane_lines(merged.data, keys, 256);
+	for (i = 0; i < k; i++)
+		colw = grid_text_width(keys[i]) > colw ? grid_text_width(keys[i]) : colw;
+	colw += 3;
+	kr = (struct layout_rect){ in.x, in.y + used + 1, in.w, in.h - used - 1 };
+	if (kr.h > 0 && pane_keys_fit(k, kr.h, colw, kr.w)) {
+		pane_keys_columns(ui, kr, keys, k, colw);
+	} else if (kr.h > 1) {	/* what fits, and where the rest is */
+		kr.h--;
+		pane_keys_columns(ui, kr, keys, k, colw);
+		grid_text(&ui->screen, kr.x, kr.y + kr.h, "... more keys: help keys lists them all",
+			  kr.w, GRID_ROLE_DIM, 0);
+	}
+	tt_buf_fini(&text);
+	tt_buf_fini(&merged);
+}
+
 void pane_help_draw(struct ui *ui)
 {
 	if (ui->confirm_quit)
 		pane_confirm_draw(ui);
+	else if (ui->overlay && ui->focus == PANE_LABEL)
+		pane_guide_overlay(ui);
 	else if (ui->overlay)
 		pane_keys_draw(ui);
 }

@@ -115,56 +115,102 @@ static void pane_label_header(struct ui *ui, struct layout_rect in, long i)
 	tt_buf_fini(&line);
 }
 
-/* The pane's action keys (keys.c, context "label"): those that fit on one row. */
+/* "KEY what" at x on row y; returns the x after it and a gap. */
+static int pane_label_act(struct ui *ui, struct layout_rect in, int x, int y, const char *key,
+			  const char *what)
+{
+	x += grid_text(&ui->screen, in.x + x, y, key, in.w - x, GRID_ROLE_LABEL_KEY,
+		       GRID_ATTR_BOLD) + 1;
+	return x + grid_text(&ui->screen, in.x + x, y, what, in.w - x, GRID_ROLE_DIM, 0) + 2;
+}
+
+/*
+ * The pane's action keys (keys.c, context "label"): as many as fit, and
+ * always "? help", which lists the rest and the label guidelines.
+ */
 static void pane_label_actions(struct ui *ui, struct layout_rect in, int y)
 {
 	static const char *const acts[][2] = {
 		{ "Enter", "save" }, { "n/p", "move" }, { "a", "accept" }, { "u", "unsure" },
-		{ "f", "flag" }, { "d", "discard" }, { "m", "note" }, { "U/R", "undo/redo" },
-		{ "o", "order" },
+		{ "f", "flag" }, { "d", "discard" }, { "m", "note" }, { "U", "undo" },
+		{ "R", "redo" }, { "o", "order" }, { "A", "add label" },
 	};
 	size_t i = ui->app->ds.multilabel ? 0 : 1;
-	int x = 0;
+	int x = 0, help = grid_text_width("? help");
 
 	for (; i < sizeof acts / sizeof acts[0]; i++) {
 		int need = grid_text_width(acts[i][0]) + 1 + grid_text_width(acts[i][1]);
 
-		if (x + need > in.w)
+		if (x + need + 2 + help > in.w)
 			break;
-		x += grid_text(&ui->screen, in.x + x, y, acts[i][0], in.w - x, GRID_ROLE_LABEL_KEY,
-			       GRID_ATTR_BOLD) + 1;
-		x += grid_text(&ui->screen, in.x + x, y, acts[i][1], in.w - x, GRID_ROLE_DIM, 0) + 2;
+		x = pane_label_act(ui, in, x, y, acts[i][0], acts[i][1]);
 	}
+	if (x + help <= in.w)
+		pane_label_act(ui, in, x, y, "?", "help");
 }
 
+/* "label: billing   model: billing 0.93 (a: accept)" on row y. */
+static void pane_label_line(struct ui *ui, struct layout_rect in, int y, long i,
+			    const char *label)
+{
+	char line[512];
+	int w;
+
+	snprintf(line, sizeof line, "label: %s", label != NULL ? label : "(none)");
+	w = grid_text(&ui->screen, in.x, y, line, in.w, GRID_ROLE_LABEL_NAME, GRID_ATTR_BOLD);
+	if (w + 3 < in.w)
+		pane_label_suggestion(ui, (size_t)i, in.x + w + 3, y, in.w - w - 3);
+}
+
+/* Text rows the pane keeps before it gives up the blank row and the action row. */
+#define PANE_LABEL_TEXT_MIN 2
+
+/*
+ * From the top: header, a blank row, the text; from the bottom: the action
+ * keys, the label keys, the label line. When rows are short the blank row
+ * goes first, then the action row (? still lists them), then label key
+ * rows; one text row always stays.
+ */
 static void pane_label_record(struct ui *ui, struct layout_rect in, long i)
 {
 	const struct dataset *ds = &ui->app->ds;
 	const struct ds_record *rec = &ds->recs[i];
 	struct tt_buf labels, body;
 	const char *label;
-	struct layout_rect text = in;
-	char line[512];
-	int krows, y;
+	struct layout_rect text = in, keys = in;
+	int krows, spare, actions, blank;
 
 	tt_buf_init(&labels);
 	tt_buf_init(&body);
 	label = pane_label_current(ds, rec, &labels);
-	krows = pane_label_keys(ui, in, 0, i, label, 0);
 	pane_label_header(ui, in, i);
+	if (in.h < 3) {		/* a sliver: the header and the label */
+		if (in.h == 2)
+			pane_label_line(ui, in, in.y + 1, i, label);
+		tt_buf_fini(&labels);
+		tt_buf_fini(&body);
+		return;
+	}
+	krows = pane_label_keys(ui, in, 0, i, label, 0);
+	spare = in.h - 2 - krows - PANE_LABEL_TEXT_MIN;
+	actions = spare >= 1;
+	blank = spare >= 2;
+	text.y = in.y + 1 + blank;
+	text.h = in.h - 2 - krows - actions - blank;
+	if (text.h < 1) {
+		krows += text.h - 1;
+		text.h = 1;
+	}
 	for (size_t k = 0; k < rec->text_len; k++)
 		tt_buf_addc(&body, rec->text[k] == '\t' || rec->text[k] == '\r' ? ' ' : rec->text[k]);
-	text.y += 2;
-	text.h -= 2 + 2 + krows + 1;
-	if (text.h > 0)
-		pane_wrap(&ui->screen, text, 0, body.data, body.len, GRID_ROLE_DEFAULT, GRID_ATTR_BOLD);
-	y = in.y + in.h - krows - 2;
-	snprintf(line, sizeof line, "label: %s", label != NULL ? label : "(none)");
-	grid_text(&ui->screen, in.x, y, line, in.w, GRID_ROLE_LABEL_NAME, GRID_ATTR_BOLD);
-	pane_label_suggestion(ui, (size_t)i, in.x + grid_text_width(line) + 3, y,
-			      in.w - grid_text_width(line) - 3);
-	pane_label_keys(ui, in, in.y + in.h - krows - 1, i, label, 1);
-	pane_label_actions(ui, in, in.y + in.h - 1);
+	pane_wrap_marked(ui, text, 0, body.data, body.len, GRID_ROLE_DEFAULT, GRID_ATTR_BOLD);
+	pane_label_line(ui, in, text.y + text.h, i, label);
+	keys.y = text.y + text.h + 1;
+	keys.h = krows;
+	if (krows > 0)
+		pane_label_keys(ui, keys, keys.y, i, label, 1);
+	if (actions)
+		pane_label_actions(ui, in, in.y + in.h - 1);
 	tt_buf_fini(&labels);
 	tt_buf_fini(&body);
 }

@@ -75,9 +75,9 @@ void pane_preview(const char *s, size_t len, char *out, size_t n)
 	out[o] = '\0';
 }
 
-/* Draw s[0..len) on one row at (x, y), at most w columns. */
-static void pane_put(struct grid *g, int x, int y, const char *s, size_t len, int w, uint8_t role,
-		     uint8_t attr)
+/* Draw s[0..len) on one row at (x, y), at most w columns; the columns used. */
+static int pane_put(struct grid *g, int x, int y, const char *s, size_t len, int w, uint8_t role,
+		    uint8_t attr)
 {
 	char buf[1024];
 
@@ -85,12 +85,50 @@ static void pane_put(struct grid *g, int x, int y, const char *s, size_t len, in
 		len = sizeof buf - 1;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	grid_text(g, x, y, buf, w, role, attr);
+	return grid_text(g, x, y, buf, w, role, attr);
 }
 
-int pane_wrap(struct grid *g, struct layout_rect r, int row, const char *s, size_t len,
-	      uint8_t role, uint8_t attr)
+/* The end of the piece of s[pos..len) that is all in or all out of a span. */
+static size_t pane_piece(size_t pos, size_t len, size_t base, const size_t *spans, int nspans,
+			 bool *in)
 {
+	size_t at = base + pos;
+	int k;
+
+	*in = false;
+	for (k = 0; k < nspans; k++) {
+		size_t so = spans[2 * k], eo = spans[2 * k + 1];
+
+		if (at < so)
+			return so - base < len ? so - base : len;
+		if (at < eo) {
+			*in = true;
+			return eo - base < len ? eo - base : len;
+		}
+	}
+	return len;
+}
+
+int pane_text_spans(struct grid *g, int x, int y, const char *s, size_t len, int maxw,
+		    uint8_t role, uint8_t attr, size_t base, const size_t *spans, int nspans)
+{
+	size_t pos = 0, end;
+	int used = 0;
+	bool in;
+
+	while (pos < len && used < maxw) {
+		end = pane_piece(pos, len, base, spans, nspans, &in);
+		used += pane_put(g, x + used, y, s + pos, end - pos, maxw - used,
+				 in ? GRID_ROLE_SEARCH_MATCH : role, in ? attr | GRID_ATTR_BOLD : attr);
+		pos = end;
+	}
+	return used;
+}
+
+int pane_wrap_spans(struct grid *g, struct layout_rect r, int row, const char *s, size_t len,
+		    uint8_t role, uint8_t attr, const size_t *spans, int nspans)
+{
+	const char *start = s;
 	int used = 0;
 
 	while (len > 0 && row + used < r.h) {
@@ -115,7 +153,8 @@ int pane_wrap(struct grid *g, struct layout_rect r, int row, const char *s, size
 		}
 		if (brk == 0 && cut == 0)
 			brk = pane_seq_len((unsigned char)s[0]);
-		pane_put(g, r.x, r.y + row + used, s, brk, r.w, role, attr);
+		pane_text_spans(g, r.x, r.y + row + used, s, brk, r.w, role, attr,
+				(size_t)(s - start), spans, nspans);
 		used++;
 		s += brk;
 		len -= brk;
@@ -125,4 +164,10 @@ int pane_wrap(struct grid *g, struct layout_rect r, int row, const char *s, size
 		}
 	}
 	return used;
+}
+
+int pane_wrap(struct grid *g, struct layout_rect r, int row, const char *s, size_t len,
+	      uint8_t role, uint8_t attr)
+{
+	return pane_wrap_spans(g, r, row, s, len, role, attr, NULL, 0);
 }

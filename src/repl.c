@@ -104,6 +104,7 @@ static void repl_remember(const char *line)
 static void repl_accept(char *line)
 {
 	struct ui *ui = repl_ui;
+	bool back;
 
 	if (line == NULL) {	/* Ctrl-D on an empty line: back to the panes */
 		ui_set_focus(ui, ui->back_focus);
@@ -112,7 +113,11 @@ static void repl_accept(char *line)
 	repl_remember(line);
 	rl_replace_line("", 0);
 	repl_redisplay();
+	back = ui->prompt_return;
+	ui->prompt_return = false;
 	ui_run_command(ui, line, false);
+	if (back && ui->focus == PANE_REPL)
+		ui_set_focus(ui, ui->back_focus);
 	free(line);
 }
 

@@ -16,7 +16,7 @@ void session_init(struct session *s)
 
 static const char *ui_key_names[SESSION_UI_COUNT] = {
 	"layout", "theme", "focus", "zoom", "data_cursor", "data_filter", "label_cursor",
-	"queue", "smoothing", "logy",
+	"queue", "smoothing", "logy", "data_sort", "search",
 };
 
 const char *session_ui_key_name(enum session_ui_key k)
@@ -314,9 +314,55 @@ static int session_history(struct session_parse *p, yaml_node_t *node, struct se
 /* Allowed values of each UI key: "a|b|c" words, or a kind. */
 static const char *ui_key_kinds[SESSION_UI_COUNT] = {
 	"overview|data|labeling", "string", "data|label|curves|confusion|repl", "true|false",
-	"count", "any", "count", "file|unlabeled|least-confident|random", "fraction",
-	"true|false",
+	"count", "any", "count", "file|unlabeled|margin|least-confident|entropy|random [SEED]",
+	"fraction", "true|false", "sort", "any",
 };
+
+/* "COLUMN" or "COLUMN asc|desc", with the data pane's sort columns. */
+static int session_sort_ok(const char *v)
+{
+	static const char *const cols[] = { "file", "id", "label", "split", "flags", "pred", "conf",
+					    "text", "length", NULL };
+	const char *sp = strchr(v, ' ');
+	size_t n = sp != NULL ? (size_t)(sp - v) : strlen(v);
+	int i;
+
+	if (sp != NULL && strcmp(sp + 1, "asc") != 0 && strcmp(sp + 1, "desc") != 0)
+		return 0;
+	for (i = 0; cols[i] != NULL; i++) {
+		if (strlen(cols[i]) == n && strncmp(cols[i], v, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The labeling queue as `queue` takes it (cmd-ui-label.c): an order, and
+ * for random its seed, a number below 2^64: "entropy", "random 42".
+ */
+static int session_queue_ok(const char *v)
+{
+	static const char *const orders[] = { "file", "unlabeled", "margin", "least-confident",
+					      "entropy", "random", NULL };
+	size_t n = strcspn(v, " "), d;
+	const char *seed = v + n + 1;
+	int i;
+
+	for (i = 0; orders[i] != NULL; i++) {
+		if (strlen(orders[i]) == n && strncmp(orders[i], v, n) == 0)
+			break;
+	}
+	if (orders[i] == NULL)
+		return 0;
+	if (v[n] == '\0')
+		return 1;
+	if (strcmp(orders[i], "random") != 0)
+		return 0;
+	d = strspn(seed, "0123456789");
+	if (d == 0 || seed[d] != '\0' || d > 20)
+		return 0;
+	return d < 20 || strcmp(seed, "18446744073709551615") <= 0;
+}
 
 static int session_ui_value_ok(enum session_ui_key k, const char *v)
 {
@@ -326,6 +372,10 @@ static int session_ui_value_ok(enum session_ui_key k, const char *v)
 
 	if (strcmp(kind, "any") == 0)
 		return 1;
+	if (k == SESSION_UI_QUEUE)
+		return session_queue_ok(v);
+	if (strcmp(kind, "sort") == 0)
+		return session_sort_ok(v);
 	if (strcmp(kind, "string") == 0)
 		return n > 0 && n < 128;
 	if (strcmp(kind, "count") == 0)
@@ -360,13 +410,16 @@ static int session_ui(struct session_parse *p, yaml_node_t *node, struct session
 			;
 		if (i == SESSION_UI_COUNT)
 			return session_fail(p, k, "unknown ui key '%s' (expected layout, theme, focus, zoom, "
-					    "data_cursor, data_filter, label_cursor, queue, smoothing or logy)",
+					    "data_cursor, data_filter, data_sort, search, label_cursor, queue, "
+					    "smoothing or logy)",
 					    key != NULL ? key : "?");
 		if (val == NULL || !session_ui_value_ok((enum session_ui_key)i, val)) {
 			char msg[300];
 
 			snprintf(msg, sizeof msg, "ui %s: '%s' is not valid (expected %s)", key,
-				 val != NULL ? val : "a value", ui_key_kinds[i]);
+				 val != NULL ? val : "a value", i == SESSION_UI_DATA_SORT ?
+				 "file|id|label|split|flags|pred|conf|text|length, then asc or desc" :
+				 ui_key_kinds[i]);
 			return session_fail(p, v, "%s", msg);
 		}
 		session_ui_set(s, (enum session_ui_key)i, val);

@@ -1,6 +1,7 @@
 /*
  * statusbar.c - the bottom row: the trainer's state, step, epoch, lr,
- * throughput, ETA, pending label edits and the session file on the left;
+ * throughput, ETA, pending label edits and the session file on the left,
+ * with the data's filter, sort and search after the first two;
  * on the right the latest message for a few seconds, else the keys that
  * matter now (so a newcomer sees "t train" before anything else).
  */
@@ -15,8 +16,8 @@
 #include "tunetop/journal.h"
 
 enum {
-	STATUS_FIELDS = 8,
-	STATUS_FIELD_LEN = 48
+	STATUS_FIELDS = 10,
+	STATUS_FIELD_LEN = 64
 };
 
 /* Label edits the trainer has not taken yet (journal.c counts them). */
@@ -49,8 +50,38 @@ static void statusbar_eta(double s, char *out, size_t n)
 		snprintf(out, n, "ETA %ld:%02ld", t / 60, t % 60);
 }
 
-/* The left fields, most important first; returns how many. */
-static int statusbar_fields(const struct ui *ui, char f[][STATUS_FIELD_LEN])
+/*
+ * The view of the data, after the first two fields: the filter in force
+ * (all its terms; a long one is cut with ...), the sort and the search.
+ */
+static int statusbar_view(const struct ui *ui, char f[][STATUS_FIELD_LEN], int n)
+{
+	const struct ui_data_view *v = &ui->data;
+	const char *what = v->title[0] != '\0' ? v->title : v->filter_text;
+
+	if (what[0] != '\0') {
+		snprintf(f[n], STATUS_FIELD_LEN, "filter %.*s", STATUS_FIELD_LEN - 8, what);
+		if (strlen(what) + 7 >= STATUS_FIELD_LEN)
+			memcpy(f[n] + STATUS_FIELD_LEN - 4, "...", 4);
+		n++;
+	}
+	if (v->sort != UI_SORT_FILE || v->sort_desc)
+		snprintf(f[n++], STATUS_FIELD_LEN, "sort %s %s", pane_data_sort_name(v->sort),
+			 v->sort_desc ? "desc" : "asc");
+	if (v->has_search) {
+		snprintf(f[n], STATUS_FIELD_LEN, "/%.*s/", STATUS_FIELD_LEN - 3, v->search);
+		if (strlen(v->search) + 2 >= STATUS_FIELD_LEN)
+			memcpy(f[n] + STATUS_FIELD_LEN - 4, "...", 4);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The left fields, most important first; returns how many. The first
+ * *must of them are kept before the key hints (the view of the data too).
+ */
+static int statusbar_fields(const struct ui *ui, char f[][STATUS_FIELD_LEN], int *must)
 {
 	const struct trainer_snapshot *s = &ui->train.snap;
 	char num[32];
@@ -59,6 +90,8 @@ static int statusbar_fields(const struct ui *ui, char f[][STATUS_FIELD_LEN])
 	if (ui->app->trainer == NULL || !ui->train.have_snap) {
 		snprintf(f[n++], STATUS_FIELD_LEN, "%s", statusbar_file(ui));
 		snprintf(f[n++], STATUS_FIELD_LEN, "%zu records", ui->app->ds.n);
+		n = statusbar_view(ui, f, n);
+		*must = n;
 		snprintf(f[n++], STATUS_FIELD_LEN, "%u labels", ui->app->ds.labels.n);
 		snprintf(f[n++], STATUS_FIELD_LEN, "lr %s", cfg_get_str(&ui->app->cfg, "lr"));
 		return n;
@@ -66,6 +99,8 @@ static int statusbar_fields(const struct ui *ui, char f[][STATUS_FIELD_LEN])
 	snprintf(f[n++], STATUS_FIELD_LEN, "step %llu/%llu", (unsigned long long)s->step,
 		 (unsigned long long)s->total_steps);
 	snprintf(f[n++], STATUS_FIELD_LEN, "lr %.4g", s->base_lr);
+	n = statusbar_view(ui, f, n);
+	*must = n;
 	snprintf(f[n++], STATUS_FIELD_LEN, "epoch %.2f/%u", s->epoch, s->epochs);
 	chart_fmt(s->tokens_per_sec, num, sizeof num);
 	snprintf(f[n++], STATUS_FIELD_LEN, "%s tok/s", num);
@@ -160,7 +195,7 @@ void statusbar_draw(struct ui *ui, struct layout_rect r)
 {
 	char f[STATUS_FIELDS][STATUS_FIELD_LEN], badge[16];
 	const char *const *hints;
-	int n = statusbar_fields(ui, f), x = r.x, i, right, need;
+	int must, n = statusbar_fields(ui, f, &must), x = r.x, i, right, need;
 	bool show_msg = ui->msg[0] != '\0' && tt_now() < ui->msg_until;
 
 	grid_fill(&ui->screen, r.x, r.y, r.w, r.h, ' ', GRID_ROLE_STATUS, 0);
@@ -171,8 +206,10 @@ void statusbar_draw(struct ui *ui, struct layout_rect r)
 	}
 	snprintf(badge, sizeof badge, " %s ", statusbar_badge(ui));
 	x += grid_text(&ui->screen, x, r.y, badge, r.w, GRID_ROLE_STATUS_KEY, GRID_ATTR_BOLD) + 1;
-	/* The first two fields (state and lr, or file and size) must fit. */
-	need = x + grid_text_width(f[0]) + 2 + grid_text_width(f[1]) + 2;
+	/* The first fields (state and lr, or file and size; the filter) must fit. */
+	need = x;
+	for (i = 0; i < must; i++)
+		need += grid_text_width(f[i]) + 2;
 	hints = statusbar_hints(ui, false);
 	if (need + statusbar_hints_width(hints) > r.w)
 		hints = statusbar_hints(ui, true);

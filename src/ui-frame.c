@@ -71,10 +71,13 @@ void ui_state_init(struct ui *ui, struct app *app, int w, int h, bool ascii)
 	grid_init(&ui->screen, 0, 0);
 	ui_load_start_theme(ui);
 	ui_resize(ui, w, h);
+	ui_train_attach(ui);
 }
 
 void ui_state_fini(struct ui *ui)
 {
+	if (ui->app != NULL && ui->app->preds.opaque == ui)
+		memset(&ui->app->preds, 0, sizeof ui->app->preds);
 	if (ui->keys != NULL)
 		keys_fini(ui->keys);
 	free(ui->keys);
@@ -207,7 +210,6 @@ static void ui_after_command(struct ui *ui)
 	struct app *app = ui->app;
 	enum trainer_state st = ui_train_state(ui);
 
-	ui->data.stale = true;
 	if (!app->quit)
 		return;
 	if (st == TRAINER_RUNNING || st == TRAINER_PAUSED) {

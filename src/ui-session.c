@@ -1,8 +1,9 @@
 /*
  * ui-session.c - the workbench's state in the session file: applied when
- * the workbench opens (layout, theme, focus, zoom, the data filter and
- * cursor, smoothing, log scale) and stored by `session save` through
- * app->session_store. The labeling queue keys belong to the labeling flow.
+ * the workbench opens (layout, theme, focus, zoom, the data filter, sort,
+ * search and cursor, smoothing, log scale) and stored by `session save`
+ * through app->session_store. The labeling queue keys belong to the
+ * labeling flow (cmd-ui-label.c).
  */
 #include "tunetop/ui.h"
 
@@ -12,38 +13,14 @@
 
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
+#include "tunetop/cmd-ui.h"
 #include "tunetop/pane.h"
 #include "tunetop/session.h"
-
-/* The data filter as the arguments of `filter` (NULL: none to keep). */
-static const char *ui_filter_expr(const struct ui *ui, char *out, size_t n)
-{
-	const struct ui_data_view *v = &ui->data;
-	const struct dataset *ds = &ui->app->ds;
-
-	switch (v->filter) {
-	case UI_FILTER_LABEL:
-		snprintf(out, n, "label %s", v->label < ds->labels.n ? ds->labels.names[v->label] : "");
-		return out;
-	case UI_FILTER_SPLIT:
-		snprintf(out, n, "split %s", v->split ? ds_split_name(v->split) : "none");
-		return out;
-	case UI_FILTER_TEXT:
-		snprintf(out, n, "text %s", v->text);
-		return out;
-	case UI_FILTER_UNLABELED:
-		return "unlabeled";
-	case UI_FILTER_FLAGGED:
-		return "flagged";
-	default:
-		return NULL;	/* all, or a confusion cell (it depends on the run) */
-	}
-}
 
 static void ui_session_store(struct app *app, struct session *s)
 {
 	struct ui *ui = app->ui;
-	char filter[192], num[32];
+	char num[32], sort[32];
 	long cur;
 
 	if (ui == NULL)
@@ -54,27 +31,49 @@ static void ui_session_store(struct app *app, struct session *s)
 	session_ui_set(s, SESSION_UI_FOCUS, layout_pane_name(ui->focus == PANE_REPL ?
 							      ui->back_focus : ui->focus));
 	session_ui_set(s, SESSION_UI_ZOOM, ui->zoom >= 0 ? "true" : "false");
-	session_ui_set(s, SESSION_UI_DATA_FILTER, ui_filter_expr(ui, filter, sizeof filter));
+	/* A confusion cell depends on the run: it is not kept. */
+	session_ui_set(s, SESSION_UI_DATA_FILTER, ui->data.filter_text[0] != '\0' &&
+		       ui->data.title[0] == '\0' ? ui->data.filter_text : NULL);
+	snprintf(sort, sizeof sort, "%s %s", pane_data_sort_name(ui->data.sort),
+		 ui->data.sort_desc ? "desc" : "asc");
+	session_ui_set(s, SESSION_UI_DATA_SORT, ui->data.sort != UI_SORT_FILE ||
+		       ui->data.sort_desc ? sort : NULL);
+	session_ui_set(s, SESSION_UI_SEARCH, ui->data.has_search ? ui->data.search : NULL);
 	cur = pane_data_current(ui);
 	snprintf(num, sizeof num, "%ld", cur);
 	session_ui_set(s, SESSION_UI_DATA_CURSOR, cur >= 0 ? num : NULL);
 	snprintf(num, sizeof num, "%g", pane_curves_smooth_weight(ui));
 	session_ui_set(s, SESSION_UI_SMOOTHING, num);
 	session_ui_set(s, SESSION_UI_LOGY, ui->curves.logy ? "true" : "false");
+	label_queue_session_store(ui, s);
 }
 
-static void ui_session_cursor(struct ui *ui, const char *v)
+/* Run a command built from a session value (errors show in the REPL). */
+static void ui_session_run(struct ui *ui, const char *cmd, const char *value)
 {
-	unsigned long rec = strtoul(v, NULL, 10);
-	size_t i;
+	char *line = tt_xprintf("%s %s", cmd, value);
 
-	pane_data_refresh(ui);
-	for (i = 0; i < ui->data.n; i++) {
-		if (ui->data.idx[i] == rec) {
-			ui->data.cursor = i;
-			break;
-		}
-	}
+	ui_run_command(ui, line, true);
+	free(line);
+}
+
+/* The data view: filter, sort, search, then the cursor on the same record. */
+static void ui_session_data(struct ui *ui, const struct session *s)
+{
+	struct tt_err err;
+
+	tt_err_clear(&err);
+	/* Sessions of the first version kept `filter` words ("label billing"). */
+	if (s->ui[SESSION_UI_DATA_FILTER] != NULL &&
+	    pane_data_set_filter(ui, s->ui[SESSION_UI_DATA_FILTER], &err) != 0)
+		ui_session_run(ui, "filter", s->ui[SESSION_UI_DATA_FILTER]);
+	if (s->ui[SESSION_UI_DATA_SORT] != NULL)
+		ui_session_run(ui, "sort", s->ui[SESSION_UI_DATA_SORT]);
+	if (s->ui[SESSION_UI_SEARCH] != NULL &&
+	    pane_search_set(ui, s->ui[SESSION_UI_SEARCH], &err) != 0)
+		ui_message(ui, true, "session search: %s", err.msg);
+	if (s->ui[SESSION_UI_DATA_CURSOR] != NULL)
+		pane_data_goto(ui, strtoul(s->ui[SESSION_UI_DATA_CURSOR], NULL, 10));
 }
 
 void ui_session_apply(struct ui *ui)
@@ -82,7 +81,6 @@ void ui_session_apply(struct ui *ui)
 	struct app *app = ui->app;
 	const struct session *s = app->session;
 	struct tt_err err;
-	char *line;
 	int p;
 
 	app->session_store = ui_session_store;
@@ -97,13 +95,8 @@ void ui_session_apply(struct ui *ui)
 		ui_set_focus(ui, p);
 	if (s->ui[SESSION_UI_ZOOM] != NULL && strcmp(s->ui[SESSION_UI_ZOOM], "true") == 0)
 		ui_toggle_zoom(ui);
-	if (s->ui[SESSION_UI_DATA_FILTER] != NULL) {
-		line = tt_xprintf("filter %s", s->ui[SESSION_UI_DATA_FILTER]);
-		ui_run_command(ui, line, true);
-		free(line);
-	}
-	if (s->ui[SESSION_UI_DATA_CURSOR] != NULL)
-		ui_session_cursor(ui, s->ui[SESSION_UI_DATA_CURSOR]);
+	ui_session_data(ui, s);
+	label_queue_session_apply(ui, s);
 	if (s->ui[SESSION_UI_SMOOTHING] != NULL)
 		pane_curves_set_smooth(ui, strtod(s->ui[SESSION_UI_SMOOTHING], NULL));
 	if (s->ui[SESSION_UI_LOGY] != NULL)

@@ -146,7 +146,8 @@ static void ui_pull_predictions(struct ui *ui, struct trainer *t)
 			m->pred_of[m->preds.src[i]] = (uint32_t)i;
 	}
 	m->npred_of = n;
-	ui->data.stale = true;
+	/* The data pane re-filters and re-sorts itself if it depends on them. */
+	ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL);
 }
 
 int ui_train_prediction_id(const struct ui *ui, size_t i, uint32_t *label, float *conf)
@@ -170,6 +171,18 @@ int ui_train_prediction(const struct ui *ui, size_t i, const char **label, float
 		return -1;
 	*label = ui->train.snap.label_names[id];
 	return 0;
+}
+
+/* The filters' view of the predictions (app->preds). */
+static int ui_train_pred_get(void *opaque, size_t i, const char **label, float *conf)
+{
+	return ui_train_prediction(opaque, i, label, conf);
+}
+
+void ui_train_attach(struct ui *ui)
+{
+	ui->app->preds.get = ui_train_pred_get;
+	ui->app->preds.opaque = ui;
 }
 
 unsigned ui_train_pull(struct ui *ui)

@@ -25,6 +25,12 @@
  *  - Keys: a key is looked up in the key map (keys.c) for the focused pane
  *    and run as a command string; in the REPL, keys go to readline
  *    (repl.c) except the REPL's own bindings and function keys.
+ *  - A bulk edit (relabel, flag-where) waiting for its answer is asked in
+ *    the status bar and the REPL's prompt until it is answered: `y` / `n`
+ *    as a key, or `y` / `n` typed as a whole line (the commands yes, no);
+ *    Esc and Ctrl-C say no. Any other command line or key cancels it with
+ *    a message first, so it can never be applied by surprise later.
+ *    Scrolling the REPL (to read the preview) does not.
  */
 #include "tunetop/ui-term.h"
 
@@ -46,6 +52,7 @@
 
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
+#include "tunetop/cmd-edit.h"
 #include "tunetop/keys.h"
 #include "tunetop/pane.h"
 #include "tunetop/repl.h"
@@ -243,10 +250,131 @@ static void ui_suspend(struct ui *ui)
 	ui_term_resize(ui);
 }
 
+/* ---- the question of a waiting bulk edit ---- */
+
+static const char *ui_plain_prompt;	/* the REPL's prompt when nothing is asked */
+static char ui_asked[256];		/* the question as the status bar shows it, or "" */
+
+static void ui_bulk_cancel(struct ui *ui, const char *why)
+{
+	struct cmd_ctx ctx;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.app = ui->app;
+	ctx.source = CMD_SRC_KEY;
+	ctx.sink = ui_sink;
+	ctx.sink_opaque = ui;
+	cmd_edit_bulk_cancel(&ctx, why);
+	pane_repl_flush(&ui->sb);
+}
+
+static void ui_bulk_unask(struct ui *ui)
+{
+	if (ui_asked[0] == '\0')
+		return;
+	if (strcmp(ui->msg, ui_asked) == 0)
+		ui->msg[0] = '\0';
+	ui_asked[0] = '\0';
+	ui->edit.prompt = ui_plain_prompt;
+	ui_mark(ui, 1u << PANE_STATUS | 1u << PANE_REPL);
+}
+
+/* While a bulk edit waits: its question in the status bar, y/n in the prompt. */
+static void ui_bulk_show(struct ui *ui)
+{
+	const char *q = cmd_edit_bulk_question(ui->app);
+	char text[sizeof ui_asked];
+	size_t len;
+
+	if (q == NULL) {
+		ui_bulk_unask(ui);
+		return;
+	}
+	/* "y/n: relabel 9 records to 'x'?": the keys first, for a narrow bar */
+	len = strlen(q);
+	if (len > 6 && strcmp(q + len - 6, " (y/n)") == 0)
+		len -= 6;
+	snprintf(text, sizeof text, "y/n: %.*s", (int)len, q);
+	if (ui_asked[0] == '\0')
+		ui_plain_prompt = ui->edit.prompt;
+	/* Unfocused, the REPL's line invites to press ':' and keeps its prompt. */
+	if (ui->focus == PANE_REPL)
+		ui->edit.prompt = ui->ascii ? "y/n> " : "y/n \xe2\x80\xba ";
+	else
+		ui->edit.prompt = ui_plain_prompt;
+	if (strcmp(ui->msg, text) != 0) {
+		snprintf(ui->msg, sizeof ui->msg, "%s", text);
+		ui->msg_error = false;
+		ui_mark(ui, 1u << PANE_STATUS | 1u << PANE_REPL);
+	}
+	snprintf(ui_asked, sizeof ui_asked, "%s", text);
+	ui->msg_until = tt_now() + 60;	/* kept up for as long as it waits */
+}
+
+static bool ui_is_enter(int code)
+{
+	return code == '\r' || code == '\n' || code == (KEY_ENTER | KEYS_FN);
+}
+
+/* A REPL line that answers (yes, no, y, n), or an empty one (runs nothing). */
+static bool ui_bulk_keeps(const char *line)
+{
+	static const char *const words[] = { "", "y", "yes", "n", "no" };
+	size_t len, i;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	len = strlen(line);
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+		if (strlen(words[i]) == len && strncmp(line, words[i], len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A key in the REPL while a bulk edit waits: Esc says no (1: handled);
+ * a command line or key binding other than an answer or scrolling cancels
+ * it first (0: the key then goes on as usual).
+ */
+static int ui_bulk_repl_key(struct ui *ui, int code, const char *cmd)
+{
+	if (code == 27) {
+		ui_run_command(ui, "no", true);
+		return 1;
+	}
+	if (cmd != NULL && strncmp(cmd, "scroll", 6) != 0)
+		ui_bulk_cancel(ui, "another command came first");
+	else if (cmd == NULL && ui_is_enter(code) && !ui_bulk_keeps(ui->edit.line))
+		ui_bulk_cancel(ui, "another command came first");
+	return 0;
+}
+
+/* A key in a pane while a bulk edit waits: y applies, n or Esc cancels. */
+static int ui_bulk_key(struct ui *ui, int code)
+{
+	if (code == 'y' || code == 'Y') {
+		ui_run_command(ui, "yes", true);
+		return 1;
+	}
+	if (code == 'n' || code == 'N' || code == 27) {
+		ui_run_command(ui, "no", true);
+		return 1;
+	}
+	ui_bulk_cancel(ui, "a key other than y or n was pressed");
+	return 0;
+}
+
 static void ui_interrupt(struct ui *ui)
 {
 	enum trainer_state st = ui_train_state(ui);
 
+	if (cmd_edit_bulk_waiting(ui->app)) {
+		ui_run_command(ui, "no", true);
+		return;
+	}
 	if (ui->focus == PANE_REPL && !repl_line_empty()) {
 		repl_set_line(ui, "");
 		return;
@@ -292,6 +420,8 @@ static void ui_key_repl(struct ui *ui, int code, const char *name)
 
 	if (cmd == NULL && (code & KEYS_FN) && (name[0] == 'F' || strcmp(name, "BTab") == 0))
 		cmd = keys_get(ui->keys, "global", name);
+	if (cmd_edit_bulk_waiting(ui->app) && ui_bulk_repl_key(ui, code, cmd))
+		return;
 	if (cmd != NULL)
 		ui_run_command(ui, cmd, true);
 	else if (code != 27)
@@ -322,6 +452,8 @@ static void ui_key(struct ui *ui, int code)
 		ui_key_repl(ui, code, name);
 		return;
 	}
+	if (cmd_edit_bulk_waiting(ui->app) && ui_bulk_key(ui, code))
+		return;
 	cmd = name[0] != '\0' ? keys_lookup(ui->keys, ui_context_name(ui->focus), name) : NULL;
 	if (cmd != NULL)
 		ui_run_command(ui, cmd, true);
@@ -389,6 +521,7 @@ static void ui_tick(struct ui *ui)
 	ui->refresh_interval = 1.0 / (double)(hz > 0 ? hz : 10);
 	due = now >= ui->last_frame + ui->refresh_interval || now < ui->urgent_until;
 
+	ui_bulk_show(ui);
 	if (ui->msg[0] != '\0' && now >= ui->msg_until) {
 		ui->msg[0] = '\0';
 		ui_mark(ui, 1u << PANE_STATUS);
@@ -403,12 +536,33 @@ static void ui_tick(struct ui *ui)
 		ui_draw_frame(ui, ui->dirty | ui->news);
 }
 
+/*
+ * TUNETOP_TRACE=FILE: one line per batch of input, the milliseconds from
+ * poll() waking on it to the frame written (tunetop's share of key to
+ * screen; bench/datapane.sh reads it). Off, it costs one test per wake.
+ */
+static FILE *ui_trace;
+
+static void ui_trace_open(void)
+{
+	const char *path = getenv("TUNETOP_TRACE");
+
+	ui_trace = path != NULL && path[0] != '\0' ? fopen(path, "a") : NULL;
+}
+
+static void ui_trace_key(double since)
+{
+	fprintf(ui_trace, "key %.3f\n", (tt_now() - since) * 1000.0);
+	fflush(ui_trace);
+}
+
 static void ui_loop(struct ui *ui)
 {
 	while (!ui->quit && !ui->app->quit) {
 		struct pollfd fds[3];
 		nfds_t n = 2;
 		struct trainer *t = ui->app->trainer;
+		double woke;
 
 		fds[0] = (struct pollfd){ STDIN_FILENO, POLLIN, 0 };
 		fds[1] = (struct pollfd){ ui_sig_pipe[0], POLLIN, 0 };
@@ -426,9 +580,12 @@ static void ui_loop(struct ui *ui)
 			ui->autosave = true;	/* the terminal went away */
 			ui->quit = true;
 		}
+		woke = ui_trace != NULL && (fds[0].revents & POLLIN) ? tt_now() : 0;
 		ui_read_keys(ui);
 		if (!ui->quit)
 			ui_tick(ui);
+		if (woke > 0)
+			ui_trace_key(woke);
 	}
 }
 
@@ -472,6 +629,19 @@ static void ui_autosave(struct ui *ui, char *reply, size_t n)
 	id = trainer_send(t, TRAINER_CHECKPOINT, NULL, path, 0, NULL);
 	trainer_wait_handled(t, id, reply, n);
 	free(path);
+}
+
+/* What main() could not show: a session that was not applied, and why (app->start_notice). */
+static void ui_start_notice(struct ui *ui)
+{
+	const char *text = ui->app->start_notice;
+	char *line;
+
+	if (text != NULL && text[0] != '\0') {
+		line = tt_xprintf("%s\n", text);	/* in full: a message would be cut */
+		ui_sink(ui, 1, line);
+		free(line);
+	}
 }
 
 /* In the REPL only: the status bar shows the key hints from the start. */
@@ -519,11 +689,17 @@ int ui_main(struct app *app, const struct ui_options *o)
 	}
 	ui_thread = pthread_self();
 	ui_active = &ui;
+	ui_asked[0] = '\0';
 	tt_set_fatal_hook(ui_fatal_hook);
 	ui_welcome(&ui);
 	ui_session_apply(&ui);
+	ui_start_notice(&ui);
 	ui_run_rc(&ui);
+	ui_trace_open();
 	ui_loop(&ui);
+	if (ui_trace != NULL)
+		fclose(ui_trace);
+	ui_trace = NULL;
 	reply[0] = '\0';
 	if (ui.autosave)
 		ui_autosave(&ui, reply, sizeof reply);

@@ -26,6 +26,8 @@ struct app {
 	/* Set by the UI: copy its state (layout, theme, cursors...) into s. */
 	void (*session_store)(struct app *a, struct session *s);
 	char *out_dir;              /* where runs write metrics.jsonl and models */
+	/* What the workbench says first (a session that did not apply), or NULL. */
+	char *start_notice;
 	/* The live model's predictions for filters (pred=, conf=); get NULL: none. */
 	struct edit_preds preds;
 };

@@ -41,12 +41,20 @@ enum cmd_rc cmd_edit_apply(struct cmd_ctx *ctx, size_t index, enum edit_op op,
 /*
  * Bulk edits from the REPL or a key: `relabel` and `flag-where` print a
  * preview and wait for an answer. The UI asks y/n, then calls
- * cmd_edit_bulk_answer (no: nothing changes). Scripts pass --yes instead.
+ * cmd_edit_bulk_answer (no: nothing changes); `yes` and `no` (y, n) typed
+ * in the REPL do the same. Anything else the person does first cancels it
+ * (cmd_edit_bulk_cancel), so it is never applied by surprise later. The
+ * answer applies the edit to the records that match then, as one undo
+ * step. Scripts pass --yes instead.
  */
 bool cmd_edit_bulk_waiting(const struct app *a);
-/* The question to show ("relabel 42 records to 'billing'?"), or NULL. */
+/* The question to show ("relabel 42 records to 'billing'? (y/n)"), or NULL. */
 const char *cmd_edit_bulk_question(const struct app *a);
 enum cmd_rc cmd_edit_bulk_answer(struct cmd_ctx *ctx, bool yes);
+/* Drop the waiting bulk edit, saying why ("another command came first"). */
+void cmd_edit_bulk_cancel(struct cmd_ctx *ctx, const char *why);
+enum cmd_rc cmd_yes_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_no_exec(struct cmd_ctx *ctx, int argc, char **argv);
 
 /*
  * `save`: to the dataset's own file through the journal (atomic save,

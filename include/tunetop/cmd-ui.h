@@ -31,6 +31,10 @@ enum cmd_rc cmd_prompt_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_cursor_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_detail_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_filter_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_sort_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_search_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_search_step_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_edit_here_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_open_cell_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_normalize_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_smooth_exec(struct cmd_ctx *ctx, int argc, char **argv);
@@ -47,6 +51,25 @@ enum cmd_rc cmd_checkpoint_now_exec(struct cmd_ctx *ctx, int argc, char **argv);
 /*
  * cmd-ui-label.c: the keyboard labeling flow of the label pane. The queue
  * is the order records are labeled in; its position is the pane's cursor.
+ * It holds the records that pass the workbench's filter (the data pane's,
+ * pane_data_filter_match) in one of these orders:
+ *
+ *   file       the data file's order
+ *   unlabeled  unlabeled records first, then the rest, each in file order
+ *   margin     smallest margin (top-1 minus top-2 probability) first;
+ *              "least-confident" is another name for it
+ *   entropy    highest entropy of the predicted distribution first
+ *   random     shuffled with a seed (queue random SEED)
+ *
+ * margin and entropy use the live model's predictions; records without one
+ * go last; ties keep file order. The queue is rebuilt only when the data's
+ * shape, the filter (ui->data.filter_gen), the order or, for margin and
+ * entropy, the predictions change - never on a key press or an edit, so the
+ * record just labeled stays where it is and moving on is cursor + 1. New
+ * predictions re-rank only the records after the cursor: the ones seen and
+ * the one on screen keep their places (and "prev" goes back through them),
+ * and "next" is the most uncertain record not yet seen.
+ *
  * Every edit goes through cmd_edit_apply (journaled, fsynced) before the
  * pane marks the record saved.
  */
@@ -59,38 +82,70 @@ enum cmd_rc cmd_label_mark_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_label_note_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_label_undo_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_label_redo_exec(struct cmd_ctx *ctx, int argc, char **argv);
+/*
+ * add-label NAME [KEY] [DESCRIPTION...]: a new label in the schema (and the
+ * session's labels, so `session save` keeps it) on KEY or the next free
+ * label key; works headless too (no key binding then).
+ */
+enum cmd_rc cmd_add_label_exec(struct cmd_ctx *ctx, int argc, char **argv);
 
 enum label_order {
 	LABEL_ORDER_FILE,
 	LABEL_ORDER_UNLABELED,		/* unlabeled first, then file order */
-	LABEL_ORDER_LEAST_CONFIDENT,	/* margin ascending; no prediction last */
-	LABEL_ORDER_RANDOM		/* shuffled with a seed */
+	LABEL_ORDER_MARGIN,		/* margin ascending; no prediction last */
+	LABEL_ORDER_ENTROPY,		/* entropy descending; no prediction last */
+	LABEL_ORDER_RANDOM,		/* shuffled with a seed */
+	LABEL_ORDER_COUNT
 };
 
+/* "file", "unlabeled", "margin", "entropy", "random". */
 const char *label_order_name(enum label_order o);
-/* "file", "unlabeled", "least-confident", "random" -> *out; -1 if unknown. */
+/* A name above, or "least-confident" (margin), -> *out; -1 if unknown. */
 int label_order_parse(const char *name, enum label_order *out);
+/* margin and entropy: the orders that follow the live predictions. */
+bool label_order_uses_preds(enum label_order o);
 /*
- * The queue of records[0..n) that are not deleted, in order o, into out
- * (room for n); margin (NaN: none; may be NULL) per record for
- * least-confident. Ties and the other orders keep file order. Returns the
- * count.
+ * Sort the candidate records idx[0..k) (in file order) into order o.
+ * score[record] (NaN: no prediction; may be NULL) is the margin for
+ * LABEL_ORDER_MARGIN and the entropy for LABEL_ORDER_ENTROPY. Ties, the
+ * records without a score and the file and unlabeled orders keep file order.
+ */
+void label_queue_sort(const struct ds_record *recs, uint32_t *idx, size_t k,
+		      enum label_order o, uint64_t seed, const float *score);
+/*
+ * The queue of all records[0..n) that are not deleted, in order o, into
+ * out (room for n). Returns the count.
  */
 size_t label_queue_order(const struct ds_record *recs, size_t n, enum label_order o,
-			 uint64_t seed, const float *margin, uint32_t *out);
+			 uint64_t seed, const float *score, uint32_t *out);
 
 struct ui;
+struct session;
 /* The record at the queue's cursor (rebuilt when stale), or -1. */
 long label_queue_current(struct ui *ui);
-/* "3 of 816 · queue least-confident" for the pane title. */
+/* "3 of 816 · queue entropy" for the pane title. */
 void label_queue_describe(struct ui *ui, char *out, size_t n);
 /* Record index's last edit from the pane is durable (the saved mark). */
 bool label_queue_saved(long index);
 /* Multi-label: label k is toggled on for record index. */
 bool label_queue_toggled(long index, int label);
-/* The label key of schema label i: the session's, else 1..9, a..z. */
+/*
+ * The queue in the session: SESSION_UI_QUEUE gets the arguments of `queue`
+ * ("entropy", "random 42": the seed goes with random), and
+ * SESSION_UI_LABEL_CURSOR the dataset index (0-based) of the record at the
+ * cursor - a record, not a position, so it survives a different filter or
+ * new predictions. Apply restores the order and puts the cursor on that
+ * record when the queue holds it (else on the first); call it after the
+ * data filter is restored. Values that do not parse are ignored (session.c
+ * rejects them on load).
+ */
+void label_queue_session_store(struct ui *ui, struct session *s);
+void label_queue_session_apply(struct ui *ui, const struct session *s);
+/* The label key of schema label i: the session's, else 1..9, then letters. */
 void label_key_of(const struct app *a, int i, char *out, size_t n);
 /* The label names to offer: the session's schema, else the data's labels. */
 char *const *label_names(const struct app *a, int *n);
+/* Schema label i's description (the session's guideline), or NULL. */
+const char *label_description(const struct app *a, int i);
 
 #endif

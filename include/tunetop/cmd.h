@@ -71,7 +71,8 @@ const struct cmd_entry *cmd_find(const char *word, struct tt_err *err);
 
 /*
  * Split one command line into words: whitespace separates, 'single' and
- * "double" quotes group, backslash escapes inside double quotes and outside
+ * "double" quotes group, a backslash escapes the next character inside
+ * double quotes (where \n, \t and \r are control characters) and outside
  * quotes, '#' starts a comment at a word start. Returns the word count
  * (>= 0) or -1 with err (unterminated quote). Free with cmd_free_argv.
  */

@@ -129,6 +129,9 @@ struct dataset {
 	/* Records skipped under skip_bad. */
 	struct ds_bad *bad;
 	size_t nbad;
+
+	/* Bumped whenever a record's text changes (what caches of texts key on). */
+	uint64_t text_edits;
 };
 
 void ds_options_default(struct ds_options *o);

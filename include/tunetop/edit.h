@@ -15,7 +15,7 @@
  *
  * Records are referred to by their id field, or by their 1-based number
  * when they have none (struct edit_ref). Bulk edits pick records with a
- * filter: space-separated terms, all of which must hold.
+ * filter: space-separated terms, all of which must hold (see filters).
  */
 #ifndef TUNETOP_EDIT_H
 #define TUNETOP_EDIT_H
@@ -106,6 +106,33 @@ int edit_find(const struct edit_index *x, const struct dataset *ds, const char *
 /* ---- filters ---- */
 
 /*
+ * A filter is space-separated terms, all of which must hold; deleted
+ * records never match. The terms:
+ *
+ *   all                       every record
+ *   label=NAME  label!=NAME   has (has not) NAME among its labels
+ *   labeled  unlabeled        has some label, has none
+ *   split=train|valid|test|none
+ *   flag=flagged|unsure|none  flagged, unsure, neither (flagged, unsure alone too)
+ *   text~/RE/  text~/RE/i     the text matches the extended regex (i: any case);
+ *   text!~/RE/  note~/RE/     a term may hold spaces only inside /.../
+ *   id=ID                     the record ID (or @N, the N-th record)
+ *
+ * and, on the live model's predictions (struct edit_preds):
+ *
+ *   pred=NAME  pred!=NAME     the predicted label is (is not) NAME
+ *   conf=LO..HI               the prediction's probability is in [LO, HI];
+ *                             a side may be left out: conf=..0.6, conf=0.9..
+ *   conf<X conf<=X conf>X conf>=X
+ *   correct  wrong            the predicted label is (is not) the record's
+ *                             first label; unlabeled records are neither
+ *
+ * Numbers are probabilities, 0 to 1. A record without a prediction (or a
+ * filter without a source, preds NULL) matches no prediction term, not
+ * even pred!= or wrong.
+ */
+
+/*
  * Where pred= and conf= terms find the live model's predictions: get()
  * gives record index's predicted label name and its probability (0), or
  * -1 when the record has no prediction (then pred/conf terms do not hold).
@@ -130,6 +157,11 @@ enum edit_term_kind {
 	EDIT_T_TEXT_NOT_RE,  /* text!~/RE/ */
 	EDIT_T_NOTE_RE,      /* note~/RE/ */
 	EDIT_T_ID,           /* id=ID */
+	EDIT_T_PRED,         /* pred=NAME */
+	EDIT_T_NOT_PRED,     /* pred!=NAME */
+	EDIT_T_CONF,         /* conf=LO..HI, conf<X, conf<=X, conf>X, conf>=X */
+	EDIT_T_CORRECT,      /* correct: predicted label == first label */
+	EDIT_T_WRONG,        /* wrong: predicted label != first label */
 };
 
 struct edit_term {
@@ -139,12 +171,17 @@ struct edit_term {
 	size_t index;        /* EDIT_T_ID */
 	regex_t re;
 	bool has_re;
+	char *name;          /* EDIT_T_PRED, EDIT_T_NOT_PRED: the label name */
+	float lo, hi;        /* EDIT_T_CONF: the bounds... */
+	bool lo_open, hi_open;   /* ...and whether they are excluded (conf>X, conf<X) */
 };
 
 struct edit_filter {
 	struct edit_term *terms;
 	size_t n;
 	char *text;          /* the filter as given */
+	/* The predictions prediction terms read; NULL after parse, set by the caller. */
+	const struct edit_preds *preds;
 };
 
 /*
@@ -156,6 +193,8 @@ int edit_filter_parse(struct edit_filter *f, const struct dataset *ds,
 		      const struct edit_index *x, const char *text, struct tt_err *err);
 /* Deleted records never match. */
 bool edit_filter_match(const struct edit_filter *f, const struct dataset *ds, size_t index);
+/* Has f a pred=, pred!=, conf, correct or wrong term (does it need f->preds)? */
+bool edit_filter_uses_preds(const struct edit_filter *f);
 void edit_filter_fini(struct edit_filter *f);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "tunetop/layout.h"
 #include "tunetop/ui.h"
+#include "tunetop/util.h"
 
 /* Cursor moves shared by the list-like panes. */
 enum pane_move {
@@ -43,24 +44,81 @@ void pane_preview(const char *s, size_t len, char *out, size_t n);
 int pane_wrap(struct grid *g, struct layout_rect r, int row, const char *s, size_t len,
 	      uint8_t role, uint8_t attr);
 
-/* ---- data (pane-data.c) ---- */
+/*
+ * Highlighted pieces: spans holds nspans sorted [start, end) byte ranges
+ * (pairs) of a text; s is that text from byte base on. pane_text_spans
+ * draws s[0..len) on one row; pane_wrap_spans wraps like pane_wrap (base
+ * 0). Bytes in a span use the search-match role.
+ */
+int pane_text_spans(struct grid *g, int x, int y, const char *s, size_t len, int maxw,
+		    uint8_t role, uint8_t attr, size_t base, const size_t *spans, int nspans);
+int pane_wrap_spans(struct grid *g, struct layout_rect r, int row, const char *s, size_t len,
+		    uint8_t role, uint8_t attr, const size_t *spans, int nspans);
+/*
+ * Word-wrap like pane_wrap, with the workbench's search matches in s drawn
+ * in the search-match role (pane-search.c).
+ */
+int pane_wrap_marked(struct ui *ui, struct layout_rect r, int row, const char *s, size_t len,
+		     uint8_t role, uint8_t attr);
+/* One row of NUL-terminated text at (x, y), search matches marked; columns used. */
+int pane_text_marked(struct ui *ui, int x, int y, const char *s, int maxw, uint8_t role,
+		     uint8_t attr);
+
+/* ---- data (pane-data.c: the list, its filter and sort) ---- */
 
 void pane_data_draw(struct ui *ui, struct layout_rect r, bool focused);
-/* Rebuild the list of shown records when the data or the filter changed. */
+/* Rebuild the list of shown records when the data, filter or sort changed. */
 void pane_data_refresh(struct ui *ui);
 void pane_data_move(struct ui *ui, enum pane_move m);
 /* The record under the cursor, or -1. */
 long pane_data_current(struct ui *ui);
+/* Put the cursor on record rec; -1 when the list does not hold it. */
+int pane_data_goto(struct ui *ui, size_t rec);
 /*
  * Does record i pass the workbench's filter (the data pane's, which the
  * labeling queue shares)? Deleted records never do.
  */
 bool pane_data_filter_match(const struct ui *ui, size_t i);
-/* Set the filter (ui->data fields filled by the caller) and rebuild. */
-void pane_data_set_filter(struct ui *ui, enum ui_filter f);
+/*
+ * Set the filter from terms ("label=billing pred=refund conf=..0.6";
+ * "" for none) and rebuild. -1 + err when they do not parse: the filter
+ * in force stays.
+ */
+int pane_data_set_filter(struct ui *ui, const char *text, struct tt_err *err);
+/* The list of one confusion cell: valid records of tname predicted pname. */
+int pane_data_open_cell(struct ui *ui, const char *tname, const char *pname, struct tt_err *err);
+/* Sort by column s, descending or not, and rebuild. */
+void pane_data_set_sort(struct ui *ui, enum ui_sort s, bool desc);
+/* "file", "id", "label", ... for a sort column; -1 for an unknown name. */
+const char *pane_data_sort_name(enum ui_sort s);
+int pane_data_sort_lookup(const char *name);
 void pane_data_fini(struct ui_data_view *v);
 /* "id  label  split  flags  text" of record i into out (cols wide). */
 void pane_data_row(struct ui *ui, size_t i, char *out, size_t n);
+
+/* ---- sort (pane-sort.c) ---- */
+
+/* Sort ui->data.idx by the sort column; ties and missing values as documented there. */
+void pane_sort_list(struct ui *ui);
+void pane_sort_fini(struct ui_sort_cache *c);
+
+/* ---- search (pane-search.c) ---- */
+
+/*
+ * Search record texts for an extended regular expression (case-insensitive
+ * unless it has a capital letter); "" clears the search. -1 + err when the
+ * pattern does not compile (the search in force stays).
+ */
+int pane_search_set(struct ui *ui, const char *pattern, struct tt_err *err);
+/*
+ * Move the data cursor to the next (dir > 0) or previous listed record
+ * whose text matches, starting after the cursor (or at it, with
+ * from_cursor). Returns 0 with *wrapped set when the search went round the
+ * end, -1 when no listed record matches.
+ */
+int pane_search_step(struct ui *ui, int dir, bool from_cursor, bool *wrapped);
+/* Does record i's text match the search? */
+bool pane_search_matches(const struct ui *ui, size_t i);
 
 /* ---- label (pane-label.c) ---- */
 

@@ -45,10 +45,12 @@ enum session_ui_key {
 	SESSION_UI_ZOOM,         /* true | false */
 	SESSION_UI_DATA_CURSOR,  /* record index >= 0 */
 	SESSION_UI_DATA_FILTER,  /* a filter expression */
-	SESSION_UI_LABEL_CURSOR, /* position in the labeling queue >= 0 */
-	SESSION_UI_QUEUE,        /* file | unlabeled | least-confident | random */
+	SESSION_UI_LABEL_CURSOR, /* record index at the labeling queue's cursor */
+	SESSION_UI_QUEUE,        /* file | unlabeled | margin | entropy | random [SEED] */
 	SESSION_UI_SMOOTHING,    /* 0 .. 0.999 */
 	SESSION_UI_LOGY,         /* true | false */
+	SESSION_UI_DATA_SORT,    /* a sort column, then asc | desc */
+	SESSION_UI_SEARCH,       /* the search's regular expression */
 	SESSION_UI_COUNT,
 };
 

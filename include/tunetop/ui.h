@@ -14,8 +14,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <regex.h>
 #include <stdint.h>
 
+#include "tunetop/edit.h"
 #include "tunetop/grid.h"
 #include "tunetop/layout.h"
 #include "tunetop/matrix.h"
@@ -54,17 +56,40 @@ struct ui_train {
 	uint64_t eval_n;
 };
 
-/* Which records the data pane lists. */
-enum ui_filter {
-	UI_FILTER_ALL,
-	UI_FILTER_LABEL,	/* true label == label */
-	UI_FILTER_SPLIT,	/* split == split */
-	UI_FILTER_CELL,		/* a confusion cell: true label in the valid split */
-	UI_FILTER_TEXT,		/* text contains text (case-insensitive ASCII) */
-	UI_FILTER_UNLABELED,
-	UI_FILTER_FLAGGED
+/* The data pane's sort column (file order is the dataset's own order). */
+enum ui_sort {
+	UI_SORT_FILE,
+	UI_SORT_ID,
+	UI_SORT_LABEL,
+	UI_SORT_SPLIT,
+	UI_SORT_FLAGS,
+	UI_SORT_PRED,
+	UI_SORT_CONF,
+	UI_SORT_TEXT,
+	UI_SORT_LENGTH,
+	UI_SORT_COUNT
 };
 
+/* What sorting keeps between sorts (pane-sort.c). */
+struct ui_sort_cache {
+	uint64_t *keys, *tmp;		/* radix sort buffers */
+	size_t cap;
+	uint32_t *id_rank;		/* per record: place in id order, or NULL */
+	uint32_t *text_rank;		/* per record: place in text order, or NULL */
+	const void *recs;		/* the dataset the ranks belong to */
+	size_t n;
+	uint64_t text_edits;		/* ds.text_edits when text_rank was built */
+};
+
+/*
+ * The data pane's list: the records that pass the filter, in sort order.
+ * The filter (edit.h's terms, ANDed) is the workbench's one filter: the
+ * labeling queue uses it too. The list is rebuilt only when the filter,
+ * the sort, the data's shape or (for terms and sorts on predictions) the
+ * predictions change, never on a cursor move, so it stays instant at a
+ * million records. An edited record stays in the list until then, so the
+ * cursor never jumps under the person's hands.
+ */
 struct ui_data_view {
 	uint32_t *idx;			/* records shown, in order */
 	size_t n;
@@ -72,14 +97,20 @@ struct ui_data_view {
 	size_t top;			/* first row shown */
 	bool stale;			/* rebuild idx before drawing */
 	bool detail;			/* the record detail fills the pane */
-	enum ui_filter filter;
-	uint32_t label;			/* LABEL, CELL */
-	uint32_t pred;			/* CELL: the predicted class (for the title) */
-	uint8_t split;			/* SPLIT */
-	char text[128];			/* TEXT */
-	char title[160];		/* describes the filter */
+	struct edit_filter filter;	/* no terms: every record */
+	char filter_text[256];		/* the filter as typed; "" for none */
+	uint64_t filter_gen;		/* bumped whenever the filter changes */
+	char title[160];		/* a name for the filter (a confusion cell) */
+	enum ui_sort sort;
+	bool sort_desc;
+	bool resort;			/* sort idx again (the filter is unchanged) */
+	struct ui_sort_cache sc;
+	regex_t search_re;		/* the search, highlighted where shown */
+	bool has_search;
+	char search[128];		/* as typed */
 	size_t ds_n;			/* ds.n when idx was built */
 	void *ds_recs;			/* ds.recs when idx was built */
+	uint64_t pred_step;		/* predictions idx was built with */
 };
 
 struct ui_curves_view {
@@ -140,6 +171,7 @@ struct ui {
 	struct ui_scrollback sb;
 	struct ui_edit edit;
 	struct repl *repl;
+	bool prompt_return;		/* a key opened the prompt: back to the pane after Enter */
 	bool overlay;			/* the key help is shown */
 	bool confirm_quit;		/* asking y/n */
 	bool quit;			/* leave the loop */
@@ -216,6 +248,8 @@ const char *ui_context_name(int pane);
 
 /* ---- trainer mirror (ui-train.c) ---- */
 
+/* Offer the mirrored predictions to filters (app->preds). */
+void ui_train_attach(struct ui *ui);
 /* Pull snapshot, new points and events; returns the panes to redraw. */
 unsigned ui_train_pull(struct ui *ui);
 void ui_train_fini(struct ui_train *t);

@@ -126,6 +126,11 @@ run "$TUNETOP" --headless "$D" -e "relabel colour=red billing --yes"
 expect_err "unknown term named" "unknown filter term 'colour=red'"
 run "$TUNETOP" --headless "$D" -e "relabel 'text~/late fee/' billing --yes"
 expect_rc "regex with a space" 0
+run "$TUNETOP" --headless "$D" -e "relabel label=billing pred!=billing conf=0.2..0.5 refund --yes"
+expect_rc "prediction terms without a model fail" 1
+expect_err "prediction terms need a model" "relabel: pred=, conf=, correct and wrong need a model's predictions (train first, in the workbench)"
+run "$TUNETOP" --headless "$D" -e "flag-where conf=0.8..0.2 --yes"
+expect_err "bad conf range named" "flag-where: filter term 'conf=0.8..0.2': the range is empty"
 
 # Errors.
 run "$TUNETOP" --headless "$D" -e "label t9999 billing"

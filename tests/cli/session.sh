@@ -20,10 +20,51 @@ expect_out "split restored" "splits       train 572, valid 123, test 121"
 run "$TUNETOP" --headless "$T/saved.yaml" -e "start $T/demo/run.ckpt; wait; status"
 expect_out "checkpoint resumes where it was" "done: step 972/972"
 
+# A broken session does not block its data: the error with file:line:col
+# on stderr, then the data alone (none of the session's options, labels or
+# path), and `session save` cannot overwrite the broken file.
 printf 'name: x\ndata: demo/tickets.jsonl\nui:\n  layout: sideways\n' > "$T/bad-ui.yaml"
 run "$TUNETOP" --headless "$T/bad-ui.yaml" -e "stats"
-expect_rc "bad ui value fails" 1
+expect_rc "bad ui value: the data opens anyway" 0
 expect_err "bad ui value has line:col" "bad-ui.yaml:4:11: ui layout: 'sideways' is not valid (expected overview|data|labeling)"
+expect_err "says the data opened alone" "the session was not applied; opened its data alone: $T/demo/tickets.jsonl"
+expect_out "the data is loaded" "records      816"
+
+printf 'name: x\ndata: demo/tickets.jsonl\ncolour: red\nlabels: [how_to, billing]\noptions:\n  dim: 7\n' > "$T/bad-key.yaml"
+cp "$T/bad-key.yaml" "$T/bad-key.orig"
+run "$TUNETOP" --headless "$T/bad-key.yaml" -e "show dim; labels; session save"
+expect_rc "unknown key: the data opens, then session save fails" 1
+expect_err "unknown key has line:col" "bad-key.yaml:3:1: unknown session key 'colour'"
+expect_out "the session's options are not applied" "dim = 100"
+if [ "$(sed -n 1p "$T/out" | cut -c1-3)" = dim ] && [ "$(sed -n 2p "$T/out" | cut -d' ' -f1)" = bug_report ]; then
+	ok "nor its label order (the data's own: bug_report first)"; else
+	not_ok "nor its label order (the data's own: bug_report first)" "$(head -3 "$T/out")"; fi
+expect_err "session save needs a new path" "no session file yet"
+expect_same "the broken session file is untouched" "$T/bad-key.yaml" "$T/bad-key.orig"
+run "$TUNETOP" --headless "$T/bad-key.yaml" -e "session save $T/fixed.yaml"
+expect_rc "session save to a new path" 0
+run "$TUNETOP" --headless "$T/fixed.yaml" -e "stats"
+if [ "$rc" -eq 0 ] && ! grep -q "not applied" "$T/err"; then ok "the new session opens cleanly"; else
+	not_ok "the new session opens cleanly" "$(cat "$T/err")"; fi
+
+# Applying fails after the data loaded (split ratios): the options it set
+# are taken back and the data is loaded again, alone, unsplit.
+printf 'name: x\ndata: demo/tickets.jsonl\nsplit: {ratios: 80/abc}\noptions:\n  dim: 7\n' > "$T/bad-split.yaml"
+run "$TUNETOP" --headless "$T/bad-split.yaml" -e "show dim; stats"
+expect_rc "bad split: the data opens anyway" 0
+expect_err "bad split is reported" "split ratios '80/abc'"
+expect_out "the session's options are taken back" "dim = 100"
+expect_out "the data is not split" "splits       train 0, valid 0, test 0, none 816"
+
+printf 'name: x\ndata: demo/missing.jsonl\ncolour: red\n' > "$T/bad-nodata.yaml"
+run "$TUNETOP" --headless "$T/bad-nodata.yaml" -e "stats"
+expect_rc "broken session whose data is missing fails" 1
+expect_err "names the missing data" "demo/missing.jsonl: cannot open"
+printf 'name: [x\ndata: demo/tickets.jsonl\n' > "$T/bad-yaml.yaml"
+run "$TUNETOP" --headless "$T/bad-yaml.yaml" -e "stats"
+expect_rc "a session that does not parse fails" 1
+expect_err "with line:col" "bad-yaml.yaml:2:5: YAML error"
+expect_err "and says no data was found" "found no data file in $T/bad-yaml.yaml"
 
 printf 'name: x\ndata: demo/tickets.jsonl\nhistory:\n  - {key: lr}\n' > "$T/bad-hist.yaml"
 run "$TUNETOP" --headless "$T/bad-hist.yaml" -e "stats"

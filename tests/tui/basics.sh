@@ -34,7 +34,7 @@ type_line "frobnicate"
 check "REPL errors are shown inline" wait_for "unknown command 'frobnicate'"
 check "the REPL history is saved under XDG_STATE_HOME" grep -qx frobnicate "$T/state/tunetop/history"
 type_line "filter label billing"
-check "filter by label" wait_for "label billing ·"
+check "filter by label" wait_for "· label=billing"
 keys -l "help ke"
 keys Tab Enter
 check "tab completes and help keys lists bindings" wait_for "change them with"
@@ -45,7 +45,7 @@ type_line "theme nosuch"
 check "unknown theme is an error" wait_for "no theme 'nosuch'"
 type_line "session save $T/s.yaml"
 check "session save records the workbench" sh -c "grep -q 'layout: data' '$T/s.yaml' &&
-	grep -q 'theme: light' '$T/s.yaml' && grep -q 'data_filter: label billing' '$T/s.yaml'"
+	grep -q 'theme: light' '$T/s.yaml' && grep -q 'data_filter: label=billing' '$T/s.yaml'"
 esc
 keys F1
 check "F1 back to the overview" wait_for "curves"
@@ -54,7 +54,7 @@ check "q quits at once when nothing runs, terminal restored" restored
 
 tui_stop
 tui_start 80 24 "$T/s.yaml"
-check "reopening the saved session restores layout and filter" wait_for "label billing ·"
+check "reopening the saved session restores layout and filter" wait_for "· label=billing"
 check "and the theme" sh -c 'sleep 0.2; tmux -L '"$TMUX_SOCK"' capture-pane -e -p -t main | tail -n 1 | grep -q "48;5;24m"'
 keys q
 check "quits again" restored

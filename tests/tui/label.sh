@@ -2,6 +2,10 @@
 # layout, the unlabeled-first queue, 20 records labeled by key (one key
 # each, saved mark), undo 2, quit; the journal and the data then hold 18
 # new labels, in a restarted workbench and headless; a note by key.
+# Then: a label added while labeling (A), used by its key, shown with its
+# guideline on ?, kept by save and session save; the queue's order and
+# record restored from the session; 12 labels at 80x24 and 120x40; the
+# entropy order while a run trains.
 . tests/lib.sh
 . tests/tui/tui.inc
 
@@ -68,3 +72,130 @@ esc
 keys q
 check "quits again" restored
 
+tui_stop
+
+# ---- a label added while labeling ----
+tui_start 80 24 "$T/demo.yaml"
+check "opens to add a label" wait_status "READY"
+keys F3
+check "the label pane, file order" wait_for "1 of 816 · queue file"
+keys A
+check "A opens the prompt with 'add-label '" wait_for "› add-label "
+type_line "refund_request - wants a refund of a charge"
+check "add-label gives the next free key" wait_for "refund_request added on key 8"
+esc
+check "the pane lists the new label on its key at once" wait_for "8 refund_request"
+keys 8
+check "its key labels the record and moves on" wait_for "2 of 816 · queue file"
+keys p
+check "the record has the new label" wait_for "label: refund_request"
+check "and is saved" wait_for "· saved"
+keys '?'
+check "? over the label pane shows the label guidelines" wait_for "labels: key, name, guideline"
+check "with the new label's key, name and guideline" \
+	wait_for "8  refund_request   wants a refund of a charge"
+check "and the demo's guidelines" wait_for "charges, invoices, refunds, plans"
+check "the guidelines overlay is framed at 80x24" framed
+esc
+keys :
+type_line "save"
+check "save writes the data" wait_for "saved"
+type_line "session save"
+check "session save" wait_for "session saved to"
+esc
+keys q
+check "quits after adding a label" restored
+tui_stop
+check "the data file holds the new label" \
+	sh -c "grep -c '\"refund_request\"' '$T/demo/tickets.jsonl' | grep -qx 1"
+check "the session keeps the new label with its key and guideline" \
+	sh -c "grep -q 'refund_request' '$T/demo.yaml' && grep -q 'wants a refund of a charge' '$T/demo.yaml'"
+run "$TUNETOP" --headless "$T/demo.yaml" -e 'labels'
+expect_out "headless, the label set has the new label" "refund_request"
+
+# ---- the queue in the session: order, seed and record ----
+tui_start 80 24 "$T/demo.yaml"
+check "reopens to set the queue" wait_status "READY"
+keys F3 :
+type_line "queue random 5"
+esc
+check "queue random 5" wait_for "1 of 816 · queue random 5"
+keys n n n
+check "three records on" wait_for "4 of 816 · queue random 5"
+rec=$(screen | sed -n '2s/^│\([^ ]*\) · .*/\1/p')
+check "a record id is on screen ($rec)" test -n "$rec"
+keys :
+type_line "session save"
+check "session save with the queue" wait_for "session saved to"
+esc
+keys q
+check "quits after setting the queue" restored
+tui_stop
+check "the session records the order and seed" grep -q "queue: random 5" "$T/demo.yaml"
+tui_start 80 24 "$T/demo.yaml"
+check "reopens with the queue" wait_status "READY"
+check "the same order and position come back" wait_for "4 of 816 · queue random 5"
+check "on the same record ($rec)" wait_for "│$rec · "
+keys :
+type_line "queue least-confident"
+check "least-confident is the margin order" wait_for "queue margin"
+check "which waits for predictions" wait_for "no predictions yet"
+esc
+keys q
+check "quits after the restored queue" restored
+tui_stop
+
+# ---- twelve labels at 80x24 and 120x40 ----
+sed '/^options:/i\
+  - {name: refund_dispute, key: "8", description: "disputes a charge with the bank or asks for money back after a chargeback; partial refunds and credits promised by support count too"}\
+  - {name: security_incident, key: "9", description: "phishing, leaked data, suspicious logins, account takeovers reported by customers or found by our monitoring"}\
+  - {name: integrations, description: "Slack, Google Calendar, Outlook, Zapier sync; calendar invites not arriving; webhooks that fail"}\
+  - {name: data_export, description: "exports, backups, GDPR data requests"}\
+  - {name: praise}' "$TUI_ROOT/sessions/demo.yaml" |
+	sed -e "s#^data: demo/#data: $T/demo/#" > "$T/twelve.yaml"
+tui_start 80 24 "$T/twelve.yaml"
+check "twelve labels: opens" wait_status "READY"
+keys F3
+check "80x24: the last label key is shown" wait_for "h praise"
+check "80x24: the record text is still shown" wait_for "Hey, the client portal link"
+check "80x24: the label line is shown" wait_for "label: "
+check "80x24: ? help is on the action row" wait_for "? help"
+check "80x24: framed" framed
+keys '?'
+check "80x24 ?: every label, the last without a guideline" wait_for "h  praise             (no guideline)"
+check "80x24 ?: when all do not fit wrapped, long guidelines are cut with …" \
+	wait_for "disputes a charge with the bank or asks for money bac…"
+check "80x24 ?: framed" framed
+esc
+tx resize-window -t main -x 120 -y 40
+check "120x40: every action key fits" wait_for "A add label  ? help"
+check "120x40: the label keys" wait_for "9 security_incident"
+check "120x40: framed" framed
+keys '?'
+check "120x40 ?: long guidelines wrap" wait_for "refunds and credits promised by support count too"
+check "120x40 ?: the action keys are listed" wait_for "queue next"
+esc
+keys q
+check "twelve labels: quits" restored
+tui_stop
+
+# ---- the entropy order while a run trains ----
+tui_start 80 24 "$T/demo.yaml"
+check "opens to train" wait_status "READY"
+keys F3 :
+type_line "queue entropy"
+esc
+first=$(screen | sed -n '2s/^│\([^ ]*\) · .*/\1/p')
+keys t
+check "with predictions the pane shows the model's suggestion" wait_for "(a: accept)" 30
+check "re-ranking keeps the record on screen ($first) and its place" \
+	sh -c "sleep 1; screen() { tmux -L '$TMUX_SOCK' capture-pane -p -t main; };
+	       screen | grep -qF '1 of 816 · queue entropy' && screen | grep -qF '│$first · '"
+keys n
+check "n goes on" wait_for "2 of 816 · queue entropy"
+keys p
+check "p comes back to the same record while it trains" wait_for "│$first · "
+keys q
+sleep 0.3
+screen | grep -q "quit?" && keys y
+check "quits while training" restored

@@ -1,7 +1,8 @@
 /*
  * test-edit.c - edits to records (values in and out, dirty marks, new
  * labels), record lookup by id and number, and the filters of bulk edits:
- * every term, AND, regexes with spaces, and errors that name the term.
+ * every term, AND, regexes with spaces, and errors that name the term;
+ * the prediction terms (pred=, conf, correct, wrong) over a fake model.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -201,8 +202,40 @@ static void test_find(void **state)
 	unload(&ds, &x);
 }
 
-/* Which records (1-based, as a string like "134") a filter matches. */
-static void assert_filter(const char *text, const char *want)
+/*
+ * A fake model's predictions for the 5 records: record 4 has none, and
+ * record 5's 0.6f is not exactly 0.6 (conf<=0.6 must still hold).
+ */
+static const char *fake_label[] = { "billing", "billing", "access", NULL, "access" };
+static const float fake_conf[] = { 0.95f, 0.55f, 0.30f, 0.0f, 0.6f };
+static int fake_calls;
+
+static int fake_get(void *opaque, size_t index, const char **label, float *conf)
+{
+	(void)opaque;
+	fake_calls++;
+	if (index >= 5 || fake_label[index] == NULL)
+		return -1;
+	*label = fake_label[index];
+	*conf = fake_conf[index];
+	return 0;
+}
+
+/* Claims a prediction but gives no label: must count as none. */
+static int fake_get_null(void *opaque, size_t index, const char **label, float *conf)
+{
+	(void)opaque;
+	(void)index;
+	*label = NULL;
+	*conf = 0.5f;
+	return 0;
+}
+
+static const struct edit_preds fake_preds = { fake_get, NULL };
+
+/* Which records (1-based, as a string like "134") a filter matches with preds. */
+static void assert_filter_preds(const char *text, const struct edit_preds *preds,
+				const char *want)
 {
 	struct dataset ds;
 	struct edit_index x;
@@ -218,6 +251,8 @@ static void assert_filter(const char *text, const char *want)
 	tt_err_clear(&err);
 	if (edit_filter_parse(&f, &ds, &x, text, &err) != 0)
 		fail_msg("filter '%s': %s", text, err.msg);
+	assert_null(f.preds);
+	f.preds = preds;
 	for (i = 0; i < ds.n; i++) {
 		if (edit_filter_match(&f, &ds, i))
 			got[n++] = (char)('1' + i);
@@ -226,6 +261,11 @@ static void assert_filter(const char *text, const char *want)
 		fail_msg("filter '%s' matched '%s', want '%s'", text, got, want);
 	edit_filter_fini(&f);
 	unload(&ds, &x);
+}
+
+static void assert_filter(const char *text, const char *want)
+{
+	assert_filter_preds(text, NULL, want);
 }
 
 static void test_filters(void **state)
@@ -283,6 +323,131 @@ static void test_filter_errors(void **state)
 	assert_filter_error("id=zz", "filter term 'id=zz': no record 'zz'");
 }
 
+static void test_filter_preds(void **state)
+{
+	(void)state;
+	assert_filter_preds("pred=billing", &fake_preds, "12");
+	assert_filter_preds("pred=access", &fake_preds, "35");
+	assert_filter_preds("pred!=billing", &fake_preds, "35");   /* 4: no prediction */
+	assert_filter_preds("pred!=access", &fake_preds, "12");
+	assert_filter_preds("conf=..0.6", &fake_preds, "235");     /* 0.6f counts as 0.6 */
+	assert_filter_preds("conf=0.9..", &fake_preds, "1");
+	assert_filter_preds("conf=0.3..0.55", &fake_preds, "23");  /* both ends included */
+	assert_filter_preds("conf=0.6..0.6", &fake_preds, "5");
+	assert_filter_preds("conf=0..1", &fake_preds, "1235");
+	assert_filter_preds("conf=.5..", &fake_preds, "125");
+	assert_filter_preds("conf<0.6", &fake_preds, "23");
+	assert_filter_preds("conf<=0.6", &fake_preds, "235");
+	assert_filter_preds("conf>0.6", &fake_preds, "1");
+	assert_filter_preds("conf>=0.55", &fake_preds, "125");
+	assert_filter_preds("conf>=0", &fake_preds, "1235");
+	assert_filter_preds("correct", &fake_preds, "1");
+	assert_filter_preds("wrong", &fake_preds, "2");          /* 3 and 5: no label */
+
+	/* With the record terms. */
+	assert_filter_preds("label=access pred=billing conf=..0.5", &fake_preds, "");
+	assert_filter_preds("label=access pred=billing conf=..0.6", &fake_preds, "2");
+	assert_filter_preds("label=billing pred=billing conf=0.9..", &fake_preds, "1");
+	assert_filter_preds("label=billing pred!=billing", &fake_preds, "");
+	assert_filter_preds("label=billing", &fake_preds, "14");
+	assert_filter_preds("unlabeled pred=access conf<0.5", &fake_preds, "3");
+	assert_filter_preds("unsure conf=0.2..0.6", &fake_preds, "5");
+	assert_filter_preds("text~/late fee/ conf>=0", &fake_preds, "");
+	assert_filter_preds("flagged\twrong", &fake_preds, "2");
+	assert_filter_preds("labeled wrong text~/log in/", &fake_preds, "2");
+}
+
+static void test_filter_no_preds(void **state)
+{
+	static const struct edit_preds none = { NULL, NULL };
+	static const struct edit_preds null_label = { fake_get_null, NULL };
+	static const char *const terms[] = {
+		"pred=billing", "pred!=billing", "conf=0..1", "conf>=0", "conf<=1", "correct",
+		"wrong", "label=billing pred!=access",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof terms / sizeof terms[0]; i++) {
+		assert_filter_preds(terms[i], NULL, "");
+		assert_filter_preds(terms[i], &none, "");
+		assert_filter_preds(terms[i], &null_label, "");
+	}
+	/* The record terms do not need predictions. */
+	assert_filter_preds("label=billing", NULL, "14");
+	assert_filter_preds("text~/late fee/", &none, "4");
+	assert_filter_preds("unlabeled", &null_label, "35");
+}
+
+static void test_filter_uses_preds(void **state)
+{
+	struct dataset ds;
+	struct edit_index x;
+	struct edit_filter f;
+	struct tt_err err;
+
+	(void)state;
+	load(&ds, &x);
+	assert_int_equal(edit_filter_parse(&f, &ds, &x, "label=billing text~/a b/", &err), 0);
+	assert_false(edit_filter_uses_preds(&f));
+	edit_filter_fini(&f);
+	/* conf=LO..HI is one term, and a tab separates terms too. */
+	assert_int_equal(edit_filter_parse(&f, &ds, &x, "label=billing\tconf=0.2..0.5 ", &err), 0);
+	assert_int_equal(f.n, 2);
+	assert_true(edit_filter_uses_preds(&f));
+	edit_filter_fini(&f);
+	assert_int_equal(edit_filter_parse(&f, &ds, &x, "unlabeled correct", &err), 0);
+	assert_true(edit_filter_uses_preds(&f));
+
+	/* Several prediction terms ask for a record's prediction once. */
+	edit_filter_fini(&f);
+	assert_int_equal(edit_filter_parse(&f, &ds, &x, "pred=billing conf<=1 correct", &err), 0);
+	f.preds = &fake_preds;
+	fake_calls = 0;
+	assert_true(edit_filter_match(&f, &ds, 0));
+	assert_int_equal(fake_calls, 1);
+	edit_filter_fini(&f);
+	unload(&ds, &x);
+}
+
+static void test_filter_pred_errors(void **state)
+{
+	(void)state;
+	assert_filter_error("pred=", "filter term 'pred=': expected a label name after '=', "
+			    "e.g. pred=billing");
+	assert_filter_error("pred!=", "filter term 'pred!=': expected a label name");
+	assert_filter_error("pred=biling", "filter term 'pred=biling': no label 'biling'");
+	assert_filter_error("label=billing pred!=nope", "filter term 'pred!=nope': no label 'nope'");
+	assert_filter_error("conf=abc", "filter term 'conf=abc': expected conf=LO..HI with LO "
+			    "and HI from 0 to 1 (either may be left out: conf=..0.6, conf=0.9..)");
+	assert_filter_error("conf=2", "filter term 'conf=2': expected conf=LO..HI");
+	assert_filter_error("conf=", "filter term 'conf=': expected conf=LO..HI");
+	assert_filter_error("conf=..", "filter term 'conf=..': expected a bound on at least one side");
+	assert_filter_error("conf=0..2", "filter term 'conf=0..2': 2 is out of range (expected a "
+			    "probability from 0 to 1, e.g. conf=0.2..0.5)");
+	assert_filter_error("conf=1.01..", "filter term 'conf=1.01..': 1.01 is out of range");
+	assert_filter_error("conf=-0.1..0.5", "'conf=-0.1..0.5': -0.1 is out of range");
+	assert_filter_error("conf=abc..0.5", "filter term 'conf=abc..0.5': 'abc' is not a number "
+			    "(expected a probability from 0 to 1");
+	assert_filter_error("conf=nan..", "'nan' is not a number");
+	assert_filter_error("conf=..inf", "'inf' is not a number");
+	assert_filter_error("conf=0.1.2..", "'0.1.2' is not a number");
+	assert_filter_error("conf=0.2..0.5..0.7", "'0.5..0.7' is not a number");
+	assert_filter_error("conf=...", "'.' is not a number");
+	assert_filter_error("conf=0.8..0.2", "filter term 'conf=0.8..0.2': the range is empty "
+			    "(expected conf=LO..HI with LO <= HI");
+	assert_filter_error("conf<", "filter term 'conf<': a number is missing (expected a "
+			    "probability from 0 to 1, e.g. conf<0.5)");
+	assert_filter_error("conf>=", "filter term 'conf>=': a number is missing");
+	assert_filter_error("conf<=x", "filter term 'conf<=x': 'x' is not a number");
+	assert_filter_error("conf>1.5", "filter term 'conf>1.5': 1.5 is out of range");
+	assert_filter_error("conf<1e-1", "'1e-1' is not a number");
+	assert_filter_error("conf", "unknown filter term 'conf'");
+	assert_filter_error("conf!=0.5", "unknown filter term 'conf!=0.5'");
+	assert_filter_error("pred", "unknown filter term 'pred'");
+	assert_filter_error("right", "pred=NAME, pred!=NAME, conf=LO..HI");   /* the help lists them */
+}
+
 static void test_deleted_never_match(void **state)
 {
 	struct dataset ds;
@@ -309,6 +474,10 @@ int main(void)
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_filter_errors),
+		cmocka_unit_test(test_filter_preds),
+		cmocka_unit_test(test_filter_no_preds),
+		cmocka_unit_test(test_filter_uses_preds),
+		cmocka_unit_test(test_filter_pred_errors),
 		cmocka_unit_test(test_deleted_never_match),
 	};
 

@@ -1,8 +1,13 @@
 /*
- * test-label-queue.c - the labeling queue's orders: file order without the
- * deleted records, unlabeled first, least confident first (no prediction
- * last), random with a seed (a permutation, the same for the same seed),
- * and the order names.
+ * test-label-queue.c - the labeling queue. Its orders as pure functions:
+ * file order without the deleted records, unlabeled first, margin and
+ * entropy (no prediction last, ties in file order), random with a seed,
+ * the order names. Then in a workbench without a terminal, on a scratch
+ * copy of tests/data/small.jsonl: the queue holds only what the filter
+ * passes and is rebuilt when the filter changes but not on an edit; new
+ * predictions re-rank only the records not yet seen; its session
+ * values round-trip and are validated on load; add-label extends the
+ * schema, binds its key, labels with it and shows its guideline on `?`.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,9 +16,17 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "tunetop/app.h"
 #include "tunetop/cmd-ui.h"
+#include "tunetop/keys.h"
+#include "tunetop/pane.h"
+#include "tunetop/session.h"
+#include "tunetop/ui.h"
 
 #define N 6
 
@@ -51,7 +64,8 @@ static void test_unlabeled(void **state)
 	assert_memory_equal(out, want, sizeof want);
 }
 
-static void test_least_confident(void **state)
+/* Smallest margin first; the tie of 0 and 3 keeps file order; NaN last. */
+static void test_margin(void **state)
 {
 	struct ds_record r[N];
 	float margin[N] = { 0.5f, NAN, 0.1f, 0.5f, NAN, 0.0f };
@@ -59,8 +73,49 @@ static void test_least_confident(void **state)
 
 	(void)state;
 	recs_init(r);
-	assert_int_equal(label_queue_order(r, N, LABEL_ORDER_LEAST_CONFIDENT, 0, margin, out), 5);
+	assert_int_equal(label_queue_order(r, N, LABEL_ORDER_MARGIN, 0, margin, out), 5);
 	assert_memory_equal(out, want, sizeof want);
+}
+
+/* Highest entropy first; the tie of 1 and 4 keeps file order; NaN last. */
+static void test_entropy(void **state)
+{
+	struct ds_record r[N];
+	float entropy[N] = { NAN, 0.9f, 0.2f, 1.5f, 0.9f, 9.0f };
+	uint32_t out[N], want[] = { 3, 1, 4, 2, 0 };
+
+	(void)state;
+	recs_init(r);
+	assert_int_equal(label_queue_order(r, N, LABEL_ORDER_ENTROPY, 0, entropy, out), 5);
+	assert_memory_equal(out, want, sizeof want);
+}
+
+/* Without predictions the uncertainty orders are file order. */
+static void test_uncertain_without_preds(void **state)
+{
+	struct ds_record r[N];
+	float none[N] = { NAN, NAN, NAN, NAN, NAN, NAN };
+	uint32_t out[N], want[] = { 0, 1, 2, 3, 4 };
+
+	(void)state;
+	recs_init(r);
+	label_queue_order(r, N, LABEL_ORDER_ENTROPY, 0, none, out);
+	assert_memory_equal(out, want, sizeof want);
+	label_queue_order(r, N, LABEL_ORDER_MARGIN, 0, NULL, out);
+	assert_memory_equal(out, want, sizeof want);
+}
+
+/* Sorting a filtered subset: only the candidates, in the order. */
+static void test_sort_subset(void **state)
+{
+	struct ds_record r[N];
+	float entropy[N] = { 0.1f, 0.3f, 0.2f, 0.9f, 0.4f, 0.0f };
+	uint32_t idx[] = { 0, 2, 4 }, want[] = { 4, 2, 0 };
+
+	(void)state;
+	recs_init(r);
+	label_queue_sort(r, idx, 3, LABEL_ORDER_ENTROPY, 0, entropy);
+	assert_memory_equal(idx, want, sizeof want);
 }
 
 static void test_random(void **state)
@@ -91,9 +146,386 @@ static void test_names(void **state)
 
 	(void)state;
 	assert_int_equal(label_order_parse("least-confident", &o), 0);
-	assert_int_equal(o, LABEL_ORDER_LEAST_CONFIDENT);
+	assert_int_equal(o, LABEL_ORDER_MARGIN);
+	assert_int_equal(label_order_parse("margin", &o), 0);
+	assert_int_equal(o, LABEL_ORDER_MARGIN);
+	assert_int_equal(label_order_parse("entropy", &o), 0);
+	assert_int_equal(o, LABEL_ORDER_ENTROPY);
+	assert_string_equal(label_order_name(LABEL_ORDER_MARGIN), "margin");
 	assert_string_equal(label_order_name(LABEL_ORDER_RANDOM), "random");
 	assert_int_equal(label_order_parse("confident", &o), -1);
+	assert_true(label_order_uses_preds(LABEL_ORDER_ENTROPY));
+	assert_false(label_order_uses_preds(LABEL_ORDER_UNLABELED));
+}
+
+/* ---- in a workbench without a terminal ---- */
+
+struct fixture {
+	char dir[64];
+	char data[128];
+	struct app app;
+	struct ui ui;
+	struct tt_buf out;
+	struct tt_buf text;
+};
+
+static void fixture_sink(void *opaque, int is_error, const char *text)
+{
+	struct fixture *f = opaque;
+
+	(void)is_error;
+	tt_buf_adds(&f->out, text);
+}
+
+/* Run a command line as the REPL would; its output is in f->out. */
+static enum cmd_rc run(struct fixture *f, const char *line)
+{
+	struct cmd_ctx ctx = { &f->app, CMD_SRC_REPL, NULL, 0, fixture_sink, f };
+
+	tt_buf_clear(&f->out);
+	return cmd_run_line(&ctx, line);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	char buf[4096];
+	size_t n;
+
+	assert_non_null(in);
+	assert_non_null(out);
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = tt_xcalloc(1, sizeof *f);
+	struct tt_err err;
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/tt-label-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->data, sizeof f->data, "%s/small.jsonl", f->dir);
+	copy_file("tests/data/small.jsonl", f->data);
+	app_init(&f->app);
+	tt_err_clear(&err);
+	if (app_load_data(&f->app, f->data, NULL, &err) != 0)
+		return -1;
+	ui_state_init(&f->ui, &f->app, 80, 24, false);
+	f->app.ui = &f->ui;
+	tt_buf_init(&f->out);
+	tt_buf_init(&f->text);
+	*state = f;
+	/* the queue is one static state: start each test from file order */
+	return run(f, "queue file") == CMD_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[160];
+
+	f->app.ui = NULL;
+	ui_state_fini(&f->ui);
+	app_fini(&f->app);
+	tt_buf_fini(&f->out);
+	tt_buf_fini(&f->text);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static const char *describe(struct fixture *f)
+{
+	static char line[160];
+
+	label_queue_describe(&f->ui, line, sizeof line);
+	return line;
+}
+
+static void set_filter(struct fixture *f, const char *terms)
+{
+	struct tt_err err;
+
+	tt_err_clear(&err);
+	assert_int_equal(pane_data_set_filter(&f->ui, terms, &err), 0);
+}
+
+/* The label name of record i ("" when unlabeled). */
+static const char *label_of(struct fixture *f, long i)
+{
+	const struct dataset *ds = &f->app.ds;
+
+	return ds->recs[i].label < ds->labels.n ? ds->labels.names[ds->recs[i].label] : "";
+}
+
+/* small.jsonl: a1 billing, a2 access, a3 billing, a4 access, a5 none, a6 a7 billing, a8 access */
+static void test_queue_follows_filter(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(describe(f), "1 of 8 · queue file");
+	set_filter(f, "label=billing");
+	assert_string_equal(describe(f), "1 of 4 · queue file · filtered");
+	assert_int_equal(label_queue_current(&f->ui), 0);
+	/* relabel a1: it no longer passes, but the queue is not rebuilt */
+	assert_int_equal(run(f, "label-key 2"), CMD_OK);
+	assert_string_equal(label_of(f, 0), "access");
+	assert_false(pane_data_filter_match(&f->ui, 0));
+	assert_string_equal(describe(f), "2 of 4 · queue file · filtered");
+	assert_int_equal(label_queue_current(&f->ui), 2);
+	assert_int_equal(run(f, "label-move prev"), CMD_OK);
+	assert_int_equal(label_queue_current(&f->ui), 0);
+	/* a new filter rebuilds it; the record on screen keeps the cursor */
+	set_filter(f, "label=access");
+	assert_string_equal(describe(f), "1 of 4 · queue file · filtered");
+	assert_int_equal(label_queue_current(&f->ui), 0);
+	assert_int_equal(run(f, "label-move next"), CMD_OK);
+	assert_int_equal(label_queue_current(&f->ui), 1);
+	set_filter(f, "");
+	assert_string_equal(describe(f), "2 of 8 · queue file");
+	assert_int_equal(label_queue_current(&f->ui), 1);
+}
+
+/* Predictions for the 8 records, published at step. */
+static void set_preds(struct fixture *f, uint64_t step, const float *entropy)
+{
+	struct trainer_predictions *p = &f->ui.train.preds;
+
+	trainer_predictions_fini(p);
+	p->step = step;
+	p->n = 8;
+	p->src = tt_xmalloc(8 * sizeof *p->src);
+	p->label = tt_xcalloc(8, sizeof *p->label);
+	p->conf = tt_xcalloc(8, sizeof *p->conf);
+	p->margin = tt_xmalloc(8 * sizeof *p->margin);
+	p->entropy = tt_xmalloc(8 * sizeof *p->entropy);
+	for (uint32_t i = 0; i < 8; i++) {
+		p->src[i] = i;
+		p->entropy[i] = entropy[i];
+		p->margin[i] = 1.0f - entropy[i];	/* the same ranking, reversed */
+	}
+}
+
+static void test_queue_entropy_refresh(void **state)
+{
+	struct fixture *f = *state;
+	static const float first[8] = { 0.1f, 0.9f, 0.3f, 0.8f, 0.5f, 0.2f, 0.7f, 0.4f };
+	static const float second[8] = { 0.9f, 0.1f, 0.2f, 0.3f, 0.8f, 0.4f, 0.5f, 0.6f };
+	static const long back[] = { 7, 4, 6, 3, 1, 0 };
+
+	assert_int_equal(run(f, "queue entropy"), CMD_OK);
+	assert_non_null(strstr(f->out.data, "no predictions yet"));
+	assert_int_equal(label_queue_current(&f->ui), 0);	/* file order until they come */
+	/* predictions: the record on screen stays, the rest by entropy: 1 3 6 4 7 2 5 */
+	set_preds(f, 10, first);
+	assert_int_equal(label_queue_current(&f->ui), 0);
+	assert_string_equal(describe(f), "1 of 8 · queue entropy");
+	assert_int_equal(run(f, "label-move next"), CMD_OK);
+	assert_int_equal(label_queue_current(&f->ui), 1);
+	assert_int_equal(run(f, "label-move next"), CMD_OK);
+	assert_int_equal(label_queue_current(&f->ui), 3);
+	/* a label edit does not re-rank: the next record is cursor + 1 */
+	assert_int_equal(run(f, "label-key 1"), CMD_OK);
+	assert_string_equal(label_of(f, 3), "billing");
+	assert_int_equal(label_queue_current(&f->ui), 6);
+	assert_string_equal(describe(f), "4 of 8 · queue entropy");
+	/* new predictions: 0 1 3 6 seen, they stay; the rest re-ranked: 4 7 5 2 */
+	set_preds(f, 20, second);
+	assert_int_equal(label_queue_current(&f->ui), 6);
+	assert_string_equal(describe(f), "4 of 8 · queue entropy");
+	assert_int_equal(run(f, "label-move next"), CMD_OK);
+	assert_int_equal(label_queue_current(&f->ui), 4);
+	assert_int_equal(run(f, "label-move next"), CMD_OK);
+	assert_int_equal(label_queue_current(&f->ui), 7);
+	assert_int_equal(run(f, "label-move next"), CMD_OK);
+	assert_int_equal(label_queue_current(&f->ui), 5);
+	for (size_t k = 0; k < sizeof back / sizeof back[0]; k++) {	/* back the same way */
+		assert_int_equal(run(f, "label-move prev"), CMD_OK);
+		assert_int_equal(label_queue_current(&f->ui), back[k]);
+	}
+	/* margin (least-confident): a new order, all of it ranked: 1 - entropy */
+	assert_int_equal(run(f, "queue least-confident"), CMD_OK);
+	assert_string_equal(describe(f), "1 of 8 · queue margin");
+	assert_int_equal(label_queue_current(&f->ui), 0);
+	run(f, "label-move next");
+	assert_int_equal(label_queue_current(&f->ui), 4);
+	assert_int_equal(run(f, "queue sideways"), CMD_ERROR);
+	assert_int_equal(run(f, "queue file 3"), CMD_ERROR);
+}
+
+static void test_session_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct session s;
+	long rec;
+
+	session_init(&s);
+	assert_int_equal(run(f, "queue random 7"), CMD_OK);
+	run(f, "label-move next");
+	run(f, "label-move next");
+	run(f, "label-move next");
+	rec = label_queue_current(&f->ui);
+	assert_true(rec >= 0);
+	label_queue_session_store(&f->ui, &s);
+	assert_string_equal(s.ui[SESSION_UI_QUEUE], "random 7");
+	assert_int_equal(strtol(s.ui[SESSION_UI_LABEL_CURSOR], NULL, 10), rec);
+	/* somewhere else entirely, then back */
+	assert_int_equal(run(f, "queue random 9"), CMD_OK);
+	label_queue_session_apply(&f->ui, &s);
+	assert_string_equal(describe(f), "4 of 8 · queue random 7");
+	assert_int_equal(label_queue_current(&f->ui), rec);
+	/* the record, not the position: under a filter it is found where it is */
+	session_ui_set(&s, SESSION_UI_QUEUE, "file");
+	session_ui_set(&s, SESSION_UI_LABEL_CURSOR, "6");
+	set_filter(f, "label=billing");
+	label_queue_session_apply(&f->ui, &s);
+	assert_string_equal(describe(f), "4 of 4 · queue file · filtered");
+	assert_int_equal(label_queue_current(&f->ui), 6);
+	/* a record the queue does not hold: the first; a bad order: ignored */
+	session_ui_set(&s, SESSION_UI_QUEUE, "sideways");
+	session_ui_set(&s, SESSION_UI_LABEL_CURSOR, "1");
+	label_queue_session_apply(&f->ui, &s);
+	assert_string_equal(describe(f), "1 of 4 · queue file · filtered");
+	session_fini(&s);
+}
+
+/* Load a session whose ui has queue: VALUE; 0, or -1 with err. */
+static int load_queue(struct fixture *f, const char *value, struct tt_err *err)
+{
+	char path[160];
+	struct session s;
+	struct cfg cfg;
+	FILE *fp;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/s.yaml", f->dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "name: t\ndata: small.jsonl\nui:\n  queue: %s\n  label_cursor: 3\n", value);
+	assert_int_equal(fclose(fp), 0);
+	cfg_init(&cfg);
+	session_init(&s);
+	tt_err_clear(err);
+	rc = session_load(&s, path, &cfg, err);
+	if (rc == 0)
+		assert_string_equal(s.ui[SESSION_UI_QUEUE], value);
+	session_fini(&s);
+	cfg_fini(&cfg);
+	return rc;
+}
+
+static void test_session_validation(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const good[] = { "file", "unlabeled", "margin", "least-confident",
+					    "entropy", "random", "random 42",
+					    "random 18446744073709551615" };
+	static const char *const bad[] = { "sideways", "entropy 3", "random x", "random 4x",
+					   "random -1", "random 18446744073709551616" };
+	struct tt_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		if (load_queue(f, good[i], &err) != 0)
+			fail_msg("queue '%s' rejected: %s", good[i], err.msg);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (load_queue(f, bad[i], &err) == 0)
+			fail_msg("queue '%s' accepted", bad[i]);
+		assert_int_equal(err.line, 4);
+		assert_int_equal(err.col, 10);
+		assert_non_null(strstr(err.msg, "ui queue"));
+	}
+}
+
+static const char *frame(struct fixture *f)
+{
+	ui_render(&f->ui, UI_DIRTY_ALL);
+	tt_buf_clear(&f->text);
+	grid_to_text(&f->ui.screen, &f->text);
+	return f->text.data;
+}
+
+static void assert_shows(struct fixture *f, const char *what)
+{
+	const char *t = frame(f);
+
+	if (strstr(t, what) == NULL)
+		fail_msg("screen lacks \"%s\":\n%s", what, t);
+}
+
+static void test_add_label(void **state)
+{
+	struct fixture *f = *state;
+	char *const *names;
+	char key[16];
+	int n;
+
+	assert_int_equal(run(f, "add-label refund - customer wants money back"), CMD_OK);
+	assert_non_null(strstr(f->out.data, "refund added on key 3"));
+	names = label_names(&f->app, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(names[0], "billing");
+	assert_string_equal(names[2], "refund");
+	label_key_of(&f->app, 2, key, sizeof key);
+	assert_string_equal(key, "3");
+	assert_string_equal(label_description(&f->app, 2), "customer wants money back");
+	assert_null(label_description(&f->app, 0));
+	/* the session keeps every label, so `session save` writes them all */
+	assert_int_equal(f->app.session->nlabels, 3);
+	assert_string_equal(f->app.session->labels[1].name, "access");
+	/* refused: a name twice, a bad name, a key in use, not a key */
+	assert_int_equal(run(f, "add-label refund"), CMD_ERROR);
+	assert_non_null(strstr(f->out.data, "already a label (key 3)"));
+	assert_int_equal(run(f, "add-label bad,name"), CMD_ERROR);
+	assert_int_equal(run(f, "add-label other a"), CMD_ERROR);
+	assert_non_null(strstr(f->out.data, "runs 'label-accept'"));
+	assert_int_equal(run(f, "add-label other 3"), CMD_ERROR);
+	assert_int_equal(run(f, "add-label other wants money"), CMD_ERROR);
+	assert_int_equal(label_names(&f->app, &n) != NULL && n == 3, 1);
+	/* a key of one's own, bound at once; labeling with it is an edit */
+	assert_int_equal(run(f, "add-label escalation w"), CMD_OK);
+	assert_string_equal(keys_get(f->ui.keys, "label", "w"), "label-key w");
+	assert_int_equal(label_queue_current(&f->ui), 0);
+	assert_int_equal(run(f, "label-key w"), CMD_OK);
+	assert_string_equal(label_of(f, 0), "escalation");
+	assert_true(label_queue_saved(0));
+	assert_int_equal(label_queue_current(&f->ui), 1);
+	/* ? over the label pane: the schema with keys and guidelines first */
+	assert_int_equal(ui_set_layout(&f->ui, LAYOUT_LABELING), 0);
+	assert_int_equal(ui_set_focus(&f->ui, PANE_LABEL), 0);
+	assert_shows(f, "w escalation");
+	f->ui.overlay = true;
+	assert_shows(f, "labels: key, name, guideline");
+	assert_shows(f, "3  refund      customer wants money back");
+	assert_shows(f, "1  billing     (no guideline)");
+	assert_shows(f, "label-accept");
+	assert_true(strstr(frame(f), "label-key 1") == NULL);
+}
+
+/* The journal has the add-label's label: the edit went through cmd_edit_apply. */
+static void test_add_label_journaled(void **state)
+{
+	struct fixture *f = *state;
+	char path[160], line[4096];
+	FILE *fp;
+	int found = 0;
+
+	assert_int_equal(run(f, "add-label escalation"), CMD_OK);
+	assert_int_equal(run(f, "label-key 3"), CMD_OK);
+	snprintf(path, sizeof path, "%s.journal", f->data);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	while (fgets(line, sizeof line, fp) != NULL)
+		found += strstr(line, "\"escalation\"") != NULL;
+	fclose(fp);
+	assert_int_equal(found, 1);
 }
 
 int main(void)
@@ -101,9 +533,18 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_unlabeled),
-		cmocka_unit_test(test_least_confident),
+		cmocka_unit_test(test_margin),
+		cmocka_unit_test(test_entropy),
+		cmocka_unit_test(test_uncertain_without_preds),
+		cmocka_unit_test(test_sort_subset),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test_setup_teardown(test_queue_follows_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_entropy_refresh, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_validation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_label, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_label_journaled, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

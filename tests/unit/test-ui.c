@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tunetop/app.h"
+#include "tunetop/cmd.h"
 #include "tunetop/keys.h"
 #include "tunetop/pane.h"
 #include "tunetop/repl.h"
@@ -120,7 +121,7 @@ static void test_data_layout(void **state)
 	ui_run_command(&f->ui, "detail", true);
 	assert_shows(f, "Enter: list");
 	ui_run_command(&f->ui, "filter label billing", false);
-	assert_shows(f, "label billing ·");
+	assert_shows(f, "· label=billing");
 	assert_true(f->ui.data.n >= 1 && f->ui.data.n < 8);
 	ui_run_command(&f->ui, "filter text REFUND", false);
 	assert_int_equal(f->ui.data.n, 1);
@@ -300,6 +301,207 @@ static void test_training_mirrored(void **state)
 	assert_shows(f, "Quit anyway?");
 }
 
+/* The records listed, as their ids joined by spaces. */
+static const char *listed(struct fixture *f)
+{
+	size_t k;
+
+	pane_data_refresh(&f->ui);
+	tt_buf_clear(&f->text);
+	for (k = 0; k < f->ui.data.n; k++)
+		tt_buf_printf(&f->text, "%s%.*s", k ? " " : "", (int)f->app.ds.recs[f->ui.data.idx[k]].id_len,
+			      f->app.ds.recs[f->ui.data.idx[k]].id);
+	return f->text.data;
+}
+
+static void test_filters_combine(void **state)
+{
+	struct fixture *f = *state;
+
+	ui_run_command(&f->ui, "layout data", true);
+	ui_run_command(&f->ui, "filter label=billing text~/card/", false);
+	assert_string_equal(listed(f), "a1 a6");
+	ui_run_command(&f->ui, "filter + text!~/twice/", false);	/* adds a term */
+	assert_string_equal(listed(f), "");
+	assert_string_equal(f->ui.data.filter_text, "label=billing text~/card/ text!~/twice/");
+	ui_run_command(&f->ui, "filter label=billing unlabeled", false);
+	assert_string_equal(listed(f), "");
+	/* A bad term is an error and the filter in force stays. */
+	ui_run_command(&f->ui, "filter label=access", false);
+	ui_run_command(&f->ui, "filter label=nosuch", false);
+	assert_true(scrollback_has(f, "label=nosuch"));
+	assert_int_equal(last_line(f)->role, GRID_ROLE_ERROR);
+	assert_string_equal(listed(f), "a2 a4 a8");
+	ui_run_command(&f->ui, "filter text~/(unclosed/", false);
+	assert_int_equal(last_line(f)->role, GRID_ROLE_ERROR);
+	assert_string_equal(f->ui.data.filter_text, "label=access");
+	/* The status bar and the title show the whole filter. */
+	assert_shows(f, "filter label=access");
+	assert_shows(f, "3 of 8 records · label=access");
+	/* The first version's words still work; plain text is not a regex. */
+	ui_run_command(&f->ui, "filter text 2FA device", false);
+	assert_string_equal(listed(f), "a8");
+	ui_run_command(&f->ui, "filter text (", false);
+	assert_string_equal(listed(f), "");
+	ui_run_command(&f->ui, "filter split none", false);
+	assert_int_equal(f->ui.data.n, 8);
+	ui_run_command(&f->ui, "filter off", false);
+	assert_string_equal(f->ui.data.filter_text, "");
+	/* Terms on predictions hold for no record before a model predicts. */
+	ui_run_command(&f->ui, "filter pred=billing", false);
+	assert_int_equal(f->ui.data.n, 0);
+	assert_shows(f, "no records match");
+}
+
+static void test_sort_columns(void **state)
+{
+	struct fixture *f = *state;
+
+	ui_run_command(&f->ui, "layout data", true);
+	ui_run_command(&f->ui, "sort label", false);
+	assert_string_equal(listed(f), "a2 a4 a8 a1 a3 a6 a7 a5");	/* unlabeled last */
+	ui_run_command(&f->ui, "sort label desc", false);
+	assert_string_equal(listed(f), "a1 a3 a6 a7 a2 a4 a8 a5");	/* ties keep file order */
+	ui_run_command(&f->ui, "sort length", false);
+	assert_string_equal(listed(f), "a8 a1 a6 a7 a2 a4 a3 a5");
+	ui_run_command(&f->ui, "sort reverse", false);
+	assert_string_equal(listed(f), "a5 a3 a4 a2 a1 a6 a7 a8");
+	assert_shows(f, "text (by length)");
+	ui_run_command(&f->ui, "sort text", false);
+	assert_string_equal(listed(f), "a7 a2 a1 a6 a4 a3 a8 a5");
+	assert_shows(f, "text↑");
+	assert_shows(f, "sort text asc");
+	/* The cursor stays on its record across a sort. */
+	ui_run_command(&f->ui, "cursor top", true);
+	ui_run_command(&f->ui, "sort file", false);
+	assert_int_equal(pane_data_current(&f->ui), 6);
+	ui_run_command(&f->ui, "sort nosuch", false);
+	assert_int_equal(last_line(f)->role, GRID_ROLE_ERROR);
+	ui_run_command(&f->ui, "sort next", false);
+	assert_int_equal(f->ui.data.sort, UI_SORT_ID);
+	ui_run_command(&f->ui, "sort prev", false);
+	ui_run_command(&f->ui, "sort prev", false);
+	assert_int_equal(f->ui.data.sort, UI_SORT_LENGTH);	/* wraps round */
+	/* Sorted and filtered together. */
+	ui_run_command(&f->ui, "filter label=access", false);
+	ui_run_command(&f->ui, "sort id desc", false);
+	assert_string_equal(listed(f), "a8 a4 a2");
+}
+
+/* The cells of screen row y that are drawn as search matches, as text. */
+static void marked_cells(struct fixture *f, char *out, size_t n)
+{
+	size_t o = 0;
+	int x, y;
+
+	frame(f);
+	for (y = 0; y < f->ui.screen.h; y++) {
+		for (x = 0; x < f->ui.screen.w && o + 1 < n; x++) {
+			const struct grid_cell *c = grid_at_const(&f->ui.screen, x, y);
+
+			if (c->role == GRID_ROLE_SEARCH_MATCH && c->cp < 128)
+				out[o++] = (char)c->cp;
+		}
+	}
+	out[o] = '\0';
+}
+
+static void test_search(void **state)
+{
+	struct fixture *f = *state;
+	char marks[256];
+
+	ui_run_command(&f->ui, "layout data", true);
+	ui_run_command(&f->ui, "search INVOICE", false);	/* a capital: case matters */
+	assert_int_equal(last_line(f)->role, GRID_ROLE_ERROR);
+	ui_run_command(&f->ui, "search invoice", false);	/* smart case: any case */
+	assert_int_equal(pane_data_current(&f->ui), 2);
+	ui_run_command(&f->ui, "search-next", false);
+	assert_int_equal(pane_data_current(&f->ui), 6);
+	ui_run_command(&f->ui, "search-next", false);	/* round the end */
+	assert_int_equal(pane_data_current(&f->ui), 2);
+	assert_true(scrollback_has(f, "search wrapped"));
+	ui_run_command(&f->ui, "search-next prev", false);
+	assert_int_equal(pane_data_current(&f->ui), 6);
+	/* Highlighted in the list and in the detail: both rows of a3 and a7 once each. */
+	marked_cells(f, marks, sizeof marks);
+	assert_string_equal(marks, "invoiceinvoiceinvoice");
+	assert_shows(f, "/invoice/");
+	/* Within the filter only; the search does not change the list. */
+	ui_run_command(&f->ui, "filter label=access", false);
+	ui_run_command(&f->ui, "search-next", false);
+	assert_int_equal(last_line(f)->role, GRID_ROLE_ERROR);
+	assert_int_equal(f->ui.data.n, 3);
+	ui_run_command(&f->ui, "search [", false);
+	assert_true(scrollback_has(f, "bad regular expression"));
+	assert_string_equal(f->ui.data.search, "invoice");	/* the old one stays */
+	ui_run_command(&f->ui, "search", false);		/* none: highlighting off */
+	marked_cells(f, marks, sizeof marks);
+	assert_string_equal(marks, "");
+	ui_run_command(&f->ui, "search-next", false);
+	assert_true(scrollback_has(f, "no search yet"));
+}
+
+static void test_edit_here_quotes(void **state)
+{
+	struct fixture *f = *state;
+	char **argv;
+	struct tt_err err;
+	int argc;
+
+	ui_run_command(&f->ui, "layout data", true);
+	ui_run_command(&f->ui, "filter id=a5", false);
+	ui_run_command(&f->ui, "edit", false);
+	assert_int_equal(f->ui.focus, PANE_REPL);
+	assert_true(f->ui.prompt_return);
+	/* What the prompt holds splits back into the same text. */
+	tt_err_clear(&err);
+	argc = cmd_split_words("edit-text @5 \"the \\\"export\\\" button does nothing\\nat all\"",
+			       &argv, &err);
+	assert_int_equal(argc, 3);
+	assert_string_equal(argv[2], "the \"export\" button does nothing\nat all");
+	cmd_free_argv(argc, argv);
+}
+
+static void test_filter_on_predictions(void **state)
+{
+	struct fixture *f = *state;
+	const char *pred;
+	float conf, last = 2;
+	size_t k, nbilling;
+
+	cfg_set(&f->app.cfg, "epochs", "30", NULL);
+	cfg_set(&f->app.cfg, "dim", "8", NULL);
+	cfg_set(&f->app.cfg, "buckets", "10000", NULL);
+	ui_run_command(&f->ui, "layout data", true);
+	ui_run_command(&f->ui, "train", true);
+	assert_int_equal(settle(f), TRAINER_DONE);
+	assert_true(f->ui.train.npred_of > 0);
+	ui_run_command(&f->ui, "filter pred=billing", false);
+	nbilling = f->ui.data.n;
+	assert_true(nbilling > 0 && nbilling < 8);
+	for (k = 0; k < f->ui.data.n; k++) {
+		assert_int_equal(ui_train_prediction(&f->ui, f->ui.data.idx[k], &pred, &conf), 0);
+		assert_string_equal(pred, "billing");
+	}
+	ui_run_command(&f->ui, "filter pred!=billing", false);
+	assert_int_equal(f->ui.data.n + nbilling, 8);
+	ui_run_command(&f->ui, "filter conf=0..0.3", false);
+	for (k = 0; k < f->ui.data.n; k++) {
+		ui_train_prediction(&f->ui, f->ui.data.idx[k], &pred, &conf);
+		assert_true(conf <= 0.3f);
+	}
+	ui_run_command(&f->ui, "filter off", false);
+	ui_run_command(&f->ui, "sort conf desc", false);
+	assert_int_equal(f->ui.data.n, 8);
+	for (k = 0; k < f->ui.data.n; k++) {
+		assert_int_equal(ui_train_prediction(&f->ui, f->ui.data.idx[k], &pred, &conf), 0);
+		assert_true(conf <= last);
+		last = conf;
+	}
+	assert_shows(f, "conf↓");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +514,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_themes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resize_and_zoom, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_training_mirrored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filters_combine, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sort_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit_here_quotes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_on_predictions, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
