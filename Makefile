@@ -57,9 +57,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtunetop.a | $(BUILD)/tests
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
+# The demo runs on a copy in $(BUILD)/demo, made once: its edits, journal,
+# checkpoints and the session saved on quit stay there, out of the sources.
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/tunetop
-	./$(BUILD)/tunetop sessions/demo.yaml
+	@[ -f $(BUILD)/demo/demo.yaml ] || { mkdir -p $(BUILD)/demo && \
+		cp -R sessions/demo.yaml sessions/demo $(BUILD)/demo/; }
+	./$(BUILD)/tunetop $(BUILD)/demo/demo.yaml
 
 test: deps
 	@$(MAKE) --no-print-directory all

@@ -258,6 +258,7 @@ static void label_queue_sync(struct ui *ui)
 	struct label_queue *q = &label_q;
 	const struct dataset *ds = &ui->app->ds;
 
+	pane_data_refresh(ui);	/* bumps filter_gen when new predictions change the filter */
 	if (!q->built || q->app != ui->app || q->ds_n != ds->n || q->ds_recs != ds->recs ||
 	    q->filter_gen != ui->data.filter_gen)
 		label_queue_build(ui);

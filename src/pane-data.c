@@ -162,8 +162,12 @@ void pane_data_refresh(struct ui *ui)
 		pane_data_reparse(ui);
 		keep = -1;
 	}
-	if (v->pred_step != ui->train.preds.step && pane_data_uses_preds(v))
+	if (v->pred_step != ui->train.preds.step && pane_data_uses_preds(v)) {
 		v->stale = true;
+		/* New predictions change what pred= and conf= select: the queue follows. */
+		if (edit_filter_uses_preds(&v->filter))
+			v->filter_gen++;
+	}
 	if (!v->stale && v->ds_n == ds->n && v->ds_recs == (void *)ds->recs) {
 		if (v->resort)
 			pane_data_resort(ui, keep);

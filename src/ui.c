@@ -20,7 +20,8 @@
  *  - Signals only write their number to the self-pipe; the loop handles
  *    them: WINCH relayouts, TSTP suspends (terminal restored first), CONT
  *    repaints, INT asks before quitting a run, TERM and HUP checkpoint a
- *    trainer that has a model to <session>.autosave.ckpt and exit. Crash
+ *    trainer that has a model to <session>.autosave.ckpt and exit. On every
+ *    way out but a crash the session is saved (ui_autosave_session). Crash
  *    signals and tt_fatal restore the terminal before dying.
  *  - Keys: a key is looked up in the key map (keys.c) for the focused pane
  *    and run as a command string; in the REPL, keys go to readline
@@ -56,6 +57,7 @@
 #include "tunetop/keys.h"
 #include "tunetop/pane.h"
 #include "tunetop/repl.h"
+#include "tunetop/session.h"
 #include "tunetop/version.h"
 
 enum {
@@ -614,8 +616,11 @@ static void ui_run_rc(struct ui *ui)
 	free(path);
 }
 
-/* SIGHUP/SIGTERM: a trainer with a model writes a checkpoint first. */
-static void ui_autosave(struct ui *ui, char *reply, size_t n)
+/*
+ * SIGHUP/SIGTERM: a trainer with a model writes a checkpoint first. Returns
+ * its path (malloc'd) when it was written, else NULL.
+ */
+static char *ui_autosave(struct ui *ui, char *reply, size_t n)
 {
 	struct trainer *t = ui->app->trainer;
 	enum trainer_state st = ui_train_state(ui);
@@ -624,10 +629,52 @@ static void ui_autosave(struct ui *ui, char *reply, size_t n)
 
 	reply[0] = '\0';
 	if (t == NULL || st == TRAINER_IDLE || st == TRAINER_FAILED)
-		return;
+		return NULL;
 	path = ui_session_file(ui->app, ".autosave.ckpt");
 	id = trainer_send(t, TRAINER_CHECKPOINT, NULL, path, 0, NULL);
-	trainer_wait_handled(t, id, reply, n);
+	if (trainer_wait_handled(t, id, reply, n) == 0)
+		return path;
+	free(path);
+	return NULL;
+}
+
+/* The autosave's output, kept to print once the terminal is restored. */
+static void ui_autosave_sink(void *opaque, int is_error, const char *text)
+{
+	struct tt_buf *b = opaque;
+
+	(void)is_error;
+	tt_buf_adds(b, text);
+}
+
+/*
+ * Quit, SIGHUP, SIGTERM: the session is saved, to the file it came from
+ * (or was saved to), else next to the data as NAME.session.yaml, with the
+ * autosave checkpoint when one was written. A session that did not apply
+ * has no path, so its file is never overwritten. out gets what to report.
+ */
+static void ui_autosave_session(struct ui *ui, const char *ckpt, struct tt_buf *out)
+{
+	struct app *a = ui->app;
+	char *path, *argv[4];
+	struct cmd_ctx ctx;
+
+	if (!a->has_data)
+		return;
+	path = a->session_path != NULL ? tt_xstrdup(a->session_path) :
+					 ui_session_file(a, ".session.yaml");
+	if (ckpt != NULL)
+		session_set_string(&app_session(a)->checkpoint, ckpt);
+	memset(&ctx, 0, sizeof ctx);
+	ctx.app = a;
+	ctx.source = CMD_SRC_KEY;
+	ctx.sink = ui_autosave_sink;
+	ctx.sink_opaque = out;
+	argv[0] = "session";
+	argv[1] = "save";
+	argv[2] = path;
+	argv[3] = NULL;
+	cmd_session_exec(&ctx, 3, argv);
 	free(path);
 }
 
@@ -657,7 +704,8 @@ static void ui_welcome(struct ui *ui)
 int ui_main(struct app *app, const struct ui_options *o)
 {
 	struct ui ui;
-	char reply[1024];
+	char reply[1024], *ckpt;
+	struct tt_buf saved;
 	bool utf8;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -701,8 +749,10 @@ int ui_main(struct app *app, const struct ui_options *o)
 		fclose(ui_trace);
 	ui_trace = NULL;
 	reply[0] = '\0';
-	if (ui.autosave)
-		ui_autosave(&ui, reply, sizeof reply);
+	ckpt = ui.autosave ? ui_autosave(&ui, reply, sizeof reply) : NULL;
+	tt_buf_init(&saved);
+	ui_autosave_session(&ui, ckpt, &saved);
+	free(ckpt);
 	repl_fini(&ui);
 	ui_term_close(&ui);
 	tt_set_fatal_hook(NULL);
@@ -710,6 +760,9 @@ int ui_main(struct app *app, const struct ui_options *o)
 	ui_remove_signals();
 	if (reply[0] != '\0')
 		fprintf(stderr, "tunetop: %s\n", reply);
+	if (saved.len > 0)
+		fprintf(stderr, "tunetop: %s", saved.data);
+	tt_buf_fini(&saved);
 	app->session_store = NULL;
 	app->ui = NULL;
 	ui_state_fini(&ui);

@@ -54,7 +54,8 @@ check "q quits at once when nothing runs, terminal restored" restored
 
 tui_stop
 tui_start 80 24 "$T/s.yaml"
-check "reopening the saved session restores layout and filter" wait_for "· label=billing"
+check "reopening restores the state at quit: the overview" wait_for "┌─ curves"
+check "and the filter" wait_status "filter label=billing"
 check "and the theme" sh -c 'sleep 0.2; tmux -L '"$TMUX_SOCK"' capture-pane -e -p -t main | tail -n 1 | grep -q "48;5;24m"'
 keys q
 check "quits again" restored

@@ -60,14 +60,16 @@ check "the journal has 18 undo steps and 2 redo" grep -q "18 undo steps, 2 redo"
 
 tui_start 80 24 "$T/demo.yaml"
 check "reopens" wait_status "READY"
-keys F3 :
+keys F3
+check "quitting saved the queue order" wait_for "of 816 · queue unlabeled"
+keys :
 type_line "journal"
 check "undo and redo survive the restart" wait_for "18 undo steps, 2 redo"
 esc
 keys m
-check "m opens the prompt with 'note ID '" wait_for "› note t0001 "
+check "m opens the prompt with 'note ID '" wait_for "› note t0"
 type_line "call back"
-check "the note is shown on the record" wait_for "line 1 · note"
+check "the note is shown on the record" wait_for " · note"
 esc
 keys q
 check "quits again" restored
@@ -77,7 +79,10 @@ tui_stop
 # ---- a label added while labeling ----
 tui_start 80 24 "$T/demo.yaml"
 check "opens to add a label" wait_status "READY"
-keys F3
+keys F3 :
+type_line "queue file"
+esc
+keys g
 check "the label pane, file order" wait_for "1 of 816 · queue file"
 keys A
 check "A opens the prompt with 'add-label '" wait_for "› add-label "

@@ -98,7 +98,19 @@ check "reopens" wait_status "READY"
 check "the layout, search and cursor come back" wait_for "t0001 · line 1"
 check "the edited text survived the restart" wait_for "[edited"
 check "the search is restored (status bar)" wait_status "/edited here/"
+keys o
+type_line "length desc"
 keys q
-wait_for "EXITED" 10
+check "quit says the session was saved" wait_for "session saved to $T/demo.yaml" 10
 tui_stop
 check "the session file keeps the search" grep -q 'search: edited here' "$T/demo.yaml"
+check "quitting saved the session (the new sort)" grep -q 'data_sort: length desc' "$T/demo.yaml"
+
+# Opened on a data file, the session is saved next to it on quit.
+tui_start 80 24 "$T/demo/tickets.jsonl"
+check "opens the data file alone" wait_status "READY"
+keys F2
+keys q
+check "quit saves NAME.session.yaml next to the data" wait_for "session saved to $T/demo/tickets.session.yaml" 10
+tui_stop
+check "which opens again" sh -c "'$TUNETOP' --headless '$T/demo/tickets.session.yaml' -e stats >/dev/null"

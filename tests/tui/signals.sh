@@ -5,6 +5,7 @@
 . tests/tui/tui.inc
 
 long_session "$T/long.yaml"
+demo_session "$T/demo.yaml"
 
 for sig in TERM HUP; do
 	rm -f "$T/long.autosave.ckpt"
@@ -16,10 +17,13 @@ for sig in TERM HUP; do
 	check "SIG$sig: the terminal is restored" restored
 	check "SIG$sig: the run was checkpointed first" test -s "$T/long.autosave.ckpt"
 	check "SIG$sig: the checkpoint is reported" wait_for "checkpoint written"
+	check "SIG$sig: the session is saved with the checkpoint" \
+		grep -q "^checkpoint: .*long.autosave.ckpt" "$T/long.yaml"
+	check "SIG$sig: and says so" wait_for "session saved to $T/long.yaml"
 	tui_stop
 done
 
-tui_shell 80 24 sessions/demo.yaml
+tui_shell 80 24 "$T/demo.yaml"
 wait_status "READY"
 keys C-z
 check "Ctrl-Z gives the terminal back to the shell" \
@@ -36,7 +40,7 @@ check "the terminal modes are restored" wait_for "icanon echo MODES"
 tui_stop
 
 TUI_ENV="NO_COLOR=1"
-tui_start 80 24 sessions/demo.yaml
+tui_start 80 24 "$T/demo.yaml"
 wait_status "READY"
 check "NO_COLOR: no colors" sh -c '! tmux -L '"$TMUX_SOCK"' capture-pane -e -p -t main | grep -q "[34]8;5;"'
 check "NO_COLOR: the status bar is still set apart" sh -c 'tmux -L '"$TMUX_SOCK"' capture-pane -e -p -t main | tail -n 1 | grep -q "7m"'
