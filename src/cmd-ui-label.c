@@ -188,15 +188,9 @@ static float *label_scores(const struct ui *ui, size_t n, enum label_order o)
 /* Put the cursor back on record cur (-1: none; not in the queue: the first). */
 static void label_queue_place(struct label_queue *q, long cur)
 {
-	size_t i;
+	long at = cur >= 0 ? tt_u32_find(q->idx, q->n, (uint32_t)cur) : -1;
 
-	q->cursor = 0;
-	for (i = 0; cur >= 0 && i < q->n; i++) {
-		if (q->idx[i] == (uint32_t)cur) {
-			q->cursor = i;
-			return;
-		}
-	}
+	q->cursor = at >= 0 ? (size_t)at : 0;
 }
 
 /*

@@ -84,17 +84,15 @@ static bool pane_data_uses_preds(const struct ui_data_view *v)
 int pane_data_goto(struct ui *ui, size_t rec)
 {
 	struct ui_data_view *v = &ui->data;
-	size_t i;
+	long at;
 
 	pane_data_refresh(ui);
-	for (i = 0; i < v->n; i++) {
-		if (v->idx[i] == rec) {
-			v->cursor = i;
-			ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL);
-			return 0;
-		}
-	}
-	return -1;
+	at = rec <= UINT32_MAX ? tt_u32_find(v->idx, v->n, (uint32_t)rec) : -1;
+	if (at < 0)
+		return -1;
+	v->cursor = (size_t)at;
+	ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL);
+	return 0;
 }
 
 static const struct edit_index *pane_data_index(struct ui *ui, struct edit_index *tmp);
@@ -102,15 +100,9 @@ static const struct edit_index *pane_data_index(struct ui *ui, struct edit_index
 /* The cursor back on record keep (or the top when it is not listed). */
 static void pane_data_keep(struct ui_data_view *v, long keep)
 {
-	size_t i;
+	long at = keep >= 0 ? tt_u32_find(v->idx, v->n, (uint32_t)keep) : -1;
 
-	v->cursor = 0;
-	for (i = 0; keep >= 0 && i < v->n; i++) {
-		if (v->idx[i] == (uint32_t)keep) {
-			v->cursor = i;
-			break;
-		}
-	}
+	v->cursor = at >= 0 ? (size_t)at : 0;
 }
 
 /* Only the sort changed: the same records in another order. */

@@ -221,16 +221,21 @@ static void ui_after_command(struct ui *ui)
 	ui->quit = true;
 }
 
+void ui_cmd_ctx(struct ui *ui, enum cmd_source source, struct cmd_ctx *ctx)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->app = ui->app;
+	ctx->source = source;
+	ctx->sink = ui_sink;
+	ctx->sink_opaque = ui;
+}
+
 void ui_run_command(struct ui *ui, const char *line, bool from_key)
 {
 	struct cmd_ctx ctx;
 	char *echo;
 
-	memset(&ctx, 0, sizeof ctx);
-	ctx.app = ui->app;
-	ctx.source = from_key ? CMD_SRC_KEY : CMD_SRC_REPL;
-	ctx.sink = ui_sink;
-	ctx.sink_opaque = ui;
+	ui_cmd_ctx(ui, from_key ? CMD_SRC_KEY : CMD_SRC_REPL, &ctx);
 	if (!from_key) {
 		echo = tt_xprintf("%s%s", ui->edit.prompt, line);
 		pane_repl_flush(&ui->sb);

@@ -261,11 +261,7 @@ static void ui_bulk_cancel(struct ui *ui, const char *why)
 {
 	struct cmd_ctx ctx;
 
-	memset(&ctx, 0, sizeof ctx);
-	ctx.app = ui->app;
-	ctx.source = CMD_SRC_KEY;
-	ctx.sink = ui_sink;
-	ctx.sink_opaque = ui;
+	ui_cmd_ctx(ui, CMD_SRC_KEY, &ctx);
 	cmd_edit_bulk_cancel(&ctx, why);
 	pane_repl_flush(&ui->sb);
 }
@@ -605,11 +601,7 @@ static void ui_run_rc(struct ui *ui)
 	else
 		return;
 	if (access(path, R_OK) == 0) {
-		memset(&ctx, 0, sizeof ctx);
-		ctx.app = ui->app;
-		ctx.source = CMD_SRC_CONFIG;
-		ctx.sink = ui_sink;
-		ctx.sink_opaque = ui;
+		ui_cmd_ctx(ui, CMD_SRC_CONFIG, &ctx);
 		cmd_run_file(&ctx, path);
 		pane_repl_flush(&ui->sb);
 	}
@@ -665,10 +657,8 @@ static void ui_autosave_session(struct ui *ui, const char *ckpt, struct tt_buf *
 					 ui_session_file(a, ".session.yaml");
 	if (ckpt != NULL)
 		session_set_string(&app_session(a)->checkpoint, ckpt);
-	memset(&ctx, 0, sizeof ctx);
-	ctx.app = a;
-	ctx.source = CMD_SRC_KEY;
-	ctx.sink = ui_autosave_sink;
+	ui_cmd_ctx(ui, CMD_SRC_KEY, &ctx);
+	ctx.sink = ui_autosave_sink;	/* printed once the terminal is restored */
 	ctx.sink_opaque = out;
 	argv[0] = "session";
 	argv[1] = "save";

@@ -382,3 +382,14 @@ double tt_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+long tt_u32_find(const uint32_t *a, size_t n, uint32_t v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (a[i] == v)
+			return (long)i;
+	}
+	return -1;
+}

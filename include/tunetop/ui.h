@@ -17,6 +17,7 @@
 #include <regex.h>
 #include <stdint.h>
 
+#include "tunetop/cmd.h"
 #include "tunetop/edit.h"
 #include "tunetop/grid.h"
 #include "tunetop/layout.h"
@@ -240,6 +241,8 @@ void ui_prompt(struct ui *ui, const char *text);
  */
 void ui_session_apply(struct ui *ui);
 
+/* A command context whose output goes to the REPL (ui_sink). */
+void ui_cmd_ctx(struct ui *ui, enum cmd_source source, struct cmd_ctx *ctx);
 /* Run a command line as if typed (source REPL) or from a key. */
 void ui_run_command(struct ui *ui, const char *line, bool from_key);
 

@@ -79,4 +79,7 @@ uint32_t tt_count_newlines(const char *p, size_t n);
 /* Monotonic clock in seconds. */
 double tt_now(void);
 
+/* The first position of v in a[0..n), or -1. */
+long tt_u32_find(const uint32_t *a, size_t n, uint32_t v);
+
 #endif
