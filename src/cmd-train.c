@@ -21,6 +21,22 @@ static int cmd_waits(const struct cmd_ctx *ctx)
 	       ctx->source == CMD_SRC_CONFIG;
 }
 
+/* Remember a message sent without waiting, so the workbench can show a refusal. */
+static void cmd_train_await(struct app *a, uint64_t id)
+{
+	int cap = (int)(sizeof a->awaited / sizeof a->awaited[0]);
+
+	if (a->awaited_from != a->trainer) {
+		a->awaited_from = a->trainer;
+		a->nawaited = 0;
+	}
+	if (a->nawaited == cap) {	/* the oldest goes: its answer is long due */
+		memmove(a->awaited, a->awaited + 1, (size_t)(cap - 1) * sizeof a->awaited[0]);
+		a->nawaited--;
+	}
+	a->awaited[a->nawaited++] = id;
+}
+
 /* Send and, when the caller waits, report the trainer's answer. */
 static enum cmd_rc cmd_train_send(struct cmd_ctx *ctx, enum trainer_msg_type type,
 				  const char *key, const char *value, uint64_t n,
@@ -29,8 +45,10 @@ static enum cmd_rc cmd_train_send(struct cmd_ctx *ctx, enum trainer_msg_type typ
 	uint64_t id = trainer_send(ctx->app->trainer, type, key, value, n, input);
 	char reply[1024];
 
-	if (!cmd_waits(ctx))
+	if (!cmd_waits(ctx)) {
+		cmd_train_await(ctx->app, id);
 		return CMD_OK;
+	}
 	if (trainer_wait_handled(ctx->app->trainer, id, reply, sizeof reply) != 0) {
 		cmd_error(ctx, "%s", reply);
 		return CMD_ERROR;

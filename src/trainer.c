@@ -384,15 +384,18 @@ static void trainer_msg_free(struct trainer_msg *m)
 /* Handle one message and record its outcome for trainer_wait_handled. */
 static void trainer_dispatch(struct trainer *t, struct trainer_msg *m)
 {
+	struct trainer_outcome *o;
 	char reply[1024];
 	int rc;
 
 	reply[0] = '\0';
 	rc = trainer_handle(t, m, reply, sizeof reply);
 	pthread_mutex_lock(&t->lock);
+	o = &t->outcomes[m->id % TRAINER_REPLIES];
+	o->id = m->id;
+	o->rc = rc;
+	snprintf(o->reply, sizeof o->reply, "%s", reply);
 	t->handled_id = m->id;
-	t->handled_rc = rc;
-	snprintf(t->handled_reply, sizeof t->handled_reply, "%s", reply);
 	pthread_mutex_unlock(&t->lock);
 	trainer_msg_free(m);
 	trainer_publish(t, 1);
@@ -531,6 +534,17 @@ uint64_t trainer_send(struct trainer *t, enum trainer_msg_type type, const char 
 	return id;
 }
 
+/* Message id's outcome (lock held, id handled): rc, and its reply when kept. */
+static int trainer_outcome_of(const struct trainer *t, uint64_t id, char *reply, size_t n)
+{
+	const struct trainer_outcome *o = &t->outcomes[id % TRAINER_REPLIES];
+	bool kept = o->id == id;
+
+	if (reply != NULL)
+		snprintf(reply, n, "%s", kept ? o->reply : "");
+	return kept ? o->rc : 0;
+}
+
 int trainer_wait_handled(struct trainer *t, uint64_t id, char *reply, size_t reply_len)
 {
 	int rc;
@@ -538,10 +552,18 @@ int trainer_wait_handled(struct trainer *t, uint64_t id, char *reply, size_t rep
 	pthread_mutex_lock(&t->lock);
 	while (t->handled_id < id)
 		pthread_cond_wait(&t->cond, &t->lock);
-	/* Messages are handled in order; only the latest outcome is kept. */
-	rc = t->handled_id == id ? t->handled_rc : 0;
-	if (reply != NULL)
-		snprintf(reply, reply_len, "%s", t->handled_id == id ? t->handled_reply : "");
+	rc = trainer_outcome_of(t, id, reply, reply_len);
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+int trainer_reply(struct trainer *t, uint64_t id, char *reply, size_t reply_len)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&t->lock);
+	if (t->handled_id >= id)
+		rc = trainer_outcome_of(t, id, reply, reply_len) != 0 ? -1 : 1;
 	pthread_mutex_unlock(&t->lock);
 	return rc;
 }

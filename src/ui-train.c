@@ -173,6 +173,25 @@ int ui_train_prediction(const struct ui *ui, size_t i, const char **label, float
 	return 0;
 }
 
+/* Refusals of messages the REPL or a key sent without waiting (cmd-train.c). */
+static void ui_train_replies(struct ui *ui, struct trainer *t)
+{
+	struct app *a = ui->app;
+	char reply[1024];
+	int i, k = 0, rc;
+
+	if (a->awaited_from != t)
+		return;
+	for (i = 0; i < a->nawaited; i++) {
+		rc = trainer_reply(t, a->awaited[i], reply, sizeof reply);
+		if (rc == 0)
+			a->awaited[k++] = a->awaited[i];	/* not handled yet */
+		else if (rc < 0 && reply[0] != '\0' && strcmp(reply, ui->train.message) != 0)
+			ui_message(ui, true, "%s", reply);	/* not already shown as news */
+	}
+	a->nawaited = k;
+}
+
 /* The filters' view of the predictions (app->preds). */
 static int ui_train_pred_get(void *opaque, size_t i, const char **label, float *conf)
 {
@@ -214,6 +233,7 @@ unsigned ui_train_pull(struct ui *ui)
 		if (m->message[0] != '\0')
 			ui_message(ui, m->snap.message_is_error, "%s", m->message);
 	}
+	ui_train_replies(ui, t);
 	return dirty;
 }
 

@@ -26,6 +26,13 @@ struct app {
 	/* Set by the UI: copy its state (layout, theme, cursors...) into s. */
 	void (*session_store)(struct app *a, struct session *s);
 	char *out_dir;              /* where runs write metrics.jsonl and models */
+	/*
+	 * Messages sent to the trainer from the REPL or a key (they do not
+	 * wait): the workbench shows their answer when the trainer refuses.
+	 */
+	uint64_t awaited[8];
+	int nawaited;
+	struct trainer *awaited_from;   /* the trainer those ids belong to */
 	/* What the workbench says first (a session that did not apply), or NULL. */
 	char *start_notice;
 	/* The live model's predictions for filters (pred=, conf=); get NULL: none. */

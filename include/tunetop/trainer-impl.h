@@ -51,6 +51,9 @@ struct trainer_data {
 	uint32_t *perm;                 /* this epoch's order of train rows */
 };
 
+/* How many handled messages keep their outcome for trainer_reply. */
+enum { TRAINER_REPLIES = 16 };
+
 struct trainer {
 	/* ---- shared: guarded by lock ---- */
 	pthread_mutex_t lock;
@@ -62,9 +65,13 @@ struct trainer {
 	size_t nevents, events_cap;
 	struct trainer_predictions preds;
 	uint64_t next_id;
-	uint64_t handled_id;
-	int handled_rc;
-	char handled_reply[1024];
+	uint64_t handled_id;            /* messages are handled in order */
+	/* The outcome of the last TRAINER_REPLIES messages, at id % TRAINER_REPLIES. */
+	struct trainer_outcome {
+		uint64_t id;
+		int rc;
+		char reply[1024];
+	} outcomes[TRAINER_REPLIES];
 	double last_wake;
 	struct chan inbox;              /* UI -> trainer messages */
 	struct chan news;               /* only its wake pipe: trainer -> UI */

@@ -173,6 +173,12 @@ uint64_t trainer_send(struct trainer *t, enum trainer_msg_type type, const char 
  * refused. reply (may be NULL) receives the trainer's answer.
  */
 int trainer_wait_handled(struct trainer *t, uint64_t id, char *reply, size_t reply_len);
+/*
+ * Without waiting: 0 while message id is not handled yet, then 1 if it
+ * succeeded or -1 if it was refused, with the trainer's answer in reply
+ * ("" once TRAINER_REPLIES later messages have been handled).
+ */
+int trainer_reply(struct trainer *t, uint64_t id, char *reply, size_t reply_len);
 /* Block while the trainer is running (timeout < 0: forever). Returns the state. */
 enum trainer_state trainer_wait_stopped(struct trainer *t, double timeout);
 

@@ -13,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
@@ -287,6 +288,15 @@ static void test_training_mirrored(void **state)
 	assert_int_equal(settle(f), TRAINER_DONE);
 	assert_true(f->ui.train.npoints > 0);
 	assert_shows(f, " DONE ");
+	/* Typed in the REPL, a command the trainer refuses shows its answer. */
+	ui_run_command(&f->ui, "resume", false);
+	for (int i = 0; i < 500 && !scrollback_has(f, "not paused"); i++) {
+		usleep(10000);	/* a done run's trainer_wait_stopped returns at once */
+		ui_train_pull(&f->ui);
+	}
+	assert_true(scrollback_has(f, "not paused (done)"));
+	assert_int_equal(last_line(f)->role, GRID_ROLE_ERROR);
+	assert_int_equal(f->app.nawaited, 0);
 	assert_shows(f, "train loss");
 	assert_shows(f, "confusion · step");
 	ui_run_command(&f->ui, "set epochs 10000", false);
