@@ -292,19 +292,26 @@ tok_vocab_add_word(struct tok_vocab *v, const char *word, size_t len, uint64_t n
 }
 
 void
+tok_vocab_add_words(struct tok_vocab *v, const char *norm, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const char *sp = memchr(norm + i, ' ', len - i);
+		size_t end = sp ? (size_t)(sp - norm) : len;
+		tok_vocab_add_word(v, norm + i, end - i, 1);
+		i = end + 1;
+	}
+}
+
+void
 tok_vocab_add_text(struct tok_vocab *v, const char *text, size_t len)
 {
 	struct tt_buf norm;
-	size_t i = 0;
 
 	tt_buf_init(&norm);
 	tok_normalize(&v->cfg, text, len, &norm);
-	while (i < norm.len) {
-		const char *sp = memchr(norm.data + i, ' ', norm.len - i);
-		size_t end = sp ? (size_t)(sp - norm.data) : norm.len;
-		tok_vocab_add_word(v, norm.data + i, end - i, 1);
-		i = end + 1;
-	}
+	tok_vocab_add_words(v, norm.data, norm.len);
 	tt_buf_fini(&norm);
 }
 
@@ -481,25 +488,23 @@ tok_word_ngrams(const struct tok_vocab *v, const uint64_t *hashes, size_t n,
 }
 
 size_t
-tok_encode(const struct tok_vocab *v, const char *text, size_t len,
-	   uint32_t *ids, size_t cap, struct tok_stats *stats)
+tok_encode_words(const struct tok_vocab *v, const char *norm, size_t len, size_t nwords,
+		 uint32_t *ids, size_t cap, struct tok_stats *stats)
 {
 	const struct tok_config *c = &v->cfg;
 	struct tok_out o = { ids, cap, 0 };
-	struct tt_buf norm, scratch;
+	struct tt_buf scratch;
 	uint64_t *hashes = NULL;
-	size_t nwords, k = 0, i = 0;
+	size_t k = 0, i = 0;
 	uint32_t noov = 0;
 
-	tt_buf_init(&norm);
 	tt_buf_init(&scratch);
-	nwords = tok_normalize(c, text, len, &norm);
 	if (c->word_ngrams > 1 && nwords > 1)
 		hashes = tt_xmalloc(nwords * sizeof *hashes);
-	while (i < norm.len) {
-		const char *w = norm.data + i;
-		const char *sp = memchr(w, ' ', norm.len - i);
-		size_t wl = sp ? (size_t)(sp - w) : norm.len - i;
+	while (i < len) {
+		const char *w = norm + i;
+		const char *sp = memchr(w, ' ', len - i);
+		size_t wl = sp ? (size_t)(sp - w) : len - i;
 		uint32_t id = tok_vocab_id(v, w, wl);
 
 		if (id != TOK_NONE)
@@ -508,7 +513,7 @@ tok_encode(const struct tok_vocab *v, const char *text, size_t len,
 			noov++;
 		if (c->char_ngrams_max > 0)
 			tok_char_ngrams(v, w, wl, &scratch, &o);
-		if (hashes)
+		if (hashes && k < nwords)
 			hashes[k++] = XXH3_64bits_withSeed(w, wl, tok_seed_word);
 		i += wl + 1;
 	}
@@ -516,12 +521,25 @@ tok_encode(const struct tok_vocab *v, const char *text, size_t len,
 		tok_word_ngrams(v, hashes, k, &o);
 	free(hashes);
 	tt_buf_fini(&scratch);
-	tt_buf_fini(&norm);
 	if (stats) {
 		stats->ntokens = (uint32_t)nwords;
 		stats->noov = noov;
 	}
 	return o.n;
+}
+
+size_t
+tok_encode(const struct tok_vocab *v, const char *text, size_t len,
+	   uint32_t *ids, size_t cap, struct tok_stats *stats)
+{
+	struct tt_buf norm;
+	size_t nwords, n;
+
+	tt_buf_init(&norm);
+	nwords = tok_normalize(&v->cfg, text, len, &norm);
+	n = tok_encode_words(v, norm.data, norm.len, nwords, ids, cap, stats);
+	tt_buf_fini(&norm);
+	return n;
 }
 
 /* ---- serialization ----------------------------------------------------- */

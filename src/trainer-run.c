@@ -108,29 +108,37 @@ static void trainer_data_free(struct trainer_data *d)
 	memset(d, 0, sizeof *d);
 }
 
-/* Feature ids of every record, and the labeled rows of each split. */
-static void trainer_encode(struct trainer *t)
+/*
+ * Feature ids of every record, and the labeled rows of each split. nm: the
+ * texts already normalized with the vocabulary's settings, or NULL.
+ */
+static void trainer_encode(struct trainer *t, const struct trainer_norm *nm)
 {
 	const struct trainer_input *in = t->in;
 	struct trainer_data *d = &t->data;
+	struct trainer_norm own;
 	size_t i, cap = 1 << 16, used = 0;
 	int s;
 
+	if (nm == NULL) {
+		trainer_norm_build(&own, in, &t->vocab.cfg);
+		nm = &own;
+	}
 	trainer_data_free(d);
 	d->off = tt_xmalloc((in->n + 1) * sizeof *d->off);
 	d->ids = tt_xmalloc(cap * sizeof *d->ids);
 	for (s = 0; s < DS_NSPLITS; s++)
 		d->rows[s] = tt_xmalloc((in->n + 1) * sizeof *d->rows[s]);
 	for (i = 0; i < in->n; i++) {
-		const char *text = in->texts + in->text_off[i];
-		size_t len = in->text_off[i + 1] - in->text_off[i];
-		size_t k = tok_encode(&t->vocab, text, len, d->ids + used, cap - used, NULL);
+		size_t k = tok_encode_words(&t->vocab, nm->text[i], nm->len[i], nm->nwords[i],
+					    d->ids + used, cap - used, NULL);
 
 		if (k > cap - used) {
 			while (cap - used < k)
 				cap *= 2;
 			d->ids = tt_xrealloc(d->ids, cap * sizeof *d->ids);
-			tok_encode(&t->vocab, text, len, d->ids + used, cap - used, NULL);
+			tok_encode_words(&t->vocab, nm->text[i], nm->len[i], nm->nwords[i],
+					 d->ids + used, cap - used, NULL);
 		}
 		d->off[i] = used;
 		used += k;
@@ -143,6 +151,8 @@ static void trainer_encode(struct trainer *t)
 	}
 	d->off[in->n] = used;
 	d->perm = tt_xmalloc((d->nrows[DS_SPLIT_TRAIN] + 1) * sizeof *d->perm);
+	if (nm == &own)
+		trainer_norm_fini(&own);
 }
 
 /* The epoch's order: a seeded shuffle of the train rows. */
@@ -270,6 +280,7 @@ void trainer_release(struct trainer *t)
 /* Fresh run (or a resumed one): vocabulary, features, model, counters. */
 int trainer_prepare(struct trainer *t, struct tt_err *err)
 {
+	struct trainer_norm nm;
 	struct tok_config tc;
 	size_t i;
 
@@ -284,13 +295,14 @@ int trainer_prepare(struct trainer *t, struct tt_err *err)
 		return -1;
 	tok_vocab_init(&t->vocab, &tc);
 	t->have_vocab = 1;
+	trainer_norm_build(&nm, t->in, &tc);
 	for (i = 0; i < t->in->n; i++) {
 		if (t->in->split[i] == DS_SPLIT_TRAIN)
-			tok_vocab_add_text(&t->vocab, t->in->texts + t->in->text_off[i],
-					   t->in->text_off[i + 1] - t->in->text_off[i]);
+			tok_vocab_add_words(&t->vocab, nm.text[i], nm.len[i]);
 	}
 	tok_vocab_finish(&t->vocab);
-	trainer_encode(t);
+	trainer_encode(t, &nm);
+	trainer_norm_fini(&nm);
 	if (t->data.nrows[DS_SPLIT_TRAIN] == 0) {
 		tt_err_set(err, NULL, 0, 0, "the train split has no labeled records (try 'split 80/10/10')");
 		return -1;
@@ -329,7 +341,7 @@ int trainer_apply_input(struct trainer *t, struct trainer_input *in, struct tt_e
 	t->in = in;
 	if (t->model == NULL)
 		return 0;
-	trainer_encode(t);
+	trainer_encode(t, NULL);
 	if (t->pos > t->data.nrows[DS_SPLIT_TRAIN])
 		t->pos = t->data.nrows[DS_SPLIT_TRAIN];
 	trainer_shuffle(t);
@@ -699,7 +711,7 @@ void trainer_reweight(struct trainer *t)
 /* After the tokenizer changed (a restored checkpoint): features again. */
 void trainer_data_reencode(struct trainer *t)
 {
-	trainer_encode(t);
+	trainer_encode(t, NULL);
 	if (t->pos > t->data.nrows[DS_SPLIT_TRAIN])
 		t->pos = t->data.nrows[DS_SPLIT_TRAIN];
 	trainer_class_weights(t);

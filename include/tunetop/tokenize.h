@@ -84,6 +84,8 @@ void tok_vocab_init(struct tok_vocab *v, const struct tok_config *cfg);
 void tok_vocab_fini(struct tok_vocab *v);
 /* Normalizes text with v->cfg and counts its words. Only before finish. */
 void tok_vocab_add_text(struct tok_vocab *v, const char *text, size_t len);
+/* The same for text tok_normalize already made (words joined by spaces). */
+void tok_vocab_add_words(struct tok_vocab *v, const char *norm, size_t len);
 /* Counts one already-normalized word n times. Only before finish. */
 void tok_vocab_add_word(struct tok_vocab *v, const char *word, size_t len, uint64_t n);
 void tok_vocab_finish(struct tok_vocab *v);
@@ -108,6 +110,9 @@ struct tok_stats {
  */
 size_t tok_encode(const struct tok_vocab *v, const char *text, size_t len,
 		  uint32_t *ids, size_t cap, struct tok_stats *stats);
+/* The same for text tok_normalize already made, with the nwords it returned. */
+size_t tok_encode_words(const struct tok_vocab *v, const char *norm, size_t len, size_t nwords,
+			uint32_t *ids, size_t cap, struct tok_stats *stats);
 
 /*
  * Serialization of config + vocabulary to a binary blob (little-endian,

@@ -115,6 +115,19 @@ struct trainer {
 };
 
 /* trainer-run.c */
+/* Every input text normalized once, for vocabulary and features (trainer-norm.c). */
+struct trainer_norm {
+	size_t n;
+	struct tt_buf buf[2];           /* the two halves' normalized texts */
+	size_t *off;                    /* [n] into its half's buffer */
+	size_t *len;                    /* [n] */
+	size_t *nwords;                 /* [n] what tok_normalize returned */
+	const char **text;              /* [n] the normalized text of record i */
+};
+void trainer_norm_build(struct trainer_norm *nm, const struct trainer_input *in,
+			const struct tok_config *cfg);
+void trainer_norm_fini(struct trainer_norm *nm);
+
 int trainer_prepare(struct trainer *t, struct tt_err *err);
 void trainer_release(struct trainer *t);
 void trainer_read_hp(struct trainer *t);
