@@ -14,13 +14,11 @@
 #include "tunetop/cmd-ui.h"
 #include "tunetop/session.h"
 
-/* Keys by position, for labels the session gives no key: 1..9, then a..z. */
+/* Digit keys by position: 1..9 (label_key_of adds the spare letters after them). */
 void pane_label_key(int i, char *out, size_t n)
 {
-	if (i < 9)
+	if (i >= 0 && i < 9)
 		snprintf(out, n, "%d", i + 1);
-	else if (i < 9 + 26)
-		snprintf(out, n, "%c", 'a' + i - 9);
 	else
 		snprintf(out, n, " ");
 }

@@ -123,7 +123,10 @@ bool pane_search_matches(const struct ui *ui, size_t i);
 /* ---- label (pane-label.c) ---- */
 
 void pane_label_draw(struct ui *ui, struct layout_rect r, bool focused);
-/* The shortcut key of label i of the schema: "1".."9", then "a".."z". */
+/*
+ * The digit key of label i: "1".."9", else " ". Labels after the ninth get
+ * the letters no labeling key uses (label_key_of in cmd-ui-label.c).
+ */
 void pane_label_key(int i, char *out, size_t n);
 
 /* ---- curves (pane-curves.c) ---- */
