@@ -768,5 +768,6 @@ void trainer_predict_all(struct trainer *t)
 	pthread_mutex_lock(&t->lock);
 	trainer_predictions_fini(&t->preds);
 	t->preds = p;
+	t->snap.pred_seq++;	/* readers pull them when this moves */
 	pthread_mutex_unlock(&t->lock);
 }

@@ -55,6 +55,7 @@ static void ui_train_new_run(struct ui_train *m, struct trainer *t)
 	m->message[0] = '\0';
 	m->eval_seen = false;
 	trainer_predictions_fini(&m->preds);
+	m->pred_seq = 0;
 	m->npred_of = 0;
 	m->seen = t;
 }
@@ -223,10 +224,13 @@ unsigned ui_train_pull(struct ui *ui)
 	if (ui_pull_points(m, t) > 0)
 		dirty |= 1u << PANE_CURVES;
 	dirty |= ui_pull_events(ui, m, t);
-	if (ui_new_eval(m)) {
+	if (ui_new_eval(m))
+		dirty |= 1u << PANE_CONFUSION | 1u << PANE_CURVES;
+	/* Predictions come after the epoch's evaluation: pulled when they change. */
+	if (m->snap.pred_seq != m->pred_seq) {
+		m->pred_seq = m->snap.pred_seq;
 		ui_pull_predictions(ui, t);
-		dirty |= 1u << PANE_CONFUSION | 1u << PANE_CURVES | 1u << PANE_DATA |
-			 1u << PANE_LABEL;
+		dirty |= 1u << PANE_DATA | 1u << PANE_LABEL;
 	}
 	if (strcmp(m->snap.message, m->message) != 0) {
 		snprintf(m->message, sizeof m->message, "%s", m->snap.message);

@@ -131,6 +131,7 @@ struct trainer_snapshot {
 	size_t nevents;
 	char message[256];      /* the latest notice: divergence, errors, early stop */
 	bool message_is_error;
+	uint64_t pred_seq;      /* grows with every new set of predictions */
 };
 
 /*

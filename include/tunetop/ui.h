@@ -49,7 +49,8 @@ struct ui_train {
 	double *prev_x, *prev_y;	/* the previous run's train loss (faint) */
 	size_t nprev;
 	char message[256];		/* the last trainer message shown */
-	struct trainer_predictions preds;	/* per record, from the last evaluation */
+	struct trainer_predictions preds;	/* per record, the latest the trainer made */
+	uint64_t pred_seq;		/* snap.pred_seq of preds */
 	uint32_t *pred_of;		/* [npred_of] dataset record -> row of preds */
 	size_t npred_of;
 	bool eval_seen;			/* an evaluation was mirrored ... */

@@ -288,6 +288,9 @@ static void test_training_mirrored(void **state)
 	assert_int_equal(settle(f), TRAINER_DONE);
 	assert_true(f->ui.train.npoints > 0);
 	assert_shows(f, " DONE ");
+	/* The last epoch's predictions, not the one before (they follow its evaluation). */
+	ui_train_pull(&f->ui);
+	assert_int_equal(f->ui.train.preds.step, f->ui.train.snap.step);
 	/* Typed in the REPL, a command the trainer refuses shows its answer. */
 	ui_run_command(&f->ui, "resume", false);
 	for (int i = 0; i < 500 && !scrollback_has(f, "not paused"); i++) {
