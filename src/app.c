@@ -82,6 +82,8 @@ int app_load_data(struct app *a, const char *path, const char *format, struct tt
 		fprintf(stderr, "%s", journal_warnings(j));
 	journal_close(a->journal);
 	a->journal = j;
+	if (a->data_release != NULL)
+		a->data_release(a->data_release_opaque);
 	dataset_fini(&a->ds);
 	a->ds = next;
 	a->has_data = true;

@@ -157,12 +157,14 @@ static int edit_set_labels(struct dataset *ds, struct ds_record *r, const json_t
 	return 1;
 }
 
-static int edit_set_text(struct ds_record *r, const json_t *v)
+static int edit_set_text(struct dataset *ds, struct ds_record *r, const json_t *v)
 {
 	size_t len = json_string_length(v);
 
 	if (r->text != NULL && r->text_len == len && memcmp(r->text, json_string_value(v), len) == 0)
 		return 0;
+	if (ds->text_reader_stop != NULL)
+		ds->text_reader_stop(ds->text_reader_opaque);	/* it may read this text */
 	if (r->own & DS_OWN_TEXT)
 		free((char *)r->text);
 	r->text = tt_xstrndup(json_string_value(v), len);
@@ -192,7 +194,7 @@ int edit_set(struct dataset *ds, size_t index, enum edit_field f, const json_t *
 	if (f == EDIT_F_LABELS) {
 		changed = edit_set_labels(ds, r, v, new_labels);
 	} else if (f == EDIT_F_TEXT) {
-		changed = edit_set_text(r, v);
+		changed = edit_set_text(ds, r, v);
 		ds->text_edits += (uint64_t)changed;
 	} else if (f == EDIT_F_NOTE) {
 		changed = edit_set_note(r, v);

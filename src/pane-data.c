@@ -44,7 +44,6 @@ void pane_data_fini(struct ui_data_view *v)
 	v->n = 0;
 	edit_filter_fini(&v->filter);
 	memset(&v->filter, 0, sizeof v->filter);
-	pane_sort_fini(&v->sc);
 	if (v->has_search)
 		regfree(&v->search_re);
 	v->has_search = false;
@@ -177,6 +176,8 @@ void pane_data_refresh(struct ui *ui)
 	pane_data_keep(v, keep);
 	v->stale = false;
 	v->resort = false;
+	if (v->ds_recs != (void *)ds->recs)
+		pane_sort_prefetch(ui);		/* a new dataset: rank ids and texts now */
 	v->ds_n = ds->n;
 	v->ds_recs = ds->recs;
 	v->pred_step = ui->train.preds.step;

@@ -11,23 +11,147 @@
  *
  * Numbers are their own rank (a confidence's float bits order like the
  * float). Label names are ranked once per sort. Ids and texts are ranked
- * over the whole dataset the first time they are needed (a radix sort 8
- * bytes at a time, most significant first, comparing small runs in full)
- * and the ranks kept until another dataset is loaded (ids) or a text is
- * edited (texts).
+ * over the whole dataset (rank.c) and the ranks kept until another dataset
+ * is loaded (ids) or a text is edited (texts); for a large dataset a
+ * worker thread ranks them as soon as it is listed.
  */
 #include "tunetop/pane.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tunetop/app.h"
+#include "tunetop/rank.h"
 
 /* Radix digits of 8 bits: 256 counters and 256 write streams stay in cache. */
 enum { PANE_SORT_DIGIT = 8, PANE_SORT_MASK = 0xff };
 
-void pane_sort_fini(struct ui_sort_cache *c)
+/*
+ * Ranking ids and texts on a worker thread, started when a large dataset
+ * is first listed so that the first sort by id or text finds them ready.
+ * The worker reads the records' text and id fields only. An edit that
+ * replaces a text waits for it first (ds->text_reader_stop), and so does
+ * replacing or freeing the dataset (app->data_release).
+ */
+struct pane_sort_bg {
+	pthread_t thread;
+	const struct dataset *ds;
+	size_t n;
+	uint32_t *id_rank, *text_rank;	/* the worker's results */
+	uint64_t *keys, *tmp;		/* sort buffers, their pages touched */
+	const void *recs;		/* the dataset it ranks */
+	atomic_bool done;		/* set by the worker as it ends */
+};
+
+/* Records from which ranking starts on a worker (smaller ones rank at once). */
+size_t pane_sort_bg_min = 100000;
+
+static uint32_t *pane_sort_rank(const struct dataset *ds, bool by_id);
+
+static void *pane_sort_bg_main(void *arg)
 {
+	struct pane_sort_bg *bg = arg;
+
+	bg->id_rank = pane_sort_rank(bg->ds, true);
+	bg->text_rank = pane_sort_rank(bg->ds, false);
+	/* The first sort would otherwise pay for these pages. */
+	bg->keys = tt_xcalloc(bg->n, sizeof *bg->keys);
+	bg->tmp = tt_xcalloc(bg->n, sizeof *bg->tmp);
+	memset(bg->keys, 0, bg->n * sizeof *bg->keys);
+	memset(bg->tmp, 0, bg->n * sizeof *bg->tmp);
+	atomic_store(&bg->done, true);
+	return NULL;
+}
+
+static void pane_sort_bg_free(struct pane_sort_bg *bg)
+{
+	free(bg->id_rank);
+	free(bg->text_rank);
+	free(bg->keys);
+	free(bg->tmp);
+	free(bg);
+}
+
+/* Wait for the worker; its ranks go into the cache when they still apply. */
+static void pane_sort_bg_join(struct ui *ui, bool adopt)
+{
+	struct ui_sort_cache *c = &ui->data.sc;
+	struct pane_sort_bg *bg = c->bg;
+	struct dataset *ds = &ui->app->ds;
+
+	if (bg == NULL)
+		return;
+	pthread_join(bg->thread, NULL);
+	c->bg = NULL;
+	if (adopt && bg->recs == (const void *)ds->recs && bg->n == ds->n) {
+		c->recs = ds->recs;
+		c->n = ds->n;
+		free(c->id_rank);
+		c->id_rank = bg->id_rank;
+		bg->id_rank = NULL;
+		free(c->text_rank);	/* texts wait for the worker before they change */
+		c->text_rank = bg->text_rank;
+		bg->text_rank = NULL;
+		c->text_edits = ds->text_edits;
+		if (c->cap < bg->n) {
+			free(c->keys);
+			free(c->tmp);
+			c->keys = bg->keys;
+			c->tmp = bg->tmp;
+			c->cap = bg->n;
+			bg->keys = bg->tmp = NULL;
+		}
+	}
+	pane_sort_bg_free(bg);
+	ds->text_reader_stop = NULL;
+	ds->text_reader_opaque = NULL;
+}
+
+void pane_sort_stop(struct ui *ui)
+{
+	pane_sort_bg_join(ui, false);
+}
+
+/* A text is about to change: the worker's text ranks are kept (they are
+ * dropped as stale by text_edits), the worker is done with the text. */
+static void pane_sort_reader_stop(void *opaque)
+{
+	pane_sort_bg_join(opaque, true);
+}
+
+void pane_sort_prefetch(struct ui *ui)
+{
+	struct ui_sort_cache *c = &ui->data.sc;
+	struct dataset *ds = &ui->app->ds;
+	struct pane_sort_bg *bg;
+
+	if (c->bg != NULL || ds->n < pane_sort_bg_min || ds->n == 0 ||
+	    ds->text_reader_stop != NULL ||
+	    (c->recs == (const void *)ds->recs && c->id_rank != NULL))
+		return;
+	bg = tt_xcalloc(1, sizeof *bg);
+	bg->ds = ds;
+	bg->n = ds->n;
+	bg->recs = ds->recs;
+	atomic_init(&bg->done, false);
+	ds->text_reader_stop = pane_sort_reader_stop;
+	ds->text_reader_opaque = ui;
+	if (pthread_create(&bg->thread, NULL, pane_sort_bg_main, bg) != 0) {
+		ds->text_reader_stop = NULL;	/* no thread: the first sort ranks at once */
+		ds->text_reader_opaque = NULL;
+		pane_sort_bg_free(bg);
+		return;
+	}
+	c->bg = bg;
+}
+
+void pane_sort_fini(struct ui *ui)
+{
+	struct ui_sort_cache *c = &ui->data.sc;
+
+	pane_sort_bg_join(ui, false);
 	free(c->keys);
 	free(c->tmp);
 	free(c->id_rank);
@@ -35,157 +159,20 @@ void pane_sort_fini(struct ui_sort_cache *c)
 	memset(c, 0, sizeof *c);
 }
 
-/* Sort records by their id or text bytes, then index (qsort has no context). */
-static const struct ds_record *pane_sort_recs;
-static bool pane_sort_by_id;
-
-static void pane_sort_bytes(const struct ds_record *r, bool by_id, const char **s,
-			    uint32_t *len);
-
-static int pane_sort_cmp_bytes(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b, lx, ly;
-	const char *sx, *sy;
-	int c;
-
-	pane_sort_bytes(&pane_sort_recs[x], pane_sort_by_id, &sx, &lx);
-	pane_sort_bytes(&pane_sort_recs[y], pane_sort_by_id, &sy, &ly);
-	c = memcmp(sx, sy, lx < ly ? lx : ly);
-
-	if (c == 0)
-		c = (lx > ly) - (lx < ly);
-	return c != 0 ? c : (x > y) - (x < y);
-}
-
-/* A record's id or text with its first 8 bytes as a big-endian number. */
-struct pane_prefix {
-	uint64_t p;
-	uint32_t i;
-};
-
-static void pane_sort_bytes(const struct ds_record *r, bool by_id, const char **s, uint32_t *len)
-{
-	*s = by_id ? r->id : r->text;
-	*len = by_id ? r->id_len : r->text_len;
-	if (*s == NULL) {
-		*s = "";
-		*len = 0;
-	}
-}
-
-/* Zero padding orders "ab" before "abc", as memcmp then length does (texts hold no NUL). */
-static uint64_t pane_sort_prefix(const char *s, uint32_t len)
-{
-	uint64_t p = 0;
-	uint32_t k;
-
-	for (k = 0; k < 8; k++)
-		p = p << 8 | (k < len ? (unsigned char)s[k] : 0u);
-	return p;
-}
-
-/* Stable LSD radix sort of the prefixes, a digit a pass. */
-static void pane_sort_prefixes(struct pane_prefix *a, struct pane_prefix *tmp, size_t n)
-{
-	static size_t count[1u << PANE_SORT_DIGIT];
-	struct pane_prefix *src = a, *dst = tmp, *t;
-	size_t k, sum, c;
-	unsigned shift;
-
-	for (shift = 0; shift < 64; shift += PANE_SORT_DIGIT) {
-		memset(count, 0, sizeof count);
-		for (k = 0; k < n; k++)
-			count[(src[k].p >> shift) & PANE_SORT_MASK]++;
-		if (n == 0 || count[(src[0].p >> shift) & PANE_SORT_MASK] == n)
-			continue;
-		for (k = 0, sum = 0; k < (1u << PANE_SORT_DIGIT); k++) {
-			c = count[k];
-			count[k] = sum;
-			sum += c;
-		}
-		for (k = 0; k < n; k++)
-			dst[count[(src[k].p >> shift) & PANE_SORT_MASK]++] = src[k];
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof *a);
-}
-
-/* Below this many records a run is compared in full rather than radix sorted. */
-enum { PANE_SORT_RADIX_MIN = 32 };
-
-static int pane_sort_cmp_prefix(const void *a, const void *b)
-{
-	return pane_sort_cmp_bytes(&((const struct pane_prefix *)a)->i,
-				   &((const struct pane_prefix *)b)->i);
-}
-
-/*
- * Sort a[0..n), records whose first off bytes are the same: radix on the
- * next 8 bytes, then the same for each run that still ties (a
- * most-significant-digit-first string sort); small runs by comparison.
- */
-static void pane_sort_run(const struct dataset *ds, bool by_id, struct pane_prefix *a,
-			  struct pane_prefix *tmp, size_t n, uint32_t off)
-{
-	const char *s;
-	uint32_t len, longest = 0;
-	size_t i, j, k;
-
-	if (n < PANE_SORT_RADIX_MIN) {
-		qsort(a, n, sizeof *a, pane_sort_cmp_prefix);
-		return;
-	}
-	for (k = 0; k < n; k++) {
-		pane_sort_bytes(&ds->recs[a[k].i], by_id, &s, &len);
-		a[k].p = len > off ? pane_sort_prefix(s + off, len - off) : 0;
-		longest = len > longest ? len : longest;
-	}
-	pane_sort_prefixes(a, tmp, n);
-	if (longest <= off + 8)
-		return;		/* ties are equal strings: file order stays */
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && a[j].p == a[i].p; j++)
-			;
-		if (j - i > 1)
-			pane_sort_run(ds, by_id, a + i, tmp + i, j - i, off + 8);
-	}
-}
-
-static bool pane_sort_same(const struct dataset *ds, bool by_id, uint32_t x, uint32_t y)
-{
-	const char *sx, *sy;
-	uint32_t lx, ly;
-
-	pane_sort_bytes(&ds->recs[x], by_id, &sx, &lx);
-	pane_sort_bytes(&ds->recs[y], by_id, &sy, &ly);
-	return lx == ly && memcmp(sx, sy, lx) == 0;
-}
-
-/* rank[i]: where record i's id or text comes among all records' (equal ones: the same). */
+/* rank[i] of every record's id or text, at once (rank.c). */
 static uint32_t *pane_sort_rank(const struct dataset *ds, bool by_id)
 {
-	struct pane_prefix *a = tt_xmalloc((ds->n + 1) * sizeof *a);
-	struct pane_prefix *tmp = tt_xmalloc((ds->n + 1) * sizeof *tmp);
-	uint32_t *rank = tt_xmalloc((ds->n + 1) * sizeof *rank);
+	const char **s = tt_xmalloc((ds->n + 1) * sizeof *s);
+	uint32_t *len = tt_xmalloc((ds->n + 1) * sizeof *len), *rank;
 	size_t i;
 
-	for (i = 0; i < ds->n; i++)
-		a[i].i = (uint32_t)i;
-	pane_sort_recs = ds->recs;
-	pane_sort_by_id = by_id;
-	pane_sort_run(ds, by_id, a, tmp, ds->n, 0);
-	/* Equal strings share a rank, so ties keep file order in both directions. */
 	for (i = 0; i < ds->n; i++) {
-		if (i > 0 && pane_sort_same(ds, by_id, a[i - 1].i, a[i].i))
-			rank[a[i].i] = rank[a[i - 1].i];
-		else
-			rank[a[i].i] = (uint32_t)i;
+		s[i] = by_id ? ds->recs[i].id : ds->recs[i].text;
+		len[i] = by_id ? ds->recs[i].id_len : ds->recs[i].text_len;
 	}
-	free(a);
-	free(tmp);
+	rank = rank_strings(s, len, ds->n);
+	free(s);
+	free(len);
 	return rank;
 }
 
@@ -195,6 +182,9 @@ static void pane_sort_ranks(struct ui *ui, enum ui_sort col)
 	struct ui_sort_cache *c = &ui->data.sc;
 	const struct dataset *ds = &ui->app->ds;
 
+	if (col != UI_SORT_ID && col != UI_SORT_TEXT)
+		return;
+	pane_sort_bg_join(ui, true);	/* at most the rest of its work */
 	if (c->recs != ds->recs || c->n != ds->n) {
 		free(c->id_rank);
 		free(c->text_rank);
@@ -358,6 +348,10 @@ void pane_sort_list(struct ui *ui)
 		pane_sort_file_order(ui);	/* no keys needed */
 		return;
 	}
+	/* A finished worker's ranks and buffers, without waiting for one still running. */
+	if (c->bg != NULL && atomic_load(&c->bg->done))
+		pane_sort_bg_join(ui, true);
+	pane_sort_ranks(ui, v->sort);	/* id and text wait for the worker */
 	if (v->n > c->cap) {
 		c->cap = v->n;
 		free(c->keys);
@@ -365,7 +359,6 @@ void pane_sort_list(struct ui *ui)
 		c->keys = tt_xmalloc(c->cap * sizeof *c->keys);
 		c->tmp = tt_xmalloc(c->cap * sizeof *c->tmp);
 	}
-	pane_sort_ranks(ui, v->sort);
 	pane_sort_file_order(ui);
 	n = pane_sort_make_keys(ui);
 	src = c->keys;

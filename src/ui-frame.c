@@ -46,6 +46,12 @@ static void ui_load_start_theme(struct ui *ui)
 	}
 }
 
+/* The app is about to replace or free its dataset: nothing may read it. */
+static void ui_data_release(void *opaque)
+{
+	pane_sort_stop(opaque);
+}
+
 void ui_state_init(struct ui *ui, struct app *app, int w, int h, bool ascii)
 {
 	long hz = cfg_get_int(&app->cfg, "refresh_hz");
@@ -72,6 +78,8 @@ void ui_state_init(struct ui *ui, struct app *app, int w, int h, bool ascii)
 	ui_load_start_theme(ui);
 	ui_resize(ui, w, h);
 	ui_train_attach(ui);
+	app->data_release = ui_data_release;
+	app->data_release_opaque = ui;
 }
 
 void ui_state_fini(struct ui *ui)
@@ -82,6 +90,11 @@ void ui_state_fini(struct ui *ui)
 		keys_fini(ui->keys);
 	free(ui->keys);
 	ui_train_fini(&ui->train);
+	if (ui->app != NULL) {
+		pane_sort_fini(ui);	/* joins the ranking worker */
+		if (ui->app->data_release_opaque == ui)
+			ui->app->data_release = NULL;
+	}
 	pane_data_fini(&ui->data);
 	pane_repl_fini(&ui->sb);
 	grid_fini(&ui->screen);

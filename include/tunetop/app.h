@@ -33,6 +33,9 @@ struct app {
 	uint64_t awaited[8];
 	int nawaited;
 	struct trainer *awaited_from;   /* the trainer those ids belong to */
+	/* Called before the dataset is replaced or freed: stop threads reading it. */
+	void (*data_release)(void *opaque);
+	void *data_release_opaque;
 	/* What the workbench says first (a session that did not apply), or NULL. */
 	char *start_notice;
 	/* The live model's predictions for filters (pred=, conf=); get NULL: none. */

@@ -132,6 +132,13 @@ struct dataset {
 
 	/* Bumped whenever a record's text changes (what caches of texts key on). */
 	uint64_t text_edits;
+	/*
+	 * A thread reading the records' texts and ids (the workbench ranks them
+	 * for sorting): edit.c calls text_reader_stop before it replaces a
+	 * text, which waits for that thread. NULL when there is none.
+	 */
+	void (*text_reader_stop)(void *opaque);
+	void *text_reader_opaque;
 };
 
 void ds_options_default(struct ds_options *o);

@@ -100,7 +100,13 @@ void pane_data_row(struct ui *ui, size_t i, char *out, size_t n);
 
 /* Sort ui->data.idx by the sort column; ties and missing values as documented there. */
 void pane_sort_list(struct ui *ui);
-void pane_sort_fini(struct ui_sort_cache *c);
+/* Start ranking a large dataset's ids and texts on a worker thread. */
+void pane_sort_prefetch(struct ui *ui);
+/* Stop that worker (before the dataset is replaced or freed). */
+void pane_sort_stop(struct ui *ui);
+void pane_sort_fini(struct ui *ui);
+/* Datasets from this many records on are ranked on a worker (tests lower it). */
+extern size_t pane_sort_bg_min;
 
 /* ---- search (pane-search.c) ---- */
 

@@ -28,6 +28,7 @@
 
 struct app;
 struct keys;
+struct pane_sort_bg;
 struct repl;
 struct ui_term;
 
@@ -81,6 +82,7 @@ struct ui_sort_cache {
 	const void *recs;		/* the dataset the ranks belong to */
 	size_t n;
 	uint64_t text_edits;		/* ds.text_edits when text_rank was built */
+	struct pane_sort_bg *bg;	/* ranking on a worker thread, or NULL */
 };
 
 /*

@@ -236,12 +236,51 @@ static void test_edited_text_resorts(void **state)
 	assert_int_equal(f->ui.data.idx[0], 0);
 }
 
+/*
+ * Ids and texts ranked on the worker thread (every dataset, for the test):
+ * editing a text waits for it and makes the text ranks stale; loading
+ * another dataset waits for it too. ASan and TSan watch this.
+ */
+static void test_ranked_on_a_worker(void **state)
+{
+	struct fixture *f = *state;
+	json_t *v = json_string("\xf0\x9f\x98\x80 edited while the worker ranks");
+	struct tt_err err;
+
+	pane_sort_bg_min = 0;
+	pane_data_refresh(&f->ui);
+	assert_non_null(f->ui.data.sc.bg);
+	assert_non_null(f->app.ds.text_reader_stop);
+	assert_int_equal(edit_set(&f->app.ds, 1, EDIT_F_TEXT, v, NULL), 1);	/* waits */
+	assert_null(f->ui.data.sc.bg);
+	assert_null(f->app.ds.text_reader_stop);
+	assert_int_equal(edit_set(&f->app.ds, 1, EDIT_F_TEXT, v, NULL), 0);
+	json_decref(v);
+	pane_data_set_sort(&f->ui, UI_SORT_ID, false);	/* the worker's id ranks */
+	assert_int_equal(out_of_order(f, UI_SORT_ID, false), 0);
+	pane_data_set_sort(&f->ui, UI_SORT_TEXT, true);	/* stale text ranks: redone */
+	assert_int_equal(out_of_order(f, UI_SORT_TEXT, true), 0);
+	assert_int_equal(f->ui.data.idx[0], 1);
+	/* A new dataset while a worker ranks the old one. */
+	tt_err_clear(&err);
+	assert_int_equal(app_load_data(&f->app, f->path, NULL, &err), 0);
+	pane_data_refresh(&f->ui);		/* the new data: a worker again */
+	assert_non_null(f->ui.data.sc.bg);
+	assert_int_equal(app_load_data(&f->app, f->path, NULL, &err), 0);
+	assert_null(f->ui.data.sc.bg);		/* waited for before the old data went */
+	pane_data_set_sort(&f->ui, UI_SORT_TEXT, false);
+	assert_int_equal(f->ui.data.n, NREC);
+	assert_int_equal(out_of_order(f, UI_SORT_TEXT, false), 0);
+	pane_sort_bg_min = 100000;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_every_column_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sorted_within_a_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edited_text_resorts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ranked_on_a_worker, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
