@@ -159,7 +159,7 @@ void pane_sort_fini(struct ui *ui)
 	memset(c, 0, sizeof *c);
 }
 
-/* rank[i] of every record's id or text, at once (rank.c). */
+/* rank[i] of every record's id or text (rank.c). */
 static uint32_t *pane_sort_rank(const struct dataset *ds, bool by_id)
 {
 	const char **s = tt_xmalloc((ds->n + 1) * sizeof *s);
@@ -171,6 +171,9 @@ static uint32_t *pane_sort_rank(const struct dataset *ds, bool by_id)
 		len[i] = by_id ? ds->recs[i].id_len : ds->recs[i].text_len;
 	}
 	rank = rank_strings(s, len, ds->n);
+	/* A record without an id is known by its number: those come first, by it. */
+	for (i = 0; by_id && i < ds->n; i++)
+		rank[i] = s[i] == NULL ? (uint32_t)i : (uint32_t)ds->n + rank[i];
 	free(s);
 	free(len);
 	return rank;
@@ -232,8 +235,8 @@ static bool pane_sort_value(const struct ui *ui, size_t i, const uint32_t *label
 	float conf;
 
 	switch (ui->data.sort) {
-	case UI_SORT_ID:	/* records without an id first, by number */
-		*out = r->id == NULL ? (uint32_t)i : (uint32_t)ui->app->ds.n + c->id_rank[i];
+	case UI_SORT_ID:	/* see pane_sort_rank */
+		*out = c->id_rank[i];
 		return true;
 	case UI_SORT_LABEL:
 		*out = r->label < ui->app->ds.labels.n ? label_rank[r->label] : 0;
