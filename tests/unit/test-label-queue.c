@@ -28,6 +28,8 @@
 #include "tunetop/session.h"
 #include "tunetop/ui.h"
 
+#include "screen.h"
+
 #define N 6
 
 static void recs_init(struct ds_record *r)
@@ -446,18 +448,12 @@ static void test_session_validation(void **state)
 
 static const char *frame(struct fixture *f)
 {
-	ui_render(&f->ui, UI_DIRTY_ALL);
-	tt_buf_clear(&f->text);
-	grid_to_text(&f->ui.screen, &f->text);
-	return f->text.data;
+	return screen_frame(&f->ui, &f->text);
 }
 
 static void assert_shows(struct fixture *f, const char *what)
 {
-	const char *t = frame(f);
-
-	if (strstr(t, what) == NULL)
-		fail_msg("screen lacks \"%s\":\n%s", what, t);
+	screen_assert_shows(&f->ui, &f->text, what);
 }
 
 static void test_add_label(void **state)

@@ -23,6 +23,8 @@
 #include "tunetop/trainer.h"
 #include "tunetop/ui.h"
 
+#include "screen.h"
+
 struct fixture {
 	struct app app;
 	struct ui ui;
@@ -57,21 +59,14 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Render every pane and return the screen as text. */
 static const char *frame(struct fixture *f)
 {
-	ui_render(&f->ui, UI_DIRTY_ALL);
-	tt_buf_clear(&f->text);
-	grid_to_text(&f->ui.screen, &f->text);
-	return f->text.data;
+	return screen_frame(&f->ui, &f->text);
 }
 
 static void assert_shows(struct fixture *f, const char *what)
 {
-	const char *t = frame(f);
-
-	if (strstr(t, what) == NULL)
-		fail_msg("screen lacks \"%s\":\n%s", what, t);
+	screen_assert_shows(&f->ui, &f->text, what);
 }
 
 /* The last scrollback line with text, and its role. */
