@@ -592,14 +592,6 @@ enum cmd_rc cmd_add_label_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 /* ---- commands ---- */
 
-static struct ui *label_ui(struct cmd_ctx *ctx, const char *name)
-{
-	if (ctx->app->ui != NULL)
-		return ctx->app->ui;
-	cmd_error(ctx, "%s: only in the terminal workbench (run tunetop without --headless)", name);
-	return NULL;
-}
-
 /* The current record, or -1 with an error. */
 static long label_current(struct cmd_ctx *ctx, struct ui *ui, const char *name)
 {
@@ -644,7 +636,7 @@ static enum cmd_rc label_edit(struct cmd_ctx *ctx, struct ui *ui, long i, enum e
 
 enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = label_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	enum label_order o;
 	char line[160];
 
@@ -686,7 +678,7 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_label_move_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = label_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 
 	(void)argc;
 	if (ui == NULL)
@@ -736,7 +728,7 @@ static void label_toggle(struct ui *ui, long i, int k)
 
 enum cmd_rc cmd_label_key_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = label_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	char *const *names;
 	char key[16];
 	long i;
@@ -768,7 +760,7 @@ enum cmd_rc cmd_label_key_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_label_accept_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = label_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	const char *pred;
 	float conf;
 	long i;
@@ -790,7 +782,7 @@ enum cmd_rc cmd_label_accept_exec(struct cmd_ctx *ctx, int argc, char **argv)
 /* Enter: multi-label confirms the toggles and moves on; else it skips. */
 enum cmd_rc cmd_label_confirm_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = label_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	char *const *names;
 	json_t *after;
 	long i;
@@ -821,7 +813,7 @@ enum cmd_rc cmd_label_confirm_exec(struct cmd_ctx *ctx, int argc, char **argv)
 /* unsure|flag|discard: toggles the mark; discard (delete) moves on. */
 enum cmd_rc cmd_label_mark_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = label_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	const char *what = argv[1];
 	uint8_t flags;
 	enum edit_op op;
@@ -852,7 +844,7 @@ enum cmd_rc cmd_label_mark_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_label_note_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = label_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	struct tt_buf id, line;
 	long i;
 
@@ -875,7 +867,7 @@ enum cmd_rc cmd_label_note_exec(struct cmd_ctx *ctx, int argc, char **argv)
 /* undo / redo from the pane: the journal's, and the saved mark goes. */
 static enum cmd_rc label_undo_redo(struct cmd_ctx *ctx, const char *name, bool undo)
 {
-	struct ui *ui = label_ui(ctx, name);
+	struct ui *ui = cmd_ui_of(ctx, name);
 	char *av[] = { undo ? "undo" : "redo", NULL };
 	enum cmd_rc rc;
 

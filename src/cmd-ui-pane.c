@@ -14,17 +14,9 @@
 #include "tunetop/pane.h"
 #include "tunetop/ui.h"
 
-static struct ui *cmd_pane_ui(struct cmd_ctx *ctx, const char *name)
-{
-	if (ctx->app->ui != NULL)
-		return ctx->app->ui;
-	cmd_error(ctx, "%s: only in the terminal workbench (run tunetop without --headless)", name);
-	return NULL;
-}
-
 enum cmd_rc cmd_cursor_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	int m = pane_move_lookup(argv[1]);
 
 	(void)argc;
@@ -46,7 +38,7 @@ enum cmd_rc cmd_cursor_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_detail_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 
 	(void)argc;
 	if (ui == NULL)
@@ -110,7 +102,7 @@ static void cmd_filter_text(struct ui *ui, int argc, char **argv, struct tt_buf 
 
 enum cmd_rc cmd_filter_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	struct tt_buf text;
 	struct tt_err err;
 	enum cmd_rc rc = CMD_OK;
@@ -152,7 +144,7 @@ static void cmd_sort_note(struct ui *ui)
 
 enum cmd_rc cmd_sort_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	bool desc = false;
 	int col;
 
@@ -201,7 +193,7 @@ static enum cmd_rc cmd_search_report(struct cmd_ctx *ctx, struct ui *ui, int rc,
 
 enum cmd_rc cmd_search_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	struct tt_buf pat;
 	struct tt_err err;
 	bool wrapped;
@@ -233,7 +225,7 @@ enum cmd_rc cmd_search_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_search_step_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	bool wrapped;
 	int rc;
 
@@ -271,7 +263,7 @@ static void cmd_pane_quote(const char *s, size_t len, struct tt_buf *out)
 
 enum cmd_rc cmd_edit_here_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	const struct ds_record *r;
 	struct tt_buf line;
 	long i;
@@ -317,7 +309,7 @@ static int cmd_cell_by_name(struct ui *ui, const char *t, const char *p)
 
 enum cmd_rc cmd_open_cell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	const char *tname, *pname;
 	struct tt_err err;
 	uint64_t count;
@@ -347,7 +339,7 @@ enum cmd_rc cmd_open_cell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_normalize_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 
 	(void)argc;
 	if (ui == NULL)
@@ -359,7 +351,7 @@ enum cmd_rc cmd_normalize_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_smooth_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	char *end;
 	double w;
 
@@ -381,7 +373,7 @@ enum cmd_rc cmd_smooth_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_logy_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 
 	(void)argc;
 	if (ui == NULL)
@@ -393,7 +385,7 @@ enum cmd_rc cmd_logy_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_range_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	char *end;
 	unsigned long long n;
 
@@ -421,7 +413,7 @@ enum cmd_rc cmd_range_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_scroll_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_pane_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 
 	(void)argc;
 	if (ui == NULL)

@@ -14,7 +14,7 @@
 #include "tunetop/ui.h"
 
 /* The UI, or NULL with an error naming the command. */
-static struct ui *cmd_ui(struct cmd_ctx *ctx, const char *name)
+struct ui *cmd_ui_of(struct cmd_ctx *ctx, const char *name)
 {
 	if (ctx->app->ui != NULL)
 		return ctx->app->ui;
@@ -46,7 +46,7 @@ enum cmd_rc cmd_ui_help_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_theme_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	struct tt_err err;
 	char **names;
 	size_t i;
@@ -79,7 +79,7 @@ enum cmd_rc cmd_theme_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_layout_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	int p;
 
 	(void)argc;
@@ -97,7 +97,7 @@ enum cmd_rc cmd_layout_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_focus_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	int pane;
 
 	(void)argc;
@@ -128,7 +128,7 @@ enum cmd_rc cmd_focus_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_zoom_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	int pane;
 
 	if (ui == NULL)
@@ -148,7 +148,7 @@ enum cmd_rc cmd_zoom_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_redraw_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 
 	(void)argc;
 	if (ui == NULL)
@@ -159,7 +159,7 @@ enum cmd_rc cmd_redraw_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_keys_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 
 	(void)argc;
 	if (ui == NULL)
@@ -204,7 +204,7 @@ static char *cmd_join(int argc, char **argv)
 
 enum cmd_rc cmd_bind_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	const char *context, *bound;
 	struct tt_err err;
 	char *command, canon[KEYS_NAME_MAX];
@@ -236,7 +236,7 @@ enum cmd_rc cmd_bind_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_unbind_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	const char *context;
 	struct tt_err err;
 	int k;
@@ -257,7 +257,7 @@ enum cmd_rc cmd_unbind_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_prompt_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0]);
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 
 	if (ui == NULL)
 		return CMD_ERROR;

@@ -94,7 +94,30 @@ int pane_data_goto(struct ui *ui, size_t rec)
 	return 0;
 }
 
-static const struct edit_index *pane_data_index(struct ui *ui, struct edit_index *tmp);
+/*
+ * Parse filter terms into *out (no terms for ""), against the journal's
+ * index for id= terms, else one built for the purpose. -1 + err if bad.
+ */
+static int pane_data_parse(struct ui *ui, const char *text, struct edit_filter *out,
+			   struct tt_err *err)
+{
+	struct edit_index tmp;
+	const struct edit_index *x = &tmp;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (text[0] == '\0')
+		return 0;
+	if (ui->app->journal != NULL)
+		x = journal_index(ui->app->journal);
+	else
+		edit_index_build(&tmp, &ui->app->ds);
+	rc = edit_filter_parse(out, &ui->app->ds, x, text, err);
+	if (x == &tmp)
+		edit_index_fini(&tmp);
+	out->preds = &ui->app->preds;
+	return rc;
+}
 
 /* The cursor back on record keep (or the top when it is not listed). */
 static void pane_data_keep(struct ui_data_view *v, long keep)
@@ -119,22 +142,11 @@ static void pane_data_resort(struct ui *ui, long keep)
 static void pane_data_reparse(struct ui *ui)
 {
 	struct ui_data_view *v = &ui->data;
-	struct edit_index tmp;
-	const struct edit_index *x;
 	struct tt_err err;
-	int rc;
 
 	edit_filter_fini(&v->filter);
-	memset(&v->filter, 0, sizeof v->filter);
-	if (v->filter_text[0] == '\0')
-		return;
-	memset(&tmp, 0, sizeof tmp);
 	tt_err_clear(&err);
-	x = pane_data_index(ui, &tmp);
-	rc = edit_filter_parse(&v->filter, &ui->app->ds, x, v->filter_text, &err);
-	if (x == &tmp)
-		edit_index_fini(&tmp);
-	if (rc != 0) {
+	if (pane_data_parse(ui, v->filter_text, &v->filter, &err) != 0) {
 		ui_message(ui, true, "filter dropped: %s", err.msg);
 		memset(&v->filter, 0, sizeof v->filter);
 		v->filter_text[0] = '\0';
@@ -233,15 +245,6 @@ void pane_data_move(struct ui *ui, enum pane_move m)
 	ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL);
 }
 
-/* The index the filter's id= terms resolve against (the journal's). */
-static const struct edit_index *pane_data_index(struct ui *ui, struct edit_index *tmp)
-{
-	if (ui->app->journal != NULL)
-		return journal_index(ui->app->journal);
-	edit_index_build(tmp, &ui->app->ds);
-	return tmp;
-}
-
 /* The list must be rebuilt: the cursor stays on its record if it is still listed. */
 static void pane_data_changed(struct ui *ui)
 {
@@ -257,23 +260,11 @@ int pane_data_set_filter(struct ui *ui, const char *text, struct tt_err *err)
 {
 	struct ui_data_view *v = &ui->data;
 	struct edit_filter f;
-	struct edit_index tmp;
-	const struct edit_index *x;
-	int rc = 0;
 
-	memset(&f, 0, sizeof f);
-	if (text[0] != '\0') {
-		memset(&tmp, 0, sizeof tmp);
-		x = pane_data_index(ui, &tmp);
-		rc = edit_filter_parse(&f, &ui->app->ds, x, text, err);
-		if (x == &tmp)
-			edit_index_fini(&tmp);
-		if (rc != 0)
-			return -1;
-	}
+	if (pane_data_parse(ui, text, &f, err) != 0)
+		return -1;
 	edit_filter_fini(&v->filter);
 	v->filter = f;
-	v->filter.preds = &ui->app->preds;
 	snprintf(v->filter_text, sizeof v->filter_text, "%s", text);
 	v->title[0] = '\0';
 	v->filter_gen++;
@@ -356,15 +347,13 @@ static void pane_pred_cols(struct ui *ui, size_t i, int lw, char *out, size_t n)
 }
 
 /* The columns before the text of record i ("id label split flg [pred conf] "). */
-static void pane_data_prefix(struct ui *ui, size_t i, char *out, size_t n)
+static void pane_data_prefix(struct ui *ui, size_t i, int idw, int lw, char *out, size_t n)
 {
 	const struct dataset *ds = &ui->app->ds;
 	const struct ds_record *r = &ds->recs[i];
 	struct tt_buf id;
 	char flags[4], pred[64];
-	int idw, lw;
 
-	pane_data_widths(ui, &idw, &lw);
 	tt_buf_init(&id);
 	ds_record_id(ds, i, &id);
 	pane_flags(r, flags);
@@ -379,15 +368,17 @@ void pane_data_row(struct ui *ui, size_t i, char *out, size_t n)
 {
 	const struct ds_record *r = &ui->app->ds.recs[i];
 	char prefix[256], text[512];
+	int idw, lw;
 
-	pane_data_prefix(ui, i, prefix, sizeof prefix);
+	pane_data_widths(ui, &idw, &lw);
+	pane_data_prefix(ui, i, idw, lw, prefix, sizeof prefix);
 	pane_preview(r->text, r->text_len, text, sizeof text);
 	snprintf(out, n, "%s%s", prefix, text);
 }
 
-/* One list row at screen row y; the cursor row is highlighted. */
+/* One list row at screen row y (columns idw, lw wide); the cursor row is highlighted. */
 static void pane_data_draw_row(struct ui *ui, struct layout_rect list, int y, size_t row,
-			       bool focused)
+			       const int *widths, bool focused)
 {
 	const struct ds_record *r = &ui->app->ds.recs[ui->data.idx[row]];
 	char prefix[256], text[512];
@@ -398,7 +389,7 @@ static void pane_data_draw_row(struct ui *ui, struct layout_rect list, int y, si
 
 	if (r->flags & DS_FLAG_DELETED)
 		attr |= GRID_ATTR_DIM;
-	pane_data_prefix(ui, ui->data.idx[row], prefix, sizeof prefix);
+	pane_data_prefix(ui, ui->data.idx[row], widths[0], widths[1], prefix, sizeof prefix);
 	pane_preview(r->text, r->text_len, text, sizeof text);
 	if (cur)
 		grid_fill(&ui->screen, list.x, y, list.w, 1, ' ', role, attr);
@@ -451,9 +442,10 @@ static void pane_data_draw_head(struct ui *ui, struct layout_rect list)
 static void pane_data_draw_list(struct ui *ui, struct layout_rect list, bool focused)
 {
 	struct ui_data_view *v = &ui->data;
-	int rows = list.h - 1, y;
+	int rows = list.h - 1, y, widths[2];
 	size_t row;
 
+	pane_data_widths(ui, &widths[0], &widths[1]);	/* once a frame, not a row */
 	pane_data_draw_head(ui, list);
 	if (v->n == 0) {
 		grid_text(&ui->screen, list.x, list.y + 1, ui->app->has_data ?
@@ -468,7 +460,7 @@ static void pane_data_draw_list(struct ui *ui, struct layout_rect list, bool foc
 	if (v->cursor >= v->top + (size_t)rows)
 		v->top = v->cursor - (size_t)rows + 1;
 	for (y = 0, row = v->top; y < rows && row < v->n; y++, row++)
-		pane_data_draw_row(ui, list, list.y + 1 + y, row, focused);
+		pane_data_draw_row(ui, list, list.y + 1 + y, row, widths, focused);
 }
 
 /* The record under the cursor, fields then its text, wrapped. */
@@ -491,8 +483,7 @@ static void pane_data_draw_detail(struct ui *ui, struct layout_rect r)
 		 rec->split != DS_SPLIT_NONE ? ds_split_name(rec->split) : "no split",
 		 rec->label < ds->labels.n ? ds->labels.names[rec->label] : "unlabeled");
 	grid_text(&ui->screen, r.x, r.y, line, r.w, GRID_ROLE_LABEL_NAME, GRID_ATTR_BOLD);
-	for (size_t k = 0; k < rec->text_len; k++)
-		tt_buf_addc(&text, rec->text[k] == '\t' || rec->text[k] == '\r' ? ' ' : rec->text[k]);
+	pane_text_plain(rec->text, rec->text_len, &text);
 	row = 1 + pane_wrap_marked(ui, r, 1, text.data, text.len, GRID_ROLE_DEFAULT, 0);
 	if (rec->note != NULL && row < r.h)
 		pane_wrap(&ui->screen, r, row, rec->note, strlen(rec->note), GRID_ROLE_DIM, 0);

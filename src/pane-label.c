@@ -199,8 +199,7 @@ static void pane_label_record(struct ui *ui, struct layout_rect in, long i)
 		krows += text.h - 1;
 		text.h = 1;
 	}
-	for (size_t k = 0; k < rec->text_len; k++)
-		tt_buf_addc(&body, rec->text[k] == '\t' || rec->text[k] == '\r' ? ' ' : rec->text[k]);
+	pane_text_plain(rec->text, rec->text_len, &body);
 	pane_wrap_marked(ui, text, 0, body.data, body.len, GRID_ROLE_DEFAULT, GRID_ATTR_BOLD);
 	pane_label_line(ui, in, text.y + text.h, i, label);
 	keys.y = text.y + text.h + 1;

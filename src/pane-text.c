@@ -75,6 +75,14 @@ void pane_preview(const char *s, size_t len, char *out, size_t n)
 	out[o] = '\0';
 }
 
+void pane_text_plain(const char *s, size_t len, struct tt_buf *out)
+{
+	size_t k;
+
+	for (k = 0; k < len; k++)
+		tt_buf_addc(out, s[k] == '\t' || s[k] == '\r' ? ' ' : s[k]);
+}
+
 /* Draw s[0..len) on one row at (x, y), at most w columns; the columns used. */
 static int pane_put(struct grid *g, int x, int y, const char *s, size_t len, int w, uint8_t role,
 		    uint8_t attr)

@@ -15,6 +15,15 @@
 #include "tunetop/cmd.h"
 #include "tunetop/dataset.h"
 
+struct ui;
+
+/*
+ * The workbench a command acts on, or NULL with an error saying the
+ * command needs it. The registry already refuses CMD_NEEDS_TUI commands
+ * without a workbench; this covers the calls that do not go through it.
+ */
+struct ui *cmd_ui_of(struct cmd_ctx *ctx, const char *name);
+
 /* cmd-ui.c: views and keys */
 enum cmd_rc cmd_ui_help_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_theme_exec(struct cmd_ctx *ctx, int argc, char **argv);
@@ -119,7 +128,6 @@ void label_queue_sort(const struct ds_record *recs, uint32_t *idx, size_t k,
 size_t label_queue_order(const struct ds_record *recs, size_t n, enum label_order o,
 			 uint64_t seed, const float *score, uint32_t *out);
 
-struct ui;
 struct session;
 /* The record at the queue's cursor (rebuilt when stale), or -1. */
 long label_queue_current(struct ui *ui);

@@ -35,6 +35,11 @@ int pane_move_lookup(const char *name);
  * holds no newline; *width (may be NULL) gets its width.
  */
 size_t pane_cut(const char *s, size_t len, int maxw, int *width);
+/*
+ * A record's text for wrapping: tabs and carriage returns become spaces
+ * (same length, so search matches keep their offsets); appended to out.
+ */
+void pane_text_plain(const char *s, size_t len, struct tt_buf *out);
 /* One line for a list: control characters (runs of them) become a space. */
 void pane_preview(const char *s, size_t len, char *out, size_t n);
 /*
