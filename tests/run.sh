@@ -5,7 +5,8 @@
 # binaries through CMOCKA_MESSAGE_OUTPUT=TAP, shell tests through
 # tests/lib.sh. This script sums them and ends with the one line
 # "N passed, N failed"; it exits non-zero when any test failed or a test
-# program died without reporting.
+# program died without reporting. Each file's line gives its time, so slow
+# tests are visible.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -22,8 +23,11 @@ fail=0
 run_one() {
 	name=$1; shift
 	out="$log/out"
+	t0=$(date +%s%N)
 	"$@" >"$out" 2>&1
 	rc=$?
+	t1=$(date +%s%N)
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f s", (b - a) / 1e9 }')
 	p=$(grep -c '^ok ' "$out")
 	f=$(grep -c '^not ok ' "$out")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
@@ -31,10 +35,10 @@ run_one() {
 		echo "not ok - $name exited with status $rc"
 	fi
 	if [ "$f" -gt 0 ]; then
-		echo "== $name: $f failed"
+		echo "== $name: $f failed ($secs)"
 		grep -v '^ok ' "$out" | head -60
 	else
-		echo "== $name: $p passed"
+		echo "== $name: $p passed ($secs)"
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))

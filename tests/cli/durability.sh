@@ -159,6 +159,15 @@ echo "# a burst of 1,000 edits takes ${ms} ms on $where; seed $SEED"
 rm -f "$W/tickets.jsonl.journal"
 cp "$ORIG" "$W/tickets.jsonl"
 
+# acked_in FILE: how many edits FILE acknowledges (0 when it cannot be read).
+acked_in() {
+	_c=$(grep -c '^ok' "$1" 2>/dev/null)
+	case $_c in
+	''|*[!0-9]*) echo 0 ;;
+	*) echo "$_c" ;;
+	esac
+}
+
 failed_runs=0
 in_save=0
 torn=0
@@ -172,9 +181,12 @@ while [ $run_i -le "$RUNS" ]; do
 	next_seq "$W" > "$W/start.$run_i"
 	# A random moment: once a random number of edits (0-1,100) are acknowledged.
 	want=$(awk -v s="$SEED" -v r="$run_i" 'BEGIN { srand(s * 1000 + r); printf "%d", rand() * 1100 }')
-	"$TUNETOP" --headless "$W/tickets.jsonl" --script "$W/burst.$run_i" >"$W/out.$run_i" 2>"$W/err.$run_i" &
+	# The output file exists before the child starts: the child opens it
+	# only once it runs, and a count of a missing file would end the wait.
+	: > "$W/out.$run_i"
+	"$TUNETOP" --headless "$W/tickets.jsonl" --script "$W/burst.$run_i" >>"$W/out.$run_i" 2>"$W/err.$run_i" &
 	pid=$!
-	while kill -0 $pid 2>/dev/null && [ "$(grep -c '^ok' "$W/out.$run_i")" -lt "$want" ]; do
+	while kill -0 $pid 2>/dev/null && [ "$(acked_in "$W/out.$run_i")" -lt "$want" ]; do
 		sleep 0.002
 	done
 	kill -9 $pid 2>/dev/null

@@ -49,10 +49,15 @@ sys.exit(0 if d["t0002"].get("flags")==["flagged"] and d["t0003"].get("note")=="
 # Killed with SIGKILL while editing: the acknowledged edits are there.
 i=1; : > "$T/many.tt"
 while [ $i -le 300 ]; do printf 'label t%04d billing\n' $i >> "$T/many.tt"; i=$((i + 1)); done
-"$TUNETOP" --headless "$D" --script "$T/many.tt" > "$T/kill.out" 2>&1 &
+# The output file exists before the child starts (a count of a missing file
+# is no number); the wait ends when 20 edits are acknowledged or the child
+# has ended, whichever comes first.
+: > "$T/kill.out"
+"$TUNETOP" --headless "$D" --script "$T/many.tt" >> "$T/kill.out" 2>&1 &
 pid=$!
+acked_count() { _c=$(grep -c '^ok' "$T/kill.out" 2>/dev/null); case $_c in ''|*[!0-9]*) echo 0 ;; *) echo "$_c" ;; esac; }
 n=0
-while [ "$(grep -c '^ok' "$T/kill.out" 2>/dev/null)" -lt 20 ] && [ $n -lt 200 ]; do sleep 0.01; n=$((n + 1)); done
+while kill -0 $pid 2>/dev/null && [ "$(acked_count)" -lt 20 ] && [ $n -lt 6000 ]; do sleep 0.01; n=$((n + 1)); done
 kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 acked=$(grep '^ok' "$T/kill.out" | tail -1 | cut -d' ' -f3)
 state

@@ -16,7 +16,7 @@ keys '?'
 check "? shows the key bindings" wait_for "toggle-pause"
 check "the overlay lists the layout keys" wait_for "layout overview"
 keys x
-check "any key closes the overlay" sh -c '! tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -q toggle-pause'
+check "any key closes the overlay" wait_gone "toggle-pause"
 
 keys F2
 check "F2 shows the data layout" wait_for "t0001"
@@ -40,10 +40,11 @@ keys Tab Enter
 check "tab completes and help keys lists bindings" wait_for "change them with"
 type_line "theme light"
 check "theme switches live" wait_for "│theme light"
-check "the light theme's status colors" sh -c 'tmux -L '"$TMUX_SOCK"' capture-pane -e -p -t main | tail -n 1 | grep -q "48;5;24m"'
+check "the light theme's status colors" wait_status_sgr "48;5;24m"
 type_line "theme nosuch"
 check "unknown theme is an error" wait_for "no theme 'nosuch'"
 type_line "session save $T/s.yaml"
+check "session save says where" wait_for "session saved to $T/s.yaml"
 check "session save records the workbench" sh -c "grep -q 'layout: data' '$T/s.yaml' &&
 	grep -q 'theme: light' '$T/s.yaml' && grep -q 'data_filter: label=billing' '$T/s.yaml'"
 esc
@@ -56,6 +57,6 @@ tui_stop
 tui_start 80 24 "$T/s.yaml"
 check "reopening restores the state at quit: the overview" wait_for "┌─ curves"
 check "and the filter" wait_status "filter label=billing"
-check "and the theme" sh -c 'sleep 0.2; tmux -L '"$TMUX_SOCK"' capture-pane -e -p -t main | tail -n 1 | grep -q "48;5;24m"'
+check "and the theme" wait_status_sgr "48;5;24m"
 keys q
 check "quits again" restored

@@ -189,18 +189,38 @@ tui_start 80 24 "$T/demo.yaml"
 check "opens to train" wait_status "READY"
 keys F3 :
 type_line "queue entropy"
+check "the queue is in entropy order" wait_for "1 of 816 · queue entropy"
 esc
 first=$(screen | sed -n '2s/^│\([^ ]*\) · .*/\1/p')
 keys t
 check "with predictions the pane shows the model's suggestion" wait_for "(a: accept)" 30
+# epoch_past N: the status bar shows an epoch past N, or the run is done.
+epoch_past() {
+	_e=$(screen | tail -n 1 | sed -n 's/.*epoch \([0-9]*\)[./].*/\1/p')
+	{ [ -n "$_e" ] && [ "$_e" -gt "$1" ]; } || screen | tail -n 1 | grep -qF "DONE"
+}
+wait_epoch_past() {
+	_n=600
+	while [ "$_n" -gt 0 ]; do epoch_past "$1" && return 0; sleep 0.05; _n=$((_n - 1)); done
+	return 1
+}
+e0=$(screen | tail -n 1 | sed -n 's/.*epoch \([0-9]*\)[./].*/\1/p')
+check "two more epochs end (new predictions re-rank the queue)" wait_epoch_past "$(( ${e0:-0} + 2 ))"
 check "re-ranking keeps the record on screen ($first) and its place" \
-	sh -c "sleep 1; screen() { tmux -L '$TMUX_SOCK' capture-pane -p -t main; };
+	sh -c "screen() { tmux -L '$TMUX_SOCK' capture-pane -p -t main; };
 	       screen | grep -qF '1 of 816 · queue entropy' && screen | grep -qF '│$first · '"
 keys n
 check "n goes on" wait_for "2 of 816 · queue entropy"
 keys p
 check "p comes back to the same record while it trains" wait_for "│$first · "
 keys q
-sleep 0.3
-screen | grep -q "quit?" && keys y
+# q asks first while the run trains, or quits at once when it is done.
+asked_or_quit() { screen | grep -qF -e "Quit anyway?" -e "EXITED"; }
+wait_asked_or_quit() {
+	_n=300
+	while [ "$_n" -gt 0 ]; do asked_or_quit && return 0; sleep 0.05; _n=$((_n - 1)); done
+	return 1
+}
+check "q asks or quits" wait_asked_or_quit
+screen | grep -qF "Quit anyway?" && keys y
 check "quits while training" restored

@@ -14,7 +14,7 @@ check "framed at 160x48" framed
 for size in "80 24" "200 60" "100 30" "80 24" "160 48"; do
 	set -- $size
 	tx resize-window -t main -x "$1" -y "$2"
-	sleep 0.3
+	check "resized to $1x$2: redrawn at the new width" wait_width "$1"
 	check "resized to $1x$2 while training: status bar at the bottom" wait_status "RUNNING"
 	check "resized to $1x$2: panes framed, no leftovers" framed
 	check "resized to $1x$2: the screen is $1 wide" \
@@ -22,7 +22,7 @@ for size in "80 24" "200 60" "100 30" "80 24" "160 48"; do
 done
 
 tx resize-window -t main -x 30 -y 10
-sleep 0.3
+check "resized to 30x10: redrawn at the new width" wait_width 30
 check "too small: the REPL alone, still framed" framed
 tx resize-window -t main -x 160 -y 48
 check "back to 160x48" wait_for "confusion"
@@ -33,15 +33,15 @@ type_line "theme mono"
 check "theme mono applies" wait_for "│theme mono"
 check "mono uses no colors in the status bar" sh -c '! tmux -L '"$TMUX_SOCK"' capture-pane -e -p -t main | tail -n 1 | grep -q "48;5;"'
 type_line "theme dark"
-check "theme dark applies" sh -c 'sleep 0.3; tmux -L '"$TMUX_SOCK"' capture-pane -e -p -t main | tail -n 1 | grep -q "48;5;109m"'
+check "theme dark applies" wait_status_sgr "48;5;109m"
 type_line "layout labeling"
 check "the labeling layout shows a record and the label keys" wait_for "1 billing"
 esc
 keys z
-check "z zooms the focused pane" sh -c 'sleep 0.2; ! tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -q "┌─ repl"'
+check "z zooms the focused pane" wait_gone "┌─ repl"
 keys z
 check "z again unzooms" wait_for "┌─ repl"
 keys q
-wait_for "Quit anyway?" 5
+check "q asks first" wait_for "Quit anyway?"
 keys y
 check "quits, terminal restored" restored

@@ -58,7 +58,6 @@ type_line "label=nosuch"
 check "a bad term is an error with what was expected" wait_for "no label 'nosuch'"
 check "the filter in force stays" wait_for "text!~/twice/"
 keys Escape
-sleep 0.3
 check "Esc clears the filter" wait_for "data · 816 records"
 
 keys o
@@ -90,7 +89,7 @@ type_line "session save"
 check "session saved" wait_for "session saved to"
 esc
 keys q
-check "quits" wait_for "EXITED 0" 10
+check "quits" wait_for "EXITED 0" 30
 tui_stop
 
 tui_start 80 24 "$T/demo.yaml"
@@ -101,7 +100,7 @@ check "the search is restored (status bar)" wait_status "/edited here/"
 keys o
 type_line "length desc"
 keys q
-check "quit says the session was saved" wait_for "session saved to $T/demo.yaml" 10
+check "quit says the session was saved" wait_for "session saved to $T/demo.yaml" 30
 tui_stop
 check "the session file keeps the search" grep -q 'search: edited here' "$T/demo.yaml"
 check "quitting saved the session (the new sort)" grep -q 'data_sort: length desc' "$T/demo.yaml"
@@ -111,6 +110,6 @@ tui_start 80 24 "$T/demo/tickets.jsonl"
 check "opens the data file alone" wait_status "READY"
 keys F2
 keys q
-check "quit saves NAME.session.yaml next to the data" wait_for "session saved to $T/demo/tickets.session.yaml" 10
+check "quit saves NAME.session.yaml next to the data" wait_for "session saved to $T/demo/tickets.session.yaml" 30
 tui_stop
 check "which opens again" sh -c "'$TUNETOP' --headless '$T/demo/tickets.session.yaml' -e stats >/dev/null"

@@ -18,11 +18,18 @@ first=$(loss)
 esc
 keys t
 check "t resumes the run" wait_status "RUNNING"
-sleep 1
+# loss_below X: the curves' train loss is below X (a number is shown).
+loss_below() { _l=$(loss); [ -n "$_l" ] && awk "BEGIN { exit !($_l < $1) }"; }
+wait_loss_below() {
+	_n=600
+	while [ "$_n" -gt 0 ]; do loss_below "$1" && return 0; sleep 0.05; _n=$((_n - 1)); done
+	return 1
+}
+check "the loss falls below $first while it runs" wait_loss_below "$first"
 keys Space
 check "space pauses" wait_status "PAUSED"
 later=$(loss)
-check "the loss falls ($first -> $later)" awk "BEGIN { exit !($later < $first) }"
+check "and stays below it when paused ($first -> $later)" loss_below "$first"
 
 keys :
 type_line "set lr 0.1"
@@ -56,8 +63,9 @@ check "the checkpoint file is there" test -s "$T/long.ckpt"
 keys q
 check "q asks before ending a live run" wait_for "Quit anyway?"
 keys n
-check "n keeps training" sh -c 'sleep 0.2; ! tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -q "Quit anyway"'
+check "n dismisses the question" wait_gone "Quit anyway"
+check "n keeps training" wait_status "RUNNING"
 keys q
-wait_for "Quit anyway?" 5
+check "q asks first" wait_for "Quit anyway?"
 keys y
 check "y quits, terminal restored" restored

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #include "tunetop/bundle.h"
 #include "tunetop/trainer.h"
+#include "tunetop/util.h"
 
 static char tmpdir[64];
 
@@ -101,6 +103,23 @@ static uint64_t current_step(struct trainer *t, enum trainer_state *state)
 	return step;
 }
 
+/*
+ * Waits (up to a minute) on the trainer's wake pipe until its published
+ * step is past `at`: tests wait for an observable state, never for a time.
+ */
+static uint64_t wait_step_past(struct trainer *t, uint64_t at)
+{
+	struct pollfd p = { .fd = trainer_wake_fd(t), .events = POLLIN };
+	double deadline = tt_now() + 60.0;
+	uint64_t step;
+
+	while ((step = current_step(t, NULL)) <= at && tt_now() < deadline) {
+		(void)poll(&p, 1, 100);
+		trainer_drain_wake(t);
+	}
+	return step;
+}
+
 static void test_step_exact(void **state)
 {
 	struct cfg c;
@@ -135,19 +154,19 @@ static void test_pause_holds(void **state)
 	cfg_set(&c, "epochs", "10000", &err);
 	t = make_trainer(&c, NULL, NULL);
 	assert_int_equal(send_wait(t, TRAINER_START, NULL, NULL, 0), 0);
-	usleep(20000);
+	assert_true(wait_step_past(t, 0) > 0);
 	assert_int_equal(send_wait(t, TRAINER_PAUSE, NULL, NULL, 0), 0);
 	at = current_step(t, &st);
 	assert_int_equal(st, TRAINER_PAUSED);
 	assert_true(at > 0);
+	/* Not a wait for anything: a paused run must not move for a while. */
 	usleep(100000);
 	assert_int_equal(current_step(t, &st), at);
 	assert_int_equal(st, TRAINER_PAUSED);
 	/* Pausing twice is refused with a reason. */
 	assert_int_equal(send_wait(t, TRAINER_PAUSE, NULL, NULL, 0), -1);
 	assert_int_equal(send_wait(t, TRAINER_RESUME, NULL, NULL, 0), 0);
-	usleep(20000);
-	assert_true(current_step(t, NULL) > at);
+	assert_true(wait_step_past(t, at) > at);
 	assert_int_equal(send_wait(t, TRAINER_STOP, NULL, NULL, 0), 0);
 	assert_int_equal(trainer_wait_stopped(t, 10), TRAINER_STOPPED);
 	trainer_destroy(t);

@@ -288,7 +288,7 @@ static void test_training_mirrored(void **state)
 	assert_int_equal(f->ui.train.preds.step, f->ui.train.snap.step);
 	/* Typed in the REPL, a command the trainer refuses shows its answer. */
 	ui_run_command(&f->ui, "resume", false);
-	for (int i = 0; i < 500 && !scrollback_has(f, "not paused"); i++) {
+	for (int i = 0; i < 6000 && !scrollback_has(f, "not paused"); i++) {
 		usleep(10000);	/* a done run's trainer_wait_stopped returns at once */
 		ui_train_pull(&f->ui);
 	}
