@@ -80,7 +80,7 @@ type_line "labels"
 check "the new label has the records" since MARK-6 "$(count billing-refund "$n")"
 check "billing has them no more" since MARK-6 "$(count billing $((141 - n)))"
 type_line "save"
-check "saved" since MARK-6 "saved"
+check "saved" since MARK-6 "saved 816 records"
 if [ "$(grep -c '"label": "billing-refund"' "$D")" -eq "$n" ]; then
 	ok "the file has $n records relabeled"; else
 	not_ok "the file has $n records relabeled" "$(grep -c billing-refund "$D")"; fi
@@ -92,7 +92,7 @@ type_line "labels"
 check "billing has its records back" since MARK-7 "$(count billing 141)"
 check "the new label has none" since MARK-7 "$(count billing-refund 0)"
 type_line "save"
-check "saved again" since MARK-7 "saved"
+check "saved again" since MARK-7 "saved 816 records"
 expect_same "after undo and save the file is the original" "$D" "$T/orig.jsonl"
 
 # From a key: the question in the status bar; y and other keys as keys.

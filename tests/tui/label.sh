@@ -104,7 +104,7 @@ check "the guidelines overlay is framed at 80x24" framed
 esc
 keys :
 type_line "save"
-check "save writes the data" wait_for "saved"
+check "save writes the data" wait_for "saved 816 records"
 type_line "session save"
 check "session save" wait_for "session saved to"
 esc
