@@ -6,6 +6,7 @@
 #include "tunetop/cmd-edit.h"
 #include "tunetop/journal.h"
 #include "tunetop/session.h"
+#include "tunetop/tempfile.h"
 #include "tunetop/trainer.h"
 
 #include <stdio.h>
@@ -69,17 +70,29 @@ int app_load_data(struct app *a, const char *path, const char *format, struct tt
 			   "unknown format '%s' (expected auto, jsonl, csv, tsv or fasttext)", format);
 		return -1;
 	}
+	tempfile_clean_stale(path);    /* a save killed midway left its temp file */
 	if (dataset_load(&next, path, &o, err) != 0) {
 		dataset_fini(&next);
 		return -1;
 	}
-	/* Edits not yet saved come back from the journal. */
-	if (journal_open(&j, &next, cmd_edit_annotator(a), 0, err) != 0) {
+	/*
+	 * Edits not yet saved come back from the journal. A journal that does
+	 * not replay in full never locks the data out: it is held (journal.h).
+	 */
+	if (journal_open(&j, &next, cmd_edit_annotator(a), JOURNAL_HOLD_BAD, err) != 0) {
 		dataset_fini(&next);
 		return -1;
 	}
 	if (journal_warnings(j)[0] != '\0' && a->ui == NULL)
 		fprintf(stderr, "%s", journal_warnings(j));
+	if (journal_held(j) != NULL && a->ui == NULL) {
+		/* The workbench, when it starts, says so again where it can be seen. */
+		free(a->start_notice);
+		a->start_notice = tt_xprintf("%s: the journal cannot be replayed in full (%s); the "
+					     "data is open with the edits before that, and edits are "
+					     "refused until you run 'journal set-aside'",
+					     path, journal_held(j));
+	}
 	journal_close(a->journal);
 	a->journal = j;
 	if (a->data_release != NULL)

@@ -1,12 +1,14 @@
 /*
  * cmd-data.c - dataset commands: load, save, split, stats, check, labels.
  */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
 #include "tunetop/cmd-edit.h"
+#include "tunetop/journal.h"
 #include "tunetop/quality.h"
 #include "tunetop/session.h"
 
@@ -29,6 +31,8 @@ enum cmd_rc cmd_load_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_report_err(ctx, &err);
 		return CMD_ERROR;
 	}
+	if (a->ui != NULL && journal_warnings(a->journal)[0] != '\0')
+		cmd_error(ctx, "%s", journal_warnings(a->journal));   /* else on stderr already */
 	for (i = 0; i < a->ds.nbad; i++)
 		cmd_error(ctx, "%s:%u:%u: skipped: %s", a->ds.path, a->ds.bad[i].line,
 			  a->ds.bad[i].col, a->ds.bad[i].msg);
@@ -135,6 +139,36 @@ enum cmd_rc cmd_split_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return CMD_OK;
 }
 
+/* The health report, with the duplicate ids the journal's index found. */
+static void cmd_quality(const struct app *a, struct quality_report *q)
+{
+	const struct edit_index *x = a->journal != NULL ? journal_index(a->journal) : NULL;
+	const struct ds_record *r;
+	size_t at[4], n, i;
+	struct tt_buf ex;
+	json_t *id;
+	char *enc;
+
+	quality_compute(&a->ds, q);
+	if (x == NULL || x->dup_ids == 0)
+		return;
+	r = &a->ds.recs[x->dup_first];
+	/* Quoted as JSON with \uXXXX escapes: an id is data, and never drives the terminal. */
+	id = json_stringn_nocheck(r->id, r->id_len);
+	enc = json_dumps(id, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+	json_decref(id);
+	n = edit_index_records_of(&a->ds, r->id, r->id_len, at, 4);
+	tt_buf_init(&ex);
+	tt_buf_printf(&ex, "%s is records ", enc != NULL ? enc : "?");
+	for (i = 0; i < n && i < 4; i++)
+		tt_buf_printf(&ex, "%s%zu", i > 0 ? ", " : "", at[i] + 1);
+	if (n > 4)
+		tt_buf_adds(&ex, "...");
+	quality_set_dup_ids(q, x->dup_ids, x->dup_records, ex.data);
+	tt_buf_fini(&ex);
+	free(enc);
+}
+
 enum cmd_rc cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct quality_report q;
@@ -142,7 +176,7 @@ enum cmd_rc cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	quality_compute(&ctx->app->ds, &q);
+	cmd_quality(ctx->app, &q);
 	tt_buf_init(&out);
 	quality_format_text(&ctx->app->ds, &q, &out);
 	cmd_print(ctx, "%s", out.data);
@@ -160,7 +194,7 @@ enum cmd_rc cmd_check_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error(ctx, "check: unknown option '%s' (expected --json)", argv[1]);
 		return CMD_ERROR;
 	}
-	quality_compute(&ctx->app->ds, &q);
+	cmd_quality(ctx->app, &q);
 	tt_buf_init(&out);
 	if (argc > 1)
 		quality_format_json(&ctx->app->ds, &q, &out);

@@ -633,6 +633,32 @@ enum cmd_rc cmd_no_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 /* ---- journal ---- */
 
+/*
+ * `journal set-aside`: a held journal (one that does not replay in full)
+ * is renamed, untouched, and a new one starts from what is open.
+ */
+static enum cmd_rc cmd_journal_set_aside(struct cmd_ctx *ctx, struct journal *j, const char *name)
+{
+	struct tt_err err;
+	char *aside;
+	int rc;
+
+	tt_err_clear(&err);
+	rc = journal_set_aside(j, &aside, &err);
+	if (rc < 0) {
+		cmd_edit_report_err(ctx, name, &err);
+		return CMD_ERROR;
+	}
+	if (rc > 0)
+		cmd_edit_report_err(ctx, "journal: the new journal is not written yet (retried "
+				    "before the next edit)", &err);
+	cmd_print(ctx, "journal: moved the old journal to %s (kept as it was); a new journal "
+		  "starts with the %zu undo steps replayed from it, and edits are accepted again\n",
+		  aside, journal_undo_depth(j));
+	free(aside);
+	return CMD_OK;
+}
+
 enum cmd_rc cmd_journal_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct journal *j = cmd_edit_journal(ctx, argv[0]);
@@ -642,6 +668,8 @@ enum cmd_rc cmd_journal_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (j == NULL)
 		return CMD_ERROR;
+	if (argc > 1 && strcmp(argv[1], "set-aside") == 0)
+		return cmd_journal_set_aside(ctx, j, argv[0]);
 	if (argc > 1 && strcmp(argv[1], "all") == 0) {
 		n = (size_t)-1 / 2;
 	} else if (argc > 1) {
@@ -664,6 +692,9 @@ enum cmd_rc cmd_journal_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	cmd_print(ctx, "%s", out.data);
 	cmd_print(ctx, "%s: %zu undo steps, %zu redo, %zu edits not yet sent to the trainer\n",
 		  journal_path(j), journal_undo_depth(j), journal_redo_depth(j), journal_pending(j));
+	if (journal_held(j) != NULL)
+		cmd_print(ctx, "%s: held: %s; edits are refused until 'journal set-aside'\n",
+			  journal_path(j), journal_held(j));
 	tt_buf_fini(&out);
 	return CMD_OK;
 }

@@ -242,7 +242,7 @@ void ds_record_id(const struct dataset *ds, size_t index, struct tt_buf *out)
 {
 	const struct ds_record *r = &ds->recs[index];
 
-	if (r->id != NULL)
+	if (r->id != NULL && r->id_len > 0)
 		tt_buf_add(out, r->id, r->id_len);
 	else
 		tt_buf_printf(out, "%zu", index + 1);

@@ -232,23 +232,67 @@ void edit_ref_format(const struct edit_ref *r, struct tt_buf *out)
 		tt_buf_printf(out, "%llu", (unsigned long long)r->rec);
 }
 
+/*
+ * An id the journal can name a record by: present and not empty. A record
+ * whose id field is "" is named by its number, like one without an id
+ * (the journal refuses an empty "id", so an edit by it could not replay).
+ */
+static bool edit_has_id(const struct ds_record *r)
+{
+	return r->id != NULL && r->id_len > 0;
+}
+
 void edit_index_build(struct edit_index *x, const struct dataset *ds)
 {
 	size_t i;
 	uint32_t v;
 
 	strmap_init(&x->ids);
+	strmap_init(&x->dups);
+	x->dup_ids = 0;
+	x->dup_records = 0;
 	for (i = 0; i < ds->n; i++) {
 		const struct ds_record *r = &ds->recs[i];
 
-		if (r->id != NULL && !strmap_get(&x->ids, r->id, r->id_len, &v))
+		if (!edit_has_id(r))
+			continue;
+		if (!strmap_get(&x->ids, r->id, r->id_len, &v)) {
 			strmap_put(&x->ids, r->id, r->id_len, (uint32_t)i);
+			continue;
+		}
+		/* A duplicate id: the first record keeps it for the journal. */
+		if (!strmap_get(&x->dups, r->id, r->id_len, &v)) {
+			v = 1;
+			x->dup_ids++;
+			if (x->dup_ids == 1)
+				x->dup_first = (uint32_t)i;
+		}
+		strmap_put(&x->dups, r->id, r->id_len, v + 1);
+		x->dup_records++;
 	}
 }
 
 void edit_index_fini(struct edit_index *x)
 {
 	strmap_fini(&x->ids);
+	strmap_fini(&x->dups);
+}
+
+size_t edit_index_records_of(const struct dataset *ds, const char *id, size_t len,
+			     size_t *out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ds->n; i++) {
+		const struct ds_record *r = &ds->recs[i];
+
+		if (edit_has_id(r) && r->id_len == len && memcmp(r->id, id, len) == 0) {
+			if (n < max)
+				out[n] = i;
+			n++;
+		}
+	}
+	return n;
 }
 
 void edit_ref_of(const struct edit_index *x, const struct dataset *ds, size_t index,
@@ -259,7 +303,7 @@ void edit_ref_of(const struct edit_index *x, const struct dataset *ds, size_t in
 
 	out->id = NULL;
 	out->rec = index + 1;
-	if (r->id != NULL && memchr(r->id, '\0', r->id_len) == NULL &&
+	if (edit_has_id(r) && memchr(r->id, '\0', r->id_len) == NULL &&
 	    strmap_get(&x->ids, r->id, r->id_len, &v) && v == index)
 		out->id = tt_xstrndup(r->id, r->id_len);
 }
@@ -296,10 +340,30 @@ static uint64_t edit_parse_number(const char *s, uint64_t max)
 	return v <= max ? v : 0;
 }
 
+/* An id that names several records: refuse, and name them as @N. */
+static int edit_find_ambiguous(const struct dataset *ds, const char *word, uint32_t count,
+			       struct tt_err *err)
+{
+	size_t at[8], n, i;
+	struct tt_buf b;
+
+	n = edit_index_records_of(ds, word, strlen(word), at, 8);
+	tt_buf_init(&b);
+	tt_buf_adds(&b, "");
+	for (i = 0; i < n && i < 8; i++)
+		tt_buf_printf(&b, "%s@%zu", i > 0 ? ", " : "", at[i] + 1);
+	if (n > 8)
+		tt_buf_printf(&b, " and %zu more", n - 8);
+	tt_err_set(err, NULL, 0, 0, "id '%s' names %u records (%s): address one as @N",
+		   word, count, b.data);
+	tt_buf_fini(&b);
+	return -1;
+}
+
 int edit_find(const struct edit_index *x, const struct dataset *ds, const char *word,
 	      size_t *index, struct tt_err *err)
 {
-	uint32_t v;
+	uint32_t v, count;
 	uint64_t n;
 
 	if (word[0] == '@' && (n = edit_parse_number(word + 1, ds->n)) > 0) {
@@ -307,11 +371,13 @@ int edit_find(const struct edit_index *x, const struct dataset *ds, const char *
 		return 0;
 	}
 	if (strmap_get(&x->ids, word, strlen(word), &v)) {
+		if (strmap_get(&x->dups, word, strlen(word), &count))
+			return edit_find_ambiguous(ds, word, count, err);
 		*index = v;
 		return 0;
 	}
 	n = edit_parse_number(word, ds->n);
-	if (n > 0 && ds->recs[n - 1].id == NULL) {
+	if (n > 0 && !edit_has_id(&ds->recs[n - 1])) {
 		*index = (size_t)(n - 1);
 		return 0;
 	}

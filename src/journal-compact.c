@@ -47,6 +47,8 @@ int journal_compact(struct journal *j, struct tt_err *err)
 		tt_err_set(err, j->name, 0, 0, "the journal is read-only here");
 		return -1;
 	}
+	if (journal_refuse_held(j, err) != 0)
+		return -1;
 	tt_buf_init(&out);
 	journal_serialize(j, &out);
 	rc = tt_write_file_atomic(j->path, out.data, out.len, err);
@@ -234,6 +236,8 @@ int journal_save(struct journal *j, struct dataset *ds, enum ds_format_id fmt, s
 	int rc;
 
 	*removed = 0;
+	if (journal_refuse_held(j, err) != 0)
+		return -1;     /* a save compacts the journal: it would lose the held lines */
 	tt_buf_init(&out);
 	if (dataset_write(ds, fmt == DS_FMT_AUTO ? ds->format : fmt, &out, err) != 0) {
 		tt_buf_fini(&out);

@@ -362,6 +362,7 @@ int journal_parse_all(struct journal_load *ld, uint64_t *hash, uint64_t *size)
 			return -1;
 		}
 		ld->nlines++;
+		ld->ngood = ld->nlines;
 	}
 	if (!have_header) {
 		/* Nothing but blank or torn bytes: start the file again. */
@@ -370,4 +371,39 @@ int journal_parse_all(struct journal_load *ld, uint64_t *hash, uint64_t *size)
 		ld->repair = ld->repair || ld->len > 0;
 	}
 	return 0;
+}
+
+int journal_verify_lines(struct journal *j, const struct dataset *ds, const struct tt_buf *lines,
+			 const struct journal_change *ch, size_t n, struct tt_err *err)
+{
+	struct journal_load ld;
+	struct journal_line l;
+	size_t pos = 0, i, index;
+	int rc = 0;
+
+	memset(&ld, 0, sizeof ld);
+	ld.j = j;
+	ld.err = err;
+	for (i = 0; i < n && rc == 0; i++) {
+		const char *nl = memchr(lines->data + pos, '\n', lines->len - pos);
+
+		memset(&l, 0, sizeof l);
+		l.text = lines->data + pos;
+		l.len = nl != NULL ? (size_t)(nl - l.text) : lines->len - pos;
+		l.line = (uint32_t)(i + 1);
+		pos += l.len + 1;
+		rc = journal_parse_line(&ld, &l);
+		if (rc == 0 && (l.kind != JL_EDIT || edit_ref_find(&j->index, ds, &l.ev.ref, &index) != 0 ||
+				index != ch[i].index))
+			rc = journal_fail(&ld, &l, NULL, "the event would replay onto another record");
+		journal_line_fini(&l);
+	}
+	if (rc != 0) {
+		char why[600];
+
+		snprintf(why, sizeof why, "%s", err->msg);
+		tt_err_set(err, NULL, 0, 0, "refused before writing: the journal could not replay "
+			   "this edit (%s)", why);
+	}
+	return rc;
 }

@@ -109,30 +109,39 @@ static int journal_replay_undo(struct journal_load *ld, struct journal_replay *r
 	return 0;
 }
 
-/* A bulk step cut short by a crash at the end of the file: take it back. */
-static void journal_rollback_open(struct journal_load *ld, struct journal_replay *rp)
+/*
+ * A bulk step cut short: by a crash at the end of the file (warn: it is
+ * dropped, and the file repaired), or by a line that cannot be replayed
+ * (the journal is held; a step is all or nothing). Take it back.
+ */
+static void journal_rollback_open(struct journal_load *ld, struct journal_replay *rp, bool warn)
 {
 	struct journal *j = ld->j;
 	struct journal_step *s = rp->open;
 
 	journal_apply_step(j, ld->ds, s, 0);
 	j->done.n--;
-	tt_buf_printf(&j->warnings, "%s: warning: dropped an incomplete bulk edit (step %llu, "
-		      "%zu of %zu records written before tunetop stopped)\n", j->name,
-		      (unsigned long long)s->id, rp->open_seen, s->count);
+	if (warn)
+		tt_buf_printf(&j->warnings, "%s: warning: dropped an incomplete bulk edit (step %llu, "
+			      "%zu of %zu records written before tunetop stopped)\n", j->name,
+			      (unsigned long long)s->id, rp->open_seen, s->count);
 	journal_step_free(s);
 	rp->open = NULL;
-	ld->repair = true;
+	ld->repair = ld->repair || warn;
 }
 
-static int journal_replay(struct journal_load *ld, size_t effective_save)
+/*
+ * Replay the first n lines. torn: they end where the file was cut (a step
+ * still open there was torn by a crash), not at a line that failed to parse.
+ */
+static int journal_replay(struct journal_load *ld, size_t n, bool torn, size_t effective_save)
 {
 	struct journal_replay rp;
 	size_t i;
 	int rc = 0;
 
 	memset(&rp, 0, sizeof rp);
-	for (i = 0; i < ld->nlines && rc == 0; i++) {
+	for (i = 0; i < n && rc == 0; i++) {
 		struct journal_line *l = &ld->lines[i];
 
 		if (l->seq <= rp.last_seq) {
@@ -153,8 +162,8 @@ static int journal_replay(struct journal_load *ld, size_t effective_save)
 			rc = journal_replay_undo(ld, &rp, l);
 		}
 	}
-	if (rc == 0 && rp.open != NULL)
-		journal_rollback_open(ld, &rp);
+	if (rp.open != NULL)
+		journal_rollback_open(ld, &rp, rc == 0 && torn);
 	if (rp.last_seq >= ld->j->next_seq)
 		ld->j->next_seq = rp.last_seq + 1;
 	return rc;
@@ -219,20 +228,37 @@ static size_t journal_check_base(struct journal_load *ld, uint64_t hash, uint64_
 		return (size_t)-1;
 	}
 	tt_err_set(ld->err, j->name, 0, 0, "%s changed since this journal was written (the "
-		   "journal's edits could land on the wrong records). Move the journal aside to "
-		   "open the file as it is, or restore the file the journal belongs to",
-		   ld->ds->path);
+		   "journal's edits could land on the wrong records): restore the file the journal "
+		   "belongs to, or set the journal aside", ld->ds->path);
 	return (size_t)-2;
 }
 
 /* ---- loading ---- */
 
+/* Hold the journal: say which line cannot be replayed, and what happens now. */
+void journal_hold(struct journal *j, struct dataset *ds, const struct tt_err *why)
+{
+	char msg[1200];
+
+	tt_err_format(why, msg, sizeof msg);
+	free(j->held);
+	j->held = tt_xstrdup(msg);
+	tt_buf_printf(&j->warnings, "%s\n%s: warning: the journal cannot be replayed %s: %s is "
+		      "open with the edits before it (%zu undo steps), and the journal file is left "
+		      "untouched. Edits are refused until it is set aside with 'journal set-aside' "
+		      "(or fix the file by hand and load again)\n", msg, j->name,
+		      why->line > 0 ? "past that line" : "at all",
+		      ds != NULL && ds->path != NULL ? ds->path : "the data", j->done.n);
+}
+
 int journal_load_bytes(struct journal *j, struct dataset *ds, const char *data, size_t len,
 		       struct tt_err *err)
 {
 	struct journal_load ld;
+	struct tt_err bad;
 	uint64_t hash = j->base_hash, size = j->base_size;
 	size_t m = (size_t)-1, i;
+	bool hold = (j->flags & JOURNAL_HOLD_BAD) != 0, parsed;
 	int rc;
 
 	memset(&ld, 0, sizeof ld);
@@ -242,19 +268,47 @@ int journal_load_bytes(struct journal *j, struct dataset *ds, const char *data, 
 	ld.len = len;
 	ld.err = err;
 	rc = journal_parse_all(&ld, &hash, &size);
+	parsed = rc == 0;
+	bad = *err;
+	if (!parsed && hold) {
+		/* Held: the lines before the bad one are replayed, and nothing after. */
+		for (i = ld.ngood; i < ld.nlines; i++)
+			journal_line_fini(&ld.lines[i]);
+		ld.nlines = ld.ngood;
+		tt_err_clear(err);
+		rc = 0;
+	}
 	if (rc == 0) {
 		m = journal_check_base(&ld, hash, size);
-		if (m == (size_t)-2)
-			rc = -1;
+		if (m == (size_t)-2) {
+			/* Not this file's journal: its edits could land on the wrong records. */
+			parsed = false;
+			bad = *err;
+			for (i = 0; i < ld.nlines; i++)
+				journal_line_fini(&ld.lines[i]);
+			ld.nlines = 0;
+			m = (size_t)-1;
+			rc = hold ? 0 : -1;
+		}
 	}
-	if (rc == 0)
-		rc = journal_replay(&ld, m);
+	if (rc == 0) {
+		rc = journal_replay(&ld, ld.nlines, parsed, m);
+		if (rc == 0 && !parsed) {
+			*err = bad;
+			rc = -1;
+		}
+	}
 	for (i = 0; i < ld.nlines; i++)
 		journal_line_fini(&ld.lines[i]);
 	free(ld.lines);
-	if (rc != 0)
+	if (rc != 0 && !hold)
 		return -1;
 	j->file_len = len;
+	if (rc != 0) {
+		journal_hold(j, ds, err);
+		tt_err_clear(err);
+		return 0;
+	}
 	if (ld.repair && j->path != NULL && !(j->flags & JOURNAL_READ_ONLY) &&
 	    journal_compact(j, err) != 0) {
 		char msg[1200];

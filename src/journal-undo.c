@@ -204,7 +204,8 @@ int journal_edit(struct journal *j, struct dataset *ds, const struct journal_cha
 	}
 	for (i = 0; i < n; i++)
 		journal_encode_event(j, &s->ev[i], s, i == 0, &lines);
-	if (journal_append(j, &lines, err) != 0) {
+	if (journal_verify_lines(j, ds, &lines, ch, n, err) != 0 ||
+	    journal_append(j, &lines, err) != 0) {
 		tt_buf_fini(&lines);
 		journal_step_free(s);
 		return -1;

@@ -77,6 +77,7 @@
  * records), else the journal is restarted for the new file.
  */
 #include "tunetop/journal-impl.h"
+#include "tunetop/tempfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -308,12 +309,24 @@ static int journal_open_fd(struct journal *j, struct tt_err *err)
 	return 0;
 }
 
+int journal_refuse_held(const struct journal *j, struct tt_err *err)
+{
+	if (j->held == NULL)
+		return 0;
+	tt_err_set(err, NULL, 0, 0, "refused: the journal holds a line that cannot be replayed "
+		   "(%s); nothing is written to it until it is set aside: run 'journal set-aside'",
+		   j->held);
+	return -1;
+}
+
 /* Append whole lines durably (the header first into an empty file). */
 int journal_append(struct journal *j, const struct tt_buf *lines, struct tt_err *err)
 {
 	struct tt_buf all;
 	int rc = 0, e;
 
+	if (journal_refuse_held(j, err) != 0)
+		return -1;
 	if (j->broken != NULL) {
 		tt_err_set(err, j->name, 0, 0, "%s", j->broken);
 		return -1;
@@ -380,12 +393,19 @@ int journal_open(struct journal **out, struct dataset *ds, const char *annotator
 
 	free(path);
 	*out = NULL;
+	tempfile_clean_stale(j->path);
 	if (access(j->path, F_OK) != 0 && errno == ENOENT) {
 		*out = j;
 		return 0;
 	}
 	tt_err_clear(&rerr);
 	if (tt_read_file(j->path, &data, &len, &rerr) != 0) {
+		if (flags & JOURNAL_HOLD_BAD) {
+			/* An unreadable journal holds the data back no more than a bad line. */
+			journal_hold(j, ds, &rerr);
+			*out = j;
+			return 0;
+		}
 		*err = rerr;
 		journal_close(j);
 		return -1;
@@ -431,10 +451,82 @@ void journal_close(struct journal *j)
 	edit_index_fini(&j->index);
 	tt_buf_fini(&j->warnings);
 	free(j->broken);
+	free(j->held);
 	free(j->path);
 	free(j->name);
 	free(j->data_name);
 	free(j);
+}
+
+const char *journal_held(const struct journal *j)
+{
+	return j != NULL ? j->held : NULL;
+}
+
+/* "<journal>.aside-20260105T103212Z", or with "-2", "-3"... if that is taken. */
+static char *journal_aside_name(const struct journal *j)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	char *name;
+	int k;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	name = tt_xprintf("%s.aside-%s", j->path, stamp);
+	for (k = 2; access(name, F_OK) == 0 || errno != ENOENT; k++) {
+		free(name);
+		if (k > 1000)
+			return NULL;
+		name = tt_xprintf("%s.aside-%s-%d", j->path, stamp, k);
+	}
+	return name;
+}
+
+int journal_set_aside(struct journal *j, char **aside, struct tt_err *err)
+{
+	int fd;
+	char *name = NULL;
+
+	*aside = NULL;
+	if (j->held == NULL) {
+		tt_err_set(err, j->name, 0, 0, "the journal replays in full; there is nothing to set "
+			   "aside");
+		return -1;
+	}
+	if (j->path == NULL || (j->flags & JOURNAL_READ_ONLY)) {
+		tt_err_set(err, j->name, 0, 0, "the journal is read-only here");
+		return -1;
+	}
+	/* Not from under another tunetop that has it open for appending. */
+	fd = open(j->path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		tt_err_set(err, j->path, 0, 0, "another tunetop is editing this dataset (its journal "
+			   "is locked)");
+		close(fd);
+		return -1;
+	}
+	if (access(j->path, F_OK) == 0 || errno != ENOENT) {
+		name = journal_aside_name(j);
+		if (name == NULL || rename(j->path, name) != 0 || journal_fsync_dir(j->path) != 0) {
+			tt_err_set(err, j->path, 0, 0, "cannot move the journal aside: %s",
+				   name == NULL ? "no free name" : strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			free(name);
+			return -1;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	free(j->held);
+	j->held = NULL;
+	/* A new journal with the history replayed (if not now, before the next edit). */
+	j->file_len = 0;
+	j->needs_compact = true;
+	*aside = name != NULL ? name : tt_xstrdup("(nothing: the file was gone)");
+	return journal_compact(j, err) != 0 ? 1 : 0;
 }
 
 const char *journal_warnings(const struct journal *j)

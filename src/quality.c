@@ -213,7 +213,17 @@ void quality_fini(struct quality_report *q)
 {
 	free(q->per_label);
 	free(q->per_label_split);
+	free(q->dup_id_example);
 	memset(q, 0, sizeof *q);
+}
+
+void quality_set_dup_ids(struct quality_report *q, size_t ids, size_t records,
+			 const char *example)
+{
+	q->dup_ids = ids;
+	q->dup_id_records = records;
+	free(q->dup_id_example);
+	q->dup_id_example = example != NULL ? tt_xstrdup(example) : NULL;
 }
 
 static double quality_pct(size_t part, size_t whole)
@@ -265,8 +275,13 @@ static void quality_text_warnings(const struct dataset *ds, const struct quality
 		tt_buf_printf(out, "  %zu records have empty text\n", q->empty);
 	if (q->bad > 0)
 		tt_buf_printf(out, "  %zu bad records were skipped at load (listed above)\n", q->bad);
+	if (q->dup_ids > 0)
+		tt_buf_printf(out, "  %zu %s more than one record (%s%s); an edit by such an "
+			      "id is refused: address the record as @N\n", q->dup_ids,
+			      q->dup_ids == 1 ? "id names" : "ids name", q->dup_ids > 1 ? "e.g. " : "",
+			      q->dup_id_example != NULL ? q->dup_id_example : "?");
 	if (small == 0 && q->dup_records == 0 && q->conflicts == 0 && q->empty == 0 &&
-	    q->bad == 0 && !(q->per_split[DS_SPLIT_TEST] > 0 && q->per_split[DS_SPLIT_TEST] < 1000))
+	    q->bad == 0 && q->dup_ids == 0 && !(q->per_split[DS_SPLIT_TEST] > 0 && q->per_split[DS_SPLIT_TEST] < 1000))
 		tt_buf_adds(out, "  none\n");
 	(void)ds;
 }
@@ -289,6 +304,10 @@ void quality_format_text(const struct dataset *ds, const struct quality_report *
 	tt_buf_printf(out, "empty        %zu\n", q->empty);
 	tt_buf_printf(out, "duplicates   %zu records repeat an earlier text (%zu texts); "
 		      "%zu with conflicting labels\n", q->dup_records, q->dup_groups, q->conflicts);
+	if (q->dup_ids > 0)
+		tt_buf_printf(out, "ids          %zu record%s an earlier id (%zu id%s)\n",
+			      q->dup_id_records, q->dup_id_records == 1 ? " repeats" : "s repeat",
+			      q->dup_ids, q->dup_ids == 1 ? "" : "s");
 	tt_buf_printf(out, "splits       train %zu, valid %zu, test %zu, none %zu\n",
 		      q->per_split[DS_SPLIT_TRAIN], q->per_split[DS_SPLIT_VALID],
 		      q->per_split[DS_SPLIT_TEST], q->per_split[DS_SPLIT_NONE]);
@@ -345,6 +364,8 @@ void quality_format_json(const struct dataset *ds, const struct quality_report *
 	json_object_set_new(o, "duplicates", json_pack("{s:I,s:I,s:I}",
 		"records", (json_int_t)q->dup_records, "texts", (json_int_t)q->dup_groups,
 		"conflicting_labels", (json_int_t)q->conflicts));
+	json_object_set_new(o, "duplicate_ids", json_pack("{s:I,s:I}", "ids",
+		(json_int_t)q->dup_ids, "records", (json_int_t)q->dup_id_records));
 	json_object_set_new(o, "splits", quality_splits_json(q->per_split));
 	json_object_set_new(o, "labels", labels);
 	json_object_set_new(o, "length_chars", quality_lengths_json(&q->chars));

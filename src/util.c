@@ -3,6 +3,7 @@
  * fatal path. See util.h.
  */
 #include "tunetop/util.h"
+#include "tunetop/tempfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -284,9 +285,13 @@ static int fsync_parent(const char *path)
 
 int tt_write_file_atomic(const char *path, const void *data, size_t len, struct tt_err *err)
 {
-	char *tmp = tt_xprintf("%s.tmp.XXXXXX", path);
-	int fd = mkstemp(tmp);
+	char *tmp;
+	int fd;
 	struct stat st;
+
+	tempfile_clean_stale(path);    /* what a killed write of path left */
+	tmp = tempfile_template(path);
+	fd = mkstemp(tmp);
 
 	if (fd < 0) {
 		tt_err_set(err, path, 0, 0, "cannot create temporary file: %s", strerror(errno));

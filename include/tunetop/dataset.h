@@ -182,7 +182,7 @@ void ds_record_set_labels(struct ds_record *r, const uint32_t *labels, uint32_t 
  * the record itself is deleted.
  */
 uint32_t ds_record_tail(const struct ds_record *r);
-/* Writes the record's id (explicit or implicit) into out. */
+/* Writes the record's id (explicit, or implicit when absent or empty) into out. */
 void ds_record_id(const struct dataset *ds, size_t index, struct tt_buf *out);
 
 /*

@@ -81,12 +81,24 @@ void edit_ref_copy(struct edit_ref *dst, const struct edit_ref *src);
 /* The id as shown to people: the id, or the number. */
 void edit_ref_format(const struct edit_ref *r, struct tt_buf *out);
 
-/* Explicit record ids to record indexes (the first record with an id wins). */
+/*
+ * Explicit record ids to record indexes (the first record with an id wins
+ * in the journal, which names the others by number). An empty id counts
+ * as none. Ids that name several records are listed in dups (id -> how
+ * many records), so an edit by such an id can be refused (edit_find).
+ */
 struct edit_index {
 	struct strmap ids;
+	struct strmap dups;
+	size_t dup_ids;        /* ids naming more than one record */
+	size_t dup_records;    /* records beyond the first of each such id */
+	uint32_t dup_first;    /* a record repeating an earlier id (if dup_ids > 0) */
 };
 void edit_index_build(struct edit_index *x, const struct dataset *ds);
 void edit_index_fini(struct edit_index *x);
+/* The indexes of the records with this id (up to max in out); returns how many. */
+size_t edit_index_records_of(const struct dataset *ds, const char *id, size_t len,
+			     size_t *out, size_t max);
 /*
  * The reference the journal uses for record index: its id when it has one
  * that names it alone, else its number.
@@ -98,7 +110,8 @@ int edit_ref_find(const struct edit_index *x, const struct dataset *ds, const st
 		  size_t *index);
 /*
  * Resolve an ID typed by a person: a record id, else the number of a
- * record without one; "@N" is always the N-th record. -1 + err if none.
+ * record without one; "@N" is always the N-th record. -1 + err if none,
+ * or if the id names several records (the error lists them as @N).
  */
 int edit_find(const struct edit_index *x, const struct dataset *ds, const char *word,
 	      size_t *index, struct tt_err *err);

@@ -50,6 +50,7 @@ struct journal {
 	size_t mismatches;     /* JOURNAL_CHECK_BEFORE */
 	bool needs_compact;
 	char *broken;          /* why appending is impossible, or NULL */
+	char *held;            /* JOURNAL_HOLD_BAD: why the file is held, or NULL */
 	struct tt_buf warnings;
 	struct tt_buf *prov;   /* provenance output during an export replay */
 };
@@ -91,6 +92,7 @@ struct journal_load {
 	size_t cap;
 	struct tt_err *err;
 	bool repair;           /* rewrite the file when done */
+	size_t ngood;          /* lines before the first that does not parse */
 };
 
 /* ---- journal.c: helpers, encoding, the file, open ---- */
@@ -106,6 +108,8 @@ void journal_encode_marker(const struct journal *j, const char *op, uint64_t seq
 			   const char *time, uint32_t annotator, uint64_t step,
 			   struct tt_buf *b);
 void journal_encode_header(const struct journal *j, struct tt_buf *b);
+/* -1 + err when the journal is held (nothing may be written to it). */
+int journal_refuse_held(const struct journal *j, struct tt_err *err);
 /* Append whole lines durably (the header first into an empty file). */
 int journal_append(struct journal *j, const struct tt_buf *lines, struct tt_err *err);
 struct journal *journal_new(const char *path, const char *name, struct dataset *ds,
@@ -117,11 +121,23 @@ struct journal *journal_new(const char *path, const char *name, struct dataset *
 int journal_fail(struct journal_load *ld, const struct journal_line *l, const char *key,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void journal_line_fini(struct journal_line *l);
-/* Split into lines, parse the header and every event. */
+/*
+ * Split into lines, parse the header and every event. On a bad line: -1 +
+ * err, with ld->ngood the lines parsed before it (ld->nlines may count the
+ * bad one, for freeing).
+ */
 int journal_parse_all(struct journal_load *ld, uint64_t *hash, uint64_t *size);
+/*
+ * Parse the lines an edit is about to append, as a load would, and check
+ * that event i names record ch[i].index: what is acknowledged must replay.
+ */
+int journal_verify_lines(struct journal *j, const struct dataset *ds, const struct tt_buf *lines,
+			 const struct journal_change *ch, size_t n, struct tt_err *err);
 
 /* ---- journal-replay.c ---- */
 
+/* Hold j (JOURNAL_HOLD_BAD): why says what cannot be replayed; a warning tells people. */
+void journal_hold(struct journal *j, struct dataset *ds, const struct tt_err *why);
 /* Parse and replay journal bytes over ds (NULL: none); repair the file if needed. */
 int journal_load_bytes(struct journal *j, struct dataset *ds, const char *data, size_t len,
 		       struct tt_err *err);

@@ -65,6 +65,11 @@ enum journal_flags {
 	JOURNAL_READ_ONLY = 1u << 1,
 	/* Count replayed edits whose before value is not the record's (journal_mismatches). */
 	JOURNAL_CHECK_BEFORE = 1u << 2,
+	/*
+	 * A journal that cannot be replayed whole never fails the open: its
+	 * good prefix is replayed, and the journal is held (journal_held).
+	 */
+	JOURNAL_HOLD_BAD = 1u << 3,
 };
 
 /* "<data path>.journal" (heap). */
@@ -74,7 +79,8 @@ char *journal_path_for(const char *data_path);
  * Open the journal of ds (loaded from ds->path) and replay it over ds.
  * A missing journal is an empty one (the file is created on the first
  * edit). A torn last line is dropped with a warning; any other bad line is
- * an error with file:line:column. annotator: NULL for $USER.
+ * an error with file:line:column - or, under JOURNAL_HOLD_BAD, a warning
+ * and a held journal. annotator: NULL for $USER.
  */
 int journal_open(struct journal **out, struct dataset *ds, const char *annotator,
 		 unsigned flags, struct tt_err *err);
@@ -88,6 +94,26 @@ void journal_close(struct journal *j);
  * against; a compacted history over a saved file has some, harmlessly.
  */
 size_t journal_mismatches(const struct journal *j);
+
+/*
+ * A held journal: one with a line that cannot be replayed (or a base that
+ * is not the data file, or a file that cannot be read), opened under
+ * JOURNAL_HOLD_BAD. ds holds the edits before that line; the file is left
+ * exactly as it is, and every edit, undo, redo and journaled save is
+ * refused, so nothing is appended after the bad line, where it would be
+ * lost to the next replay too. journal_held: why (file:line:col: what), or
+ * NULL when the journal is not held.
+ */
+const char *journal_held(const struct journal *j);
+/*
+ * Move a held journal aside, to "<journal>.aside-<UTC time>" (the person
+ * keeps it untouched: its later lines can be repaired by hand), and start
+ * a new journal holding the history that was replayed, so undo still
+ * reaches the good edits. *aside: the new name (heap). -1 + err if the
+ * journal is not held or cannot be moved; 1 + err if it was moved but the
+ * new journal could not be written yet (retried before the next edit).
+ */
+int journal_set_aside(struct journal *j, char **aside, struct tt_err *err);
 
 /* Warnings from the load (a torn line dropped...), "" if none. */
 const char *journal_warnings(const struct journal *j);

@@ -35,10 +35,20 @@ struct quality_report {
 	struct quality_lengths chars;  /* in Unicode code points */
 	struct quality_lengths words;  /* whitespace-separated */
 	size_t bad;                    /* records skipped as bad at load */
+	/* Ids naming several records (not from quality_compute: see quality_set_dup_ids). */
+	size_t dup_ids;                /* such ids */
+	size_t dup_id_records;         /* records beyond the first of each */
+	char *dup_id_example;          /* "\"a\" (records 1, 3)", or NULL */
 };
 
 void quality_compute(const struct dataset *ds, struct quality_report *q);
 void quality_fini(struct quality_report *q);
+/*
+ * Duplicate ids, which the edit index finds as it is built (edit.h), so
+ * the report costs nothing more: ids, records and one example.
+ */
+void quality_set_dup_ids(struct quality_report *q, size_t ids, size_t records,
+			 const char *example);
 
 /* Human-readable report. */
 void quality_format_text(const struct dataset *ds, const struct quality_report *q,

@@ -60,8 +60,8 @@ void tt_err_format(const struct tt_err *e, char *out, size_t n);
 int tt_read_file(const char *path, char **data, size_t *len, struct tt_err *err);
 
 /*
- * Replace path atomically with the given bytes: write to path.tmp.XXXXXX in
- * the same directory, fsync, rename, fsync the directory.
+ * Replace path atomically with the given bytes: write to path.tmp.PID.XXXXXX
+ * in the same directory (tempfile.h), fsync, rename, fsync the directory.
  */
 int tt_write_file_atomic(const char *path, const void *data, size_t len, struct tt_err *err);
 
