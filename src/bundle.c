@@ -5,10 +5,12 @@
 #include "tunetop/bundle.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tunetop/safetensors.h"
+#include "tunetop/tempfile.h"
 
 static char *bundle_labels_json(char *const *labels, uint32_t n)
 {
@@ -182,6 +184,13 @@ static int bundle_read_views(struct bundle *b, const struct st_file *f, const ch
 	return 0;
 }
 
+/* Every model-file error names the file (the tokenizer and tensor readers do not know it). */
+static void bundle_name_file(struct tt_err *err, const char *path)
+{
+	if (err->file[0] == '\0')
+		snprintf(err->file, sizeof err->file, "%s", path);
+}
+
 int bundle_load(struct bundle *b, const char *path, struct tt_err *err)
 {
 	struct st_file f;
@@ -191,6 +200,7 @@ int bundle_load(struct bundle *b, const char *path, struct tt_err *err)
 	int rc = -1;
 
 	memset(b, 0, sizeof *b);
+	tempfile_clean_stale(path);    /* a checkpoint killed midway left its temp file */
 	if (st_open(&f, path, err) != 0)
 		return -1;
 	vt = st_find(&f, "tokenizer.vocab");
@@ -205,8 +215,13 @@ int bundle_load(struct bundle *b, const char *path, struct tt_err *err)
 		bundle_fail(err, path, "the label set and the model disagree");
 		goto out;
 	}
-	if (tok_vocab_load(&b->vocab, vt->data, vt->nbytes, err) != 0)
+	if (tok_vocab_load(&b->vocab, vt->data, vt->nbytes, err) != 0) {
+		char why[sizeof err->msg];
+
+		snprintf(why, sizeof why, "%s", err->msg);
+		tt_err_set(err, path, 0, 0, "tensor tokenizer.vocab: %s", why);
 		goto out;
+	}
 	if (tok_vocab_nfeatures(&b->vocab) != mc.ninputs) {
 		bundle_fail(err, path, "the tokenizer and the model disagree");
 		goto out;
@@ -224,8 +239,10 @@ int bundle_load(struct bundle *b, const char *path, struct tt_err *err)
 	rc = 0;
 out:
 	st_close(&f);
-	if (rc != 0)
+	if (rc != 0) {
 		bundle_fini(b);
+		bundle_name_file(err, path);
+	}
 	return rc;
 }
 

@@ -121,18 +121,33 @@ static enum ds_format_id ds_format_sniff(const char *data, size_t len)
 	return DS_FMT_FASTTEXT;
 }
 
+int ds_format_of_ext(const char *path, enum ds_format_id *out)
+{
+	static const struct {
+		const char *ext;
+		enum ds_format_id format;
+	} exts[] = {
+		{ ".jsonl", DS_FMT_JSONL }, { ".ndjson", DS_FMT_JSONL }, { ".json", DS_FMT_JSONL },
+		{ ".csv", DS_FMT_CSV }, { ".tsv", DS_FMT_TSV }, { ".tab", DS_FMT_TSV },
+		{ ".ft", DS_FMT_FASTTEXT }, { ".fasttext", DS_FMT_FASTTEXT },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		if (ends_with(path, exts[i].ext)) {
+			*out = exts[i].format;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 enum ds_format_id ds_format_detect(const char *path, const char *data, size_t len)
 {
-	if (path != NULL) {
-		if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson") || ends_with(path, ".json"))
-			return DS_FMT_JSONL;
-		if (ends_with(path, ".csv"))
-			return DS_FMT_CSV;
-		if (ends_with(path, ".tsv") || ends_with(path, ".tab"))
-			return DS_FMT_TSV;
-		if (ends_with(path, ".ft") || ends_with(path, ".fasttext"))
-			return DS_FMT_FASTTEXT;
-	}
+	enum ds_format_id f;
+
+	if (path != NULL && ds_format_of_ext(path, &f) == 0)
+		return f;
 	return ds_format_sniff(data, len);
 }
 

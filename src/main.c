@@ -429,6 +429,13 @@ static int main_convert(int argc, char **argv)
 			"(expected jsonl, csv, tsv or fasttext)\n", io.to);
 		goto out;
 	}
+	if (io.to == NULL && ds_format_of_ext(io.files[1], &to) != 0) {
+		/* Never a guess: writing the input's format under another name surprises. */
+		fprintf(stderr, "tunetop convert: cannot tell the format of %s from its extension "
+			"(expected .jsonl, .ndjson, .json, .csv, .tsv, .tab, .ft or .fasttext); "
+			"give one with --to jsonl|csv|tsv|fasttext\n", io.files[1]);
+		goto out;
+	}
 	rc = EXIT_FAILED;
 	if (app_load_data(&app, io.files[0], io.from, &err) != 0 ||
 	    dataset_save(&app.ds, io.files[1], to, &err) != 0) {

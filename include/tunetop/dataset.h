@@ -163,6 +163,8 @@ int dataset_save(const struct dataset *ds, const char *path, enum ds_format_id f
 const char *ds_format_name(enum ds_format_id f);
 int ds_format_parse(const char *name, enum ds_format_id *out);
 enum ds_format_id ds_format_detect(const char *path, const char *data, size_t len);
+/* The format a path's extension names (.jsonl .ndjson .json .csv .tsv .tab .ft .fasttext), or -1. */
+int ds_format_of_ext(const char *path, enum ds_format_id *out);
 
 const char *ds_split_name(enum ds_split s);
 int ds_split_parse(const char *s, size_t n, enum ds_split *out);
