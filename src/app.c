@@ -50,6 +50,7 @@ void app_ds_options(const struct app *a, struct ds_options *o)
 	o->label_field = cfg_get_str(&a->cfg, "label_field");
 	o->id_field = cfg_get_str(&a->cfg, "id_field");
 	o->split_field = cfg_get_str(&a->cfg, "split_field");
+	o->label_sep = cfg_get_str(&a->cfg, "label_sep");
 	o->skip_bad = cfg_get_bool(&a->cfg, "skip_bad");
 	o->max_record_bytes = (size_t)cfg_get_int(&a->cfg, "max_record_mb") << 20;
 	if (ds_format_parse(cfg_get_str(&a->cfg, "format"), &f) == 0)

@@ -45,6 +45,8 @@ static const struct cfg_option cfg_options[] = {
 	  "field (JSONL) or column (CSV/TSV) holding the text" },
 	{ "label_field", CFG_STRING, 1, 256, "label", NULL, "data",
 	  "field or column holding the label (or a list of labels)" },
+	{ "label_sep", CFG_STRING, 0, 8, "|", NULL, "data",
+	  "separator of several labels in one CSV/TSV label field (empty: one label a field)" },
 	{ "id_field", CFG_STRING, 1, 256, "id", NULL, "data",
 	  "field or column holding a stable record id (line number if absent)" },
 	{ "split_field", CFG_STRING, 1, 256, "split", NULL, "data",

@@ -17,6 +17,7 @@ void ds_options_default(struct ds_options *o)
 	o->label_field = "label";
 	o->id_field = "id";
 	o->split_field = "split";
+	o->label_sep = "|";
 	o->skip_bad = false;
 	o->max_record_bytes = 16u << 20;
 }
@@ -61,6 +62,7 @@ void dataset_fini(struct dataset *ds)
 	free(ds->path);
 	free(ds->text_field);
 	free(ds->label_field);
+	free(ds->label_sep);
 	free(ds->id_field);
 	free(ds->split_field);
 	memset(ds, 0, sizeof *ds);
@@ -290,6 +292,7 @@ static void ds_set_fields(struct dataset *ds, const struct ds_options *o)
 	ds->label_field = tt_xstrdup(o->label_field ? o->label_field : "label");
 	ds->id_field = tt_xstrdup(o->id_field ? o->id_field : "id");
 	ds->split_field = tt_xstrdup(o->split_field ? o->split_field : "split");
+	ds->label_sep = tt_xstrdup(o->label_sep ? o->label_sep : "|");
 }
 
 /* Parse ds->buf with the right reader. */

@@ -14,9 +14,12 @@
  * the preamble), so a round trip keeps them. Every accepted record has
  * exactly as many fields as the header.
  *
- * A label field holds one label name; it is never split (not on '|' or
- * anything else). The writer joins a multi-label record's labels with '|'
- * only so that no label is lost; reading that back gives one label "a|b".
+ * A label field holds the record's labels separated by the option
+ * label_sep ("|" by default: "a|b" is the two labels a and b); with an
+ * empty label_sep a field is one label, never split. An empty part ("a||b",
+ * "a|") is an error. The writer joins a multi-label record's labels with
+ * the same separator, and refuses what would not read back the same: a
+ * label name holding the separator, or several labels with no separator.
  * An empty label field means unlabeled.
  *
  * Text is decoded only when the field contains a doubled quote; otherwise
@@ -446,6 +449,60 @@ static int csv_read_header(struct csv_reader *rd, size_t *next)
 	return 0;
 }
 
+/* A label field with an empty part ("a||b", "|a", "a|")? */
+static bool csv_labels_empty_part(const char *v, size_t n, const char *sep)
+{
+	size_t sl = strlen(sep);
+	const char *p = v, *end = v + n, *q;
+
+	if (sl == 0 || n == 0)
+		return false;
+	for (;;) {
+		q = memmem(p, (size_t)(end - p), sep, sl);
+		if ((q != NULL ? q : end) == p)
+			return true;
+		if (q == NULL)
+			return false;
+		p = q + sl;
+	}
+}
+
+/* The record's labels from its label field, split on ds->label_sep (duplicates count once). */
+static void csv_set_labels(struct dataset *ds, struct ds_record *r, const char *v, size_t n)
+{
+	size_t sl = strlen(ds->label_sep), k = 0, cap = 0, j;
+	const char *p = v, *end = v + n, *q;
+	uint32_t *ids = NULL, id;
+
+	if (sl == 0 || memmem(v, n, ds->label_sep, sl) == NULL) {
+		r->label = ds_label_intern(ds, v, n);
+		return;
+	}
+	for (; p <= end; p = q + sl) {
+		q = memmem(p, (size_t)(end - p), ds->label_sep, sl);
+		if (q == NULL)
+			q = end;
+		if (q > p) {
+			id = ds_label_intern(ds, p, (size_t)(q - p));
+			for (j = 0; j < k && ids[j] != id; j++)
+				;
+			if (j == k) {
+				if (k == cap) {
+					cap = cap ? cap * 2 : 4;
+					ids = tt_xrealloc(ids, cap * sizeof *ids);
+				}
+				ids[k++] = id;
+			}
+		}
+		if (q == end)
+			break;
+	}
+	ds_record_set_labels(r, ids, (uint32_t)k);
+	if (k > 1)
+		ds->multilabel = true;
+	free(ids);
+}
+
 /* The allowed split words, for messages. */
 static const char csv_split_words[] =
 	"train, training, valid, validation, val, dev, test, none, or an empty field";
@@ -481,6 +538,22 @@ static int csv_check_record(struct csv_reader *rd, size_t start, uint32_t line,
 			       "expected %d fields (as in the header), found %zu",
 			       ds->ncolumns, s->nfields);
 		return rc != 0 ? -1 : 1;
+	}
+	if (ds->label_col >= 0) {
+		const struct csv_field *f = &s->fields[ds->label_col];
+		size_t n;
+		bool owned, empty;
+		const char *v = csv_field_value(ds->buf, f, &n, &owned);
+
+		empty = csv_labels_empty_part(v, n, ds->label_sep);
+		if (owned)
+			free((char *)v);
+		if (empty) {
+			csv_locate(ds, start, line, f->start, &l, &c);
+			rc = ds_reject(ds, rd->o, rd->err, l, c, "empty label in a label field that "
+				       "separates labels with \"%s\" (option label_sep)", ds->label_sep);
+			return rc != 0 ? -1 : 1;
+		}
 	}
 	*split = DS_SPLIT_NONE;
 	if (ds->split_col >= 0) {
@@ -529,7 +602,7 @@ static void csv_add_record(struct csv_reader *rd, size_t start, size_t raw_end, 
 		v = csv_field_value(ds->buf, &s->fields[ds->label_col], &n, &owned);
 		r->had_label_field = 1;
 		if (n > 0)
-			r->label = ds_label_intern(ds, v, n);
+			csv_set_labels(ds, r, v, n);
 		if (owned)
 			free((char *)v);
 	}
@@ -651,7 +724,7 @@ static void csv_put_value(struct csv_writer *w, const char *s, size_t n, bool al
 	tt_buf_addc(w->out, '"');
 }
 
-/* The record's labels joined with '|', into w->tmp. */
+/* The record's labels joined with ds->label_sep, into w->tmp. */
 static void csv_join_labels(struct csv_writer *w, const struct ds_record *r)
 {
 	uint32_t i, n = ds_record_nlabels(r);
@@ -661,7 +734,7 @@ static void csv_join_labels(struct csv_writer *w, const struct ds_record *r)
 		uint32_t id = ds_record_label_at(r, i);
 
 		if (i > 0)
-			tt_buf_addc(&w->tmp, '|');
+			tt_buf_adds(&w->tmp, w->ds->label_sep);
 		if (id < w->ds->labels.n)
 			tt_buf_adds(&w->tmp, w->ds->labels.names[id]);
 	}
@@ -936,12 +1009,54 @@ static const char *csv_header_eol(const struct dataset *ds)
 	return "\n";
 }
 
+/*
+ * Labels that would not read back the same: several in a record with no
+ * separator, or a name holding the separator. Refused, never written.
+ */
+static int csv_check_labels(const struct dataset *ds, struct tt_err *err)
+{
+	const char *sep = ds->label_sep != NULL ? ds->label_sep : "";
+	uint8_t *holds = tt_xcalloc(ds->labels.n + 1, 1);
+	uint32_t l, k;
+	size_t i;
+	int rc = 0;
+
+	for (l = 0; sep[0] != '\0' && l < ds->labels.n; l++)
+		holds[l] = strstr(ds->labels.names[l], sep) != NULL;
+	for (i = 0; i < ds->n && rc == 0; i++) {
+		const struct ds_record *r = &ds->recs[i];
+		uint32_t n = ds_record_nlabels(r);
+
+		if (r->flags & DS_FLAG_DELETED)
+			continue;
+		if (n > 1 && sep[0] == '\0') {
+			tt_err_set(err, ds->path, r->line, 0, "record %zu has %u labels, and CSV/TSV "
+				   "holds one label a field when label_sep is empty: set a separator "
+				   "(e.g. --set 'label_sep=|')", i + 1, n);
+			rc = -1;
+		}
+		for (k = 0; k < n && rc == 0; k++) {
+			l = ds_record_label_at(r, k);
+			if (l < ds->labels.n && holds[l]) {
+				tt_err_set(err, ds->path, r->line, 0, "record %zu: a label name holds the "
+					   "label separator \"%s\", so CSV/TSV would read it back as "
+					   "several labels: choose another separator with --set label_sep=...",
+					   i + 1, sep);
+				rc = -1;
+			}
+		}
+	}
+	free(holds);
+	return rc;
+}
+
 int format_csv_write(const struct dataset *ds, char sep, struct tt_buf *out, struct tt_err *err)
 {
 	enum ds_format_id fmt = sep == '\t' ? DS_FMT_TSV : DS_FMT_CSV;
 	struct csv_writer w;
 
-	(void)err;
+	if (csv_check_labels(ds, err) != 0)
+		return -1;
 	memset(&w, 0, sizeof w);
 	w.ds = ds;
 	w.sep = sep;

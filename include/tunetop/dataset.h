@@ -92,6 +92,7 @@ struct ds_options {
 	const char *label_field;      /* default "label" */
 	const char *id_field;         /* default "id" */
 	const char *split_field;      /* default "split" */
+	const char *label_sep;        /* CSV/TSV: between labels in one field; default "|", "": none */
 	bool skip_bad;                /* skip and list bad records instead of stopping */
 	size_t max_record_bytes;      /* a longer record is an error; default 16 MiB */
 	char **schema;                /* label names to number first, in order (may be NULL) */
@@ -117,6 +118,7 @@ struct dataset {
 	char *label_field;
 	char *id_field;
 	char *split_field;
+	char *label_sep;              /* CSV/TSV: "a|b" is two labels; "": never split */
 
 	/* CSV/TSV: the header's column names and the columns in use (-1: absent). */
 	char **columns;
