@@ -449,6 +449,12 @@ static int csv_read_header(struct csv_reader *rd, size_t *next)
 	return 0;
 }
 
+/* The label separator in effect ("|" for a dataset made in memory). */
+static const char *csv_label_sep(const struct dataset *ds)
+{
+	return ds->label_sep != NULL ? ds->label_sep : "|";
+}
+
 /* A label field with an empty part ("a||b", "|a", "a|")? */
 static bool csv_labels_empty_part(const char *v, size_t n, const char *sep)
 {
@@ -470,16 +476,17 @@ static bool csv_labels_empty_part(const char *v, size_t n, const char *sep)
 /* The record's labels from its label field, split on ds->label_sep (duplicates count once). */
 static void csv_set_labels(struct dataset *ds, struct ds_record *r, const char *v, size_t n)
 {
-	size_t sl = strlen(ds->label_sep), k = 0, cap = 0, j;
+	const char *sep = csv_label_sep(ds);
+	size_t sl = strlen(sep), k = 0, cap = 0, j;
 	const char *p = v, *end = v + n, *q;
 	uint32_t *ids = NULL, id;
 
-	if (sl == 0 || memmem(v, n, ds->label_sep, sl) == NULL) {
+	if (sl == 0 || memmem(v, n, sep, sl) == NULL) {
 		r->label = ds_label_intern(ds, v, n);
 		return;
 	}
 	for (; p <= end; p = q + sl) {
-		q = memmem(p, (size_t)(end - p), ds->label_sep, sl);
+		q = memmem(p, (size_t)(end - p), sep, sl);
 		if (q == NULL)
 			q = end;
 		if (q > p) {
@@ -545,13 +552,13 @@ static int csv_check_record(struct csv_reader *rd, size_t start, uint32_t line,
 		bool owned, empty;
 		const char *v = csv_field_value(ds->buf, f, &n, &owned);
 
-		empty = csv_labels_empty_part(v, n, ds->label_sep);
+		empty = csv_labels_empty_part(v, n, csv_label_sep(ds));
 		if (owned)
 			free((char *)v);
 		if (empty) {
 			csv_locate(ds, start, line, f->start, &l, &c);
 			rc = ds_reject(ds, rd->o, rd->err, l, c, "empty label in a label field that "
-				       "separates labels with \"%s\" (option label_sep)", ds->label_sep);
+				       "separates labels with \"%s\" (option label_sep)", csv_label_sep(ds));
 			return rc != 0 ? -1 : 1;
 		}
 	}
@@ -734,7 +741,7 @@ static void csv_join_labels(struct csv_writer *w, const struct ds_record *r)
 		uint32_t id = ds_record_label_at(r, i);
 
 		if (i > 0)
-			tt_buf_adds(&w->tmp, w->ds->label_sep);
+			tt_buf_adds(&w->tmp, csv_label_sep(w->ds));
 		if (id < w->ds->labels.n)
 			tt_buf_adds(&w->tmp, w->ds->labels.names[id]);
 	}
@@ -1015,7 +1022,7 @@ static const char *csv_header_eol(const struct dataset *ds)
  */
 static int csv_check_labels(const struct dataset *ds, struct tt_err *err)
 {
-	const char *sep = ds->label_sep != NULL ? ds->label_sep : "";
+	const char *sep = csv_label_sep(ds);
 	uint8_t *holds = tt_xcalloc(ds->labels.n + 1, 1);
 	uint32_t l, k;
 	size_t i;

@@ -155,11 +155,20 @@ run "$TUNETOP" --headless "$T/n.jsonl" -e "undo; save"
 if [ "$(cat "$T/n.jsonl")" = "$(printf '{"text":"two","label":"a"}\n{"text":"three","label":"a"}')" ]; then
 	ok "renumbered history undoes the right record"; else not_ok "renumbered history undoes the right record" "$(cat "$T/n.jsonl")"; fi
 
-# The data file changed behind tunetop's back.
+# The data file changed behind tunetop's back: it opens as it is, without
+# the journal's edits (they could land on the wrong records), and the
+# journal is held: kept byte for byte, edits refused until it is set aside.
 printf '{"text":"added by another program"}\n' >> "$D"
+cp "$J" "$T/held.journal"
 run "$TUNETOP" --headless "$D" -e "stats"
-expect_rc "changed data with a journal fails" 1
+expect_rc "changed data with a journal still opens" 0
 expect_err "changed data explained" "changed since this journal was written"
+expect_err "changed data: the journal is held" "Edits are refused until it is set aside with 'journal set-aside'"
+run "$TUNETOP" --headless "$D" -e "flag t0001"
+expect_rc "changed data: an edit is refused" 1
+expect_err "changed data: the refusal says what to do" "run 'journal set-aside'"
+expect_same "changed data: the journal is untouched" "$J" "$T/held.journal"
+cp "$T/held.journal" "$J"
 
 # A torn last line is dropped with a warning.
 rm -f "$J"
@@ -170,10 +179,11 @@ expect_rc "torn line: still opens" 0
 expect_err "torn line warning" "tickets.jsonl.journal:3: warning: ignored an incomplete last line"
 expect_out "seq goes on" "ok 2 t0002"
 
-# A malformed line is an error with file:line:column.
+# A malformed line is reported with file:line:column; the data opens with
+# the edits before it.
 printf '{"seq":3,"op":"label"}\n' >> "$J"
 run "$TUNETOP" --headless "$D" -e "stats"
-expect_rc "malformed journal line fails" 1
+expect_rc "malformed journal line: the data still opens" 0
 expect_err "malformed line has line:col" "tickets.jsonl.journal:4:1: missing \"time\""
 sed -i '$d' "$J"
 

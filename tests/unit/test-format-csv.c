@@ -260,11 +260,102 @@ static void test_read_crlf_and_names(void **state)
 	assert_int_equal(ds.label_col, -1);
 	dataset_fini(&ds);
 
-	/* One label per field: '|' is not a separator. */
-	load_ok(&ds, "text,label\nx,a|b\n", DS_FMT_CSV);
+	/* '|' (option label_sep) separates labels; duplicates count once. */
+	load_ok(&ds, "text,label\nx,a|b|a\ny,a\n", DS_FMT_CSV);
+	assert_int_equal(ds_record_nlabels(&ds.recs[0]), 2);
+	assert_string_equal(label_name(&ds, &ds.recs[0]), "a");
+	assert_string_equal(ds.labels.names[ds_record_label_at(&ds.recs[0], 1)], "b");
+	assert_int_equal(ds_record_nlabels(&ds.recs[1]), 1);
+	assert_true(ds.multilabel);
+	dataset_fini(&ds);
+
+	/* An empty label_sep: one label per field, never split. */
+	ds_options_default(&o);
+	o.label_sep = "";
+	assert_int_equal(load_opts(&ds, "text,label\nx,a|b\n", 16, DS_FMT_CSV, &o, &err), 0);
 	assert_string_equal(label_name(&ds, &ds.recs[0]), "a|b");
 	assert_int_equal(ds.recs[0].nmore, 0);
 	dataset_fini(&ds);
+}
+
+/* Multi-label through CSV and TSV: the same labels, byte for byte. */
+static void test_multilabel_roundtrip(void **state)
+{
+	static const char *files[] = { "id,text,label\n1,one,a|b\n2,two,\n3,three,c|a|b\n",
+				       "id\ttext\tlabel\n1\tone\ta;b\n2\ttwo\tb\n" };
+	struct dataset ds, back;
+	struct ds_options o;
+	struct tt_buf out, out2;
+	struct tt_err err;
+	size_t i;
+
+	(void)state;
+	ds_options_default(&o);
+	o.label_sep = "|";
+	assert_int_equal(load_opts(&ds, files[0], strlen(files[0]), DS_FMT_CSV, &o, &err), 0);
+	assert_int_equal(ds_record_nlabels(&ds.recs[2]), 3);
+	/* To JSONL and back to CSV: the bytes come back. */
+	tt_buf_init(&out);
+	tt_buf_init(&out2);
+	assert_int_equal(dataset_write(&ds, DS_FMT_JSONL, &out, &err), 0);
+	assert_non_null(strstr(out.data, "[\"c\", \"a\", \"b\"]"));
+	assert_int_equal(dataset_load_buffer(&back, "t.jsonl", out.data, out.len, &o, &err), 0);
+	assert_int_equal(dataset_write(&back, DS_FMT_CSV, &out2, &err), 0);
+	assert_string_equal(out2.data, files[0]);
+	for (i = 0; i < ds.n; i++)
+		assert_int_equal(ds_record_nlabels(&ds.recs[i]), ds_record_nlabels(&back.recs[i]));
+	dataset_fini(&back);
+	dataset_fini(&ds);
+	tt_buf_clear(&out);
+	tt_buf_clear(&out2);
+
+	/* Another separator, TSV. */
+	o.label_sep = ";";
+	assert_int_equal(load_opts(&ds, files[1], strlen(files[1]), DS_FMT_TSV, &o, &err), 0);
+	assert_int_equal(ds_record_nlabels(&ds.recs[0]), 2);
+	assert_int_equal(dataset_write(&ds, DS_FMT_JSONL, &out, &err), 0);
+	assert_int_equal(dataset_load_buffer(&back, "t.jsonl", out.data, out.len, &o, &err), 0);
+	assert_int_equal(dataset_write(&back, DS_FMT_TSV, &out2, &err), 0);
+	assert_string_equal(out2.data, files[1]);
+	dataset_fini(&back);
+	dataset_fini(&ds);
+	tt_buf_fini(&out);
+	tt_buf_fini(&out2);
+}
+
+/* What would not read back the same is refused: an empty part, a name holding the separator. */
+static void test_multilabel_refused(void **state)
+{
+	struct dataset ds;
+	struct ds_options o;
+	struct tt_buf out;
+	struct tt_err err;
+	static const char pipe[] = "{\"text\":\"x\",\"label\":[\"a|b\",\"c\"]}\n";
+
+	(void)state;
+	ds_options_default(&o);
+	assert_int_equal(load_opts(&ds, "text,label\nok,a\nx,a||b\n", 22, DS_FMT_CSV, &o, &err), -1);
+	assert_int_equal(err.line, 3);
+	assert_int_equal(err.col, 3);
+	assert_contains(err.msg, "empty label");
+	dataset_fini(&ds);
+	assert_int_equal(load_opts(&ds, "text,label\nx,a|\n", 16, DS_FMT_CSV, &o, &err), -1);
+	dataset_fini(&ds);
+
+	tt_buf_init(&out);
+	assert_int_equal(dataset_load_buffer(&ds, "p.jsonl", pipe, sizeof pipe - 1, &o, &err), 0);
+	tt_err_clear(&err);
+	assert_int_equal(dataset_write(&ds, DS_FMT_CSV, &out, &err), -1);
+	assert_contains(err.msg, "holds the label separator");
+	dataset_fini(&ds);
+	/* Several labels and no separator. */
+	o.label_sep = "";
+	assert_int_equal(dataset_load_buffer(&ds, "p.jsonl", pipe, sizeof pipe - 1, &o, &err), 0);
+	tt_err_clear(&err);
+	assert_int_equal(dataset_write(&ds, DS_FMT_TSV, &out, &err), -1);
+	assert_contains(err.msg, "has 2 labels");
+	dataset_fini(&ds);
+	tt_buf_fini(&out);
 }
 
 /* ---- malformed input ---- */
@@ -651,6 +742,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip_table),
+		cmocka_unit_test(test_multilabel_roundtrip),
+		cmocka_unit_test(test_multilabel_refused),
 		cmocka_unit_test(test_roundtrip_files),
 		cmocka_unit_test(test_read_fields),
 		cmocka_unit_test(test_read_crlf_and_names),
