@@ -37,7 +37,7 @@ if grep -q '"label": *"good"' "$T/h-state.jsonl" && ! grep -q 'late' "$T/h-state
 	not_ok "held journal: the good prefix is replayed, nothing after the bad line" "$(cat "$T/h-state.jsonl")"; fi
 run "$TUNETOP" --headless "$T/h.jsonl" -e "label c more"
 expect_rc "held journal: an edit is refused" 1
-expect_err "held journal: the refusal names the line and the way out" "(h.jsonl.journal:3:37: no record nope"
+expect_err "held journal: the refusal names the line and the way out" "($T/h.jsonl.journal:3:37: no record nope"
 run "$TUNETOP" --headless "$T/h.jsonl" -e "undo"
 expect_rc "held journal: undo is refused too" 1
 run "$TUNETOP" --headless "$T/h.jsonl" -e "save"
