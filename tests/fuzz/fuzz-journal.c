@@ -6,6 +6,11 @@
  * record held) its compact form must also leave the very same records -
  * the property compaction rests on.
  *
+ * And whatever the bytes, an open under JOURNAL_HOLD_BAD succeeds: when
+ * the journal does not replay in full it is held at some line, and the
+ * state and history are exactly those of the journal cut before that
+ * line (which must replay); when it replays, it is not held.
+ *
  * The first byte picks the mode: odd - the bytes are the journal as is
  * (after a valid header unless they bring one); even - the bytes are a
  * little program that writes plausible journal lines (edits, bulk steps,
@@ -73,6 +78,78 @@ static void fuzz_history(const struct journal *j, struct tt_buf *out)
 	tt_buf_fini(&all);
 }
 
+/* The line a held journal stopped at, from "fuzz.journal:LINE:COL: ...". */
+static unsigned long fuzz_held_line(const struct journal *j)
+{
+	const char *h = journal_held(j), *p = h != NULL ? strstr(h, "fuzz.journal:") : NULL;
+
+	return p != NULL ? strtoul(p + 13, NULL, 10) : 0;
+}
+
+/* Under JOURNAL_HOLD_BAD: never fails; held exactly when the plain open fails. */
+static void fuzz_check_hold(const char *data, size_t size, int plain_ok, const struct tt_err *plain)
+{
+	struct dataset ds, ds2;
+	struct journal *j, *j2;
+	struct tt_err err;
+	struct tt_buf s1, s2, h1, h2;
+	unsigned long line, at;
+	size_t cut = 0;
+
+	fuzz_load(&ds);
+	if (journal_open_buffer(&j, "fuzz.journal", data, size, &ds, JOURNAL_TRUST_BASE |
+				JOURNAL_HOLD_BAD, &err) != 0) {
+		fprintf(stderr, "a held open failed: %s\n", err.msg);
+		abort();
+	}
+	if ((journal_held(j) == NULL) != (plain_ok != 0)) {
+		fprintf(stderr, "held %s, plain open %s (%s)\n", journal_held(j) ? "yes" : "no",
+			plain_ok ? "replays" : "fails", plain->msg);
+		abort();
+	}
+	if (journal_held(j) == NULL) {
+		journal_close(j);
+		dataset_fini(&ds);
+		return;
+	}
+	line = fuzz_held_line(j);
+	if (line == 0 || line > plain->line)
+		abort();   /* the first line that fails, at or before the plain error */
+	for (at = 1; at < line && cut < size; at++) {
+		const char *nl = memchr(data + cut, '\n', size - cut);
+
+		cut = nl != NULL ? (size_t)(nl - data) + 1 : size;
+	}
+	fuzz_load(&ds2);
+	if (journal_open_buffer(&j2, "fuzz.journal", data, cut, &ds2, JOURNAL_TRUST_BASE,
+				&err) != 0) {
+		fprintf(stderr, "the prefix before held line %lu does not replay: %u: %s\n", line,
+			err.line, err.msg);
+		abort();
+	}
+	tt_buf_init(&s1);
+	tt_buf_init(&s2);
+	tt_buf_init(&h1);
+	tt_buf_init(&h2);
+	fuzz_state(&ds, &s1);
+	fuzz_state(&ds2, &s2);
+	fuzz_history(j, &h1);
+	fuzz_history(j2, &h2);
+	if (strcmp(s1.data, s2.data) != 0 || strcmp(h1.data, h2.data) != 0) {
+		fprintf(stderr, "held at line %lu, but the state is not the prefix's\n%.*s", line,
+			(int)size, data);
+		abort();
+	}
+	tt_buf_fini(&s1);
+	tt_buf_fini(&s2);
+	tt_buf_fini(&h1);
+	tt_buf_fini(&h2);
+	journal_close(j);
+	journal_close(j2);
+	dataset_fini(&ds);
+	dataset_fini(&ds2);
+}
+
 static void fuzz_check(const char *data, size_t size)
 {
 	struct dataset ds, ds2;
@@ -86,8 +163,10 @@ static void fuzz_check(const char *data, size_t size)
 		if (err.msg[0] == '\0')
 			abort();   /* every failure says why */
 		dataset_fini(&ds);
+		fuzz_check_hold(data, size, 0, &err);
 		return;
 	}
+	fuzz_check_hold(data, size, 1, &err);
 	tt_buf_init(&compact);
 	journal_serialize(j, &compact);
 	fuzz_load(&ds2);

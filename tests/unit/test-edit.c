@@ -268,6 +268,56 @@ static void assert_filter(const char *text, const char *want)
 	assert_filter_preds(text, NULL, want);
 }
 
+/* Duplicate ids are refused by name (and listed); an empty id is no id. */
+static void test_find_dup_and_empty_ids(void **state)
+{
+	static const char data[] =
+		"{\"id\":\"a\",\"text\":\"one\"}\n{\"id\":\"\",\"text\":\"two\"}\n"
+		"{\"id\":\"a\",\"text\":\"three\"}\n{\"id\":\"a\",\"text\":\"four\"}\n";
+	struct dataset ds;
+	struct edit_index x;
+	struct ds_options o;
+	struct tt_err err;
+	struct edit_ref r;
+	struct tt_buf b;
+	size_t i;
+
+	(void)state;
+	ds_options_default(&o);
+	assert_int_equal(dataset_load_buffer(&ds, "d.jsonl", data, sizeof data - 1, &o, &err), 0);
+	edit_index_build(&x, &ds);
+	assert_int_equal(x.dup_ids, 1);
+	assert_int_equal(x.dup_records, 2);
+	assert_int_equal(x.dup_first, 2);
+	tt_err_clear(&err);
+	assert_int_equal(edit_find(&x, &ds, "a", &i, &err), -1);
+	assert_string_equal(err.msg, "id 'a' names 3 records (@1, @3, @4): address one as @N");
+	assert_int_equal(edit_find(&x, &ds, "@3", &i, &err), 0);
+	assert_int_equal(i, 2);
+	/* The journal names the first by its id, the others by number. */
+	edit_ref_of(&x, &ds, 0, &r);
+	assert_string_equal(r.id, "a");
+	edit_ref_fini(&r);
+	edit_ref_of(&x, &ds, 2, &r);
+	assert_null(r.id);
+	assert_int_equal(r.rec, 3);
+	edit_ref_fini(&r);
+	/* An empty id: named by number, found by number, shown as the number. */
+	edit_ref_of(&x, &ds, 1, &r);
+	assert_null(r.id);
+	assert_int_equal(r.rec, 2);
+	edit_ref_fini(&r);
+	assert_int_equal(edit_find(&x, &ds, "2", &i, &err), 0);
+	assert_int_equal(i, 1);
+	assert_int_equal(edit_find(&x, &ds, "", &i, &err), -1);
+	tt_buf_init(&b);
+	ds_record_id(&ds, 1, &b);
+	assert_string_equal(b.data, "2");
+	tt_buf_fini(&b);
+	edit_index_fini(&x);
+	dataset_fini(&ds);
+}
+
 static void test_filters(void **state)
 {
 	(void)state;
@@ -472,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_get_set),
 		cmocka_unit_test(test_value_check),
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_find_dup_and_empty_ids),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_filter_errors),
 		cmocka_unit_test(test_filter_preds),

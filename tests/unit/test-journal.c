@@ -761,6 +761,103 @@ static void test_tail(void **state)
 	tt_buf_fini(&b);
 }
 
+/*
+ * A journal that does not replay in full: the data opens with the events
+ * before the bad line (a bulk step cut by it is taken back whole), the
+ * file is untouched, every write is refused until it is set aside, and
+ * then a new journal holds the replayed history.
+ */
+static void test_held_journal(void **state)
+{
+	struct fx *fx = *state;
+	struct tt_err err;
+	json_t *v = json_true();
+	struct journal_change c = { 0, EDIT_FLAG, v };
+	char *before, *after, *aside;
+	size_t n1, n2;
+	uint64_t seq;
+
+	edit1(fx, "a", EDIT_LABEL, "[\"refund\"]");
+	fx_close(fx);
+	/* A bulk step of 2 whose second event names no record, then a good edit. */
+	append_file(fx->jpath,
+		    "{\"seq\":2,\"time\":\"t\",\"annotator\":\"u\",\"id\":\"b\",\"op\":\"label\","
+		    "\"before\":[\"access\"],\"after\":[\"x\"],\"step\":2,\"count\":2}\n"
+		    "{\"seq\":3,\"time\":\"t\",\"annotator\":\"u\",\"id\":\"zz\",\"op\":\"label\","
+		    "\"before\":[],\"after\":[\"x\"],\"step\":2}\n"
+		    "{\"seq\":4,\"time\":\"t\",\"annotator\":\"u\",\"id\":\"e\",\"op\":\"label\","
+		    "\"before\":[\"billing\"],\"after\":[\"late\"]}\n");
+	before = read_all(fx->jpath, &n1);
+	/* Without JOURNAL_HOLD_BAD: an error at the line. */
+	assert_int_equal(fx_open(fx, &err), -1);
+	assert_int_equal(err.line, 4);
+	dataset_fini(&fx->ds);
+	/* With it: open, held. */
+	{
+		struct ds_options o;
+
+		ds_options_default(&o);
+		assert_int_equal(dataset_load(&fx->ds, fx->data, &o, &err), 0);
+		assert_int_equal(journal_open(&fx->j, &fx->ds, "tester", JOURNAL_HOLD_BAD, &err), 0);
+	}
+	assert_non_null(journal_held(fx->j));
+	assert_non_null(strstr(journal_held(fx->j), "d.jsonl.journal:4:"));
+	assert_non_null(strstr(journal_warnings(fx->j), "journal set-aside"));
+	assert_field(fx, "a", EDIT_F_LABELS, "[\"refund\"]");
+	assert_field(fx, "b", EDIT_F_LABELS, "[\"access\"]");     /* the cut bulk step, taken back */
+	assert_field(fx, "e", EDIT_F_LABELS, "[\"billing\"]");    /* after the bad line: not replayed */
+	assert_int_equal(journal_undo_depth(fx->j), 1);
+	assert_int_equal(journal_edit(fx->j, &fx->ds, &c, 1, NULL, NULL, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "journal set-aside"));
+	assert_int_equal(journal_undo(fx->j, &fx->ds, &seq, NULL, &err), -1);
+	assert_int_equal(journal_compact(fx->j, &err), -1);
+	after = read_all(fx->jpath, &n2);
+	assert_int_equal(n1, n2);
+	assert_memory_equal(before, after, n1);
+	free(after);
+	/* Set aside: the old file kept as it was, a new journal with the history. */
+	assert_int_equal(journal_set_aside(fx->j, &aside, &err), 0);
+	assert_null(journal_held(fx->j));
+	after = read_all(aside, &n2);
+	assert_int_equal(n1, n2);
+	assert_memory_equal(before, after, n1);
+	free(after);
+	free(aside);
+	free(before);
+	assert_int_equal(journal_edit(fx->j, &fx->ds, &c, 1, NULL, NULL, NULL, &err), 0);
+	assert_int_equal(journal_set_aside(fx->j, &aside, &err), -1);
+	json_decref(v);
+	fx_restart(fx);
+	assert_null(journal_held(fx->j));
+	assert_field(fx, "a", EDIT_F_LABELS, "[\"refund\"]");
+	assert_field(fx, "a", EDIT_F_FLAGGED, "true");
+	assert_int_equal(journal_undo_depth(fx->j), 2);
+}
+
+/* An edit of a record whose id is "": journaled by its number, so it replays. */
+static void test_empty_id_replays(void **state)
+{
+	struct fx *fx = *state;
+	static const char data[] = "{\"id\":\"\",\"text\":\"x\",\"label\":\"billing\"}\n"
+				   "{\"id\":\"b\",\"text\":\"y\"}\n";
+	json_t *v = json_true();
+	struct journal_change c = { 0, EDIT_FLAG, v };
+	struct tt_err err;
+	const struct journal_step *s;
+
+	fx_close(fx);
+	remove(fx->jpath);
+	write_file(fx->data, data, sizeof data - 1);
+	fx_open_ok(fx);
+	assert_int_equal(journal_edit(fx->j, &fx->ds, &c, 1, NULL, &s, NULL, &err), 0);
+	assert_null(s->ev[0].ref.id);
+	assert_int_equal(s->ev[0].ref.rec, 1);
+	json_decref(v);
+	fx_restart(fx);
+	assert_null(journal_held(fx->j));
+	assert_true(fx->ds.recs[0].flags & DS_FLAG_FLAGGED);
+}
+
 static void test_read_only_buffer(void **state)
 {
 	struct fx *fx = *state;
@@ -871,6 +968,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_provenance, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_only_buffer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_held_journal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_id_replays, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_repl_bulk, setup, teardown),
 	};
 
