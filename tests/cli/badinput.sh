@@ -97,7 +97,7 @@ if [ "$rc" -eq 0 ] && [ "$(grep -c '"z"' "$T/d-state.jsonl")" = 1 ] && tail -1 "
 
 # ---- a corrupt model file: the error names the file ----
 
-run "$TUNETOP" train --data "$DATA/small.jsonl" --out "$T/m" --set epochs=1
+run "$TUNETOP" train --data "$DATA/small.jsonl" --out "$T/m" --set epochs=1 --set dim=8 --set buckets=1000 --set threads=1
 expect_rc "a model to corrupt" 0
 python3 - "$T/m/model.safetensors" "$T/bad.safetensors" <<'EOF'
 import sys
@@ -142,7 +142,7 @@ if [ "$rc" -eq 0 ] && [ ! -e "$T/m/model.safetensors.tmp.99999999.qwerty" ]; the
 	ok "stale temps: opening a model removes its killed checkpoint's temp"; else
 	not_ok "stale temps: opening a model removes its killed checkpoint's temp" "$(ls "$T/m")"; fi
 printf 'partial' > "$T/m/best.safetensors.tmp.99999999.qwerty"
-run "$TUNETOP" train --data "$DATA/small.jsonl" --out "$T/m" --set epochs=1
+run "$TUNETOP" train --data "$DATA/small.jsonl" --out "$T/m" --set epochs=1 --set dim=8 --set buckets=1000 --set threads=1
 if [ "$rc" -eq 0 ] && [ ! -e "$T/m/best.safetensors.tmp.99999999.qwerty" ]; then
 	ok "stale temps: writing a model file removes its stale temps"; else
 	not_ok "stale temps: writing a model file removes its stale temps" "$(ls "$T/m")"; fi
