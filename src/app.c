@@ -89,10 +89,10 @@ int app_load_data(struct app *a, const char *path, const char *format, struct tt
 	if (journal_held(j) != NULL && a->ui == NULL) {
 		/* The workbench, when it starts, says so again where it can be seen. */
 		free(a->start_notice);
-		a->start_notice = tt_xprintf("%s: the journal cannot be replayed in full (%s); the "
-					     "data is open with the edits before that, and edits are "
-					     "refused until you run 'journal set-aside'",
-					     path, journal_held(j));
+		a->start_notice = tt_xprintf("journal held: %s does not replay in full (%s); %s is "
+					     "open with the edits before that, and edits are refused "
+					     "until you run 'journal set-aside'", journal_path(j),
+					     journal_held(j), path);
 	}
 	journal_close(a->journal);
 	a->journal = j;
