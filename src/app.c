@@ -85,14 +85,18 @@ int app_load_data(struct app *a, const char *path, const char *format, struct tt
 		return -1;
 	}
 	if (journal_warnings(j)[0] != '\0' && a->ui == NULL)
-		fprintf(stderr, "%s", journal_warnings(j));
+		tt_esc_fputs(journal_warnings(j), stderr, TT_ESC_KEEP_NL);
 	if (journal_held(j) != NULL && a->ui == NULL) {
+		char *jp = tt_esc_dup(journal_path(j)), *dp = tt_esc_dup(path);
+
 		/* The workbench, when it starts, says so again where it can be seen. */
 		free(a->start_notice);
 		a->start_notice = tt_xprintf("journal held: %s does not replay in full (%s); %s is "
 					     "open with the edits before that, and edits are refused "
-					     "until you run 'journal set-aside'", journal_path(j),
-					     journal_held(j), path);
+					     "until you run 'journal set-aside'", jp,
+					     journal_held(j), dp);
+		free(jp);
+		free(dp);
 	}
 	journal_close(a->journal);
 	a->journal = j;

@@ -623,9 +623,11 @@ cfg_describe(const struct cfg *c, const struct cfg_option *opt, struct tt_buf *o
 {
 	const struct cfg_value *v = &c->values[opt - cfg_options];
 
-	if (opt->type == CFG_STRING)
-		tt_buf_printf(out, "%s = \"%s\"  (string, ", opt->name, v->text);
-	else
+	if (opt->type == CFG_STRING) {
+		tt_buf_printf(out, "%s = \"", opt->name);
+		tt_esc_adds(out, v->text);	/* from a session or config: data */
+		tt_buf_adds(out, "\"  (string, ");
+	} else
 		tt_buf_printf(out, "%s = %s  (%s, ", opt->name, v->text, cfg_type_name(opt->type));
 	switch (opt->type) {
 	case CFG_INT:

@@ -18,7 +18,7 @@ static void cli_report(const char *cmd, const struct tt_err *err)
 	char msg[1200];
 
 	tt_err_format(err, msg, sizeof msg);
-	fprintf(stderr, "tunetop %s: %s\n", cmd, msg);
+	tt_esc_printf(stderr, "tunetop %s: %s\n", cmd, msg);
 }
 
 /* The model's index for a data label name, or UINT32_MAX. */
@@ -90,13 +90,13 @@ int cli_eval(int argc, char **argv)
 		else if (argv[i][0] != '-' && nfiles < 2)
 			files[nfiles++] = argv[i];
 		else {
-			fprintf(stderr, "tunetop eval: unexpected '%s' (usage: tunetop eval MODEL DATA [--json])\n",
+			tt_esc_printf(stderr, "tunetop eval: unexpected '%s' (usage: tunetop eval MODEL DATA [--json])\n",
 				argv[i]);
 			return 2;
 		}
 	}
 	if (nfiles != 2) {
-		fprintf(stderr, "tunetop eval: usage: tunetop eval MODEL DATA [--json]\n");
+		tt_esc_printf(stderr, "tunetop eval: usage: tunetop eval MODEL DATA [--json]\n");
 		return 2;
 	}
 	tt_err_clear(&err);
@@ -124,27 +124,43 @@ int cli_eval(int argc, char **argv)
 		return 1;
 	}
 	if (unknown > 0)
-		fprintf(stderr, "tunetop eval: %zu records have labels the model does not know "
+		tt_esc_printf(stderr, "tunetop eval: %zu records have labels the model does not know "
 			"(left out)\n", unknown);
 	if (json) {
 		struct tt_buf out;
+		char *enc;
 
 		tt_buf_init(&out);
 		metrics_report_to_json(&r, (const char *const *)b.labels, &out);
-		printf("%s\n", out.data);
+		enc = tt_esc_json(out.data);
+		printf("%s\n", enc);
+		free(enc);
 		tt_buf_fini(&out);
 	} else {
 		printf("%llu records: accuracy %.4f, macro-F1 %.4f, micro-F1 %.4f, log loss %.4f\n",
 		       (unsigned long long)r.n, r.accuracy, r.macro_f1, r.micro_f1, r.log_loss);
-		for (uint32_t l = 0; l < r.nclasses; l++)
-			printf("  %-24s P %.3f  R %.3f  F1 %.3f  (%llu)\n", b.labels[l],
+		for (uint32_t l = 0; l < r.nclasses; l++) {
+			char *name = tt_esc_dup(b.labels[l]);
+
+			printf("  %-24s P %.3f  R %.3f  F1 %.3f  (%llu)\n", name,
 			       r.per_class[l].precision, r.per_class[l].recall, r.per_class[l].f1,
 			       (unsigned long long)r.per_class[l].support);
+			free(name);
+		}
 	}
 	metrics_report_fini(&r);
 	bundle_fini(&b);
 	app_fini(&app);
 	return 0;
+}
+
+/* " LABEL PROB" of predict's line, the label escaped: one line per text. */
+static void cli_print_label(const char *sep, const char *label, float prob)
+{
+	char *name = tt_esc_dup(label);
+
+	printf("%s%s %.4f", sep, name, prob);
+	free(name);
 }
 
 /* Print the top k labels of one text. */
@@ -170,12 +186,14 @@ static void cli_predict_one(const struct bundle *b, struct model_ws *ws, const c
 			json_array_append_new(arr, json_pack("{s:s,s:f}", "label", b->labels[order[i]],
 							     "prob", (double)probs[order[i]]));
 		else
-			printf("%s%s %.4f", i > 0 ? "  " : "", b->labels[order[i]], probs[order[i]]);
+			cli_print_label(i > 0 ? "  " : "", b->labels[order[i]], probs[order[i]]);
 	}
 	if (json) {
 		char *enc = json_dumps(arr, JSON_COMPACT | JSON_REAL_PRECISION(5));
+		char *safe = tt_esc_json(enc);
 
-		printf("%s\n", enc);
+		printf("%s\n", safe);
+		free(safe);
 		free(enc);
 		json_decref(arr);
 	} else {
@@ -207,7 +225,7 @@ int cli_predict(int argc, char **argv)
 			texts[ntexts++] = argv[i];
 	}
 	if (model == NULL || k < 1) {
-		fprintf(stderr, "tunetop predict: usage: tunetop predict MODEL [--k K] [--json] [TEXT...]\n");
+		tt_esc_printf(stderr, "tunetop predict: usage: tunetop predict MODEL [--k K] [--json] [TEXT...]\n");
 		free(texts);
 		return 2;
 	}

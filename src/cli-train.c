@@ -48,14 +48,14 @@ static int train_parse(int argc, char **argv, struct train_args *a)
 		else if (strcmp(arg, "--set") == 0)
 			slot = &a->sets[a->nsets++];
 		if (slot == NULL || i + 1 >= argc) {
-			fprintf(stderr, "tunetop train: %s '%s' (try tunetop --help)\n",
+			tt_esc_printf(stderr, "tunetop train: %s '%s' (try tunetop --help)\n",
 				slot == NULL ? "unknown argument" : "missing value for", arg);
 			return -1;
 		}
 		*slot = argv[++i];
 	}
 	if (a->data == NULL) {
-		fprintf(stderr, "tunetop train: --data TRAIN is required\n");
+		tt_esc_printf(stderr, "tunetop train: --data TRAIN is required\n");
 		return -1;
 	}
 	return 0;
@@ -66,7 +66,7 @@ static void train_report(const struct tt_err *err)
 	char msg[1200];
 
 	tt_err_format(err, msg, sizeof msg);
-	fprintf(stderr, "tunetop train: %s\n", msg);
+	tt_esc_printf(stderr, "tunetop train: %s\n", msg);
 }
 
 static int train_configure(struct app *app, const struct train_args *a)
@@ -80,12 +80,12 @@ static int train_configure(struct app *app, const struct train_args *a)
 	}
 	for (int i = 0; i < a->nsets; i++) {
 		if (cfg_set_pair(&app->cfg, a->sets[i], &err) != 0) {
-			fprintf(stderr, "tunetop train: --set %s: %s\n", a->sets[i], err.msg);
+			tt_esc_printf(stderr, "tunetop train: --set %s: %s\n", a->sets[i], err.msg);
 			return -1;
 		}
 	}
 	if (a->model != NULL && cfg_set(&app->cfg, "model", a->model, &err) != 0) {
-		fprintf(stderr, "tunetop train: --model: %s\n", err.msg);
+		tt_esc_printf(stderr, "tunetop train: --model: %s\n", err.msg);
 		return -1;
 	}
 	return 0;
@@ -133,7 +133,7 @@ static struct trainer_input *train_input(struct app *app, const struct train_arg
 
 		dataset_split(&app->ds, a->test != NULL ? r2 : r, a->test != NULL ? 2 : 3,
 			      (uint64_t)seed, false, &err);
-		fprintf(stderr, "tunetop train: no split given: made a stratified %s split "
+		tt_esc_printf(stderr, "tunetop train: no split given: made a stratified %s split "
 			"(seed %ld)\n", a->test != NULL ? "90/10" : "80/10/10", seed);
 	}
 	in = trainer_input_from_dataset(&app->ds);
@@ -175,7 +175,7 @@ static void train_print_json(struct trainer *t, const char *out)
 {
 	struct trainer_snapshot s;
 	json_t *o;
-	char *enc;
+	char *enc, *safe;
 
 	trainer_snapshot_get(t, &s);
 	o = json_pack("{s:f,s:f,s:f,s:I,s:f,s:s}", "train_seconds", s.elapsed,
@@ -189,7 +189,9 @@ static void train_print_json(struct trainer *t, const char *out)
 	json_object_set_new(o, "model", out != NULL ? json_sprintf("%s/model.safetensors", out) :
 			    json_null());
 	enc = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
-	printf("%s\n", enc);
+	safe = tt_esc_json(enc);
+	printf("%s\n", safe);
+	free(safe);
 	free(enc);
 	json_decref(o);
 	trainer_snapshot_fini(&s);
@@ -213,11 +215,11 @@ static int train_run(struct app *app, const struct train_args *a, struct trainer
 	}
 	if (trainer_wait_handled(t, trainer_send(t, TRAINER_START, NULL, NULL, 0, NULL), reply,
 				 sizeof reply) != 0) {
-		fprintf(stderr, "tunetop train: %s\n", reply);
+		tt_esc_printf(stderr, "tunetop train: %s\n", reply);
 		trainer_destroy(t);
 		return 1;
 	}
-	fprintf(stderr, "%s\n", reply);
+	tt_esc_printf(stderr, "%s\n", reply);
 	while (trainer_wait_stopped(t, 1.0) == TRAINER_RUNNING)
 		train_progress(t);
 	train_progress(t);

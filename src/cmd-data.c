@@ -24,6 +24,7 @@ enum cmd_rc cmd_load_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct app *a = ctx->app;
 	struct tt_err err;
+	char *path;
 	size_t i;
 
 	tt_err_clear(&err);
@@ -36,8 +37,10 @@ enum cmd_rc cmd_load_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < a->ds.nbad; i++)
 		cmd_error(ctx, "%s:%u:%u: skipped: %s", a->ds.path, a->ds.bad[i].line,
 			  a->ds.bad[i].col, a->ds.bad[i].msg);
-	cmd_print(ctx, "loaded %zu records from %s (%s, %u labels%s)", a->ds.n, argv[1],
+	path = tt_esc_dup(argv[1]);
+	cmd_print(ctx, "loaded %zu records from %s (%s, %u labels%s)", a->ds.n, path,
 		  ds_format_name(a->ds.format), a->ds.labels.n, a->ds.multilabel ? ", multi-label" : "");
+	free(path);
 	if (a->ds.nbad > 0)
 		cmd_print(ctx, "; skipped %zu bad records", a->ds.nbad);
 	cmd_print(ctx, "\n");
@@ -50,6 +53,7 @@ enum cmd_rc cmd_save_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	const char *path = argc > 1 ? argv[1] : a->ds.path;
 	enum ds_format_id fmt = DS_FMT_AUTO;
 	struct tt_err err;
+	char *shown;
 
 	tt_err_clear(&err);
 	if (argc > 2 && ds_format_parse(argv[2], &fmt) != 0) {
@@ -62,7 +66,9 @@ enum cmd_rc cmd_save_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_report_err(ctx, &err);
 		return CMD_ERROR;
 	}
-	cmd_print(ctx, "saved %zu records to %s\n", a->ds.n, argc > 1 ? argv[1] : a->ds.path);
+	shown = tt_esc_dup(argc > 1 ? argv[1] : a->ds.path);
+	cmd_print(ctx, "saved %zu records to %s\n", a->ds.n, shown);
+	free(shown);
 	return CMD_OK;
 }
 
@@ -214,8 +220,12 @@ enum cmd_rc cmd_labels_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	quality_compute(&ctx->app->ds, &q);
-	for (l = 0; l < q.nlabels; l++)
-		cmd_print(ctx, "%-24s %zu\n", ctx->app->ds.labels.names[l], q.per_label[l]);
+	for (l = 0; l < q.nlabels; l++) {
+		char *name = tt_esc_dup(ctx->app->ds.labels.names[l]);
+
+		cmd_print(ctx, "%-24s %zu\n", name, q.per_label[l]);
+		free(name);
+	}
 	cmd_print(ctx, "%-24s %zu\n", "(unlabeled)", q.unlabeled);
 	quality_fini(&q);
 	return CMD_OK;

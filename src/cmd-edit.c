@@ -71,8 +71,12 @@ static void cmd_edit_value_text(const char *json, struct tt_buf *out)
 	size_t i;
 
 	if (json_is_array(v)) {
-		for (i = 0; i < json_array_size(v); i++)
-			tt_buf_printf(out, "%s%s", i ? "," : "", json_string_value(json_array_get(v, i)));
+		for (i = 0; i < json_array_size(v); i++) {
+			const char *name = json_string_value(json_array_get(v, i));
+
+			tt_buf_adds(out, i ? "," : "");
+			tt_esc_adds(out, name != NULL ? name : "?");
+		}
 		if (json_array_size(v) == 0)
 			tt_buf_adds(out, "(unlabeled)");
 	} else if (json_is_string(v)) {
@@ -81,13 +85,26 @@ static void cmd_edit_value_text(const char *json, struct tt_buf *out)
 
 		while (cut > 0 && cut < n && ((unsigned char)s[cut] & 0xC0) == 0x80)
 			cut--;
-		tt_buf_printf(out, "\"%.*s%s\"", (int)cut, s, cut < n ? "..." : "");
+		tt_buf_addc(out, '"');
+		tt_esc_buf(out, s, cut, 0);
+		tt_buf_adds(out, cut < n ? "...\"" : "\"");
 	} else if (json_is_boolean(v)) {
 		tt_buf_adds(out, json_is_true(v) ? "yes" : "no");
 	} else {
 		tt_buf_adds(out, "(none)");
 	}
 	json_decref(v);
+}
+
+/* A record's id for a line of output, escaped: "ok SEQ ID" stays one line. */
+static void cmd_edit_ref_text(const struct edit_ref *r, struct tt_buf *out)
+{
+	struct tt_buf raw;
+
+	tt_buf_init(&raw);
+	edit_ref_format(r, &raw);
+	tt_esc_adds(out, raw.data);
+	tt_buf_fini(&raw);
 }
 
 /* "ok SEQ ID" per record from scripts; one line for people otherwise. */
@@ -102,12 +119,12 @@ static void cmd_edit_report(struct cmd_ctx *ctx, const struct journal_step *s, u
 	tt_buf_init(&a);
 	for (i = 0; i < s->n && cmd_edit_scripted(ctx); i++) {
 		tt_buf_clear(&id);
-		edit_ref_format(&s->ev[i].ref, &id);
+		cmd_edit_ref_text(&s->ev[i].ref, &id);
 		cmd_print(ctx, "ok %llu %s\n",
 			  (unsigned long long)(seq != 0 ? seq : s->ev[i].seq), id.data);
 	}
 	if (!cmd_edit_scripted(ctx) && s->n == 1) {
-		edit_ref_format(&s->ev[0].ref, &id);
+		cmd_edit_ref_text(&s->ev[0].ref, &id);
 		cmd_edit_value_text(s->ev[0].before, &b);
 		cmd_edit_value_text(s->ev[0].after, &a);
 		cmd_print(ctx, "%s%s %s: %s -> %s (saved, #%llu)\n", verb, edit_op_name(s->ev[0].op),
@@ -129,9 +146,13 @@ static void cmd_edit_new_labels(struct cmd_ctx *ctx, const char *name, uint32_t 
 	const struct dataset *ds = &ctx->app->ds;
 	uint32_t i;
 
-	for (i = ds->labels.n - new_labels; i < ds->labels.n; i++)
-		cmd_print(ctx, "%s: created new label '%s' (%u labels now)\n", name,
-			  ds->labels.names[i], ds->labels.n);
+	for (i = ds->labels.n - new_labels; i < ds->labels.n; i++) {
+		char *label = tt_esc_dup(ds->labels.names[i]);
+
+		cmd_print(ctx, "%s: created new label '%s' (%u labels now)\n", name, label,
+			  ds->labels.n);
+		free(label);
+	}
 }
 
 static enum cmd_rc cmd_edit_many(struct cmd_ctx *ctx, const char *name,
@@ -418,17 +439,20 @@ static void cmd_bulk_sample(struct cmd_ctx *ctx, const struct cmd_bulk *b, const
 			    size_t n)
 {
 	const struct dataset *ds = &ctx->app->ds;
+	char *label = tt_esc_dup(b->label != NULL ? b->label : "");
 	size_t k;
 
 	for (k = 0; k < n && k < 3; k++) {
-		struct tt_buf id, before, text;
+		struct tt_buf raw, id, before, text;
 		json_t *v = edit_get(ds, sel[k], b->op == EDIT_FLAG ? EDIT_F_FLAGGED : EDIT_F_LABELS);
 		char *enc = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 
+		tt_buf_init(&raw);
 		tt_buf_init(&id);
 		tt_buf_init(&before);
 		tt_buf_init(&text);
-		ds_record_id(ds, sel[k], &id);
+		ds_record_id(ds, sel[k], &raw);
+		tt_esc_adds(&id, raw.data);
 		cmd_edit_value_text(enc, &before);
 		json_decref(v);
 		v = json_stringn_nocheck(ds->recs[sel[k]].text, ds->recs[sel[k]].text_len);
@@ -437,12 +461,14 @@ static void cmd_bulk_sample(struct cmd_ctx *ctx, const struct cmd_bulk *b, const
 		json_decref(v);
 		cmd_edit_value_text(enc, &text);
 		cmd_print(ctx, "  %-10s %s -> %s  %s\n", id.data, before.data,
-			  b->op == EDIT_FLAG ? "flagged" : b->label, text.data);
+			  b->op == EDIT_FLAG ? "flagged" : label, text.data);
 		free(enc);
+		tt_buf_fini(&raw);
 		tt_buf_fini(&id);
 		tt_buf_fini(&before);
 		tt_buf_fini(&text);
 	}
+	free(label);
 }
 
 static enum cmd_rc cmd_bulk_apply(struct cmd_ctx *ctx, const struct cmd_bulk *b,
@@ -474,17 +500,23 @@ static enum cmd_rc cmd_bulk_run(struct cmd_ctx *ctx, struct cmd_bulk *b, bool ye
 	size_t *sel, n, nmatch;
 	enum cmd_rc rc = CMD_OK;
 	const char *name = cmd_bulk_name(b);
+	char *filter, *label;
 
 	if (cmd_bulk_select(ctx, b, &sel, &n, &nmatch) != 0)
 		return CMD_ERROR;
+	/* The filter and the label as typed, escaped: each message one line. */
+	filter = tt_esc_dup(b->filter);
+	label = tt_esc_dup(b->label != NULL ? b->label : "");
 	if (n == 0) {
-		cmd_print(ctx, "%s: %zu records match '%s'; none would change\n", name, nmatch, b->filter);
+		cmd_print(ctx, "%s: %zu records match '%s'; none would change\n", name, nmatch, filter);
+		free(filter);
+		free(label);
 		free(sel);
 		return CMD_OK;
 	}
 	cmd_print(ctx, "%s: %zu of %zu matching records change%s%s%s; for example:\n", name, n,
 		  nmatch, b->op == EDIT_LABEL ? " to '" : " to flagged",
-		  b->op == EDIT_LABEL ? b->label : "", b->op == EDIT_LABEL ? "'" : "");
+		  b->op == EDIT_LABEL ? label : "", b->op == EDIT_LABEL ? "'" : "");
 	cmd_bulk_sample(ctx, b, sel, n);
 	if (yes) {
 		rc = cmd_bulk_apply(ctx, b, sel, n);
@@ -500,11 +532,13 @@ static enum cmd_rc cmd_bulk_run(struct cmd_ctx *ctx, struct cmd_bulk *b, bool ye
 		cmd_bulk_waiting.journal = ctx->app->journal;
 		snprintf(cmd_bulk_waiting.question, sizeof cmd_bulk_waiting.question,
 			 "%s %zu records%s%s%s? (y/n)", b->op == EDIT_LABEL ? "relabel" : "flag", n,
-			 b->op == EDIT_LABEL ? " to '" : "", b->op == EDIT_LABEL ? b->label : "",
+			 b->op == EDIT_LABEL ? " to '" : "", b->op == EDIT_LABEL ? label : "",
 			 b->op == EDIT_LABEL ? "'" : "");
 		cmd_print(ctx, "%s\n", cmd_bulk_waiting.question);
 		memset(b, 0, sizeof *b);   /* now owned by the waiting slot */
 	}
+	free(filter);
+	free(label);
 	free(sel);
 	return rc;
 }
@@ -665,6 +699,7 @@ enum cmd_rc cmd_journal_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t n = 20;
 	struct tt_buf out;
 	struct tt_err err;
+	char *shown;
 
 	if (j == NULL)
 		return CMD_ERROR;
@@ -690,11 +725,13 @@ enum cmd_rc cmd_journal_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_ERROR;
 	}
 	cmd_print(ctx, "%s", out.data);
+	shown = tt_esc_dup(journal_path(j));
 	cmd_print(ctx, "%s: %zu undo steps, %zu redo, %zu edits not yet sent to the trainer\n",
-		  journal_path(j), journal_undo_depth(j), journal_redo_depth(j), journal_pending(j));
+		  shown, journal_undo_depth(j), journal_redo_depth(j), journal_pending(j));
 	if (journal_held(j) != NULL)
 		cmd_print(ctx, "%s: held: %s; edits are refused until 'journal set-aside'\n",
-			  journal_path(j), journal_held(j));
+			  shown, journal_held(j));
+	free(shown);
 	tt_buf_fini(&out);
 	return CMD_OK;
 }
@@ -723,8 +760,11 @@ static int cmd_edit_reload(struct cmd_ctx *ctx, size_t removed, struct tt_err *e
 	if (rc == 0) {
 		journal_pending_reset(a->journal);
 		journal_pending_add(a->journal, pending);
+		char *shown = tt_esc_dup(path);
+
 		cmd_print(ctx, "removed %zu deleted record%s from %s\n", removed, removed == 1 ? "" : "s",
-			  path);
+			  shown);
+		free(shown);
 	}
 	free(path);
 	free(format);
@@ -785,9 +825,9 @@ int cli_export(int argc, char **argv)
 	tt_err_clear(&err);
 	if (journal_export_provenance(argv[3], argv[4], &n, &err) != 0) {
 		tt_err_format(&err, msg, sizeof msg);
-		fprintf(stderr, "tunetop export: %s\n", msg);
+		tt_esc_printf(stderr, "tunetop export: %s\n", msg);
 		return 1;
 	}
-	fprintf(stderr, "tunetop: wrote %zu provenance lines to %s\n", n, argv[4]);
+	tt_esc_printf(stderr, "tunetop: wrote %zu provenance lines to %s\n", n, argv[4]);
 	return 0;
 }

@@ -13,7 +13,7 @@
 enum cmd_rc cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct tt_err err;
-	char *was;
+	char *was, *now, *shown;
 
 	(void)argc;
 	if (cfg_find(argv[1]) == NULL) {
@@ -33,7 +33,11 @@ enum cmd_rc cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		free(was);
 		return cmd_train_set(ctx, argv[1], argv[2]);
 	}
-	cmd_print(ctx, "%s = %s (was %s)\n", argv[1], cfg_get_str(&ctx->app->cfg, argv[1]), was);
+	now = tt_esc_dup(cfg_get_str(&ctx->app->cfg, argv[1]));
+	shown = tt_esc_dup(was);
+	cmd_print(ctx, "%s = %s (was %s)\n", argv[1], now, shown);
+	free(now);
+	free(shown);
 	free(was);
 	return CMD_OK;
 }
@@ -57,8 +61,11 @@ enum cmd_rc cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cfg_describe(&c->app->cfg, o, &out);
 		tt_buf_addc(&out, '\n');
 	} else {
-		for (i = 0; i < n; i++)
-			tt_buf_printf(&out, "%-16s %s\n", t[i].name, cfg_get_str(&c->app->cfg, t[i].name));
+		for (i = 0; i < n; i++) {
+			tt_buf_printf(&out, "%-16s ", t[i].name);
+			tt_esc_adds(&out, cfg_get_str(&c->app->cfg, t[i].name));
+			tt_buf_addc(&out, '\n');
+		}
 	}
 	cmd_print(ctx, "%s", out.data);
 	tt_buf_fini(&out);

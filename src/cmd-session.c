@@ -58,6 +58,7 @@ enum cmd_rc cmd_session_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct session *s;
 	const char *path;
 	struct tt_err err;
+	char *shown;
 
 	if (strcmp(argv[1], "save") != 0) {
 		cmd_error(ctx, "session: unknown action '%s' (expected: session save [PATH])", argv[1]);
@@ -87,6 +88,8 @@ enum cmd_rc cmd_session_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		free(a->session_path);
 		a->session_path = tt_xstrdup(path);
 	}
-	cmd_print(ctx, "session saved to %s\n", path);
+	shown = tt_esc_dup(path);
+	cmd_print(ctx, "session saved to %s\n", shown);
+	free(shown);
 	return CMD_OK;
 }

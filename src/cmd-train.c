@@ -53,7 +53,7 @@ static enum cmd_rc cmd_train_send(struct cmd_ctx *ctx, enum trainer_msg_type typ
 		cmd_error(ctx, "%s", reply);
 		return CMD_ERROR;
 	}
-	cmd_print(ctx, "%s\n", reply);
+	cmd_print_line(ctx, reply);
 	return CMD_OK;
 }
 
@@ -196,7 +196,7 @@ enum cmd_rc cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (s.has_test)
 		cmd_status_eval(ctx, "test", &s.test);
 	if (s.message[0] != '\0')
-		cmd_print(ctx, "%s\n", s.message);
+		cmd_print_line(ctx, s.message);
 	trainer_snapshot_fini(&s);
 	return CMD_OK;
 }

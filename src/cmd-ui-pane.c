@@ -311,6 +311,7 @@ enum cmd_rc cmd_open_cell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	const char *tname, *pname;
+	char *t, *p;
 	struct tt_err err;
 	uint64_t count;
 
@@ -331,9 +332,13 @@ enum cmd_rc cmd_open_cell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_ERROR;
 	}
 	ui_set_layout(ui, LAYOUT_DATA);
+	t = tt_esc_dup(tname);
+	p = tt_esc_dup(pname);
 	cmd_print(ctx, "%zu valid records labeled %s predicted %s (the cell says %llu), most "
-		  "confident first; Esc lists all records\n", ui->data.n, tname, pname,
+		  "confident first; Esc lists all records\n", ui->data.n, t, p,
 		  (unsigned long long)count);
+	free(t);
+	free(p);
 	return CMD_OK;
 }
 

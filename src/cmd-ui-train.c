@@ -110,8 +110,12 @@ enum cmd_rc cmd_checkpoint_now_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	tt_buf_addc(&line, '"');
 	rc = cmd_run_line(ctx, line.data);
-	if (rc == CMD_OK && (ctx->source == CMD_SRC_REPL || ctx->source == CMD_SRC_KEY))
-		cmd_print(ctx, "writing a checkpoint to %s\n", path);
+	if (rc == CMD_OK && (ctx->source == CMD_SRC_REPL || ctx->source == CMD_SRC_KEY)) {
+		char *shown = tt_esc_dup(path);
+
+		cmd_print(ctx, "writing a checkpoint to %s\n", shown);
+		free(shown);
+	}
 	tt_buf_fini(&line);
 	free(path);
 	return rc;

@@ -126,19 +126,44 @@ void cmd_free_argv(int argc, char **argv)
 	free(argv);
 }
 
-static void cmd_emit(struct cmd_ctx *ctx, int is_error, const char *text)
+/*
+ * Every command's output passes here, escaped (util-esc.c): printed text
+ * keeps its '\n' line ends, an error is one line whatever it quotes. A
+ * sink (the workbench's REPL pane) gets the same escaped text.
+ */
+static void cmd_emit(struct cmd_ctx *ctx, int is_error, const char *text, size_t len)
 {
+	struct tt_buf e;
+
+	tt_buf_init(&e);
+	tt_esc_buf(&e, text, len, is_error ? 0 : TT_ESC_KEEP_NL);
 	if (ctx->sink != NULL) {
-		ctx->sink(ctx->sink_opaque, is_error, text);
-		return;
-	}
-	if (is_error) {
-		if (ctx->file != NULL && ctx->line > 0)
-			fprintf(stderr, "%s:%d: ", ctx->file, ctx->line);
-		fprintf(stderr, "%s\n", text);
+		ctx->sink(ctx->sink_opaque, is_error, e.data);
+	} else if (is_error) {
+		if (ctx->file != NULL && ctx->line > 0) {
+			tt_esc_fputs(ctx->file, stderr, 0);
+			fprintf(stderr, ":%d: ", ctx->line);
+		}
+		fprintf(stderr, "%s\n", e.data);
 	} else {
-		fputs(text, stdout);
+		fputs(e.data, stdout);
 	}
+	tt_buf_fini(&e);
+}
+
+static void cmd_vformat(struct tt_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n <= 0)
+		return;
+	tt_buf_reserve(b, (size_t)n);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
 }
 
 void cmd_print(struct cmd_ctx *ctx, const char *fmt, ...)
@@ -148,31 +173,34 @@ void cmd_print(struct cmd_ctx *ctx, const char *fmt, ...)
 
 	tt_buf_init(&b);
 	va_start(ap, fmt);
-	{
-		va_list ap2;
-		int n;
-
-		va_copy(ap2, ap);
-		n = vsnprintf(NULL, 0, fmt, ap2);
-		va_end(ap2);
-		tt_buf_reserve(&b, n > 0 ? (size_t)n : 0);
-		vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-		b.len = n > 0 ? (size_t)n : 0;
-	}
+	cmd_vformat(&b, fmt, ap);
 	va_end(ap);
-	cmd_emit(ctx, 0, b.data);
+	cmd_emit(ctx, 0, b.data, b.len);
+	tt_buf_fini(&b);
+}
+
+void cmd_print_line(struct cmd_ctx *ctx, const char *text)
+{
+	struct tt_buf b;
+
+	tt_buf_init(&b);
+	tt_esc_adds(&b, text);
+	tt_buf_addc(&b, '\n');
+	cmd_emit(ctx, 0, b.data, b.len);
 	tt_buf_fini(&b);
 }
 
 void cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
 {
-	char msg[1024];
+	struct tt_buf b;
 	va_list ap;
 
+	tt_buf_init(&b);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	cmd_vformat(&b, fmt, ap);
 	va_end(ap);
-	cmd_emit(ctx, 1, msg);
+	cmd_emit(ctx, 1, b.data, b.len);
+	tt_buf_fini(&b);
 }
 
 static enum cmd_rc cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)

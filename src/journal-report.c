@@ -71,15 +71,20 @@ static void journal_format_change(json_t *o, struct tt_buf *out)
 {
 	json_t *v;
 
-	if ((v = json_object_get(o, "id")) != NULL && json_is_string(v))
-		tt_buf_printf(out, " %s", json_string_value(v));
+	if ((v = json_object_get(o, "id")) != NULL && json_is_string(v)) {
+		tt_buf_addc(out, ' ');
+		tt_esc_adds(out, json_string_value(v));
+	}
 	else if ((v = json_object_get(o, "rec")) != NULL)
 		tt_buf_printf(out, " %lld", (long long)json_integer_value(v));
 	if (json_object_get(o, "after") != NULL) {
 		char *b = journal_dump(json_object_get(o, "before"));
 		char *a = journal_dump(json_object_get(o, "after"));
+		char *sb = tt_esc_json(b), *sa = tt_esc_json(a);
 
-		tt_buf_printf(out, "  %.60s -> %.60s", b, a);
+		tt_buf_printf(out, "  %.60s -> %.60s", sb, sa);
+		free(sb);
+		free(sa);
 		free(b);
 		free(a);
 	} else if ((v = json_object_get(o, "step")) != NULL) {
@@ -93,15 +98,23 @@ static void journal_format_change(json_t *o, struct tt_buf *out)
 static void journal_format_line(const char *text, size_t len, struct tt_buf *out)
 {
 	json_t *o = json_loadb(text, len, 0, NULL);
+	char *time, *who, *op;
 
 	if (o == NULL || !json_is_object(o)) {
-		tt_buf_printf(out, "%.*s\n", (int)len, text);
+		tt_esc_buf(out, text, len, 0);
+		tt_buf_addc(out, '\n');
 		json_decref(o);
 		return;
 	}
+	/* Strings from the file: escaped, so a line stays one line. */
+	time = tt_esc_dup(journal_json_str(o, "time"));
+	who = tt_esc_dup(journal_json_str(o, "annotator"));
+	op = tt_esc_dup(journal_json_str(o, "op"));
 	tt_buf_printf(out, "%6lld  %s  %-10s %-8s", (long long)json_integer_value(json_object_get(o, "seq")),
-		      journal_json_str(o, "time"), journal_json_str(o, "annotator"),
-		      journal_json_str(o, "op"));
+		      time, who, op);
+	free(time);
+	free(who);
+	free(op);
 	journal_format_change(o, out);
 	tt_buf_addc(out, '\n');
 	json_decref(o);
@@ -172,7 +185,7 @@ int journal_export_provenance(const char *path, const char *out_path, size_t *co
 	for (i = 0; rc == 0 && i < prov.len; i++)
 		*count += prov.data[i] == '\n';
 	if (rc == 0 && j->warnings.len > 0)
-		fputs(j->warnings.data, stderr);
+		tt_esc_fputs(j->warnings.data, stderr, TT_ESC_KEEP_NL);
 	tt_buf_fini(&prov);
 	journal_close(j);
 	return rc;

@@ -83,14 +83,14 @@ static void main_report(const struct tt_err *err)
 	char msg[1200];
 
 	tt_err_format(err, msg, sizeof msg);
-	fprintf(stderr, "tunetop: %s\n", msg);
+	tt_esc_printf(stderr, "tunetop: %s\n", msg);
 }
 
 /* Value of an option that takes one: argv[*i + 1]. */
 static const char *main_value(int argc, char **argv, int *i)
 {
 	if (*i + 1 >= argc) {
-		fprintf(stderr, "tunetop: %s needs a value (try --help)\n", argv[*i]);
+		tt_esc_printf(stderr, "tunetop: %s needs a value (try --help)\n", argv[*i]);
 		return NULL;
 	}
 	return argv[++*i];
@@ -124,12 +124,12 @@ static int main_parse(int argc, char **argv, struct main_args *a)
 				a->headless = 1;
 			}
 		} else if (arg[0] == '-' && arg[1] != '\0') {
-			fprintf(stderr, "tunetop: unknown option '%s' (try --help)\n", arg);
+			tt_esc_printf(stderr, "tunetop: unknown option '%s' (try --help)\n", arg);
 			return -1;
 		} else if (a->target == NULL) {
 			a->target = arg;
 		} else {
-			fprintf(stderr, "tunetop: unexpected argument '%s' (one DATA or SESSION)\n", arg);
+			tt_esc_printf(stderr, "tunetop: unexpected argument '%s' (one DATA or SESSION)\n", arg);
 			return -1;
 		}
 	}
@@ -157,7 +157,7 @@ static int main_configure(struct app *app, const char *config, const char **sets
 	}
 	for (i = 0; i < nsets; i++) {
 		if (cfg_set_pair(&app->cfg, sets[i], &err) != 0) {
-			fprintf(stderr, "tunetop: --set %s: %s\n", sets[i], err.msg);
+			tt_esc_printf(stderr, "tunetop: --set %s: %s\n", sets[i], err.msg);
 			return -1;
 		}
 	}
@@ -198,11 +198,11 @@ static void main_forget_session(struct app *app)
  */
 static int main_open_alone(struct app *app, const char *target, const struct tt_err *why)
 {
-	char *data = session_peek_data(target), reason[1200];
+	char *data = session_peek_data(target), reason[1200], *shown;
 	struct tt_err err;
 
 	if (data == NULL) {
-		fprintf(stderr, "tunetop: found no data file in %s to open alone\n", target);
+		tt_esc_printf(stderr, "tunetop: found no data file in %s to open alone\n", target);
 		return -1;
 	}
 	tt_err_clear(&err);
@@ -211,11 +211,13 @@ static int main_open_alone(struct app *app, const char *target, const struct tt_
 		free(data);
 		return -1;
 	}
-	fprintf(stderr, "tunetop: the session was not applied; opened its data alone: %s\n", data);
+	tt_esc_printf(stderr, "tunetop: the session was not applied; opened its data alone: %s\n", data);
 	tt_err_format(why, reason, sizeof reason);
+	shown = tt_esc_dup(data);
 	free(app->start_notice);
 	app->start_notice = tt_xprintf("session not applied: %s. Opened %s alone; 'session save' "
-				       "needs a new PATH", reason, data);
+				       "needs a new PATH", reason, shown);
+	free(shown);
 	free(data);
 	return 0;
 }
@@ -355,13 +357,13 @@ static int main_parse_io(int argc, char **argv, struct app *app, struct main_io 
 			if ((v = main_value(argc, argv, &i)) == NULL)
 				return -1;
 		} else if (arg[0] == '-' && arg[1] != '\0') {
-			fprintf(stderr, "tunetop %s: unknown option '%s' (try --help)\n", argv[1], arg);
+			tt_esc_printf(stderr, "tunetop %s: unknown option '%s' (try --help)\n", argv[1], arg);
 			return -1;
 		}
 		tt_err_clear(&err);
 		if (v == NULL) {
 			if (io->nfiles == want_files) {
-				fprintf(stderr, "tunetop %s: unexpected argument '%s'\n", argv[1], arg);
+				tt_esc_printf(stderr, "tunetop %s: unexpected argument '%s'\n", argv[1], arg);
 				return -1;
 			}
 			io->files[io->nfiles++] = arg;
@@ -376,7 +378,7 @@ static int main_parse_io(int argc, char **argv, struct app *app, struct main_io 
 		}
 	}
 	if (io->nfiles != want_files) {
-		fprintf(stderr, "tunetop %s: expected %s (try --help)\n", argv[1],
+		tt_esc_printf(stderr, "tunetop %s: expected %s (try --help)\n", argv[1],
 			want_files == 1 ? "a DATA file" : "IN and OUT files");
 		return -1;
 	}
@@ -400,7 +402,7 @@ static int main_check(int argc, char **argv)
 			main_report(&err);
 		} else {
 			for (i = 0; i < app.ds.nbad && !io.json; i++)
-				fprintf(stderr, "%s:%u:%u: skipped: %s\n", app.ds.path, app.ds.bad[i].line,
+				tt_esc_printf(stderr, "%s:%u:%u: skipped: %s\n", app.ds.path, app.ds.bad[i].line,
 					app.ds.bad[i].col, app.ds.bad[i].msg);
 			memset(&ctx, 0, sizeof ctx);
 			ctx.app = &app;
@@ -425,7 +427,7 @@ static int main_convert(int argc, char **argv)
 	if (main_parse_io(argc, argv, &app, &io, 2) != 0)
 		goto out;
 	if (io.to != NULL && ds_format_parse(io.to, &to) != 0) {
-		fprintf(stderr, "tunetop convert: unknown format '%s' "
+		tt_esc_printf(stderr, "tunetop convert: unknown format '%s' "
 			"(expected jsonl, csv, tsv or fasttext)\n", io.to);
 		goto out;
 	}
@@ -442,9 +444,9 @@ static int main_convert(int argc, char **argv)
 		main_report(&err);
 		goto out;
 	}
-	fprintf(stderr, "tunetop: wrote %zu records to %s", app.ds.n, io.files[1]);
+	tt_esc_printf(stderr, "tunetop: wrote %zu records to %s", app.ds.n, io.files[1]);
 	if (app.ds.nbad > 0)
-		fprintf(stderr, " (%zu bad records skipped)", app.ds.nbad);
+		tt_esc_printf(stderr, " (%zu bad records skipped)", app.ds.nbad);
 	fputc('\n', stderr);
 	rc = EXIT_OK;
 out:

@@ -241,9 +241,11 @@ static void quality_text_labels(const struct dataset *ds, const struct quality_r
 		      "train", "valid", "test", "none");
 	for (l = 0; l < q->nlabels; l++) {
 		const size_t *ps = &q->per_label_split[l * DS_NSPLITS];
+		char *name = tt_esc_dup(ds->labels.names[l]);
 
-		tt_buf_printf(out, "%-24s %8zu %6.1f%%", ds->labels.names[l], q->per_label[l],
+		tt_buf_printf(out, "%-24s %8zu %6.1f%%", name, q->per_label[l],
 			      quality_pct(q->per_label[l], q->labeled));
+		free(name);
 		for (s = DS_SPLIT_TRAIN; s <= DS_SPLIT_TEST; s++)
 			tt_buf_printf(out, " %8zu", ps[s]);
 		tt_buf_printf(out, " %8zu\n", ps[DS_SPLIT_NONE]);
@@ -289,8 +291,8 @@ static void quality_text_warnings(const struct dataset *ds, const struct quality
 void quality_format_text(const struct dataset *ds, const struct quality_report *q,
 			 struct tt_buf *out)
 {
-	tt_buf_printf(out, "%s (%s)\n", ds->path != NULL ? ds->path : "(dataset)",
-		      ds_format_name(ds->format));
+	tt_esc_adds(out, ds->path != NULL ? ds->path : "(dataset)");
+	tt_buf_printf(out, " (%s)\n", ds_format_name(ds->format));
 	tt_buf_printf(out, "records      %zu", q->records);
 	if (q->deleted > 0)
 		tt_buf_printf(out, " (+%zu deleted)", q->deleted);
@@ -373,7 +375,7 @@ void quality_format_json(const struct dataset *ds, const struct quality_report *
 	json_object_set_new(o, "bad_records", bad);
 	enc = json_dumps(o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
 	json_decref(o);
-	tt_buf_adds(out, enc);
+	tt_esc_buf(out, enc, strlen(enc), TT_ESC_JSON | TT_ESC_KEEP_NL);
 	tt_buf_addc(out, '\n');
 	free(enc);
 }

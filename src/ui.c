@@ -749,9 +749,9 @@ int ui_main(struct app *app, const struct ui_options *o)
 	ui_active = NULL;
 	ui_remove_signals();
 	if (reply[0] != '\0')
-		fprintf(stderr, "tunetop: %s\n", reply);
+		tt_esc_printf(stderr, "tunetop: %s\n", reply);
 	if (saved.len > 0)
-		fprintf(stderr, "tunetop: %s", saved.data);
+		tt_esc_printf(stderr, "tunetop: %s", saved.data);
 	tt_buf_fini(&saved);
 	app->session_store = NULL;
 	app->ui = NULL;

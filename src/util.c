@@ -25,6 +25,7 @@ void tt_set_fatal_hook(tt_fatal_hook hook)
 
 _Noreturn void tt_fatal(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
 	if (fatal_hook != NULL) {
@@ -34,8 +35,9 @@ _Noreturn void tt_fatal(const char *fmt, ...)
 	}
 	fputs("tunetop: fatal: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	tt_esc_fputs(msg, stderr, 0);
 	fputc('\n', stderr);
 	abort();
 }
@@ -182,16 +184,24 @@ void tt_err_clear(struct tt_err *e)
 void tt_err_set(struct tt_err *e, const char *file, uint32_t line, uint32_t col,
 		const char *fmt, ...)
 {
+	char msg[sizeof e->msg], where[sizeof e->file];
 	va_list ap;
 
 	if (e == NULL)
 		return;
-	snprintf(e->file, sizeof e->file, "%s", file != NULL ? file : "");
+	/*
+	 * Escaped once here, so every way an error is shown is safe: a file
+	 * name or a quoted input cannot drive the terminal or break the line.
+	 * (Copies first: the arguments may point into *e.)
+	 */
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(where, sizeof where, "%s", file != NULL ? file : "");
+	tt_esc_str(e->file, sizeof e->file, where, strlen(where), 0);
 	e->line = line;
 	e->col = col;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-	va_end(ap);
+	tt_esc_str(e->msg, sizeof e->msg, msg, strlen(msg), 0);
 }
 
 void tt_err_format(const struct tt_err *e, char *out, size_t n)

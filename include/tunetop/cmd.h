@@ -91,6 +91,13 @@ enum cmd_rc cmd_run_file(struct cmd_ctx *ctx, const char *path);
 
 void cmd_print(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cmd_error(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Output is escaped (util.h, tt_esc_*): cmd_print keeps the '\n' of its
+ * text, so a string from data inside a line of it is escaped by the caller
+ * (tt_esc_dup, tt_esc_adds); cmd_error and cmd_print_line are one line each,
+ * whatever they quote. cmd_print_line prints text and then '\n'.
+ */
+void cmd_print_line(struct cmd_ctx *ctx, const char *text);
 
 
 

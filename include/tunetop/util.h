@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 void *tt_xmalloc(size_t n);
 void *tt_xcalloc(size_t count, size_t size);
@@ -64,6 +65,40 @@ int tt_read_file(const char *path, char **data, size_t *len, struct tt_err *err)
  * in the same directory (tempfile.h), fsync, rename, fsync the directory.
  */
 int tt_write_file_atomic(const char *path, const void *data, size_t len, struct tt_err *err);
+
+/*
+ * Terminal safety (util-esc.c): control characters written out visibly.
+ * C0 as \n, \t, \r or \xNN, DEL as \x7f, C1 (U+0080-U+009F) and the bidi
+ * controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C) as \uXXXX,
+ * a byte that is not UTF-8 as \xNN; the rest as it is (escaping is
+ * idempotent). Every string from a file, a session, the config or the
+ * command line goes through it before a terminal sees it.
+ */
+enum tt_esc_flag {
+	TT_ESC_KEEP_NL = 1u << 0,   /* leave '\n' alone: our own line ends */
+	TT_ESC_JSON = 1u << 1,      /* every escape as \uXXXX (valid in a JSON string) */
+};
+/* Append s[0..n) escaped to b. */
+void tt_esc_buf(struct tt_buf *b, const char *s, size_t n, unsigned flags);
+/* Append s escaped, '\n' too: a data string inside one line of output. */
+void tt_esc_adds(struct tt_buf *b, const char *s);
+/* s escaped, '\n' too (one line), as a new heap string. */
+char *tt_esc_dup(const char *s);
+/*
+ * s[0..n) escaped into out (size bytes, NUL-terminated), cut before the
+ * first character or escape that does not fit. Returns the length written.
+ */
+size_t tt_esc_str(char *out, size_t size, const char *s, size_t n, unsigned flags);
+/* Write s escaped to f, without allocating (the fatal path uses it). */
+void tt_esc_fputs(const char *s, FILE *f, unsigned flags);
+/*
+ * printf one message to f, escaped: every control character in it, '\n'
+ * too, except the newlines that end it. For messages to stdout and stderr.
+ */
+void tt_esc_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tt_esc_vprintf(FILE *f, const char *fmt, va_list ap);
+/* JSON text (from json_dumps) with DEL, C1 and bidi controls as \uXXXX; heap. */
+char *tt_esc_json(const char *json);
 
 /* 1-based character column of byte offset off within a UTF-8 line. */
 uint32_t tt_utf8_column(const char *line, size_t off);
