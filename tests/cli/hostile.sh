@@ -107,7 +107,8 @@ orig = open(data, "rb").read()
 
 # check, plain and --json
 p = safe("check", run(["check", data]), 0)
-expect("check lists the labels, escaped", b"red\\x1b[31m" in p.stdout, p.stdout[-600:])
+expect("check lists the labels, escaped", b"red\\x1b[31m" in p.stdout and b"nl\\nlabel " in p.stdout and
+       b"\\u202eevil" in p.stdout and b"c1\\u009b2J" in p.stdout, p.stdout[-600:])
 p = safe("check --json", run(["check", "--json", data]), 0)
 try:
     d = json.loads(p.stdout)
@@ -174,13 +175,17 @@ safe("relabel preview without --yes",
 
 # Errors that quote a hostile argument or value.
 for cmd in ("label %s x" % q("no\x1b[2Jsuch\nid"), "note %s y" % q("ghost\u009b1m"),
-            "set text_field %s; check" % q("f\x1b]0;x\x07"), "set metric %s" % q("m\x1b[2J"),
+            "set text_field %s; load %s" % (q("f\x1b]0;x\x07"), q(data)), "set metric %s" % q("m\x1b[2J"),
             "load %s" % q(os.path.join(T, "no\x1b[2J.jsonl")), "nosuchcmd\x1b[2J",
-            "filter %s" % q("label=\x1b[31m"), "bind %s x" % q("\x1b[2J"), "echo %s" % q("e\x1b[2J\x9b"),
+            "filter %s" % q("label=\x1b[31m"), "bind %s x" % q("\x1b[2J"),
             "help %s" % q("\x1b[2J"), "theme %s" % q("\x1b]0;t\x07"), "source %s" % q("/no/\x1b[2J")):
     p = safe("error: " + cmd.split(" ")[0], run(["--headless", data, "-e", cmd]))
-    expect("error: %s is at most one line per message" % cmd.split(" ")[0],
-           all(not l.startswith(b"?") for l in p.stderr.split(b"\n")), p.stderr)
+    expect("error: %s is one line" % cmd.split(" ")[0],
+           p.returncode == 1 and p.stderr.count(b"\n") == 1 and p.stderr.endswith(b"\n"), p.stderr)
+p = safe("echo", run(["--headless", data, "-e", "echo %s" % q("e\x1b[2J\x9b\u202e")]), 0)
+expect("echo shows its text escaped", p.stdout == b"e\\x1b[2J\\u009b\\u202e\n", p.stdout)
+p = run(["--headless", data, "-e", "label %s x" % q("no\x1b[2Jsuch\nid")])
+expect("an error shows the id escaped", b"no\\x1b[2Jsuch\\nid" in p.stderr, p.stderr)
 script = os.path.join(T, "s\x1b[2J.tt")
 with open(script, "wb") as f:
     f.write(b"label nosuch\x1b[2J x\n")
@@ -221,7 +226,8 @@ except (OSError, ValueError) as e:
     not_ok("metrics.jsonl is JSON lines", e)
 model = os.path.join(out, "model.safetensors")
 p = safe("eval", run(["eval", model, data]), 0)
-expect("eval per-class lines are escaped", b"red\\x1b[31m" in p.stdout, p.stdout)
+expect("eval per-class lines are escaped, one a class", b"red\\x1b[31m" in p.stdout and
+       len([l for l in p.stdout.split(b"\n") if b" P " in l]) == p.stdout.count(b"\n") - 1, p.stdout)
 p = safe("eval --json", run(["eval", model, data, "--json"]), 0)
 try:
     d = json.loads(p.stdout)
