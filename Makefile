@@ -39,7 +39,10 @@ deps:
 # V=1 shows the full compiler lines.
 Q = $(if $(V),,@)
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/tunetop/*.h) | $(BUILD)/obj
+# Every compile needs the libraries' headers: deps runs first, as for run
+# and test, so plain `make` on a fresh machine installs them (or says the one
+# apt-get line). Order-only: it never forces a rebuild.
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/tunetop/*.h src/*.h) | $(BUILD)/obj deps
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
 

@@ -67,8 +67,8 @@ static const struct cfg_option cfg_options[] = {
 	  "random seed for splits, shuffling and initialization" },
 
 	/* train: model and hyperparameters (defaults suit the fast n-gram model) */
-	{ "model", CFG_ENUM, 0, 0, "ngram", "ngram|gpt", "train",
-	  "ngram: fastText-style linear classifier; gpt: small transformer" },
+	{ "model", CFG_ENUM, 0, 0, "ngram", "ngram", "train",
+	  "ngram: fastText-style linear classifier (the one model so far)" },
 	{ "lr", CFG_FLOAT, 0, 100, "0.5", NULL, "train",
 	  "learning rate (0 freezes the weights); 0.1-1.0 for ngram with SGD, about 0.01 with AdamW (see preset)" },
 	{ "epochs", CFG_INT, 1, 10000, "10", NULL, "train",

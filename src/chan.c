@@ -115,16 +115,6 @@ void *chan_wait(struct chan *c, double timeout)
 	return item;
 }
 
-size_t chan_count(struct chan *c)
-{
-	size_t n;
-
-	pthread_mutex_lock(&c->lock);
-	n = c->count;
-	pthread_mutex_unlock(&c->lock);
-	return n;
-}
-
 int chan_wake_fd(const struct chan *c)
 {
 	return c->wake[0];

@@ -218,12 +218,6 @@ void edit_ref_fini(struct edit_ref *r)
 	r->rec = 0;
 }
 
-void edit_ref_copy(struct edit_ref *dst, const struct edit_ref *src)
-{
-	dst->id = src->id != NULL ? tt_xstrdup(src->id) : NULL;
-	dst->rec = src->rec;
-}
-
 void edit_ref_format(const struct edit_ref *r, struct tt_buf *out)
 {
 	if (r->id != NULL)

@@ -4,7 +4,7 @@
  * save marker listing the records a save removes, and renumbering the
  * history after them. The design is at the top of journal.c.
  */
-#include "tunetop/journal-impl.h"
+#include "journal-impl.h"
 
 #include <stdlib.h>
 #include <string.h>

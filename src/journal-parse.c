@@ -5,7 +5,7 @@
  * that does not parse is an error with file:line:column. The format is
  * described at the top of journal.c.
  */
-#include "tunetop/journal-impl.h"
+#include "journal-impl.h"
 
 #include <errno.h>
 #include <math.h>

@@ -5,7 +5,7 @@
  * renumbering at the save marker that matches it), and the load that
  * parses, replays and repairs. The design is at the top of journal.c.
  */
-#include "tunetop/journal-impl.h"
+#include "journal-impl.h"
 
 #include <stdlib.h>
 #include <string.h>

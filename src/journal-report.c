@@ -3,7 +3,7 @@
  * while an export replays the journal), journal_tail and
  * journal_export_provenance.
  */
-#include "tunetop/journal-impl.h"
+#include "journal-impl.h"
 
 #include <math.h>
 #include <stdio.h>

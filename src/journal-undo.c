@@ -4,7 +4,7 @@
  * journal_edit, journal_undo and journal_redo. The undo design is at the
  * top of journal.c.
  */
-#include "tunetop/journal-impl.h"
+#include "journal-impl.h"
 
 #include <math.h>
 #include <stdlib.h>

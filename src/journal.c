@@ -8,7 +8,7 @@
  * replay over the dataset, the base check, the load. journal-undo.c:
  * steps, the done/redo stacks, edits, undo and redo. journal-compact.c:
  * the compact form, compaction and saves. journal-report.c: tail and the
- * provenance export. Their shared insides: tunetop/journal-impl.h.
+ * provenance export. Their shared insides: journal-impl.h, beside them.
  *
  * File. <data>.journal next to the dataset (tickets.jsonl ->
  * tickets.jsonl.journal), JSON Lines. The first line is a header naming the
@@ -76,7 +76,7 @@
  * an error if the journal holds edits (they could land on the wrong
  * records), else the journal is restarted for the new file.
  */
-#include "tunetop/journal-impl.h"
+#include "journal-impl.h"
 #include "tunetop/tempfile.h"
 
 #include <errno.h>

@@ -364,18 +364,6 @@ static void pane_data_prefix(struct ui *ui, size_t i, int idw, int lw, char *out
 	tt_buf_fini(&id);
 }
 
-void pane_data_row(struct ui *ui, size_t i, char *out, size_t n)
-{
-	const struct ds_record *r = &ui->app->ds.recs[i];
-	char prefix[256], text[512];
-	int idw, lw;
-
-	pane_data_widths(ui, &idw, &lw);
-	pane_data_prefix(ui, i, idw, lw, prefix, sizeof prefix);
-	pane_preview(r->text, r->text_len, text, sizeof text);
-	snprintf(out, n, "%s%s", prefix, text);
-}
-
 /* One list row at screen row y (columns idw, lw wide); the cursor row is highlighted. */
 static void pane_data_draw_row(struct ui *ui, struct layout_rect list, int y, size_t row,
 			       const int *widths, bool focused)

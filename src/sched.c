@@ -19,11 +19,6 @@ int sched_parse(const char *name, enum sched_kind *out)
 	return -1;
 }
 
-const char *sched_name(enum sched_kind k)
-{
-	return (unsigned)k < 4 ? sched_names[k] : "?";
-}
-
 double sched_factor(enum sched_kind kind, uint64_t step, uint64_t total, uint64_t warmup)
 {
 	double t;

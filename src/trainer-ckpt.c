@@ -16,7 +16,7 @@
 #include <xxhash.h>
 
 #include "tunetop/bundle.h"
-#include "tunetop/trainer-impl.h"
+#include "trainer-impl.h"
 #include "tunetop/version.h"
 
 /* A hash of what the run learns from: texts, labels, splits. */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tunetop/trainer-impl.h"
+#include "trainer-impl.h"
 
 struct trainer_norm_part {
 	const struct trainer_input *in;

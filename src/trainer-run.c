@@ -22,7 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "tunetop/trainer-impl.h"
+#include "trainer-impl.h"
 
 /* A gradient norm above this is an explosion, whatever clip is set to. */
 static const double TRAINER_GRAD_EXPLODED = 1e4;
@@ -214,7 +214,8 @@ static void trainer_publish_labels(struct trainer *t)
 	t->snap.label_names = tt_xcalloc(t->in->nlabels + 1, sizeof *t->snap.label_names);
 	for (l = 0; l < t->in->nlabels; l++)
 		t->snap.label_names[l] = tt_xstrdup(t->in->label_names[l]);
-	t->snap.metric_name = cfg_get_str(&t->cfg, "metric");
+	snprintf(t->snap.metric_name, sizeof t->snap.metric_name, "%s",
+		 cfg_get_str(&t->cfg, "metric"));
 	pthread_mutex_unlock(&t->lock);
 }
 

@@ -17,10 +17,13 @@
  *    copy them out. The news pipe is written at most 20 times a second
  *    (always on a state change) to wake a poll() loop.
  */
-#include "tunetop/trainer-impl.h"
+#include "trainer-impl.h"
 
+#include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,6 +49,68 @@ bool trainer_key_is_live(const char *key)
 	return false;
 }
 
+/* ---- the run log, metrics.jsonl (trainer thread) ---- */
+
+/*
+ * One line of the log, from jansson (keys and values escaped as JSON). A
+ * write that fails (a full disk) ends the log with an error notice; the
+ * run goes on. A value that is not finite is null, never "inf".
+ */
+static void trainer_log_line(struct trainer *t, json_t *o)
+{
+	int rc, e;
+
+	rc = json_dumpf(o, t->log, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
+	json_decref(o);
+	if (rc == 0 && fputc('\n', t->log) != EOF && fflush(t->log) == 0 && !ferror(t->log))
+		return;
+	e = errno;
+	fclose(t->log);
+	t->log = NULL;
+	trainer_notice(t, 1, "metrics.jsonl: cannot write (%s); the run's log stops at step %llu",
+		       strerror(e), (unsigned long long)t->step);
+}
+
+static json_t *trainer_log_real(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static void trainer_log_point(struct trainer *t, const struct trainer_point *p)
+{
+	json_t *o = json_object();
+	char key[64];
+
+	json_object_set_new(o, "step", json_integer((json_int_t)p->step));
+	json_object_set_new(o, "epoch", trainer_log_real(p->epoch));
+	json_object_set_new(o, "lr", trainer_log_real(p->lr));
+	json_object_set_new(o, "tokens_per_sec", isfinite(p->tokens_per_sec) ?
+			    json_integer((json_int_t)llround(p->tokens_per_sec)) : json_null());
+	if (!isnan(p->train_loss))
+		json_object_set_new(o, "train_loss", trainer_log_real(p->train_loss));
+	if (!isnan(p->valid_loss))
+		json_object_set_new(o, "valid_loss", trainer_log_real(p->valid_loss));
+	if (!isnan(p->valid_metric)) {
+		snprintf(key, sizeof key, "valid_%s", cfg_get_str(&t->cfg, "metric"));
+		json_object_set_new(o, key, trainer_log_real(p->valid_metric));
+	}
+	trainer_log_line(t, o);
+}
+
+static void trainer_log_event(struct trainer *t, const struct trainer_event *ev, const char *kind)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "step", json_integer((json_int_t)ev->step));
+	json_object_set_new(o, "event", json_string(kind));
+	if (ev->kind == TRAINER_EV_SET) {
+		json_object_set_new(o, "key", json_string(ev->key));
+		json_object_set_new(o, "old", json_string(ev->old_value));
+		json_object_set_new(o, "new", json_string(ev->new_value));
+	}
+	trainer_log_line(t, o);
+}
+
 /* ---- publication (trainer thread) ---- */
 
 void trainer_add_point(struct trainer *t, const struct trainer_point *p)
@@ -57,19 +122,8 @@ void trainer_add_point(struct trainer *t, const struct trainer_point *p)
 	}
 	t->points[t->npoints++] = *p;
 	pthread_mutex_unlock(&t->lock);
-	if (t->log != NULL) {
-		fprintf(t->log, "{\"step\": %llu, \"epoch\": %.4f, \"lr\": %.6g, \"tokens_per_sec\": %.0f",
-			(unsigned long long)p->step, p->epoch, p->lr, p->tokens_per_sec);
-		if (!isnan(p->train_loss))
-			fprintf(t->log, ", \"train_loss\": %.9g", p->train_loss);
-		if (!isnan(p->valid_loss))
-			fprintf(t->log, ", \"valid_loss\": %.9g", p->valid_loss);
-		if (!isnan(p->valid_metric))
-			fprintf(t->log, ", \"valid_%s\": %.6g", cfg_get_str(&t->cfg, "metric"),
-				p->valid_metric);
-		fputs("}\n", t->log);
-		fflush(t->log);
-	}
+	if (t->log != NULL)
+		trainer_log_point(t, p);
 }
 
 void trainer_add_event(struct trainer *t, enum trainer_event_kind kind, const char *key,
@@ -96,15 +150,8 @@ void trainer_add_event(struct trainer *t, enum trainer_event_kind kind, const ch
 	}
 	t->events[t->nevents++] = ev;
 	pthread_mutex_unlock(&t->lock);
-	if (t->log != NULL) {
-		fprintf(t->log, "{\"step\": %llu, \"event\": \"%s\"", (unsigned long long)ev.step,
-			kinds[kind]);
-		if (kind == TRAINER_EV_SET)
-			fprintf(t->log, ", \"key\": \"%s\", \"old\": \"%s\", \"new\": \"%s\"",
-				ev.key, ev.old_value, ev.new_value);
-		fputs("}\n", t->log);
-		fflush(t->log);
-	}
+	if (t->log != NULL)
+		trainer_log_event(t, &ev, kinds[kind]);
 }
 
 void trainer_notice(struct trainer *t, int is_error, const char *fmt, ...)
@@ -178,11 +225,12 @@ static int trainer_start(struct trainer *t, char *reply, size_t n)
 		trainer_set_state(t, TRAINER_FAILED);
 		return -1;
 	}
-	trainer_add_event(t, TRAINER_EV_START, NULL, NULL, NULL, "start");
 	snprintf(reply, n, "training: %zu train, %zu valid examples; %llu steps",
 		 t->data.nrows[DS_SPLIT_TRAIN], t->data.nrows[DS_SPLIT_VALID],
 		 (unsigned long long)trainer_total_steps(t));
 	trainer_notice(t, 0, "%s", reply);
+	/* After the notice: a log that cannot be written says so, not hidden by it. */
+	trainer_add_event(t, TRAINER_EV_START, NULL, NULL, NULL, "start");
 	trainer_set_state(t, TRAINER_RUNNING);
 	/* A checkpoint of a finished run: done at once, before anyone looks. */
 	if (t->epoch >= t->hp.epochs)
@@ -213,6 +261,12 @@ static int trainer_msg_set(struct trainer *t, const struct trainer_msg *m, char 
 	if (strcmp(m->key, "class_weights") == 0 && t->model != NULL)
 		trainer_reweight(t);
 	trainer_read_hp(t);
+	if (strcmp(m->key, "metric") == 0) {
+		pthread_mutex_lock(&t->lock);
+		snprintf(t->snap.metric_name, sizeof t->snap.metric_name, "%s",
+			 cfg_get_str(&t->cfg, "metric"));
+		pthread_mutex_unlock(&t->lock);
+	}
 	trainer_add_event(t, TRAINER_EV_SET, m->key, old, cfg_get_str(&t->cfg, m->key), "%s %s -> %s",
 			  m->key, old, cfg_get_str(&t->cfg, m->key));
 	snprintf(reply, n, "%s = %s (was %s) from step %llu", m->key, cfg_get_str(&t->cfg, m->key),
@@ -463,6 +517,7 @@ struct trainer *trainer_create(const struct trainer_setup *setup, struct tt_err 
 	metrics_report_init(&t->snap.eval);
 	metrics_report_init(&t->snap.test);
 	t->snap.label_names = NULL;
+	snprintf(t->snap.metric_name, sizeof t->snap.metric_name, "%s", cfg_get_str(&t->cfg, "metric"));
 	t->snap.eta_seconds = NAN;
 	t->best = NAN;
 	trainer_read_hp(t);

@@ -32,7 +32,6 @@ void chan_push(struct chan *c, void *item);
 void *chan_pop(struct chan *c);
 /* Wait up to timeout seconds (< 0: forever) for an item; NULL on timeout. */
 void *chan_wait(struct chan *c, double timeout);
-size_t chan_count(struct chan *c);
 
 /* The wake pipe: fd to poll, notify (any thread), drain (the poller). */
 int chan_wake_fd(const struct chan *c);

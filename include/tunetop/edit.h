@@ -77,7 +77,6 @@ struct edit_ref {
 	uint64_t rec;
 };
 void edit_ref_fini(struct edit_ref *r);
-void edit_ref_copy(struct edit_ref *dst, const struct edit_ref *src);
 /* The id as shown to people: the id, or the number. */
 void edit_ref_format(const struct edit_ref *r, struct tt_buf *out);
 

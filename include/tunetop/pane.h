@@ -98,8 +98,6 @@ void pane_data_set_sort(struct ui *ui, enum ui_sort s, bool desc);
 const char *pane_data_sort_name(enum ui_sort s);
 int pane_data_sort_lookup(const char *name);
 void pane_data_fini(struct ui_data_view *v);
-/* "id  label  split  flags  text" of record i into out (cols wide). */
-void pane_data_row(struct ui *ui, size_t i, char *out, size_t n);
 
 /* ---- sort (pane-sort.c) ---- */
 

@@ -19,7 +19,6 @@ enum sched_kind {
 };
 
 int sched_parse(const char *name, enum sched_kind *out);
-const char *sched_name(enum sched_kind k);
 
 /* Factor in [0, 1] for step (0-based) of total steps. */
 double sched_factor(enum sched_kind kind, uint64_t step, uint64_t total, uint64_t warmup);

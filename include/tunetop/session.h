@@ -54,8 +54,6 @@ enum session_ui_key {
 	SESSION_UI_COUNT,
 };
 
-const char *session_ui_key_name(enum session_ui_key k);
-
 struct session {
 	char *path;
 	char *name;

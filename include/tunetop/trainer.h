@@ -124,7 +124,7 @@ struct trainer_snapshot {
 	struct metrics_report test;   /* last test report (on request) */
 	double best_metric;
 	uint64_t best_step;
-	const char *metric_name;
+	char metric_name[32];   /* a copy: `set metric` frees the option's text */
 	uint32_t nlabels;
 	char **label_names;     /* owned by the snapshot copy */
 	size_t npoints;

@@ -197,7 +197,7 @@ static const struct good_case good_cases[] = {
 	/* enums */
 	{ "format", "fasttext", "fasttext", 0 },
 	{ "format", "csv", "csv", 0 },
-	{ "model", "gpt", "gpt", 0 },
+	{ "model", "ngram", "ngram", 0 },
 	{ "schedule", "cosine", "cosine", 0 },
 	{ "class_weights", "sqrt_inverse", "sqrt_inverse", 0 },
 	{ "metric", "micro_f1", "micro_f1", 0 },
@@ -305,7 +305,9 @@ static const struct bad_case bad_cases[] = {
 	  "(expected one of auto, jsonl, csv, tsv, fasttext)" },
 	{ "format", "json", "format: 'json' is not a valid choice "
 	  "(expected one of auto, jsonl, csv, tsv, fasttext)" },
-	{ "model", "ngramx", "model: 'ngramx' is not a valid choice (expected one of ngram, gpt)" },
+	{ "model", "ngramx", "model: 'ngramx' is not a valid choice (expected one of ngram)" },
+	/* only what exists is offered */
+	{ "model", "gpt", "model: 'gpt' is not a valid choice (expected one of ngram)" },
 	{ "optimizer", "adam", "optimizer: 'adam' is not a valid choice "
 	  "(expected one of sgd, adamw)" },
 	{ "schedule", "", "schedule: empty value "

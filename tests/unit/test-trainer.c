@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "tunetop/bundle.h"
 #include "tunetop/trainer.h"
@@ -335,7 +338,7 @@ static void test_metrics_log(void **state)
 	struct trainer *t;
 	char path[128], line[512];
 	FILE *f;
-	int points = 0, sets = 0;
+	int points = 0, sets = 0, metric = 0;
 
 	(void)state;
 	base_cfg(&c);
@@ -344,6 +347,7 @@ static void test_metrics_log(void **state)
 	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 3), 0);
 	trainer_wait_stopped(t, 10);
 	assert_int_equal(send_wait(t, TRAINER_SET, "weight_decay", "0.01", 0), 0);
+	assert_int_equal(send_wait(t, TRAINER_SET, "metric", "accuracy", 0), 0);
 	assert_int_equal(send_wait(t, TRAINER_RESUME, NULL, NULL, 0), 0);
 	assert_int_equal(trainer_wait_stopped(t, 30), TRAINER_DONE);
 	trainer_destroy(t);
@@ -351,6 +355,14 @@ static void test_metrics_log(void **state)
 	f = fopen(path, "r");
 	assert_non_null(f);
 	while (fgets(line, sizeof line, f) != NULL) {
+		json_t *o = json_loads(line, 0, NULL);
+
+		/* Every line is one JSON object (written by jansson, not printf). */
+		assert_non_null(o);
+		assert_true(json_is_object(o));
+		metric += json_object_get(o, "valid_accuracy") != NULL;
+		assert_null(json_object_get(o, "valid_macro_f1"));	/* the epoch ends after the set */
+		json_decref(o);
 		points += strstr(line, "\"train_loss\"") != NULL;
 		sets += strstr(line, "\"event\": \"set\", \"key\": \"weight_decay\", \"old\": \"0\", "
 				"\"new\": \"0.01\"") != NULL && strstr(line, "\"step\": 3,") != NULL;
@@ -358,8 +370,61 @@ static void test_metrics_log(void **state)
 	fclose(f);
 	assert_true(points >= 200);
 	assert_int_equal(sets, 1);
+	assert_true(metric >= 1);
 	snprintf(path, sizeof path, "%s/model.safetensors", tmpdir);
 	assert_int_equal(access(path, R_OK), 0);
+	cfg_fini(&c);
+}
+
+/* The snapshot's metric name is its own copy: `set metric` frees the old text. */
+static void test_metric_name(void **state)
+{
+	struct cfg c;
+	struct trainer *t;
+	struct trainer_snapshot s;
+
+	(void)state;
+	base_cfg(&c);
+	t = make_trainer(&c, NULL, NULL);
+	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 2), 0);
+	assert_int_equal(trainer_wait_stopped(t, 10), TRAINER_PAUSED);
+	trainer_snapshot_get(t, &s);
+	assert_string_equal(s.metric_name, "macro_f1");
+	trainer_snapshot_fini(&s);
+	assert_int_equal(send_wait(t, TRAINER_SET, "metric", "accuracy", 0), 0);
+	assert_int_equal(send_wait(t, TRAINER_SET, "metric", "loss", 0), 0);
+	trainer_snapshot_get(t, &s);
+	assert_string_equal(s.metric_name, "loss");
+	trainer_snapshot_fini(&s);
+	trainer_destroy(t);
+	cfg_fini(&c);
+}
+
+/* A run log that cannot be written (a full disk) is an error notice; the run goes on. */
+static void test_log_unwritable(void **state)
+{
+	struct cfg c;
+	struct trainer *t;
+	struct trainer_snapshot s;
+	char dir[128], path[160];
+
+	(void)state;
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	snprintf(dir, sizeof dir, "%s/full", tmpdir);
+	snprintf(path, sizeof path, "%s/metrics.jsonl", dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(symlink("/dev/full", path), 0);
+	base_cfg(&c);
+	t = make_trainer(&c, NULL, dir);
+	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 3), 0);
+	assert_int_equal(trainer_wait_stopped(t, 10), TRAINER_PAUSED);
+	trainer_snapshot_get(t, &s);
+	assert_int_equal(s.step, 3);
+	assert_true(s.message_is_error);
+	assert_non_null(strstr(s.message, "metrics.jsonl: cannot write (No space left on device)"));
+	trainer_snapshot_fini(&s);
+	trainer_destroy(t);
 	cfg_fini(&c);
 }
 
@@ -405,6 +470,8 @@ int main(void)
 		cmocka_unit_test(test_exact_resume),
 		cmocka_unit_test(test_divergence_guard),
 		cmocka_unit_test(test_metrics_log),
+		cmocka_unit_test(test_metric_name),
+		cmocka_unit_test(test_log_unwritable),
 		cmocka_unit_test(test_predictions),
 	};
 	int rc;
