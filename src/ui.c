@@ -717,7 +717,7 @@ int ui_main(struct app *app, const struct ui_options *o)
 	}
 	repl_init(&ui);
 	if (ui_term_open(&ui) != 0) {
-		fprintf(stderr, "tunetop: cannot open the terminal (TERM=%s)\n",
+		tt_esc_printf(stderr, "tunetop: cannot open the terminal (TERM=%s)\n",
 			getenv("TERM") != NULL ? getenv("TERM") : "");
 		repl_fini(&ui);
 		ui_remove_signals();
