@@ -269,6 +269,14 @@ safe("session with a hostile enum value", run(["--headless", s, "-e", "stats"]))
 s = session("s5.yaml", 'name: "\\e]0;t\\a\\u202e"\ndata: hostile.jsonl\n')
 safe("session with a hostile name, saved", run(["--headless", s, "-e", "session save %s; stats" %
                                                 q(os.path.join(T, "s5b\x1b[2J.yaml"))]), 0)
+p = safe("an option holding controls, shown", run(["--headless", data, "--set", "theme=\x1b]0;t\x07\nx", "-e",
+                                                  "show; show theme"]), 0)
+expect("show keeps each option on its line", b"theme            \\x1b]0;t\\x07\\nx\n" in p.stdout and
+       b'theme = "\\x1b]0;t\\x07\\nx"' in p.stdout, p.stdout[-400:])
+s = session("s6.yaml", 'name: x\ndata: hostile.jsonl\nannotator: "\\e]0;who\\a\\nme\\u202e"\n')
+p = safe("a hostile annotator through the journal",
+         run(["--headless", s, "-e", "label %s %s; journal 1" % (q(ids[5]), q(LABELS[0]))]), 0)
+expect("the journal shows the annotator escaped", b"\\x1b]0;who\\x07\\nme\\u202e" in p.stdout, p.stdout)
 c = session("c1.yaml", 'text_field: "\\e[2J\\nx"\nnope\\x9b: 1\n')
 safe("config with hostile values", run(["--config", c, "--headless", data, "-e", "show"]))
 
