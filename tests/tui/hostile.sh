@@ -25,7 +25,7 @@ check "opens the hostile data" wait_status "READY"
 keys F2
 check "F2 lists the records" wait_for "osc0"
 keys j j j
-check "the detail shows a record with its controls replaced" wait_for "osc0 text"
+check "the list shows the texts with their controls replaced" wait_for "osc0 text"
 keys Enter
 check "Enter shows the record in full" wait_for "record 4 of 7"
 keys Enter
