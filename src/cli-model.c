@@ -115,7 +115,7 @@ int cli_eval(int argc, char **argv)
 	cli_eval_data(&b, &app.ds, &r, &unknown);
 	if (r.n == 0) {
 		/* Else every metric would be 0 or NaN, and exit 0 would call that a result. */
-		fprintf(stderr, "tunetop eval: %s: no record has a label the model knows, so there "
+		tt_esc_printf(stderr, "tunetop eval: %s: no record has a label the model knows, so there "
 			"is nothing to score (%zu records: %zu with labels the model does not know, "
 			"the rest unlabeled or deleted)\n", files[1], app.ds.n, unknown);
 		metrics_report_fini(&r);

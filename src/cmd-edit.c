@@ -674,7 +674,7 @@ enum cmd_rc cmd_no_exec(struct cmd_ctx *ctx, int argc, char **argv)
 static enum cmd_rc cmd_journal_set_aside(struct cmd_ctx *ctx, struct journal *j, const char *name)
 {
 	struct tt_err err;
-	char *aside;
+	char *aside, *shown;
 	int rc;
 
 	tt_err_clear(&err);
@@ -686,9 +686,11 @@ static enum cmd_rc cmd_journal_set_aside(struct cmd_ctx *ctx, struct journal *j,
 	if (rc > 0)
 		cmd_edit_report_err(ctx, "journal: the new journal is not written yet (retried "
 				    "before the next edit)", &err);
+	shown = tt_esc_dup(aside);
 	cmd_print(ctx, "journal: moved the old journal to %s (kept as it was); a new journal "
 		  "starts with the %zu undo steps replayed from it, and edits are accepted again\n",
-		  aside, journal_undo_depth(j));
+		  shown, journal_undo_depth(j));
+	free(shown);
 	free(aside);
 	return CMD_OK;
 }

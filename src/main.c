@@ -433,7 +433,7 @@ static int main_convert(int argc, char **argv)
 	}
 	if (io.to == NULL && ds_format_of_ext(io.files[1], &to) != 0) {
 		/* Never a guess: writing the input's format under another name surprises. */
-		fprintf(stderr, "tunetop convert: cannot tell the format of %s from its extension "
+		tt_esc_printf(stderr, "tunetop convert: cannot tell the format of %s from its extension "
 			"(expected .jsonl, .ndjson, .json, .csv, .tsv, .tab, .ft or .fasttext); "
 			"give one with --to jsonl|csv|tsv|fasttext\n", io.files[1]);
 		goto out;

@@ -139,7 +139,9 @@ safe("convert to csv", run(["convert", data, os.path.join(T, "h.csv")]), 0)
 safe("convert csv to csv", run(["convert", os.path.join(T, "h.csv"), os.path.join(T, "h2.csv")]), 0)
 expect("convert csv->csv is byte-exact",
        open(os.path.join(T, "h.csv"), "rb").read() == open(os.path.join(T, "h2.csv"), "rb").read())
-safe("convert to fasttext", run(["convert", data, os.path.join(T, "h.txt")]), 0)
+p = safe("convert to an unknown extension", run(["convert", data, os.path.join(T, "out\x1b[2J\n.xyz")]), 2)
+expect("convert's refusal is one line", p.stderr.count(b"\n") == 1, p.stderr)
+safe("convert to fasttext", run(["convert", data, os.path.join(T, "h.ft")]), 0)
 
 # Headless edits: ids with every corpus string; each ack is one line.
 def q(s):
@@ -245,6 +247,12 @@ try:
     expect("predict --json keeps the exact label names", sorted(labels) == sorted(LABELS), labels)
 except (ValueError, KeyError, TypeError, IndexError) as e:
     not_ok("predict --json keeps the exact label names", repr(e), p.stdout[:300])
+
+unlabeled = os.path.join(T, "unlabeled\x1b]0;t\x07.jsonl")
+with open(unlabeled, "w", encoding="utf-8") as f:
+    f.write(json.dumps({"id": "u\x1b[2J", "text": "no label here", "label": None}) + "\n")
+p = safe("eval on data without known labels", run(["eval", model, unlabeled]), 1)
+expect("eval's refusal is one line", p.stderr.count(b"\n") == 1, p.stderr)
 
 # In a headless run: train, status, eval, export.
 safe("headless train, status, eval, export",
