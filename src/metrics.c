@@ -329,6 +329,10 @@ metrics_eval_add_multi(struct metrics_eval *acc, const uint8_t *true_set,
 	for (uint32_t i = 0; i < acc->nclasses; i++) {
 		bool t = true_set[i] != 0;
 		bool p = probs[i] >= threshold;
+		/* fmax/fmin drop a NaN operand, so a NaN probability counts as EPS. */
+		double q = fmin(fmax((double)probs[i], METRICS_PROB_EPS), 1.0 - METRICS_PROB_EPS);
+
+		acc->nll_sum -= t ? log(q) : log1p(-q);
 		if (t && p)
 			acc->ml_tp[i]++;
 		else if (p)
@@ -373,6 +377,8 @@ finish_multi(const struct metrics_eval *acc, struct metrics_report *r)
 		r->per_class[i].fn = acc->ml_fn[i];
 	}
 	r->accuracy = ratio((double)acc->ml_exact, (double)acc->n);
+	if (acc->n > 0)
+		r->log_loss = acc->nll_sum / (double)acc->n;
 	report_averages(r);
 }
 

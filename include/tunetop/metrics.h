@@ -86,7 +86,15 @@ struct metrics_report {
 	 * weights); if none were given, it equals log_loss.
 	 */
 	double loss;
-	double log_loss;	/* mean -ln p(true), p clipped to [1e-15, 1]; single-label only */
+	/*
+	 * Single-label: mean -ln p(true), p clipped to [1e-15, 1]. Multi-label:
+	 * the one-vs-all objective the model trains (fastText's ova loss): per
+	 * example the binary cross-entropy summed over labels, -sum_c [t_c ln p_c
+	 * + (1 - t_c) ln(1 - p_c)], p clipped to [1e-15, 1 - 1e-15]; then the
+	 * mean over examples. Summed, not averaged over labels, so it sits on
+	 * the same scale as the train loss in the curves.
+	 */
+	double log_loss;
 	double ece;		/* expected calibration error, 15 bins; single-label only */
 	/* Copy of the confusion matrix (nclasses 0 / counts NULL for multi-label). */
 	struct metrics_confusion confusion;
