@@ -22,7 +22,7 @@ static int cmd_waits(const struct cmd_ctx *ctx)
 }
 
 /* Remember a message sent without waiting, so the workbench can show a refusal. */
-static void cmd_train_await(struct app *a, uint64_t id)
+static void cmd_train_await(struct app *a, uint64_t id, bool show)
 {
 	int cap = (int)(sizeof a->awaited / sizeof a->awaited[0]);
 
@@ -32,21 +32,28 @@ static void cmd_train_await(struct app *a, uint64_t id)
 	}
 	if (a->nawaited == cap) {	/* the oldest goes: its answer is long due */
 		memmove(a->awaited, a->awaited + 1, (size_t)(cap - 1) * sizeof a->awaited[0]);
+		memmove(a->awaited_show, a->awaited_show + 1,
+			(size_t)(cap - 1) * sizeof a->awaited_show[0]);
 		a->nawaited--;
 	}
+	a->awaited_show[a->nawaited] = show;
 	a->awaited[a->nawaited++] = id;
 }
 
-/* Send and, when the caller waits, report the trainer's answer. */
-static enum cmd_rc cmd_train_send(struct cmd_ctx *ctx, enum trainer_msg_type type,
-				  const char *key, const char *value, uint64_t n,
-				  struct trainer_input *input)
+/*
+ * Send and, when the caller waits, report the trainer's answer. Without
+ * waiting (REPL, keys) the workbench reports a refusal, and the answer
+ * itself when show is set (an evaluation's figures).
+ */
+static enum cmd_rc cmd_train_send_show(struct cmd_ctx *ctx, enum trainer_msg_type type,
+				       const char *key, const char *value, uint64_t n,
+				       struct trainer_input *input, bool show)
 {
 	uint64_t id = trainer_send(ctx->app->trainer, type, key, value, n, input);
 	char reply[1024];
 
 	if (!cmd_waits(ctx)) {
-		cmd_train_await(ctx->app, id);
+		cmd_train_await(ctx->app, id, show);
 		return CMD_OK;
 	}
 	if (trainer_wait_handled(ctx->app->trainer, id, reply, sizeof reply) != 0) {
@@ -55,6 +62,13 @@ static enum cmd_rc cmd_train_send(struct cmd_ctx *ctx, enum trainer_msg_type typ
 	}
 	cmd_print_line(ctx, reply);
 	return CMD_OK;
+}
+
+static enum cmd_rc cmd_train_send(struct cmd_ctx *ctx, enum trainer_msg_type type,
+				  const char *key, const char *value, uint64_t n,
+				  struct trainer_input *input)
+{
+	return cmd_train_send_show(ctx, type, key, value, n, input, false);
 }
 
 static int cmd_need_trainer(struct cmd_ctx *ctx, const char *name)
@@ -112,7 +126,10 @@ enum cmd_rc cmd_eval_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error(ctx, "eval: expected 'valid' or 'test', got '%s'", argv[1]);
 		return CMD_ERROR;
 	}
-	return cmd_train_simple(ctx, argv[0], test ? TRAINER_EVAL_TEST : TRAINER_EVAL);
+	if (!cmd_need_trainer(ctx, argv[0]))
+		return CMD_ERROR;
+	return cmd_train_send_show(ctx, test ? TRAINER_EVAL_TEST : TRAINER_EVAL, NULL, NULL, 0,
+				   NULL, true);
 }
 
 enum cmd_rc cmd_step_exec(struct cmd_ctx *ctx, int argc, char **argv)

@@ -288,25 +288,6 @@ enum cmd_rc cmd_edit_here_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return CMD_OK;
 }
 
-/* Move the confusion cursor to the classes named (trainer label names). */
-static int cmd_cell_by_name(struct ui *ui, const char *t, const char *p)
-{
-	const struct trainer_snapshot *s = &ui->train.snap;
-	uint32_t i, r = UINT32_MAX, c = UINT32_MAX;
-
-	for (i = 0; i < s->nlabels; i++) {
-		if (strcmp(s->label_names[i], t) == 0)
-			r = i;
-		if (strcmp(s->label_names[i], p) == 0)
-			c = i;
-	}
-	if (r == UINT32_MAX || c == UINT32_MAX)
-		return -1;
-	ui->conf.opts.cr = r;
-	ui->conf.opts.cc = c;
-	return 0;
-}
-
 enum cmd_rc cmd_open_cell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ui *ui = cmd_ui_of(ctx, argv[0]);
@@ -317,7 +298,7 @@ enum cmd_rc cmd_open_cell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (ui == NULL)
 		return CMD_ERROR;
-	if (argc == 3 && cmd_cell_by_name(ui, argv[1], argv[2]) != 0) {
+	if (argc == 3 && pane_confusion_select(ui, argv[1], argv[2]) != 0) {
 		cmd_error(ctx, "open-cell: no class '%s' or '%s' in the last evaluation", argv[1],
 			  argv[2]);
 		return CMD_ERROR;
@@ -327,18 +308,73 @@ enum cmd_rc cmd_open_cell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_ERROR;
 	}
 	tt_err_clear(&err);
-	if (pane_data_open_cell(ui, tname, pname, &err) != 0) {
+	if (pane_data_open_cell(ui, pane_confusion_split(ui), tname, pname, &err) != 0) {
 		cmd_error(ctx, "open-cell: %s", err.msg);
 		return CMD_ERROR;
 	}
 	ui_set_layout(ui, LAYOUT_DATA);
 	t = tt_esc_dup(tname);
 	p = tt_esc_dup(pname);
-	cmd_print(ctx, "%zu valid records labeled %s predicted %s (the cell says %llu), most "
-		  "confident first; Esc lists all records\n", ui->data.n, t, p,
-		  (unsigned long long)count);
+	cmd_print(ctx, "%zu %s records labeled %s predicted %s (the cell says %llu), most "
+		  "confident first; Esc lists all records\n", ui->data.n, pane_confusion_split(ui),
+		  t, p, (unsigned long long)count);
 	free(t);
 	free(p);
+	return CMD_OK;
+}
+
+enum cmd_rc cmd_matrix_view_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
+
+	if (ui == NULL)
+		return CMD_ERROR;
+	if (argc == 1)
+		ui->conf.mode = ui->conf.mode == UI_CONF_MATRIX ? UI_CONF_TOP : UI_CONF_MATRIX;
+	else if (strcmp(argv[1], "matrix") == 0)
+		ui->conf.mode = UI_CONF_MATRIX;
+	else if (strcmp(argv[1], "top") == 0)
+		ui->conf.mode = UI_CONF_TOP;
+	else {
+		cmd_error(ctx, "matrix-view: expected matrix or top, got '%s'", argv[1]);
+		return CMD_ERROR;
+	}
+	ui_mark(ui, 1u << PANE_CONFUSION);
+	return CMD_OK;
+}
+
+enum cmd_rc cmd_matrix_sort_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
+	int s;
+
+	if (ui == NULL)
+		return CMD_ERROR;
+	if (argc == 1) {
+		s = (ui->conf.sort + 1) % MATRIX_SORT_COUNT;
+	} else if ((s = matrix_sort_lookup(argv[1])) < 0) {
+		cmd_error(ctx, "matrix-sort: expected class, errors, f1 or support, got '%s'",
+			  argv[1]);
+		return CMD_ERROR;
+	}
+	ui->conf.sort = (enum matrix_sort)s;
+	ui->conf.opts.cr = ui->conf.opts.cc = 0;	/* the worst class first */
+	ui_message(ui, false, "confusion rows by %s", matrix_sort_name(ui->conf.sort));
+	ui_mark(ui, 1u << PANE_CONFUSION);
+	return CMD_OK;
+}
+
+enum cmd_rc cmd_matrix_split_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
+
+	if (ui == NULL)
+		return CMD_ERROR;
+	if (argc > 1 && strcmp(argv[1], "valid") != 0 && strcmp(argv[1], "test") != 0) {
+		cmd_error(ctx, "matrix-split: expected valid or test, got '%s'", argv[1]);
+		return CMD_ERROR;
+	}
+	pane_confusion_show_split(ui, argc > 1 ? strcmp(argv[1], "test") == 0 : !ui->conf.test);
 	return CMD_OK;
 }
 

@@ -5,14 +5,16 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum {
 	LABEL_MIN = 5,		/* row label column, at least ("macro") */
 	LABEL_MAX = 20,		/* and at most */
 	HEADER_MAX = 6,		/* column labels widen cells up to this */
-	PRF_W = 17,		/* " │" + three 5-column figures */
+	PRF_W = 17,		/* " │" + three 5-column figures (+ the support column) */
 	PRF_FIG_W = 5,
+	MORE_MIN = 4,		/* room for "+N›" after the last visible column */
 	NAME_MAX = 64
 };
 
@@ -35,21 +37,104 @@ matrix_heat_level(uint64_t count, uint64_t row_total)
 	return level > GRID_HEAT_LEVELS - 1 ? GRID_HEAT_LEVELS - 1 : level;
 }
 
+uint32_t
+matrix_class(const struct matrix_data *d, uint32_t i)
+{
+	return d->order != NULL && i < d->n ? d->order[i] : i;
+}
+
+uint32_t
+matrix_position(const struct matrix_data *d, uint32_t c)
+{
+	if (d->order == NULL)
+		return c < d->n ? c : d->n;
+	for (uint32_t i = 0; i < d->n; i++)
+		if (d->order[i] == c)
+			return i;
+	return d->n;
+}
+
+/* ---- order ---- */
+
+static const char *const matrix_sort_names[MATRIX_SORT_COUNT] = {
+	"class", "errors", "f1", "support"
+};
+
+const char *
+matrix_sort_name(enum matrix_sort s)
+{
+	return (unsigned)s < MATRIX_SORT_COUNT ? matrix_sort_names[s] : NULL;
+}
+
+int
+matrix_sort_lookup(const char *name)
+{
+	for (int i = 0; i < MATRIX_SORT_COUNT; i++)
+		if (strcmp(name, matrix_sort_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* The sort key of class c, larger first; NaN F1 sorts last. */
+static double
+matrix_sort_key(const struct matrix_data *d, enum matrix_sort s, uint32_t c)
+{
+	uint64_t total = 0;
+
+	if (s == MATRIX_SORT_F1)
+		return d->f1 == NULL || isnan(d->f1[c]) ? -INFINITY : -d->f1[c];
+	if (d->counts == NULL)
+		return 0;
+	for (uint32_t j = 0; j < d->n; j++)
+		total += d->counts[(size_t)c * d->n + j];
+	if (s == MATRIX_SORT_ERRORS)
+		return (double)(total - d->counts[(size_t)c * d->n + c]);
+	return (double)total;
+}
+
+void
+matrix_order(const struct matrix_data *d, enum matrix_sort s, uint32_t *order)
+{
+	double *key = NULL;
+
+	for (uint32_t i = 0; i < d->n; i++)
+		order[i] = i;
+	if (s == MATRIX_SORT_CLASS || d->n < 2 || (key = malloc(d->n * sizeof *key)) == NULL)
+		return;
+	for (uint32_t i = 0; i < d->n; i++)
+		key[i] = matrix_sort_key(d, s, i);
+	/* Insertion sort, stable: a few hundred classes at most. */
+	for (uint32_t i = 1; i < d->n; i++) {
+		uint32_t c = order[i], j = i;
+
+		while (j > 0 && key[order[j - 1]] < key[c]) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = c;
+	}
+	free(key);
+}
+
 /* ---- geometry ---- */
 
+/* The name of the class at display position i. */
 static void
 matrix_label(const struct matrix_data *d, uint32_t i, char *buf, size_t n)
 {
-	if (d->labels != NULL && d->labels[i] != NULL)
-		snprintf(buf, n, "%s", d->labels[i]);
+	uint32_t c = matrix_class(d, i);
+
+	if (d->labels != NULL && d->labels[c] != NULL)
+		snprintf(buf, n, "%s", d->labels[c]);
 	else
-		snprintf(buf, n, "%u", i);
+		snprintf(buf, n, "%u", c);
 }
 
+/* The count at display position (r, c). */
 static uint64_t
 matrix_count(const struct matrix_data *d, uint32_t r, uint32_t c)
 {
-	return d->counts[(size_t)r * d->n + c];
+	return d->counts[(size_t)matrix_class(d, r) * d->n + matrix_class(d, c)];
 }
 
 static uint64_t
@@ -60,6 +145,25 @@ matrix_row_total(const struct matrix_data *d, uint32_t r)
 	for (uint32_t c = 0; c < d->n; c++)
 		t += matrix_count(d, r, c);
 	return t;
+}
+
+static int
+matrix_digits(uint64_t v)
+{
+	char buf[32];
+
+	return snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+}
+
+/* Width of the support column: " n" over the largest row total. */
+static int
+matrix_support_width(const struct matrix_data *d)
+{
+	uint64_t all = 0;
+
+	for (uint32_t r = 0; r < d->n; r++)
+		all += matrix_row_total(d, r);
+	return 1 + (matrix_digits(all) < 2 ? 2 : matrix_digits(all));
 }
 
 static int
@@ -124,12 +228,35 @@ matrix_cell_width(const struct matrix_data *d, int val_w, int avail)
 	return narrow;
 }
 
+/*
+ * Width of the P/R/F1(/n) block, 0 when it is left out. Every column of
+ * the matrix comes first: the block (with the support column n, or
+ * without it) is shown when all the columns still fit beside it, or when
+ * they would not all fit anyway and at least three remain. *n_w becomes 0
+ * when the support column is dropped.
+ */
+static int
+matrix_prf_width(const struct matrix_data *d, int val_w, int avail, int *n_w)
+{
+	int all = (val_w + 1) * (int)d->n;
+	int some = (val_w + 1) * (int)matrix_min_u32(d->n, 3);
+
+	if (d->precision == NULL)
+		return 0;
+	if (avail - PRF_W - *n_w >= all || (avail < all && avail - PRF_W - *n_w >= some))
+		return PRF_W + *n_w;
+	*n_w = 0;
+	if (avail - PRF_W >= all || (avail < all && avail - PRF_W >= some))
+		return PRF_W;
+	return 0;
+}
+
 void
 matrix_measure(int x, int y, int w, int h, const struct matrix_data *d,
 	       const struct matrix_opts *o, struct matrix_view *v)
 {
 	int val_w = matrix_value_width(d, o);
-	int avail, rows;
+	int avail, rows, prf_w;
 
 	memset(v, 0, sizeof *v);
 	v->x = x;
@@ -147,15 +274,18 @@ matrix_measure(int x, int y, int w, int h, const struct matrix_data *d,
 	if (v->label_w > w / 3 && w / 3 >= LABEL_MIN + 1)
 		v->label_w = w / 3;
 	avail = w - v->label_w;
-	/* P/R/F1 only when the cells keep at least a few columns. */
-	if (d->precision != NULL && avail - PRF_W >= (val_w + 1) * (int)matrix_min_u32(d->n, 3))
-		avail -= PRF_W;
-	else
-		avail = w - v->label_w;
+	v->n_w = matrix_support_width(d);
+	prf_w = matrix_prf_width(d, val_w, avail, &v->n_w);
+	avail -= prf_w;
 	v->cell_w = matrix_cell_width(d, val_w, avail);
 	v->max_cols = avail > 0 ? (uint32_t)(avail / v->cell_w) : 0;
-	if (d->precision != NULL && avail < w - v->label_w)
-		v->prf_x = x + v->label_w + (int)matrix_min_u32(v->max_cols, d->n) * v->cell_w + 2;
+	/* Hidden columns are announced ("+N›"): make room for it after the last. */
+	while (v->max_cols > 1 && v->max_cols < d->n &&
+	       avail - (int)v->max_cols * v->cell_w < MORE_MIN + (d->n >= 100))
+		v->max_cols--;
+	if (prf_w > 0)
+		v->prf_x = x + v->label_w + (int)matrix_min_u32(v->max_cols, d->n) * v->cell_w + 2 +
+			   (v->max_cols < d->n ? avail - (int)v->max_cols * v->cell_w : 0);
 	rows = h - 1;
 	if (matrix_has_macro(d) && h >= 3) {
 		rows--;
@@ -229,13 +359,38 @@ matrix_is_cursor(const struct matrix_opts *o, uint32_t r, uint32_t c)
 	return o->cursor && o->cr == r && o->cc == c;
 }
 
+/* After the last visible column: how many columns are hidden to the right. */
+static void
+matrix_draw_more(struct grid *g, const struct matrix_data *d, const struct matrix_view *v)
+{
+	uint32_t right = d->n - v->col0 - v->ncols;
+	int x = v->cells_x + (int)v->ncols * v->cell_w + 1;
+	int room = (v->prf_x >= 0 ? v->prf_x - 2 : v->x + v->w) - x;
+	const char *arrow = g->ascii ? ">" : "\xE2\x80\xBA";	/* › */
+	char buf[48];
+
+	if (right == 0 || room <= 0)
+		return;
+	snprintf(buf, sizeof buf, "+%u more%s", right, arrow);
+	if (grid_text_width(buf) > room)
+		snprintf(buf, sizeof buf, "+%u%s", right, arrow);
+	grid_text(g, x, v->y, buf, room, GRID_ROLE_TITLE, 0);
+}
+
 static void
 matrix_draw_header(struct grid *g, const struct matrix_data *d, const struct matrix_opts *o,
 		   const struct matrix_view *v)
 {
 	const char *corner = v->label_w >= 9 ? "true\\pred" : "t\\p";
+	char more[48];
 
-	grid_text(g, v->x, v->y, corner, v->label_w, GRID_ROLE_DIM, 0);
+	if (v->col0 > 0) {
+		snprintf(more, sizeof more, "%s+%u", g->ascii ? "<" : "\xE2\x80\xB9", v->col0);
+		grid_text(g, v->x, v->y, more, v->label_w, GRID_ROLE_TITLE, 0);
+	} else {
+		grid_text(g, v->x, v->y, corner, v->label_w, GRID_ROLE_DIM, 0);
+	}
+	matrix_draw_more(g, d, v);
 	for (uint32_t i = 0; i < v->ncols; i++) {
 		uint32_t c = v->col0 + i;
 		char name[NAME_MAX];
@@ -255,6 +410,19 @@ matrix_draw_header(struct grid *g, const struct matrix_data *d, const struct mat
 	matrix_right(g, v->prf_x, v->y, PRF_FIG_W, "P", GRID_ROLE_TITLE, 0);
 	matrix_right(g, v->prf_x + PRF_FIG_W, v->y, PRF_FIG_W, "R", GRID_ROLE_TITLE, 0);
 	matrix_right(g, v->prf_x + 2 * PRF_FIG_W, v->y, PRF_FIG_W, "F1", GRID_ROLE_TITLE, 0);
+	if (v->n_w > 0)
+		matrix_right(g, v->prf_x + 3 * PRF_FIG_W, v->y, v->n_w, "n", GRID_ROLE_TITLE, 0);
+}
+
+static void
+matrix_count_at(struct grid *g, int x, int y, int w, uint64_t n)
+{
+	char buf[32];
+
+	if (w <= 0)
+		return;
+	snprintf(buf, sizeof buf, "%llu", (unsigned long long)n);
+	matrix_right(g, x, y, w, buf, GRID_ROLE_DIM, 0);
 }
 
 static void
@@ -312,34 +480,80 @@ matrix_draw_row(struct grid *g, const struct matrix_data *d, const struct matrix
 	if (v->prf_x < 0)
 		return;
 	grid_put(g, v->prf_x - 1, cy, g->ascii ? '|' : 0x2502, GRID_ROLE_BORDER, 0);
+	r = matrix_class(d, r);
 	matrix_fig(g, v->prf_x, cy, d->precision[r]);
 	matrix_fig(g, v->prf_x + PRF_FIG_W, cy, d->recall != NULL ? d->recall[r] : NAN);
 	matrix_fig(g, v->prf_x + 2 * PRF_FIG_W, cy, d->f1 != NULL ? d->f1[r] : NAN);
+	matrix_count_at(g, v->prf_x + 3 * PRF_FIG_W, cy, v->n_w, total);
 }
 
+/* "+N↑ +M↓" for hidden rows, into buf ("" when every row shows). */
+static void
+matrix_rows_more(struct grid *g, const struct matrix_data *d, const struct matrix_view *v,
+		 char *buf, size_t size)
+{
+	uint32_t below = d->n - v->row0 - v->nrows;
+	int n = 0;
+
+	buf[0] = '\0';
+	if (v->row0 > 0)
+		n = snprintf(buf, size, "+%u%s", v->row0, g->ascii ? "^" : "\xE2\x86\x91");
+	if (below > 0)
+		snprintf(buf + n, size - (size_t)n, "%s+%u%s", n > 0 ? " " : "", below,
+			 g->ascii ? "v" : "\xE2\x86\x93");
+}
+
+/* Text at x if it fits whole before end; returns the new x (after two spaces). */
+static int
+matrix_macro_text(struct grid *g, int x, int y, int end, const char *s)
+{
+	if (x + grid_text_width(s) > end)
+		return end;
+	return x + grid_text(g, x, y, s, end - x, GRID_ROLE_DEFAULT, 0) + 2;
+}
+
+/*
+ * The last row: "macro", the accuracy, the macro figures (under P/R/F1/n,
+ * or as text), and right-aligned before P/R/F1 how many rows are hidden.
+ * The hidden-rows count wins over the text when space is short.
+ */
 static void
 matrix_draw_macro(struct grid *g, const struct matrix_data *d, const struct matrix_view *v)
 {
-	char buf[64];
+	char buf[64], more[64];
 	int x = v->cells_x + 1;
 	int y = v->macro_y;
+	int end = v->prf_x >= 0 ? v->prf_x - 2 : v->x + v->w;
+	uint64_t all = 0;
 
+	for (uint32_t r = 0; r < d->n; r++)
+		all += matrix_row_total(d, r);
 	grid_text(g, v->x, y, "macro", v->label_w, GRID_ROLE_TITLE, 0);
+	matrix_rows_more(g, d, v, more, sizeof more);
+	if (more[0] != '\0') {
+		int mx = end - grid_text_width(more);
+
+		if (mx < v->x + 6)
+			mx = v->x + 6;
+		grid_text(g, mx, y, more, end - mx, GRID_ROLE_TITLE, 0);
+		end = mx - 1;
+	}
 	if (!isnan(d->accuracy)) {
 		snprintf(buf, sizeof buf, "acc %.2f", d->accuracy);
-		x += grid_text(g, x, y, buf, v->x + v->w - x, GRID_ROLE_DEFAULT, 0) + 2;
+		x = matrix_macro_text(g, x, y, end, buf);
 	}
 	if (v->prf_x >= 0) {
 		grid_put(g, v->prf_x - 1, y, g->ascii ? '|' : 0x2502, GRID_ROLE_BORDER, 0);
 		matrix_fig(g, v->prf_x, y, d->macro_precision);
 		matrix_fig(g, v->prf_x + PRF_FIG_W, y, d->macro_recall);
 		matrix_fig(g, v->prf_x + 2 * PRF_FIG_W, y, d->macro_f1);
+		matrix_count_at(g, v->prf_x + 3 * PRF_FIG_W, y, v->n_w, all);
 		return;
 	}
-	/* No P/R/F1 columns: the macro figures go on the line as text. */
+	/* No P/R/F1 columns: the macro F1 goes on the line as text. */
 	if (!isnan(d->macro_f1)) {
 		snprintf(buf, sizeof buf, "F1 %.2f", d->macro_f1);
-		grid_text(g, x, y, buf, v->x + v->w - x, GRID_ROLE_DEFAULT, 0);
+		matrix_macro_text(g, x, y, end, buf);
 	}
 }
 

@@ -272,16 +272,17 @@ int pane_data_set_filter(struct ui *ui, const char *text, struct tt_err *err)
 	return 0;
 }
 
-int pane_data_open_cell(struct ui *ui, const char *tname, const char *pname, struct tt_err *err)
+int pane_data_open_cell(struct ui *ui, const char *split, const char *tname, const char *pname,
+			struct tt_err *err)
 {
 	struct ui_data_view *v = &ui->data;
-	char *text = tt_xprintf("label=%s split=valid pred=%s", tname, pname);
+	char *text = tt_xprintf("label=%s split=%s pred=%s", tname, split, pname);
 	int rc = pane_data_set_filter(ui, text, err);
 
 	free(text);
 	if (rc != 0)
 		return -1;
-	snprintf(v->title, sizeof v->title, "true %s, predicted %s (valid)", tname, pname);
+	snprintf(v->title, sizeof v->title, "true %s, predicted %s (%s)", tname, pname, split);
 	pane_data_set_sort(ui, UI_SORT_CONF, true);
 	return 0;
 }

@@ -174,7 +174,11 @@ int ui_train_prediction(const struct ui *ui, size_t i, const char **label, float
 	return 0;
 }
 
-/* Refusals of messages the REPL or a key sent without waiting (cmd-train.c). */
+/*
+ * Refusals of messages the REPL or a key sent without waiting (cmd-train.c),
+ * and the answers asked for (an evaluation's figures; a test evaluation
+ * turns the confusion pane to the test split).
+ */
 static void ui_train_replies(struct ui *ui, struct trainer *t)
 {
 	struct app *a = ui->app;
@@ -185,9 +189,14 @@ static void ui_train_replies(struct ui *ui, struct trainer *t)
 		return;
 	for (i = 0; i < a->nawaited; i++) {
 		rc = trainer_reply(t, a->awaited[i], reply, sizeof reply);
-		if (rc == 0)
+		if (rc == 0) {
+			a->awaited_show[k] = a->awaited_show[i];
 			a->awaited[k++] = a->awaited[i];	/* not handled yet */
-		else if (rc < 0 && reply[0] != '\0' && strcmp(reply, ui->train.message) != 0)
+		} else if (rc > 0 && a->awaited_show[i] && reply[0] != '\0') {
+			ui_message(ui, false, "%s", reply);
+			if (strncmp(reply, "test:", 5) == 0)
+				pane_confusion_show_split(ui, true);
+		} else if (rc < 0 && reply[0] != '\0' && strcmp(reply, ui->train.message) != 0)
 			ui_message(ui, true, "%s", reply);	/* not already shown as news */
 	}
 	a->nawaited = k;

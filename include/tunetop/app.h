@@ -28,9 +28,11 @@ struct app {
 	char *out_dir;              /* where runs write metrics.jsonl and models */
 	/*
 	 * Messages sent to the trainer from the REPL or a key (they do not
-	 * wait): the workbench shows their answer when the trainer refuses.
+	 * wait): the workbench shows their answer when the trainer refuses,
+	 * and also when it succeeds for those marked in awaited_show (eval).
 	 */
 	uint64_t awaited[8];
+	bool awaited_show[8];
 	int nawaited;
 	struct trainer *awaited_from;   /* the trainer those ids belong to */
 	/* Called before the dataset is replaced or freed: stop threads reading it. */

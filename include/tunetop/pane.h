@@ -90,8 +90,9 @@ bool pane_data_filter_match(const struct ui *ui, size_t i);
  * in force stays.
  */
 int pane_data_set_filter(struct ui *ui, const char *text, struct tt_err *err);
-/* The list of one confusion cell: valid records of tname predicted pname. */
-int pane_data_open_cell(struct ui *ui, const char *tname, const char *pname, struct tt_err *err);
+/* The list of one confusion cell: records of split (valid, test) labeled tname predicted pname. */
+int pane_data_open_cell(struct ui *ui, const char *split, const char *tname, const char *pname,
+			struct tt_err *err);
 /* Sort by column s, descending or not, and rebuild. */
 void pane_data_set_sort(struct ui *ui, enum ui_sort s, bool desc);
 /* "file", "id", "label", ... for a sort column; -1 for an unknown name. */
@@ -159,6 +160,12 @@ void pane_confusion_move(struct ui *ui, enum pane_move m);
  */
 int pane_confusion_cell(struct ui *ui, const char **true_name, const char **pred_name,
 			uint64_t *count);
+/* Put the cursor on the cell (true tname, predicted pname). -1 if no such classes. */
+int pane_confusion_select(struct ui *ui, const char *tname, const char *pname);
+/* Show the last test evaluation (test) or the validation one. */
+void pane_confusion_show_split(struct ui *ui, bool test);
+/* "test" or "valid": the split whose evaluation the pane shows. */
+const char *pane_confusion_split(const struct ui *ui);
 
 /* ---- repl (pane-repl.c) ---- */
 

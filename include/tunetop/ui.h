@@ -124,9 +124,21 @@ struct ui_curves_view {
 	int range_level;		/* 0 all, 1 a quarter, 2 a sixteenth */
 };
 
+/* What the confusion pane shows (pane-confusion.c). */
+enum ui_conf_mode {
+	UI_CONF_MATRIX,			/* the matrix with per-class P/R/F1/n */
+	UI_CONF_TOP,			/* top confusions: the off-diagonal cells, most first */
+	UI_CONF_MODES
+};
+
 struct ui_conf_view {
-	struct matrix_opts opts;
+	struct matrix_opts opts;	/* cr, cc, row0, col0: display positions */
 	struct matrix_view view;	/* as last drawn */
+	enum ui_conf_mode mode;
+	enum matrix_sort sort;		/* rows (and columns) order */
+	bool test;			/* the last test evaluation, not validation */
+	size_t pair, pair0;		/* top confusions: cursor, first listed */
+	uint32_t trow0;			/* per-label table (multi-label): first row */
 };
 
 /* The REPL's output: lines with a color role, oldest first (pane-repl.c). */

@@ -113,7 +113,7 @@ test_overview_fits_a_matrix(void **state)
 	static const uint64_t c[9] = { 50, 3, 2, 4, 40, 6, 1, 5, 30 };
 	static const char *const names[3] = { "positive", "negative", "neutral" };
 	static const double f[3] = { 0.9, 0.8, 0.8 };
-	struct matrix_data d = { 3, c, names, f, f, f, 0.8, 0.8, 0.8, 0.85 };
+	struct matrix_data d = { 3, c, names, f, f, f, 0.8, 0.8, 0.8, 0.85, NULL };
 	struct matrix_opts o;
 	struct matrix_view v;
 	struct layout l;
