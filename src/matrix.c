@@ -14,7 +14,7 @@ enum {
 	HEADER_MAX = 6,		/* column labels widen cells up to this */
 	PRF_W = 17,		/* " │" + three 5-column figures (+ the support column) */
 	PRF_FIG_W = 5,
-	MORE_MIN = 4,		/* room for "+N›" after the last visible column */
+	MORE_MIN = 3,		/* room for " +N›" after the last column, less N's digits */
 	NAME_MAX = 64
 };
 
@@ -229,24 +229,25 @@ matrix_cell_width(const struct matrix_data *d, int val_w, int avail)
 }
 
 /*
- * Width of the P/R/F1(/n) block, 0 when it is left out. Every column of
- * the matrix comes first: the block (with the support column n, or
- * without it) is shown when all the columns still fit beside it, or when
- * they would not all fit anyway and at least three remain. *n_w becomes 0
- * when the support column is dropped.
+ * Width of the P/R/F1(/n) block, 0 when it is left out. The columns of the
+ * matrix come first: the block (with the support column n, or without it)
+ * is shown when every column still fits beside it, or when with many
+ * classes fewer than half the columns would fit even without it (and three
+ * remain beside it). *n_w becomes 0 when the support column is dropped.
  */
 static int
 matrix_prf_width(const struct matrix_data *d, int val_w, int avail, int *n_w)
 {
 	int all = (val_w + 1) * (int)d->n;
 	int some = (val_w + 1) * (int)matrix_min_u32(d->n, 3);
+	int many = 2 * avail < all;
 
 	if (d->precision == NULL)
 		return 0;
-	if (avail - PRF_W - *n_w >= all || (avail < all && avail - PRF_W - *n_w >= some))
+	if (avail - PRF_W - *n_w >= all || (many && avail - PRF_W - *n_w >= some))
 		return PRF_W + *n_w;
 	*n_w = 0;
-	if (avail - PRF_W >= all || (avail < all && avail - PRF_W >= some))
+	if (avail - PRF_W >= all || (many && avail - PRF_W >= some))
 		return PRF_W;
 	return 0;
 }
@@ -281,7 +282,7 @@ matrix_measure(int x, int y, int w, int h, const struct matrix_data *d,
 	v->max_cols = avail > 0 ? (uint32_t)(avail / v->cell_w) : 0;
 	/* Hidden columns are announced ("+N›"): make room for it after the last. */
 	while (v->max_cols > 1 && v->max_cols < d->n &&
-	       avail - (int)v->max_cols * v->cell_w < MORE_MIN + (d->n >= 100))
+	       avail - (int)v->max_cols * v->cell_w < MORE_MIN + matrix_digits(d->n))
 		v->max_cols--;
 	if (prf_w > 0)
 		v->prf_x = x + v->label_w + (int)matrix_min_u32(v->max_cols, d->n) * v->cell_w + 2 +
@@ -359,6 +360,70 @@ matrix_is_cursor(const struct matrix_opts *o, uint32_t r, uint32_t c)
 	return o->cursor && o->cr == r && o->cc == c;
 }
 
+/* The first w columns (0) or the last w columns (1) of the name at position i. */
+static void
+matrix_cut(const struct matrix_data *d, uint32_t i, int w, int tail, char *out, size_t n)
+{
+	char name[NAME_MAX];
+	int len, skip = 0;
+
+	matrix_label(d, i, name, sizeof name);
+	len = grid_text_width(name);
+	if (tail && len > w) {
+		/* Labels are mostly ASCII; step by bytes until the rest fits. */
+		while (name[skip] != '\0' && grid_text_width(name + skip) > w)
+			skip++;
+		while ((name[skip] & 0xC0) == 0x80)
+			skip++;
+	}
+	snprintf(out, n, "%s", name + skip);
+	/* Cut at a character boundary until it fits. */
+	for (len = (int)strlen(out); len > 0 && grid_text_width(out) > w;) {
+		do
+			len--;
+		while (len > 0 && (out[len] & 0xC0) == 0x80);
+		out[len] = '\0';
+	}
+}
+
+/*
+ * How column labels are abbreviated to w columns: 0 by their start ("bug",
+ * "acc"), 1 by their end when the starts collide ("_07" for class_07), 2 by
+ * the class number (1-based) when both collide. The row labels and the
+ * title's "col: NAME" are the legend.
+ */
+static int
+matrix_abbrev_kind(const struct matrix_data *d, int w)
+{
+	for (int kind = 0; kind < 2; kind++) {
+		int unique = 1;
+
+		for (uint32_t i = 0; i < d->n && unique; i++) {
+			char a[NAME_MAX];
+
+			matrix_cut(d, i, w, kind, a, sizeof a);
+			for (uint32_t j = i + 1; j < d->n && unique; j++) {
+				char b[NAME_MAX];
+
+				matrix_cut(d, j, w, kind, b, sizeof b);
+				unique = strcmp(a, b) != 0;
+			}
+		}
+		if (unique)
+			return kind;
+	}
+	return 2;
+}
+
+static void
+matrix_abbrev(const struct matrix_data *d, uint32_t i, int w, int kind, char *out, size_t n)
+{
+	if (kind == 2)
+		snprintf(out, n, "%u", matrix_class(d, i) + 1);
+	else
+		matrix_cut(d, i, w, kind, out, n);
+}
+
 /* After the last visible column: how many columns are hidden to the right. */
 static void
 matrix_draw_more(struct grid *g, const struct matrix_data *d, const struct matrix_view *v)
@@ -382,6 +447,7 @@ matrix_draw_header(struct grid *g, const struct matrix_data *d, const struct mat
 		   const struct matrix_view *v)
 {
 	const char *corner = v->label_w >= 9 ? "true\\pred" : "t\\p";
+	int abbrev = matrix_abbrev_kind(d, v->cell_w - 1);
 	char more[48];
 
 	if (v->col0 > 0) {
@@ -397,12 +463,8 @@ matrix_draw_header(struct grid *g, const struct matrix_data *d, const struct mat
 		uint8_t attr = o->cursor && o->cc == c ? GRID_ATTR_BOLD | GRID_ATTR_UNDERLINE : 0;
 		int cx = v->cells_x + (int)i * v->cell_w + 1;
 
-		/* Abbreviate by cutting: an ellipsis would eat a third of "pos". */
-		matrix_label(d, c, name, sizeof name);
-		if (grid_text_width(name) > v->cell_w - 1)
-			grid_text(g, cx, v->y, name, v->cell_w - 1, GRID_ROLE_LABEL_NAME, attr);
-		else
-			matrix_right(g, cx, v->y, v->cell_w - 1, name, GRID_ROLE_LABEL_NAME, attr);
+		matrix_abbrev(d, c, v->cell_w - 1, abbrev, name, sizeof name);
+		matrix_right(g, cx, v->y, v->cell_w - 1, name, GRID_ROLE_LABEL_NAME, attr);
 	}
 	if (v->prf_x < 0)
 		return;

@@ -258,6 +258,12 @@ static void pane_confusion_title(struct ui *ui, const struct pane_conf *c, int w
 			parts[np++] = "no test evaluation: eval test";
 	} else {
 		snprintf(step, sizeof step, "step %llu", (unsigned long long)m->snap.eval_step);
+		/* The cursor column's full name first: the legend of the cut labels. */
+		if (cv->mode == UI_CONF_MATRIX && cv->opts.cursor &&
+		    pane_conf_cursor(ui, c, &t, &p) == 0 && c->d.labels != NULL) {
+			snprintf(col, sizeof col, "col %s", c->d.labels[p]);
+			parts[np++] = col;
+		}
 		if (!cv->test)
 			parts[np++] = step;
 		if (c->d.counts == NULL)
@@ -266,11 +272,6 @@ static void pane_confusion_title(struct ui *ui, const struct pane_conf *c, int w
 			parts[np++] = "top confusions";
 		else
 			parts[np++] = cv->opts.normalized ? "row %" : "counts";
-		if (cv->mode == UI_CONF_MATRIX && cv->opts.cursor &&
-		    pane_conf_cursor(ui, c, &t, &p) == 0 && c->d.labels != NULL) {
-			snprintf(col, sizeof col, "col: %s", c->d.labels[p]);
-			parts[np++] = col;	/* the legend of the cut column labels */
-		}
 		if (cv->sort != MATRIX_SORT_CLASS && (c->d.counts == NULL || cv->mode != UI_CONF_TOP)) {
 			snprintf(sort, sizeof sort, "by %s", matrix_sort_name(cv->sort));
 			parts[np++] = sort;
