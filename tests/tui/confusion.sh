@@ -2,7 +2,8 @@
 # how many columns and rows are off screen and scrolls to them; with 39
 # classes at 120x40 the top-confusions view lists the worst pairs and opens
 # their records; rows sort by errors; `eval test` in the REPL prints its
-# figures and the pane shows the test split, marked as such.
+# figures and the pane shows the test split, marked as such; multi-label
+# data gets a per-label table and a finite validation loss.
 . tests/lib.sh
 . tests/tui/tui.inc
 
@@ -59,4 +60,20 @@ check "Enter opens the records of the first pair ($2 -> $3)" wait_for "true $2, 
 check "as many as it counts ($1)" sh -c 'tmux -L '"$TMUX_SOCK"' capture-pane -p -J -t main | grep -q "│'"$1"' valid records labeled '"$2"' predicted '"$3"'"'
 keys q
 check "quits after the 39-class run" restored
+tui_stop
+
+# Multi-label: a per-label table instead of "no confusion matrix", a finite valid loss.
+sh tests/data/gen-multilabel.sh > "$T/ml.ft"
+tui_start 80 24 --set epochs=3 --set threads=1 "$T/ml.ft"
+check "opens multi-label data" wait_status "READY"
+keys t
+check "the multi-label run finishes" wait_status "DONE" 60
+check "the pane shows the per-label table" wait_for "confusion · step"
+check "with P, R, F1 and support" wait_for "label         P     R    F1   n"
+check "one row per label" sh -c 'tmux -L '"$TMUX_SOCK"' capture-pane -p -t main |
+	grep -Ec "│(sports|politics|tech|music|food) +[01]\.[0-9]{2} +[01]\.[0-9]{2} +[01]\.[0-9]{2} +[0-9]+ " | grep -qx 5'
+check "the valid loss is a number" sh -c 'tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -Eq "valid loss [0-9]+\.[0-9]+"'
+check "no NaN anywhere" sh -c '! tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -qi "nan"'
+keys q
+check "quits after the multi-label run" restored
 exit $_failed
