@@ -1,6 +1,9 @@
 /*
- * statusbar.c - the bottom row: the trainer's state, step, epoch, lr,
- * throughput, ETA, pending label edits and the session file on the left,
+ * statusbar.c - the bottom row: the trainer's state, step, lr (base and
+ * the one in effect), ETA and steps/s (kept even at 80 columns while it
+ * runs), epoch, throughput, pending label edits and the session file on
+ * the left; while a run starts, what it is doing ("preparing: normalizing
+ * 50000 records");
  * with the data's filter, sort and search after the first two;
  * on the right the latest message for a few seconds, else the keys that
  * matter now (so a newcomer sees "t train" before anything else).
@@ -16,7 +19,7 @@
 #include "tunetop/journal.h"
 
 enum {
-	STATUS_FIELDS = 10,
+	STATUS_FIELDS = 12,
 	STATUS_FIELD_LEN = 64
 };
 
@@ -96,15 +99,31 @@ static int statusbar_fields(const struct ui *ui, char f[][STATUS_FIELD_LEN], int
 		snprintf(f[n++], STATUS_FIELD_LEN, "lr %s", cfg_get_str(&ui->app->cfg, "lr"));
 		return n;
 	}
+	if (s->phase[0] != '\0' || s->state == TRAINER_IDLE) {
+		/* Starting: split, copy, normalize, build the model (seconds at 50k). */
+		snprintf(f[n++], STATUS_FIELD_LEN, "%.*s ...", STATUS_FIELD_LEN - 5,
+			 s->phase[0] != '\0' ? s->phase : "starting");
+		*must = n;
+		snprintf(f[n++], STATUS_FIELD_LEN, "%zu records", ui->app->ds.n);
+		return n;
+	}
 	snprintf(f[n++], STATUS_FIELD_LEN, "step %llu/%llu", (unsigned long long)s->step,
 		 (unsigned long long)s->total_steps);
-	snprintf(f[n++], STATUS_FIELD_LEN, "lr %.4g", s->base_lr);
+	/* The base lr (what `set lr` changes) and the one the schedule makes of it. */
+	if (s->lr > 0 && fabs(s->lr - s->base_lr) > 1e-9 * s->base_lr)
+		snprintf(f[n++], STATUS_FIELD_LEN, "lr %.4g now %.3g", s->base_lr, s->lr);
+	else
+		snprintf(f[n++], STATUS_FIELD_LEN, "lr %.4g", s->base_lr);
 	n = statusbar_view(ui, f, n);
+	if (s->state == TRAINER_RUNNING) {
+		statusbar_eta(s->eta_seconds, f[n++], STATUS_FIELD_LEN);
+		chart_fmt(s->elapsed > 0 ? (double)s->step / s->elapsed : 0, num, sizeof num);
+		snprintf(f[n++], STATUS_FIELD_LEN, "%s steps/s", num);
+	}
 	*must = n;
 	snprintf(f[n++], STATUS_FIELD_LEN, "epoch %.2f/%u", s->epoch, s->epochs);
 	chart_fmt(s->tokens_per_sec, num, sizeof num);
 	snprintf(f[n++], STATUS_FIELD_LEN, "%s tok/s", num);
-	statusbar_eta(s->state == TRAINER_RUNNING ? s->eta_seconds : NAN, f[n++], STATUS_FIELD_LEN);
 	snprintf(f[n++], STATUS_FIELD_LEN, "edits %zu", statusbar_pending_edits(ui));
 	snprintf(f[n++], STATUS_FIELD_LEN, "%s", statusbar_file(ui));
 	return n;
@@ -159,6 +178,8 @@ static const char *statusbar_badge(const struct ui *ui)
 {
 	if (ui->app->trainer == NULL || !ui->train.have_snap)
 		return "READY";
+	if (ui->train.snap.phase[0] != '\0' || ui->train.snap.state == TRAINER_IDLE)
+		return "STARTING";	/* a trainer exists: a start is on its way */
 	switch (ui->train.snap.state) {
 	case TRAINER_RUNNING:
 		return "RUNNING";
@@ -214,7 +235,13 @@ void statusbar_draw(struct ui *ui, struct layout_rect r)
 	if (need + statusbar_hints_width(hints) > r.w)
 		hints = statusbar_hints(ui, true);
 	right = show_msg ? 24 : statusbar_hints_width(hints);
-	if (!show_msg && need + right > r.w)
+	if (show_msg && need + right > r.w) {
+		right = r.w - need;	/* the first fields win; the REPL keeps the message */
+		if (right < 16) {
+			show_msg = false;
+			right = 0;
+		}
+	} else if (!show_msg && need + right > r.w)
 		right = 0;	/* too narrow for hints: the fields win */
 	for (i = 0; i < n; i++) {
 		int w = grid_text_width(f[i]);

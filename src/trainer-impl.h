@@ -150,6 +150,9 @@ void trainer_add_event(struct trainer *t, enum trainer_event_kind kind, const ch
 void trainer_publish(struct trainer *t, int force_wake);
 void trainer_notice(struct trainer *t, int is_error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* What a start is doing, published at once ("" when it is done). */
+void trainer_phase(struct trainer *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* trainer-ckpt.c */
 int trainer_save(struct trainer *t, const char *path, int with_optimizer, struct tt_err *err);

@@ -296,7 +296,9 @@ int trainer_prepare(struct trainer *t, struct tt_err *err)
 		return -1;
 	tok_vocab_init(&t->vocab, &tc);
 	t->have_vocab = 1;
+	trainer_phase(t, "preparing: normalizing %zu records", t->in->n);
 	trainer_norm_build(&nm, t->in, &tc);
+	trainer_phase(t, "preparing: vocabulary and features of %zu records", t->in->n);
 	for (i = 0; i < t->in->n; i++) {
 		if (t->in->split[i] == DS_SPLIT_TRAIN)
 			tok_vocab_add_words(&t->vocab, nm.text[i], nm.len[i]);
@@ -308,6 +310,8 @@ int trainer_prepare(struct trainer *t, struct tt_err *err)
 		tt_err_set(err, NULL, 0, 0, "the train split has no labeled records (try 'split 80/10/10')");
 		return -1;
 	}
+	trainer_phase(t, "preparing: the model (%u buckets + words, dim %lld)",
+		      (unsigned)cfg_get_int(&t->cfg, "buckets"), (long long)cfg_get_int(&t->cfg, "dim"));
 	if (trainer_new_model(t, err) != 0)
 		return -1;
 	trainer_class_weights(t);

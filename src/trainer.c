@@ -166,6 +166,18 @@ void trainer_notice(struct trainer *t, int is_error, const char *fmt, ...)
 	pthread_mutex_unlock(&t->lock);
 }
 
+void trainer_phase(struct trainer *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&t->lock);
+	va_start(ap, fmt);
+	vsnprintf(t->snap.phase, sizeof t->snap.phase, fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&t->lock);
+	trainer_publish(t, 1);
+}
+
 /* Copy the thread's state into the published snapshot; wake the UI. */
 void trainer_publish(struct trainer *t, int force_wake)
 {
@@ -220,6 +232,7 @@ static int trainer_start(struct trainer *t, char *reply, size_t n)
 	}
 	tt_err_clear(&err);
 	if (trainer_prepare(t, &err) != 0) {
+		trainer_phase(t, "%s", "");
 		snprintf(reply, n, "cannot start: %s", err.msg);
 		trainer_notice(t, 1, "%s", reply);
 		trainer_set_state(t, TRAINER_FAILED);
@@ -231,6 +244,9 @@ static int trainer_start(struct trainer *t, char *reply, size_t n)
 	trainer_notice(t, 0, "%s", reply);
 	/* After the notice: a log that cannot be written says so, not hidden by it. */
 	trainer_add_event(t, TRAINER_EV_START, NULL, NULL, NULL, "start");
+	pthread_mutex_lock(&t->lock);
+	t->snap.phase[0] = '\0';	/* published with the state, below */
+	pthread_mutex_unlock(&t->lock);
 	trainer_set_state(t, TRAINER_RUNNING);
 	/* A checkpoint of a finished run: done at once, before anyone looks. */
 	if (t->epoch >= t->hp.epochs)

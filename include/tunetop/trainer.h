@@ -130,6 +130,7 @@ struct trainer_snapshot {
 	size_t npoints;
 	size_t nevents;
 	char message[256];      /* the latest notice: divergence, errors, early stop */
+	char phase[96];         /* while starting: what it is doing ("" otherwise) */
 	bool message_is_error;
 	uint64_t pred_seq;      /* grows with every new set of predictions */
 };
