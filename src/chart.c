@@ -51,6 +51,12 @@ struct chart_ctx {
 	uint8_t *role;		/* per cell: role of the last series that set a dot */
 	uint8_t *attr;
 	uint32_t *glyph;	/* per cell, ASCII mode */
+	int dash;		/* dashed series: dots drawn along the series so far */
+};
+
+enum {
+	DASH_ON = 3,		/* a dashed line: 3 dots drawn, 3 skipped */
+	DASH_PERIOD = 6
 };
 
 /* A series ready to draw: smoothed y, log10 applied, invalid points NaN. */
@@ -374,16 +380,18 @@ chart_dot(struct chart_ctx *c, int dx, int dy, uint8_t role, uint8_t attr, uint3
 	c->glyph[i] = glyph;
 }
 
+/* A line of dots; dashed: every other run of DASH_ON dots, continued across segments. */
 static void
 chart_line(struct chart_ctx *c, int x0, int y0, int x1, int y1, uint8_t role, uint8_t attr,
-	   uint32_t glyph)
+	   uint32_t glyph, int dashed)
 {
 	int dx = abs(x1 - x0), sx = x0 < x1 ? 1 : -1;
 	int dy = -abs(y1 - y0), sy = y0 < y1 ? 1 : -1;
 	int err = dx + dy;
 
 	for (;;) {
-		chart_dot(c, x0, y0, role, attr, glyph);
+		if (!dashed || c->dash++ % DASH_PERIOD < DASH_ON)
+			chart_dot(c, x0, y0, role, attr, glyph);
 		if (x0 == x1 && y0 == y1)
 			break;
 		int e2 = 2 * err;
@@ -429,7 +437,11 @@ chart_plot_series(struct chart_ctx *c, const struct chart_prep *p, const struct 
 {
 	uint8_t attr = s->faint ? GRID_ATTR_DIM : 0;
 	uint32_t glyph = chart_ascii_glyph(index, s->faint);
+	int dashed = s->dashed && c->braille;
+	/* Point marks only while they stay apart (a few per cell column at most). */
+	int marks = dashed && p->n <= (size_t)c->pw / 3;
 
+	c->dash = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		double x0 = p->x[i], y0 = p->y[i];
 		int alone;
@@ -437,14 +449,23 @@ chart_plot_series(struct chart_ctx *c, const struct chart_prep *p, const struct 
 		if (isnan(y0))
 			continue;
 		alone = (i == 0 || isnan(p->y[i - 1])) && (i + 1 == p->n || isnan(p->y[i + 1]));
-		if (alone && x0 >= c->xlo && x0 <= c->xhi)
+		if ((alone || marks) && x0 >= c->xlo && x0 <= c->xhi)
 			chart_dot(c, chart_dot_x(c, x0), chart_dot_y(c, y0), s->role, attr, glyph);
+		if (marks && x0 >= c->xlo && x0 <= c->xhi) {
+			/* A 2x2 block of dots: the point stands out of the dashes. */
+			int mx = chart_dot_x(c, x0) & ~1, my = chart_dot_y(c, y0);
+
+			chart_dot(c, mx, my, s->role, attr, glyph);
+			chart_dot(c, mx + 1, my, s->role, attr, glyph);
+			chart_dot(c, mx, my > 0 ? my - 1 : my + 1, s->role, attr, glyph);
+			chart_dot(c, mx + 1, my > 0 ? my - 1 : my + 1, s->role, attr, glyph);
+		}
 		if (i + 1 < p->n && !isnan(p->y[i + 1])) {
 			double x1 = p->x[i + 1], y1 = p->y[i + 1];
 			if (chart_clip(c, &x0, &y0, &x1, &y1) == 0)
 				chart_line(c, chart_dot_x(c, x0), chart_dot_y(c, y0),
 					   chart_dot_x(c, x1), chart_dot_y(c, y1), s->role, attr,
-					   glyph);
+					   glyph, dashed);
 		}
 	}
 }
@@ -584,7 +605,9 @@ chart_draw_title(struct grid *g, int x, int y, int w, const struct chart_series 
 
 		if (s->name == NULL)
 			continue;
-		if (braille)
+		if (braille && s->dashed)
+			snprintf(glyph, sizeof glyph, "\xE2\x94\x85");	/* ┅ */
+		else if (braille)
 			snprintf(glyph, sizeof glyph, "\xE2\x94\x81");	/* ━ */
 		else
 			snprintf(glyph, sizeof glyph, "%c", (char)chart_ascii_glyph(i, s->faint));

@@ -295,11 +295,11 @@ static void pane_draw_loss(struct ui *ui, const struct pane_curves *c, struct la
 
 	if (c->prev.n > 0)
 		s[n++] = (struct chart_series){ c->prev.x, c->prev.y, c->prev.n, GRID_ROLE_CHART_PREV,
-						"prev", 1 };
+						"prev", 1, 0 };
 	s[n++] = (struct chart_series){ c->train.x, c->train.y, c->train.n, GRID_ROLE_CHART_TRAIN,
-					"train", 0 };
+					"train", 0, 0 };
 	s[n++] = (struct chart_series){ c->valid.x, c->valid.y, c->valid.n, GRID_ROLE_CHART_VALID,
-					"valid", 0 };
+					"valid", 0, 1 };	/* dashed: told apart without color */
 	snprintf(title, sizeof title, "loss%s", ui->curves.logy ? " (log)" : "");
 	pane_curves_opts(ui, c, &o, title);
 	o.logy = ui->curves.logy;	/* smoothed already, before thinning */
@@ -316,10 +316,10 @@ static void pane_draw_side(struct ui *ui, const struct pane_curves *c, struct la
 	if (which == 0) {
 		snprintf(title, sizeof title, "valid %s", cfg_get_str(&ui->app->cfg, "metric"));
 		s = (struct chart_series){ c->metric.x, c->metric.y, c->metric.n,
-					   GRID_ROLE_CHART_METRIC, NULL, 0 };
+					   GRID_ROLE_CHART_METRIC, NULL, 0, 0 };
 	} else {
 		snprintf(title, sizeof title, "lr");
-		s = (struct chart_series){ c->lr.x, c->lr.y, c->lr.n, GRID_ROLE_CHART_LR, NULL, 0 };
+		s = (struct chart_series){ c->lr.x, c->lr.y, c->lr.n, GRID_ROLE_CHART_LR, NULL, 0, 0 };
 	}
 	pane_curves_opts(ui, c, &o, title);
 	chart_draw(&ui->screen, r.x, r.y, r.w, r.h, &s, 1, which ? c->lr_marks : NULL,

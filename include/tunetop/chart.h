@@ -24,6 +24,12 @@ struct chart_series {
 	uint8_t role;		/* enum grid_role, e.g. GRID_ROLE_CHART_TRAIN */
 	const char *name;	/* legend entry; NULL = none */
 	int faint;		/* drawn dim (the previous run, for comparison) */
+	/*
+	 * Drawn in dashes, each point marked with a small block, and "┅" in the
+	 * legend: told apart from a solid series without color (NO_COLOR, the
+	 * mono theme). ASCII mode tells series apart by their glyphs anyway.
+	 */
+	int dashed;
 };
 
 struct chart_marker {

@@ -27,7 +27,7 @@ static const double loss_y[10] = { 2.3, 1.9, 1.5, 1.2, 1.0, 0.8, 0.7, 0.6, 0.55,
 static struct chart_series
 loss_series(void)
 {
-	struct chart_series s = { loss_x, loss_y, 10, GRID_ROLE_CHART_TRAIN, "train", 0 };
+	struct chart_series s = { loss_x, loss_y, 10, GRID_ROLE_CHART_TRAIN, "train", 0, 0 };
 
 	return s;
 }
@@ -115,8 +115,8 @@ static void
 test_title_legend_and_faint(void **state)
 {
 	struct chart_series two[2] = {
-		{ loss_x, loss_y, 10, GRID_ROLE_CHART_PREV, "prev", 1 },
-		{ loss_x, loss_y, 10, GRID_ROLE_CHART_TRAIN, "train", 0 },
+		{ loss_x, loss_y, 10, GRID_ROLE_CHART_PREV, "prev", 1, 0 },
+		{ loss_x, loss_y, 10, GRID_ROLE_CHART_TRAIN, "train", 0, 0 },
 	};
 	struct chart_opts o;
 	struct grid g;
@@ -266,7 +266,7 @@ test_log_scale(void **state)
 {
 	/* 0 and -1 cannot be drawn on a log scale: they leave a gap. */
 	static const double y[6] = { 1000, 100, 0, -1, 1, 0.01 };
-	struct chart_series s = { NULL, y, 6, GRID_ROLE_CHART_TRAIN, NULL, 0 };
+	struct chart_series s = { NULL, y, 6, GRID_ROLE_CHART_TRAIN, NULL, 0, 0 };
 	struct chart_opts o;
 	struct grid g;
 
@@ -323,7 +323,7 @@ test_ema_in_chart(void **state)
 	 */
 	static const double y[4] = { 2, 2, 2, 2 };
 	static const double zig[4] = { 0, 4, 0, 4 };
-	struct chart_series s = { NULL, y, 4, GRID_ROLE_CHART_TRAIN, NULL, 0 };
+	struct chart_series s = { NULL, y, 4, GRID_ROLE_CHART_TRAIN, NULL, 0, 0 };
 	struct chart_opts o;
 	struct grid g;
 	struct tt_buf b;
@@ -386,7 +386,7 @@ static void
 test_nan_gaps(void **state)
 {
 	static const double y[8] = { 3, 2.5, NAN, NAN, 2, 1.5, NAN, 1 };
-	struct chart_series s = { NULL, y, 8, GRID_ROLE_CHART_VALID, "valid", 0 };
+	struct chart_series s = { NULL, y, 8, GRID_ROLE_CHART_VALID, "valid", 0, 0 };
 	struct chart_opts o;
 	struct grid g;
 
@@ -411,7 +411,7 @@ static void
 test_last_n(void **state)
 {
 	double x[101], y[101];
-	struct chart_series s = { x, y, 101, GRID_ROLE_CHART_TRAIN, "t", 0 };
+	struct chart_series s = { x, y, 101, GRID_ROLE_CHART_TRAIN, "t", 0, 0 };
 	struct chart_opts o;
 	struct grid g;
 
@@ -445,7 +445,7 @@ static void
 test_no_data(void **state)
 {
 	static const double nan3[3] = { NAN, NAN, NAN };
-	struct chart_series s = { NULL, NULL, 0, GRID_ROLE_CHART_TRAIN, "train", 0 };
+	struct chart_series s = { NULL, NULL, 0, GRID_ROLE_CHART_TRAIN, "train", 0, 0 };
 	struct chart_opts o;
 	struct grid g;
 
@@ -500,6 +500,73 @@ test_small_and_offset(void **state)
 	grid_fini(&g);
 }
 
+
+/*
+ * Without color (NO_COLOR, the mono theme) train and valid must differ in
+ * shape: valid is dashed with its points marked, and the legend says so.
+ */
+static void
+test_valid_dashed(void **state)
+{
+	static const double vx[3] = { 0, 45, 90 };
+	static const double vy[3] = { 2.3, 2.3, 2.3 };	/* flat: one row of dots */
+	struct chart_series two[2] = {
+		{ loss_x, loss_y, 10, GRID_ROLE_CHART_TRAIN, "train", 0, 0 },
+		{ vx, vy, 3, GRID_ROLE_CHART_VALID, "valid", 0, 1 },
+	};
+	struct chart_opts o;
+	struct grid g;
+	struct tt_buf b;
+	int row = -1, gaps = 0, set = 0, started = 0;
+
+	(void)state;
+	grid_init(&g, 40, 10);
+	chart_opts_init(&o);
+	o.title = "loss";
+	assert_int_equal(chart_draw(&g, 0, 0, 40, 10, two, 2, NULL, 0, &o), 0);
+	tt_buf_init(&b);
+	grid_to_text(&g, &b);
+	assert_non_null(strstr(b.data, "loss  ━ train  ┅ valid"));
+	tt_buf_fini(&b);
+	/* The row of the flat valid line: cells of the valid role, with gaps between. */
+	for (int y = 1; y < 9 && row < 0; y++)
+		for (int x = 0; x < 40; x++)
+			if (grid_at(&g, x, y)->role == GRID_ROLE_CHART_VALID) {
+				row = y;
+				break;
+			}
+	assert_true(row > 0);
+	for (int x = 0; x < 40; x++) {
+		const struct grid_cell *c = grid_at(&g, x, row);
+		int on = c->role == GRID_ROLE_CHART_VALID && c->cp >= 0x2800 && c->cp <= 0x28FF;
+
+		if (on) {
+			set++;
+			started = 1;
+		} else if (started && c->cp == ' ') {
+			gaps++;
+		}
+	}
+	assert_true(set >= 6);
+	assert_true(gaps >= 3);
+	/* Solid, the same line has no gap. */
+	two[1].dashed = 0;
+	chart_draw(&g, 0, 0, 40, 10, two, 2, NULL, 0, &o);
+	gaps = 0;
+	started = 0;
+	for (int x = 0; x < 40; x++) {
+		const struct grid_cell *c = grid_at(&g, x, row);
+		int on = c->cp >= 0x2800 && c->cp <= 0x28FF;
+
+		if (on)
+			started = 1;
+		else if (started && c->cp == ' ' && x < 38)
+			gaps++;
+	}
+	assert_int_equal(gaps, 0);
+	grid_fini(&g);
+}
+
 int
 main(void)
 {
@@ -519,6 +586,7 @@ main(void)
 		cmocka_unit_test(test_last_n),
 		cmocka_unit_test(test_no_data),
 		cmocka_unit_test(test_small_and_offset),
+		cmocka_unit_test(test_valid_dashed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
