@@ -107,6 +107,73 @@ static void cmd_edit_ref_text(const struct edit_ref *r, struct tt_buf *out)
 	tt_buf_fini(&raw);
 }
 
+enum {
+	DIFF_CONTEXT = 16,	/* bytes shown around a text change */
+	DIFF_MIDDLE = 40	/* of the changed part itself, at most */
+};
+
+/* Move i back to the start of a UTF-8 character. */
+static size_t cmd_edit_boundary(const char *s, size_t i)
+{
+	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i--;
+	return i;
+}
+
+/* One side of a text change: "...context[changed]context..." cut around the change. */
+static void cmd_edit_side(const char *s, size_t n, size_t pre, size_t suf, struct tt_buf *out)
+{
+	size_t from = cmd_edit_boundary(s, pre > DIFF_CONTEXT ? pre - DIFF_CONTEXT : 0);
+	size_t mid_end = n - suf, to;
+
+	if (mid_end - pre > DIFF_MIDDLE)
+		mid_end = cmd_edit_boundary(s, pre + DIFF_MIDDLE);
+	to = n - suf == mid_end && suf > DIFF_CONTEXT ?
+	     cmd_edit_boundary(s, mid_end + DIFF_CONTEXT) : n - suf == mid_end ? n : mid_end;
+	/* Data never drives the terminal: every piece escaped (tt_esc_buf). */
+	tt_buf_adds(out, from > 0 ? "\"..." : "\"");
+	tt_esc_buf(out, s + from, pre - from, 0);
+	tt_buf_addc(out, '[');
+	tt_esc_buf(out, s + pre, mid_end - pre, 0);
+	tt_buf_adds(out, mid_end < n - suf ? "...]" : "]");
+	if (n - suf == mid_end)
+		tt_esc_buf(out, s + mid_end, to - mid_end, 0);
+	tt_buf_adds(out, to < n ? "...\"" : "\"");
+}
+
+/*
+ * Before and after for people. Two texts show the part that changed, in
+ * brackets, with a little context each side (a cut from the start would
+ * hide an edit at the end of a long text); anything else as a value.
+ */
+static void cmd_edit_values(const char *before, const char *after, struct tt_buf *b,
+			    struct tt_buf *a)
+{
+	json_t *x = json_loads(before, JSON_DECODE_ANY, NULL);
+	json_t *y = json_loads(after, JSON_DECODE_ANY, NULL);
+
+	if (json_is_string(x) && json_is_string(y) &&
+	    (json_string_length(x) > 48 || json_string_length(y) > 48)) {
+		const char *s = json_string_value(x), *t = json_string_value(y);
+		size_t n = json_string_length(x), m = json_string_length(y), pre = 0, suf = 0;
+
+		while (pre < n && pre < m && s[pre] == t[pre])
+			pre++;
+		pre = cmd_edit_boundary(s, pre);
+		while (suf < n - pre && suf < m - pre && s[n - 1 - suf] == t[m - 1 - suf])
+			suf++;
+		while (suf > 0 && (((unsigned char)s[n - suf] & 0xC0) == 0x80))
+			suf--;
+		cmd_edit_side(s, n, pre, suf, b);
+		cmd_edit_side(t, m, pre, suf, a);
+	} else {
+		cmd_edit_value_text(before, b);
+		cmd_edit_value_text(after, a);
+	}
+	json_decref(x);
+	json_decref(y);
+}
+
 /* "ok SEQ ID" per record from scripts; one line for people otherwise. */
 static void cmd_edit_report(struct cmd_ctx *ctx, const struct journal_step *s, uint64_t seq,
 			    const char *verb)
@@ -125,8 +192,7 @@ static void cmd_edit_report(struct cmd_ctx *ctx, const struct journal_step *s, u
 	}
 	if (!cmd_edit_scripted(ctx) && s->n == 1) {
 		cmd_edit_ref_text(&s->ev[0].ref, &id);
-		cmd_edit_value_text(s->ev[0].before, &b);
-		cmd_edit_value_text(s->ev[0].after, &a);
+		cmd_edit_values(s->ev[0].before, s->ev[0].after, &b, &a);
 		cmd_print(ctx, "%s%s %s: %s -> %s (saved, #%llu)\n", verb, edit_op_name(s->ev[0].op),
 			  id.data, verb[0] != '\0' ? a.data : b.data, verb[0] != '\0' ? b.data : a.data,
 			  (unsigned long long)(seq != 0 ? seq : s->ev[0].seq));
