@@ -303,6 +303,10 @@ enum cmd_rc cmd_open_cell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			  argv[2]);
 		return CMD_ERROR;
 	}
+	if (ui->conf.mode == UI_CONF_TABLE && argc < 3) {
+		cmd_error(ctx, "open-cell: the per-class table has no cells (v: the matrix)");
+		return CMD_ERROR;
+	}
 	if (pane_confusion_cell(ui, &tname, &pname, &count) != 0) {
 		cmd_error(ctx, "open-cell: no evaluation yet (press e, or wait for an epoch end)");
 		return CMD_ERROR;
@@ -330,13 +334,15 @@ enum cmd_rc cmd_matrix_view_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (ui == NULL)
 		return CMD_ERROR;
 	if (argc == 1)
-		ui->conf.mode = ui->conf.mode == UI_CONF_MATRIX ? UI_CONF_TOP : UI_CONF_MATRIX;
+		ui->conf.mode = (ui->conf.mode + 1) % UI_CONF_MODES;
 	else if (strcmp(argv[1], "matrix") == 0)
 		ui->conf.mode = UI_CONF_MATRIX;
 	else if (strcmp(argv[1], "top") == 0)
 		ui->conf.mode = UI_CONF_TOP;
+	else if (strcmp(argv[1], "table") == 0)
+		ui->conf.mode = UI_CONF_TABLE;
 	else {
-		cmd_error(ctx, "matrix-view: expected matrix or top, got '%s'", argv[1]);
+		cmd_error(ctx, "matrix-view: expected matrix, top or table, got '%s'", argv[1]);
 		return CMD_ERROR;
 	}
 	ui_mark(ui, 1u << PANE_CONFUSION);

@@ -5,7 +5,8 @@
  * P/R/F1/n and the macro line; rows sorted by class, errors, F1 or support;
  * a cursor cell that scrolls into view, and whose records `open-cell` lists
  * in the data pane. A second view lists the top confusions (best with many
- * classes); multi-label data, which has no matrix, gets the per-label table.
+ * classes), a third the per-class table alone (P/R/F1/n, sortable); for
+ * multi-label data, which has no matrix, that table is the pane.
  */
 #include "tunetop/pane.h"
 
@@ -144,7 +145,7 @@ void pane_confusion_move(struct ui *ui, enum pane_move m)
 
 	if (pane_conf_data(ui, &c) != 0)
 		return;
-	if (c.d.counts == NULL) {		/* the per-label table */
+	if (c.d.counts == NULL || cv->mode == UI_CONF_TABLE) {	/* the per-class table */
 		o->cr = (uint32_t)pane_conf_step(o->cr, c.d.n, m, page);
 	} else if (cv->mode == UI_CONF_TOP) {
 		cv->pair = pane_conf_step(cv->pair, c.npairs, m, page);
@@ -166,7 +167,7 @@ static int pane_conf_cursor(const struct ui *ui, const struct pane_conf *c, uint
 {
 	const struct matrix_opts *o = &ui->conf.opts;
 
-	if (c->d.counts == NULL || c->d.n == 0)
+	if (c->d.counts == NULL || c->d.n == 0 || ui->conf.mode == UI_CONF_TABLE)
 		return -1;
 	if (ui->conf.mode == UI_CONF_TOP) {
 		if (c->npairs == 0)
@@ -226,8 +227,8 @@ int pane_confusion_select(struct ui *ui, const char *tname, const char *pname)
 			ui->conf.pair = k;
 			break;
 		}
-	if (ui->conf.mode == UI_CONF_TOP && k == c.npairs)
-		ui->conf.mode = UI_CONF_MATRIX;		/* not a confusion: show the cell */
+	if ((ui->conf.mode == UI_CONF_TOP && k == c.npairs) || ui->conf.mode == UI_CONF_TABLE)
+		ui->conf.mode = UI_CONF_MATRIX;		/* show the cell itself */
 	pane_conf_free(&c);
 	ui_mark(ui, 1u << PANE_CONFUSION);
 	return 0;
@@ -268,6 +269,8 @@ static void pane_confusion_title(struct ui *ui, const struct pane_conf *c, int w
 			parts[np++] = step;
 		if (c->d.counts == NULL)
 			parts[np++] = "per label";
+		else if (cv->mode == UI_CONF_TABLE)
+			parts[np++] = "per class";
 		else if (cv->mode == UI_CONF_TOP)
 			parts[np++] = "top confusions";
 		else
@@ -277,8 +280,10 @@ static void pane_confusion_title(struct ui *ui, const struct pane_conf *c, int w
 			parts[np++] = sort;
 		}
 		if (c->d.counts != NULL) {
-			parts[np++] = "Enter: records";
-			parts[np++] = cv->mode == UI_CONF_TOP ? "v: matrix" : "v: top";
+			if (cv->mode != UI_CONF_TABLE)
+				parts[np++] = "Enter: records";
+			parts[np++] = cv->mode == UI_CONF_MATRIX ? "v: top" :
+				      cv->mode == UI_CONF_TOP ? "v: per class" : "v: matrix";
 		}
 	}
 	for (i = 0; i < np; i++) {
@@ -314,7 +319,7 @@ void pane_confusion_draw(struct ui *ui, struct layout_rect r, bool focused)
 			  GRID_ROLE_DIM, 0);
 		return;
 	}
-	if (c.d.counts == NULL) {
+	if (c.d.counts == NULL || cv->mode == UI_CONF_TABLE) {
 		matrix_table_draw(&ui->screen, in.x, in.y, in.w, in.h, &c.d, c.support, cv->opts.cr,
 				  cv->opts.cursor, &cv->trow0);
 		cv->view.max_rows = in.h > 2 ? (uint32_t)in.h - 2 : 1;

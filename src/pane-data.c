@@ -15,6 +15,7 @@
  */
 #include "tunetop/pane.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,6 +323,40 @@ static void pane_data_widths(struct ui *ui, int *idw, int *lw)
 	}
 	*idw = *idw > 12 ? 12 : *idw;
 	*lw = *lw > 16 ? 16 : *lw;
+	/* Room for the header and its sort arrow ("id↑", "label↓"). */
+	*idw = *idw < 3 ? 3 : *idw;
+	*lw = *lw < 6 ? 6 : *lw;
+}
+
+enum {
+	PANE_PRED_MIN = 10,	/* "predicted" and its sort arrow */
+	PANE_CONF_W = 6		/* "0.9987", "1-3e-5" */
+};
+
+/* The predicted column: as wide as the labels, and as its header. */
+static int pane_pred_width(int lw)
+{
+	return lw < PANE_PRED_MIN ? PANE_PRED_MIN : lw;
+}
+
+/*
+ * A confidence that keeps its order on screen: two decimals below 0.99,
+ * four up to 0.9999, then the distance to 1 ("1-3e-5"), so a column of
+ * confident predictions does not read 1.00 from top to bottom.
+ */
+static void pane_conf_text(double conf, char *out, size_t n)
+{
+	double gap = 1.0 - conf;
+	int e;
+
+	if (!(conf < 0.99))
+		snprintf(out, n, conf < 0.9999 ? "%.4f" : "1.0000", conf);
+	else
+		snprintf(out, n, "%.2f", conf);
+	if (conf >= 0.9999 && gap > 0) {
+		e = (int)floor(log10(gap));
+		snprintf(out, n, "1-%.0fe%d", floor(gap / pow(10, e)), e);
+	}
 }
 
 static void pane_flags(const struct ds_record *r, char *out)
@@ -338,13 +373,18 @@ static void pane_pred_cols(struct ui *ui, size_t i, int lw, char *out, size_t n)
 	const char *pred;
 	float conf;
 
+	char ct[16];
+	int pw = pane_pred_width(lw);
+
 	out[0] = '\0';
 	if (ui->train.npred_of == 0)
 		return;
-	if (ui_train_prediction(ui, i, &pred, &conf) == 0)
-		snprintf(out, n, "%-*.*s %4.2f ", lw, lw, pred, (double)conf);
-	else
-		snprintf(out, n, "%-*s %4s ", lw, "-", "-");
+	if (ui_train_prediction(ui, i, &pred, &conf) == 0) {
+		pane_conf_text(conf, ct, sizeof ct);
+		snprintf(out, n, "%-*.*s %-*s ", pw, pw, pred, PANE_CONF_W, ct);
+	} else {
+		snprintf(out, n, "%-*s %-*s ", pw, "-", PANE_CONF_W, "-");
+	}
 }
 
 /* The columns before the text of record i ("id label split flg [pred conf] "). */
@@ -359,7 +399,7 @@ static void pane_data_prefix(struct ui *ui, size_t i, int idw, int lw, char *out
 	ds_record_id(ds, i, &id);
 	pane_flags(r, flags);
 	pane_pred_cols(ui, i, lw, pred, sizeof pred);
-	snprintf(out, n, "%-*.*s %-*.*s %-5s %s %s", idw, idw, id.data, lw, lw,
+	snprintf(out, n, "%-*.*s %-*.*s %-6s %-4s %s", idw, idw, id.data, lw, lw,
 		 r->label < ds->labels.n ? ds->labels.names[r->label] : "-",
 		 r->split != DS_SPLIT_NONE ? ds_split_name(r->split) : "-", flags, pred);
 	tt_buf_fini(&id);
@@ -415,11 +455,11 @@ static void pane_data_draw_head(struct ui *ui, struct layout_rect list)
 	tt_buf_init(&b);
 	pane_head_col(ui, &b, UI_SORT_ID, "id", idw);
 	pane_head_col(ui, &b, UI_SORT_LABEL, "label", lw);
-	pane_head_col(ui, &b, UI_SORT_SPLIT, "split", 5);
-	pane_head_col(ui, &b, UI_SORT_FLAGS, "flg", 3);
+	pane_head_col(ui, &b, UI_SORT_SPLIT, "split", 6);	/* with room for the arrow */
+	pane_head_col(ui, &b, UI_SORT_FLAGS, "flg", 4);
 	if (ui->train.npred_of > 0) {
-		pane_head_col(ui, &b, UI_SORT_PRED, "predicted", lw);
-		pane_head_col(ui, &b, UI_SORT_CONF, "conf", 4);
+		pane_head_col(ui, &b, UI_SORT_PRED, "predicted", pane_pred_width(lw));
+		pane_head_col(ui, &b, UI_SORT_CONF, "conf", PANE_CONF_W);
 	}
 	pane_head_col(ui, &b, text_col, text_col == UI_SORT_LENGTH ? "text (by length)" : "text", 0);
 	if (ui->data.sort == UI_SORT_FILE && ui->data.sort_desc)

@@ -128,6 +128,7 @@ struct ui_curves_view {
 enum ui_conf_mode {
 	UI_CONF_MATRIX,			/* the matrix with per-class P/R/F1/n */
 	UI_CONF_TOP,			/* top confusions: the off-diagonal cells, most first */
+	UI_CONF_TABLE,			/* per-class P/R/F1/n alone (always, for multi-label) */
 	UI_CONF_MODES
 };
 

@@ -20,7 +20,7 @@ check "any key closes the overlay" wait_gone "toggle-pause"
 
 keys F2
 check "F2 shows the data layout" wait_for "t0001"
-check "the data list has its columns" wait_for "split flg text"
+check "the data list has its columns" wait_for "split  flg  text"
 keys j j
 check "j moves the cursor (record 3 in the detail)" wait_for "t0003 · line 3"
 keys Enter

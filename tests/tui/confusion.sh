@@ -27,6 +27,11 @@ check "the last class is on screen" wait_for "class_07  "
 
 keys o
 check "o sorts the rows by errors" wait_for "by errors"
+keys v v
+check "v v: the per-class table" wait_for "· per class"
+check "with the support of each class" wait_for "label         P     R    F1   n"
+keys v
+check "v again: back to the matrix" wait_for "confusion · col"
 keys :
 type_line "eval test"
 check "eval test in the REPL prints its figures" \
