@@ -11,6 +11,7 @@
 enum {
 	LABEL_MIN = 5,		/* row label column, at least ("macro") */
 	LABEL_MAX = 20,		/* and at most */
+	LABEL_SHRINK = 9,	/* narrowed to this (8 columns and a space) to show every column */
 	HEADER_MAX = 6,		/* column labels widen cells up to this */
 	PRF_W = 17,		/* " │" + three 5-column figures (+ the support column) */
 	PRF_FIG_W = 5,
@@ -274,6 +275,9 @@ matrix_measure(int x, int y, int w, int h, const struct matrix_data *d,
 		v->label_w = LABEL_MAX + 1;
 	if (v->label_w > w / 3 && w / 3 >= LABEL_MIN + 1)
 		v->label_w = w / 3;
+	/* Shorter row labels rather than a hidden column, down to LABEL_SHRINK. */
+	if (v->label_w + (val_w + 1) * (int)d->n > w && w - (val_w + 1) * (int)d->n >= LABEL_SHRINK)
+		v->label_w = w - (val_w + 1) * (int)d->n;
 	avail = w - v->label_w;
 	v->n_w = matrix_support_width(d);
 	prf_w = matrix_prf_width(d, val_w, avail, &v->n_w);
