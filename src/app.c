@@ -18,6 +18,7 @@ void app_init(struct app *a)
 	memset(a, 0, sizeof *a);
 	cfg_init(&a->cfg);
 	dataset_init(&a->ds);
+	app_edited_attach(a);
 }
 
 void app_fini(struct app *a)
@@ -27,6 +28,8 @@ void app_fini(struct app *a)
 	trainer_destroy(a->trainer);
 	free(a->start_notice);
 	journal_close(a->journal);
+	a->journal = NULL;
+	app_edited_reset(a);
 	if (a->session != NULL) {
 		session_fini(a->session);
 		free(a->session);
@@ -105,6 +108,7 @@ int app_load_data(struct app *a, const char *path, const char *format, struct tt
 	dataset_fini(&a->ds);
 	a->ds = next;
 	a->has_data = true;
+	app_edited_reset(a);	/* "edited" now means: since this load */
 	return 0;
 }
 

@@ -479,6 +479,7 @@ static int cmd_bulk_select(struct cmd_ctx *ctx, const struct cmd_bulk *b, size_t
 		return -1;
 	}
 	f.preds = &ctx->app->preds;
+	f.edits = &ctx->app->edits;
 	if (edit_filter_uses_preds(&f) && ctx->app->preds.get == NULL) {
 		/* Else every prediction term would quietly match nothing. */
 		cmd_error(ctx, "%s: pred=, conf=, correct and wrong need a model's predictions "

@@ -387,7 +387,7 @@ int edit_find(const struct edit_index *x, const struct dataset *ds, const char *
 	"label=NAME, label!=NAME, labeled, unlabeled, split=train|valid|test|none, " \
 	"flag=flagged|unsure|none, flagged, unsure, text~/RE/ (text~/RE/i ignores case), " \
 	"text!~/RE/, note~/RE/, id=ID, all, pred=NAME, pred!=NAME, conf=LO..HI, " \
-	"conf<X, conf<=X, conf>X, conf>=X, correct or wrong"
+	"conf<X, conf<=X, conf>X, conf>=X, correct, wrong, edited or by=NAME"
 
 /* The end of the term starting at p: a space, except inside /.../. */
 static const char *edit_term_end(const char *p)
@@ -612,7 +612,7 @@ static int edit_term_parse(struct edit_term *t, const struct dataset *ds,
 		{ "all", EDIT_T_ALL }, { "unlabeled", EDIT_T_UNLABELED },
 		{ "labeled", EDIT_T_LABELED }, { "flagged", EDIT_T_FLAGGED },
 		{ "unsure", EDIT_T_UNSURE }, { "correct", EDIT_T_CORRECT },
-		{ "wrong", EDIT_T_WRONG },
+		{ "wrong", EDIT_T_WRONG }, { "edited", EDIT_T_EDITED },
 	};
 	size_t i;
 
@@ -656,6 +656,16 @@ static int edit_term_parse(struct edit_term *t, const struct dataset *ds,
 		tt_err_set(err, NULL, 0, 0, "filter term '%s': %s", term, e2.msg);
 		return -1;
 	}
+	if (strncmp(term, "by=", 3) == 0) {
+		if (term[3] == '\0') {
+			tt_err_set(err, NULL, 0, 0, "filter term '%s': expected an annotator name "
+				   "(by=alice)", term);
+			return -1;
+		}
+		t->kind = EDIT_T_BY;
+		t->name = tt_xstrdup(term + 3);
+		return 0;
+	}
 	if (strncmp(term, "pred=", 5) == 0)
 		return edit_term_pred(t, EDIT_T_PRED, ds, term + 5, term, err);
 	if (strncmp(term, "pred!=", 6) == 0)
@@ -694,6 +704,10 @@ int edit_filter_parse(struct edit_filter *f, const struct dataset *ds,
 		f->n++;
 		p = end;
 	}
+	for (size_t i = 0; i < f->n; i++)	/* "edited by=NAME": NAME's edits this session */
+		for (size_t k = 0; k < f->n; k++)
+			if (f->terms[i].kind == EDIT_T_BY && f->terms[k].kind == EDIT_T_EDITED)
+				f->terms[i].session = true;
 	if (f->n == 0) {
 		edit_filter_fini(f);
 		tt_err_set(err, NULL, 0, 0, "empty filter (expected terms such as " EDIT_FILTER_HELP ")");
@@ -733,6 +747,7 @@ struct edit_pred_lookup {
 	int state;           /* 0: not asked yet, 1: there is one, -1: there is none */
 	const char *label;
 	float conf;
+	const struct edit_edits *edits;   /* for edited and by= */
 };
 
 static bool edit_pred_have(struct edit_pred_lookup *p, size_t index)
@@ -805,13 +820,19 @@ static bool edit_term_match(const struct edit_term *t, const struct dataset *ds,
 	case EDIT_T_CORRECT:
 	case EDIT_T_WRONG:
 		return edit_pred_term_match(t, ds, index, p);
+	case EDIT_T_EDITED:
+	case EDIT_T_BY:
+		return p->edits != NULL && p->edits->edited != NULL &&
+		       p->edits->edited(p->edits->opaque, index,
+					t->kind == EDIT_T_EDITED || t->session,
+					t->kind == EDIT_T_BY ? t->name : NULL);
 	}
 	return false;
 }
 
 bool edit_filter_match(const struct edit_filter *f, const struct dataset *ds, size_t index)
 {
-	struct edit_pred_lookup p = { f->preds, 0, NULL, 0 };
+	struct edit_pred_lookup p = { f->preds, 0, NULL, 0, f->edits };
 	size_t i;
 
 	if (ds->recs[index].flags & DS_FLAG_DELETED)

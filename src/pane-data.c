@@ -117,6 +117,7 @@ static int pane_data_parse(struct ui *ui, const char *text, struct edit_filter *
 	if (x == &tmp)
 		edit_index_fini(&tmp);
 	out->preds = &ui->app->preds;
+	out->edits = &ui->app->edits;
 	return rc;
 }
 
@@ -178,6 +179,7 @@ void pane_data_refresh(struct ui *ui)
 		return;
 	}
 	v->filter.preds = &ui->app->preds;
+	v->filter.edits = &ui->app->edits;
 	v->idx = tt_xrealloc(v->idx, (ds->n + 1) * sizeof *v->idx);
 	for (i = 0; i < ds->n; i++) {
 		if (pane_data_filter_match(ui, i))
@@ -492,6 +494,72 @@ static void pane_data_draw_list(struct ui *ui, struct layout_rect list, bool foc
 		pane_data_draw_row(ui, list, list.y + 1 + y, row, widths, focused);
 }
 
+/*
+ * A JSONL record's other fields ("source: email"), from its line: the id,
+ * label, split and text are shown from the live record above, so an edit
+ * not yet saved never shows its old value here.
+ */
+static int pane_data_detail_fields(struct ui *ui, struct layout_rect r, int row,
+				   const struct ds_record *rec)
+{
+	const struct dataset *ds = &ui->app->ds;
+	const char *skip[4] = { ds->text_field, ds->label_field, ds->id_field, ds->split_field };
+	json_t *o, *v;
+	const char *key;
+
+	if (ds->format != DS_FMT_JSONL || rec->raw == NULL)
+		return row;
+	o = json_loadb(rec->raw, rec->body_len, 0, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return row;
+	}
+	json_object_foreach(o, key, v) {
+		struct tt_buf line;
+		char *dump = NULL;
+		int k, shown = 0;
+
+		for (k = 0; k < 4; k++)
+			shown |= skip[k] != NULL && strcmp(key, skip[k]) == 0;
+		if (shown || row >= r.h)
+			continue;
+		tt_buf_init(&line);
+		if (json_is_string(v))
+			tt_buf_printf(&line, "%s: %s", key, json_string_value(v));
+		else if ((dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)) != NULL)
+			tt_buf_printf(&line, "%s: %s", key, dump);
+		free(dump);
+		row += pane_wrap(&ui->screen, r, row, line.data, line.len, GRID_ROLE_DIM, 0);
+		tt_buf_fini(&line);
+	}
+	json_decref(o);
+	return row;
+}
+
+/* Below the text: the note, the other fields, and the record's edits from the journal. */
+static void pane_data_detail_more(struct ui *ui, struct layout_rect r, int row,
+				  const struct ds_record *rec, const char *id)
+{
+	struct tt_buf b;
+
+	if (rec->note != NULL && row < r.h) {
+		tt_buf_init(&b);
+		tt_buf_printf(&b, "note: %s", rec->note);
+		row += pane_wrap(&ui->screen, r, row, b.data, b.len, GRID_ROLE_LABEL_SUGGEST, 0);
+		tt_buf_fini(&b);
+	}
+	row = pane_data_detail_fields(ui, r, row, rec);
+	if (ui->app->journal == NULL || row >= r.h)
+		return;
+	tt_buf_init(&b);
+	if (journal_record_history(ui->app->journal, id, &b) > 0) {
+		row += pane_wrap(&ui->screen, r, row, "edits:", 6, GRID_ROLE_TITLE, 0);
+		if (row < r.h)
+			pane_wrap(&ui->screen, r, row, b.data, b.len, GRID_ROLE_DIM, 0);
+	}
+	tt_buf_fini(&b);
+}
+
 /* The record under the cursor, fields then its text, wrapped. */
 static void pane_data_draw_detail(struct ui *ui, struct layout_rect r)
 {
@@ -514,8 +582,7 @@ static void pane_data_draw_detail(struct ui *ui, struct layout_rect r)
 	grid_text(&ui->screen, r.x, r.y, line, r.w, GRID_ROLE_LABEL_NAME, GRID_ATTR_BOLD);
 	pane_text_plain(rec->text, rec->text_len, &text);
 	row = 1 + pane_wrap_marked(ui, r, 1, text.data, text.len, GRID_ROLE_DEFAULT, 0);
-	if (rec->note != NULL && row < r.h)
-		pane_wrap(&ui->screen, r, row, rec->note, strlen(rec->note), GRID_ROLE_DIM, 0);
+	pane_data_detail_more(ui, r, row, rec, id.data);
 	tt_buf_fini(&id);
 	tt_buf_fini(&text);
 }

@@ -42,10 +42,25 @@ struct app {
 	char *start_notice;
 	/* The live model's predictions for filters (pred=, conf=); get NULL: none. */
 	struct edit_preds preds;
+	/* Who edited what, for the filters `edited` and `by=` (app.c). */
+	struct edit_edits edits;
+	uint64_t session_seq;       /* the journal's next seq when the data was opened */
+	struct app_edited {         /* a cache: records edited, for one question */
+		uint8_t *map;
+		size_t n;
+		uint64_t seq;       /* journal_next_seq and undo depth it was built at */
+		size_t undo;
+		bool session;
+		char *by;
+		bool valid;
+	} edited;
 };
 
 void app_init(struct app *a);
 void app_fini(struct app *a);
+/* app-edited.c: provide a->edits; forget the cache (a new journal: the session starts now). */
+void app_edited_attach(struct app *a);
+void app_edited_reset(struct app *a);
 
 /* Dataset options from the config (fields, format, skip_bad, limits). */
 void app_ds_options(const struct app *a, struct ds_options *o);

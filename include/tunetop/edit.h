@@ -129,6 +129,10 @@ int edit_find(const struct edit_index *x, const struct dataset *ds, const char *
  *   text~/RE/  text~/RE/i     the text matches the extended regex (i: any case);
  *   text!~/RE/  note~/RE/     a term may hold spaces only inside /.../
  *   id=ID                     the record ID (or @N, the N-th record)
+ *   edited                    changed (and not undone) since the data was opened
+ *   by=NAME                   changed by annotator NAME (any time; with edited:
+ *                             in this session); read from the journal through
+ *                             struct edit_edits, so without it they match nothing
  *
  * and, on the live model's predictions (struct edit_preds):
  *
@@ -155,6 +159,16 @@ struct edit_preds {
 	void *opaque;
 };
 
+/*
+ * Where `edited` and `by=` terms ask the journal: edited() says whether
+ * record index has an edit not undone, since the data was opened
+ * (session) or ever, by annotator (NULL: anyone). app.c provides it.
+ */
+struct edit_edits {
+	bool (*edited)(void *opaque, size_t index, bool session, const char *annotator);
+	void *opaque;
+};
+
 enum edit_term_kind {
 	EDIT_T_ALL,
 	EDIT_T_LABEL,        /* label=NAME (any of a record's labels) */
@@ -174,6 +188,8 @@ enum edit_term_kind {
 	EDIT_T_CONF,         /* conf=LO..HI, conf<X, conf<=X, conf>X, conf>=X */
 	EDIT_T_CORRECT,      /* correct: predicted label == first label */
 	EDIT_T_WRONG,        /* wrong: predicted label != first label */
+	EDIT_T_EDITED,       /* edited: changed since the data was opened */
+	EDIT_T_BY,           /* by=NAME: changed by annotator NAME */
 };
 
 struct edit_term {
@@ -186,6 +202,7 @@ struct edit_term {
 	char *name;          /* EDIT_T_PRED, EDIT_T_NOT_PRED: the label name */
 	float lo, hi;        /* EDIT_T_CONF: the bounds... */
 	bool lo_open, hi_open;   /* ...and whether they are excluded (conf>X, conf<X) */
+	bool session;        /* EDIT_T_BY beside `edited`: in this session only */
 };
 
 struct edit_filter {
@@ -194,6 +211,8 @@ struct edit_filter {
 	char *text;          /* the filter as given */
 	/* The predictions prediction terms read; NULL after parse, set by the caller. */
 	const struct edit_preds *preds;
+	/* Who edited what, for edited and by=; NULL after parse, set by the caller. */
+	const struct edit_edits *edits;
 };
 
 /*

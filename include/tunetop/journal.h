@@ -170,4 +170,21 @@ int journal_tail(const struct journal *j, size_t n, struct tt_buf *out, struct t
 int journal_export_provenance(const char *path, const char *out_path, size_t *count,
 			      struct tt_err *err);
 
+/* ---- one record's history (journal-history.c) ---- */
+
+/* The seq the next edit will get (edits from now on have seq >= it). */
+uint64_t journal_next_seq(const struct journal *j);
+/*
+ * The edits of the record shown as id (edit_ref_format's form), oldest
+ * first, one line each: "#SEQ DATE TIME ANNOTATOR OP BEFORE -> AFTER",
+ * "(undone)" for those undone. Returns how many.
+ */
+size_t journal_record_history(const struct journal *j, const char *id, struct tt_buf *out);
+/* Has the record an edit (not undone) with seq >= since_seq, by annotator (NULL: anyone)? */
+bool journal_record_edited(const struct journal *j, const char *id, uint64_t since_seq,
+			   const char *annotator);
+/* fn for every edit not undone with seq >= since_seq, by annotator (NULL: anyone). */
+void journal_each_edit(const struct journal *j, uint64_t since_seq, const char *annotator,
+		       void (*fn)(void *opaque, const struct edit_ref *ref), void *opaque);
+
 #endif
