@@ -4,7 +4,7 @@
 
 sh tests/data/gen-multilabel.sh > "$T/ml.ft"
 
-run "$TUNETOP" train --data "$T/ml.ft" --set epochs=5 --set threads=1 --out "$T/run" --json
+run "$TUNETOP" train --data "$T/ml.ft" --set epochs=5 --set threads=1 --set buckets=10000 --set dim=16 --out "$T/run" --json
 expect_rc "train on multi-label data" 0
 if python3 - "$T/out" <<'PY'
 import json, math, sys
@@ -26,7 +26,7 @@ expect_rc "eval multi-label" 0
 if python3 -c 'import json,math,sys; d=json.load(open(sys.argv[1])); assert math.isfinite(d["loss"])' "$T/out"
 then ok "eval multi-label loss is finite"; else not_ok "eval multi-label loss is finite" "$(head -c 300 "$T/out")"; fi
 
-run "$TUNETOP" --headless -e 'split 80/10/10; set epochs 3; start; wait; eval test' "$T/ml.ft"
+run "$TUNETOP" --headless -e 'split 80/10/10; set epochs 3; set buckets 10000; set dim 16; start; wait; eval test' "$T/ml.ft"
 expect_rc "headless eval test on multi-label data" 0
 if grep -Eq '^test: accuracy [0-9.]+, macro-F1 [0-9.]+, loss [0-9]+\.[0-9]+ ' "$T/out"; then
 	ok "headless eval test prints a finite loss"; else

@@ -8,7 +8,7 @@
 . tests/tui/tui.inc
 
 sh tests/data/gen-classes.sh 8 > "$T/c8.jsonl"
-tui_start 80 24 --set epochs=3 --set threads=1 "$T/c8.jsonl"
+tui_start 80 24 --set epochs=3 --set threads=1 --set buckets=10000 --set dim=16 "$T/c8.jsonl"
 check "opens 8 classes" wait_status "READY"
 keys t
 check "the run finishes" wait_status "DONE" 60
@@ -46,7 +46,7 @@ check "quits" restored
 tui_stop
 
 sh tests/data/gen-classes.sh 39 2400 > "$T/c39.jsonl"
-tui_start 120 40 --set epochs=2 --set threads=1 --set lr=0.2 "$T/c39.jsonl"
+tui_start 120 40 --set epochs=2 --set threads=1 --set lr=0.2 --set buckets=10000 --set dim=16 "$T/c39.jsonl"
 check "opens 39 classes" wait_status "READY"
 keys t
 check "the 39-class run finishes" wait_status "DONE" 60
@@ -69,7 +69,7 @@ tui_stop
 
 # Multi-label: a per-label table instead of "no confusion matrix", a finite valid loss.
 sh tests/data/gen-multilabel.sh > "$T/ml.ft"
-tui_start 80 24 --set epochs=3 --set threads=1 "$T/ml.ft"
+tui_start 80 24 --set epochs=3 --set threads=1 --set buckets=10000 --set dim=16 "$T/ml.ft"
 check "opens multi-label data" wait_status "READY"
 keys t
 check "the multi-label run finishes" wait_status "DONE" 60

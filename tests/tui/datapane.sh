@@ -8,7 +8,7 @@ awk 'BEGIN { srand(5); split("a b c", L, " ")
 	for (i = 0; i < 300; i++) { c = i % 3 + 1; t = ""
 		for (k = 0; k < 5; k++) t = t (rand() < 0.8 ? "w" c : "w" int(rand() * 3 + 1)) " "
 		printf "{\"id\":\"%d\",\"text\":\"%send\",\"label\":\"%s\"}\n", i, t, L[c] } }' > "$T/short.jsonl"
-tui_start 80 24 --set epochs=30 --set threads=1 "$T/short.jsonl"
+tui_start 80 24 --set epochs=30 --set threads=1 --set buckets=10000 --set dim=16 "$T/short.jsonl"
 check "opens" wait_status "READY"
 keys t
 check "the run finishes" wait_status "DONE" 60

@@ -5,7 +5,7 @@
 
 sh tests/data/gen-classes.sh 8 > "$T/c8.jsonl"
 TUI_ENV="NO_COLOR=1"
-tui_start 80 24 --set epochs=5 --set threads=1 "$T/c8.jsonl"
+tui_start 80 24 --set epochs=5 --set threads=1 --set buckets=10000 --set dim=16 "$T/c8.jsonl"
 check "opens with NO_COLOR" wait_status "READY"
 keys t
 check "the run finishes" wait_status "DONE" 60
