@@ -415,7 +415,7 @@ test_top_confusions(void **state)
 {
 	enum { N = 39 };
 	static uint64_t c[N * N];
-	static char names[N][16];
+	static char names[N][24];
 	const char *np[N];
 	struct matrix_data d = { N, c, np, NULL, NULL, NULL, NAN, NAN, NAN, 0.5, NULL };
 	struct matrix_pair *pairs;
