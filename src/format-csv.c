@@ -1082,3 +1082,27 @@ int format_csv_write(const struct dataset *ds, char sep, struct tt_buf *out, str
 	csv_scan_fini(&w.scan);
 	return 0;
 }
+
+/* ---- one record's columns, for people (the record detail) ---- */
+
+void format_csv_fields(const struct dataset *ds, size_t index, char sep,
+		       void (*fn)(void *opaque, const char *name, const char *value, size_t n),
+		       void *opaque)
+{
+	const struct ds_record *r = &ds->recs[index];
+	struct csv_scan s;
+
+	memset(&s, 0, sizeof s);
+	if (r->raw != NULL && csv_scan_record(&s, r->raw, r->body_len, 0, sep) == CSV_OK) {
+		for (size_t i = 0; i < s.nfields && i < (size_t)ds->ncolumns; i++) {
+			size_t n;
+			bool owned;
+			const char *v = csv_field_value(r->raw, &s.fields[i], &n, &owned);
+
+			fn(opaque, ds->columns[i], v, n);
+			if (owned)
+				free((char *)v);
+		}
+	}
+	csv_scan_fini(&s);
+}

@@ -494,10 +494,28 @@ static void pane_data_draw_list(struct ui *ui, struct layout_rect list, bool foc
 		pane_data_draw_row(ui, list, list.y + 1 + y, row, widths, focused);
 }
 
+/* Collects "name: value" lines of a CSV/TSV record's other columns. */
+struct pane_csv_fields {
+	const struct dataset *ds;
+	struct tt_buf lines;
+};
+
+static void pane_csv_field(void *opaque, const char *name, const char *value, size_t n)
+{
+	struct pane_csv_fields *c = opaque;
+	const char *skip[4] = { c->ds->text_field, c->ds->label_field, c->ds->id_field,
+				c->ds->split_field };
+
+	for (int k = 0; k < 4; k++)
+		if (skip[k] != NULL && strcmp(name, skip[k]) == 0)
+			return;
+	tt_buf_printf(&c->lines, "%s: %.*s\n", name, (int)n, value);
+}
+
 /*
- * A JSONL record's other fields ("source: email"), from its line: the id,
- * label, split and text are shown from the live record above, so an edit
- * not yet saved never shows its old value here.
+ * A record's other fields ("source: email"), from its line: the id, label,
+ * split and text are shown from the live record above, so an edit not yet
+ * saved never shows its old value here. JSONL, CSV and TSV.
  */
 static int pane_data_detail_fields(struct ui *ui, struct layout_rect r, int row,
 				   const struct ds_record *rec)
@@ -507,6 +525,18 @@ static int pane_data_detail_fields(struct ui *ui, struct layout_rect r, int row,
 	json_t *o, *v;
 	const char *key;
 
+	if ((ds->format == DS_FMT_CSV || ds->format == DS_FMT_TSV) && row < r.h) {
+		struct pane_csv_fields c = { ds, { 0 } };
+
+		tt_buf_init(&c.lines);
+		format_csv_fields(ds, (size_t)(rec - ds->recs), ds->format == DS_FMT_TSV ? '\t' : ',',
+				  pane_csv_field, &c);
+		if (c.lines.len > 0)
+			row += pane_wrap(&ui->screen, r, row, c.lines.data, c.lines.len - 1,
+					 GRID_ROLE_DIM, 0);
+		tt_buf_fini(&c.lines);
+		return row;
+	}
 	if (ds->format != DS_FMT_JSONL || rec->raw == NULL)
 		return row;
 	o = json_loadb(rec->raw, rec->body_len, 0, NULL);

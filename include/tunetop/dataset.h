@@ -211,6 +211,10 @@ int format_jsonl_read(struct dataset *ds, const struct ds_options *o, struct tt_
 int format_jsonl_write(const struct dataset *ds, struct tt_buf *out, struct tt_err *err);
 int format_csv_read(struct dataset *ds, const struct ds_options *o, char sep, struct tt_err *err);
 int format_csv_write(const struct dataset *ds, char sep, struct tt_buf *out, struct tt_err *err);
+/* fn for each column of record index as read (header name, raw value; not NUL-terminated). */
+void format_csv_fields(const struct dataset *ds, size_t index, char sep,
+		       void (*fn)(void *opaque, const char *name, const char *value, size_t n),
+		       void *opaque);
 int format_fasttext_read(struct dataset *ds, const struct ds_options *o, struct tt_err *err);
 int format_fasttext_write(const struct dataset *ds, struct tt_buf *out, struct tt_err *err);
 

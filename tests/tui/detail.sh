@@ -32,4 +32,17 @@ keys j
 check "only a1 is listed" sh -c '! tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -q "^│a2 "'
 keys q
 check "quits" restored
+tui_stop
+
+# CSV: the other columns, decoded ("" inside quotes).
+printf '%s\n' 'id,text,label,source,customer' 'c1,"my card, charged twice",billing,email,"ACME ""big"" Ltd"' \
+	'c2,cannot log in,access,chat,Foo' > "$T/d.csv"
+tui_start 80 24 "$T/d.csv"
+check "opens the CSV" wait_status "READY"
+keys F2 Enter
+check "the CSV record in full" wait_for "record 1 of 2"
+check "its other columns" wait_for "│source: email"
+check "quoted values decoded" wait_for '│customer: ACME "big" Ltd'
+keys q
+check "quits after the CSV" restored
 exit $_failed
