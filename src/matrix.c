@@ -240,7 +240,8 @@ static int
 matrix_prf_width(const struct matrix_data *d, int val_w, int avail, int *n_w)
 {
 	int all = (val_w + 1) * (int)d->n;
-	int some = (val_w + 1) * (int)matrix_min_u32(d->n, 3);
+	/* Three columns and the "+N›" that counts the hidden ones. */
+	int some = (val_w + 1) * (int)matrix_min_u32(d->n, 3) + MORE_MIN + matrix_digits(d->n);
 	int many = 2 * avail < all;
 
 	if (d->precision == NULL)
