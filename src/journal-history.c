@@ -4,7 +4,7 @@
  * what. Read from the history in memory (the undo stack, oldest first,
  * then what was undone), so it is there without reading the file again.
  */
-#include "tunetop/journal-impl.h"
+#include "journal-impl.h"
 
 #include <stdio.h>
 #include <string.h>
