@@ -81,6 +81,8 @@ static const struct cfg_option cfg_options[] = {
 	  "longest character n-gram per word, from min(3, N) up (0 = off)" },
 	{ "min_count", CFG_INT, 1, 1000000, "1", NULL, "train",
 	  "words seen fewer times than this are dropped from the vocabulary" },
+	{ "eos_token", CFG_BOOL, 0, 1, "true", NULL, "train",
+	  "end every text with fastText's end-of-line word </s> (a learned bias)" },
 	{ "buckets", CFG_INT, 0, 67108864.0, "2000000", NULL, "train",
 	  "hash buckets for word and character n-grams" },
 	{ "batch_size", CFG_INT, 1, 65536, "1", NULL, "train",

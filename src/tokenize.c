@@ -25,7 +25,10 @@ static const uint64_t tok_seed_char = 0x74756e65746f7002ULL;   /* char n-gram */
 static const uint64_t tok_ngram_mult = 116049371ULL;           /* fastText's */
 
 static const char tok_magic[8] = { 'T', 'T', 'V', 'O', 'C', 'A', 'B', '1' };
-static const uint32_t tok_version = 1;
+static const uint32_t tok_version = 2;     /* 2 adds eos; 1 still loads */
+
+/* fastText's end-of-line token, appended to every text when cfg.eos is on. */
+static const char tok_eos_word[] = "</s>";
 
 /* ---- config ------------------------------------------------------------ */
 
@@ -41,6 +44,7 @@ tok_config_default(struct tok_config *cfg)
 	cfg->char_ngrams_min = 0;
 	cfg->char_ngrams_max = 0;
 	cfg->buckets = 2000000;
+	cfg->eos = 1;
 }
 
 int
@@ -302,6 +306,8 @@ tok_vocab_add_words(struct tok_vocab *v, const char *norm, size_t len)
 		tok_vocab_add_word(v, norm + i, end - i, 1);
 		i = end + 1;
 	}
+	if (v->cfg.eos)
+		tok_vocab_add_word(v, tok_eos_word, sizeof tok_eos_word - 1, 1);
 }
 
 void
@@ -499,8 +505,8 @@ tok_encode_words(const struct tok_vocab *v, const char *norm, size_t len, size_t
 	uint32_t noov = 0;
 
 	tt_buf_init(&scratch);
-	if (c->word_ngrams > 1 && nwords > 1)
-		hashes = tt_xmalloc(nwords * sizeof *hashes);
+	if (c->word_ngrams > 1 && nwords + (c->eos != 0) > 1)
+		hashes = tt_xmalloc((nwords + 1) * sizeof *hashes);
 	while (i < len) {
 		const char *w = norm + i;
 		const char *sp = memchr(w, ' ', len - i);
@@ -516,6 +522,17 @@ tok_encode_words(const struct tok_vocab *v, const char *norm, size_t len, size_t
 		if (hashes && k < nwords)
 			hashes[k++] = XXH3_64bits_withSeed(w, wl, tok_seed_word);
 		i += wl + 1;
+	}
+	if (c->eos) {
+		/* </s> is a word like the others (a row learned by every text, a
+		 * bias in effect) and ends the last word n-gram; no char n-grams. */
+		uint32_t id = tok_vocab_id(v, tok_eos_word, sizeof tok_eos_word - 1);
+
+		if (id != TOK_NONE)
+			tok_push(&o, id);
+		if (hashes)
+			hashes[k++] = XXH3_64bits_withSeed(tok_eos_word, sizeof tok_eos_word - 1,
+							   tok_seed_word);
 	}
 	if (hashes)
 		tok_word_ngrams(v, hashes, k, &o);
@@ -566,7 +583,8 @@ tok_put_u64(struct tt_buf *b, uint64_t x)
 
 /*
  * Layout: magic[8] u32 version, i32 normalize casefold strip_punct min_count
- * word_ngrams char_min char_max, u32 buckets, u32 nwords, then per word
+ * word_ngrams char_min char_max, u32 buckets, u32 eos (version 2 only),
+ * u32 nwords, then per word
  * u32 len, bytes, u64 count; finally u64 XXH3-64 of everything before it.
  */
 void
@@ -585,6 +603,7 @@ tok_vocab_save(const struct tok_vocab *v, struct tt_buf *out)
 	tok_put_u32(out, (uint32_t)c->char_ngrams_min);
 	tok_put_u32(out, (uint32_t)c->char_ngrams_max);
 	tok_put_u32(out, c->buckets);
+	tok_put_u32(out, (uint32_t)c->eos);
 	tok_put_u32(out, v->nwords);
 	for (uint32_t i = 0; i < v->nwords; i++) {
 		tok_put_u32(out, v->lens[i]);
@@ -628,22 +647,29 @@ static int
 tok_load_header(struct tok_reader *r, struct tok_config *c, uint32_t *nwords,
 		struct tt_err *err)
 {
-	uint32_t f[10];
+	uint32_t f[11], nf = 10;
 
 	if (r->len < sizeof tok_magic || memcmp(r->p, tok_magic, sizeof tok_magic) != 0) {
 		tt_err_set(err, NULL, 0, 0, "vocabulary: bad magic (expected TTVOCAB1)");
 		return -1;
 	}
 	r->off = sizeof tok_magic;
-	for (int i = 0; i < 10; i++) {
+	for (uint32_t i = 0; i < nf; i++) {
 		if (tok_get_u32(r, &f[i]) < 0) {
 			tt_err_set(err, NULL, 0, 0, "vocabulary: truncated header");
 			return -1;
 		}
+		if (i == 0 && (f[0] < 1 || f[0] > tok_version)) {
+			tt_err_set(err, NULL, 0, 0, "vocabulary: unsupported version %u", f[0]);
+			return -1;
+		}
+		if (i == 0 && f[0] >= 2)
+			nf = 11;        /* eos before nwords */
 	}
-	if (f[0] != tok_version) {
-		tt_err_set(err, NULL, 0, 0, "vocabulary: unsupported version %u", f[0]);
-		return -1;
+	c->eos = 0;
+	if (nf == 11) {
+		c->eos = f[9] != 0;
+		f[9] = f[10];
 	}
 	c->normalize = f[1] != 0;
 	c->casefold = f[2] != 0;

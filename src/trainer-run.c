@@ -94,6 +94,7 @@ static void trainer_tok_config(const struct trainer *t, struct tok_config *tc)
 	tc->char_ngrams_min = cn > 0 ? (cn < 3 ? (int)cn : 3) : 0;
 	tc->char_ngrams_max = (int)cn;
 	tc->buckets = (uint32_t)cfg_get_int(&t->cfg, "buckets");
+	tc->eos = cfg_get_bool(&t->cfg, "eos_token");
 }
 
 static void trainer_data_free(struct trainer_data *d)

@@ -16,7 +16,9 @@
  *   [nwords, nwords + buckets)    hashed word n-grams (n = 2..word_ngrams)
  *                                 and character n-grams, sharing buckets
  *
- * There is no end-of-sentence token. Hashes are XXH3 with fixed seeds and do
+ * With eos (the default) every text ends with fastText's end-of-line word
+ * "</s>": a row every example trains (a bias, in effect) and the last word
+ * of the last word n-gram. Hashes are XXH3 with fixed seeds and do
  * not depend on the platform's byte order for words and char n-grams; word
  * n-grams combine the word hashes as fastText does (h = h * 116049371 + h_j)
  * and finish with a 64-bit mix before taking the bucket.
@@ -43,6 +45,7 @@ struct tok_config {
 	int char_ngrams_min;    /* char n-grams of "<word>", lengths min..max; */
 	int char_ngrams_max;    /* 0 and 0 = off */
 	uint32_t buckets;       /* hash buckets for word and char n-grams */
+	int eos;                /* append "</s>" to every text (fastText) */
 };
 
 /* fastText's supervised defaults, with NFKC and case folding on. */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "tunetop/tokenize.h"
 
 static struct tok_config
@@ -19,6 +21,7 @@ cfg_plain(void)
 
 	tok_config_default(&c);
 	c.buckets = 1000;
+	c.eos = 0;      /* the word-level tests count words; eos has its own */
 	return c;
 }
 
@@ -382,6 +385,80 @@ test_load_truncated_and_corrupt(void **state)
 	tt_buf_fini(&blob);
 }
 
+/* fastText's </s>: one per text in the vocabulary, last word of every text. */
+static void
+test_eos_token(void **state)
+{
+	const char *texts[] = { "a b", "b c" };
+	struct tok_config c = cfg_plain();
+	struct tok_vocab v, w;
+	struct tt_buf blob;
+	struct tt_err err;
+	uint32_t ids[16], ids2[16], eos;
+
+	(void)state;
+	c.eos = 1;
+	c.word_ngrams = 2;
+	build(&v, &c, texts, 2);
+	eos = tok_vocab_id(&v, "</s>", 4);
+	assert_int_not_equal(eos, TOK_NONE);
+	assert_int_equal(v.counts[eos], 2);
+	/* words a b, then </s>, then bigrams (a b) and (b </s>) */
+	assert_int_equal(encode(&v, "a b", ids, 16, NULL), 5);
+	assert_int_equal(ids[0], tok_vocab_id(&v, "a", 1));
+	assert_int_equal(ids[1], tok_vocab_id(&v, "b", 1));
+	assert_int_equal(ids[2], eos);
+	assert_true(ids[3] >= v.nwords && ids[4] >= v.nwords);
+	/* an empty text still has </s> */
+	assert_int_equal(encode(&v, "", ids2, 16, NULL), 1);
+	assert_int_equal(ids2[0], eos);
+	/* saved and loaded: same config (eos on), same ids */
+	tt_buf_init(&blob);
+	tok_vocab_save(&v, &blob);
+	assert_int_equal(tok_vocab_load(&w, blob.data, blob.len, &err), 0);
+	assert_int_equal(w.cfg.eos, 1);
+	assert_int_equal(encode(&w, "a b", ids2, 16, NULL), 5);
+	assert_memory_equal(ids, ids2, 5 * sizeof ids[0]);
+	tok_vocab_fini(&w);
+	tok_vocab_fini(&v);
+	tt_buf_fini(&blob);
+}
+
+/* A version 1 vocabulary (before eos existed) loads with eos off. */
+static void
+test_load_version1(void **state)
+{
+	const char *texts[] = { "x y" };
+	struct tok_config c = cfg_plain();
+	struct tok_vocab v, w;
+	struct tt_buf blob;
+	struct tt_err err;
+	uint8_t *old;
+	size_t n;
+	uint64_t sum;
+
+	(void)state;
+	build(&v, &c, texts, 1);
+	tt_buf_init(&blob);
+	tok_vocab_save(&v, &blob);
+	/* v2 header: magic[8], version, 8 fields, then eos at offset 44: drop it */
+	n = blob.len - 4;
+	old = malloc(n);
+	memcpy(old, blob.data, 44);
+	memcpy(old + 44, blob.data + 48, blob.len - 48);
+	old[8] = 1;
+	sum = XXH3_64bits(old, n - 8);
+	for (int i = 0; i < 8; i++)
+		old[n - 8 + i] = (uint8_t)(sum >> (8 * i));
+	assert_int_equal(tok_vocab_load(&w, old, n, &err), 0);
+	assert_int_equal(w.cfg.eos, 0);
+	assert_int_equal(w.nwords, 2);
+	tok_vocab_fini(&w);
+	free(old);
+	tok_vocab_fini(&v);
+	tt_buf_fini(&blob);
+}
+
 static void
 test_config_check(void **state)
 {
@@ -418,6 +495,8 @@ main(void)
 		cmocka_unit_test(test_encode_char_ngram_count),
 		cmocka_unit_test(test_encode_oov),
 		cmocka_unit_test(test_encode_matches_normalization),
+		cmocka_unit_test(test_eos_token),
+		cmocka_unit_test(test_load_version1),
 		cmocka_unit_test(test_save_load_round_trip),
 		cmocka_unit_test(test_load_truncated_and_corrupt),
 		cmocka_unit_test(test_config_check),
