@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tunetop/app.h"
 #include "tunetop/cli.h"
@@ -19,6 +20,7 @@ struct train_args {
 	const char **sets;
 	int nsets;
 	int json;
+	int no_valid;           /* --valid none: everything in --data trains */
 };
 
 static int train_parse(int argc, char **argv, struct train_args *a)
@@ -57,6 +59,11 @@ static int train_parse(int argc, char **argv, struct train_args *a)
 	if (a->data == NULL) {
 		tt_esc_printf(stderr, "tunetop train: --data TRAIN is required\n");
 		return -1;
+	}
+	/* The word, not a file: a file named none is ./none. */
+	if (a->valid != NULL && strcmp(a->valid, "none") == 0) {
+		a->no_valid = 1;
+		a->valid = NULL;
 	}
 	return 0;
 }
@@ -120,14 +127,20 @@ static int train_append(struct app *app, struct trainer_input *in, const char *p
 	return 0;
 }
 
-/* Train on the data's own split, the files given, or a fresh split. */
+/*
+ * Train on the data's own split, the files given, or a fresh split; with
+ * --valid none on every record of the data, whatever its split field says.
+ */
 static struct trainer_input *train_input(struct app *app, const struct train_args *a)
 {
 	struct trainer_input *in;
 	struct tt_err err;
 	size_t i;
 
-	if (a->valid == NULL && !train_has_splits(&app->ds)) {
+	if (a->no_valid) {
+		fprintf(stderr, "tunetop train: --valid none: all %zu records train; "
+			"no validation, no early stopping, no best model\n", app->ds.n);
+	} else if (a->valid == NULL && !train_has_splits(&app->ds)) {
 		double r[3] = { 80, 10, 10 }, r2[2] = { 90, 10 };
 		long seed = cfg_get_int(&app->cfg, "seed");
 
@@ -138,7 +151,7 @@ static struct trainer_input *train_input(struct app *app, const struct train_arg
 	}
 	in = trainer_input_from_dataset(&app->ds);
 	for (i = 0; i < in->n; i++) {
-		if (a->valid != NULL || in->split[i] == DS_SPLIT_NONE)
+		if (a->valid != NULL || a->no_valid || in->split[i] == DS_SPLIT_NONE)
 			in->split[i] = DS_SPLIT_TRAIN;
 	}
 	if ((a->valid != NULL && train_append(app, in, a->valid, DS_SPLIT_VALID) != 0) ||
@@ -149,11 +162,33 @@ static struct trainer_input *train_input(struct app *app, const struct train_arg
 	return in;
 }
 
-static void train_progress(struct trainer *t)
+/* The last progress line printed, so a line is printed once. */
+struct train_seen {
+	int any;
+	uint64_t step;
+	int has_eval;
+	double eval_loss;
+};
+
+/*
+ * One progress line, unless nothing moved since the last one: while the
+ * trainer evaluates or writes a model file the snapshot stands still, and
+ * the once-a-second loop used to print the same line three or four times.
+ */
+static void train_progress(struct trainer *t, struct train_seen *seen)
 {
 	struct trainer_snapshot s;
 
 	trainer_snapshot_get(t, &s);
+	if (seen->any && s.step == seen->step && s.has_eval == seen->has_eval &&
+	    (!s.has_eval || s.eval.loss == seen->eval_loss)) {
+		trainer_snapshot_fini(&s);
+		return;
+	}
+	seen->any = 1;
+	seen->step = s.step;
+	seen->has_eval = s.has_eval;
+	seen->eval_loss = s.has_eval ? s.eval.loss : 0;
 	fprintf(stderr, "step %llu/%llu  epoch %.2f/%u  loss %.4f", (unsigned long long)s.step,
 		(unsigned long long)s.total_steps, s.epoch, s.epochs, s.train_loss);
 	if (s.has_eval)
@@ -164,6 +199,22 @@ static void train_progress(struct trainer *t)
 		fprintf(stderr, "  ETA %.0fs", s.eta_seconds);
 	fputc('\n', stderr);
 	trainer_snapshot_fini(&s);
+}
+
+/* Where the run left its files (only those that exist). */
+static void train_say_written(const char *out)
+{
+	static const char *const names[] = { "model.safetensors", "best.safetensors" };
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char *path = tt_xprintf("%s/%s", out, names[i]);
+
+		if (stat(path, &st) == 0)
+			fprintf(stderr, "tunetop train: %s written: %s (%.1f MB)\n",
+				i == 0 ? "model" : "best model", path, (double)st.st_size / 1e6);
+		free(path);
+	}
 }
 
 static json_t *train_report_json(const struct metrics_report *r, char *const *names)
@@ -204,6 +255,7 @@ static int train_run(struct app *app, const struct train_args *a, struct trainer
 	struct trainer *t;
 	char reply[1024];
 	size_t counts[DS_NSPLITS];
+	struct train_seen seen = { 0, 0, 0, 0 };
 
 	trainer_input_counts(in, counts);
 	tt_err_clear(&err);
@@ -221,14 +273,16 @@ static int train_run(struct app *app, const struct train_args *a, struct trainer
 	}
 	tt_esc_printf(stderr, "%s\n", reply);
 	while (trainer_wait_stopped(t, 1.0) == TRAINER_RUNNING)
-		train_progress(t);
-	train_progress(t);
+		train_progress(t, &seen);
+	train_progress(t, &seen);
 	if (counts[DS_SPLIT_TEST] > 0)
 		trainer_wait_handled(t, trainer_send(t, TRAINER_EVAL_TEST, NULL, NULL, 0, NULL),
 				     NULL, 0);
 	if (a->json)
 		train_print_json(t, a->out);
 	trainer_destroy(t);
+	if (a->out != NULL)
+		train_say_written(a->out);
 	return 0;
 }
 

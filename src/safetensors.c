@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 static const struct {
 	const char *name;
@@ -865,9 +866,16 @@ static char *st_header_text(const struct st_tensor *tensors, size_t n,
 	return text;
 }
 
-static int st_build(struct tt_buf *out, const struct st_tensor *tensors, size_t n,
-		    const char *const *meta_keys, const char *const *meta_values, size_t nmeta,
-		    const char *file, struct tt_err *err)
+/* Bytes of one row of a gathered tensor. */
+static uint64_t st_row_bytes(const struct st_tensor *t)
+{
+	return t->ndim > 0 && t->shape[0] > 0 ? t->nbytes / t->shape[0] : 0;
+}
+
+/* The length field and the padded header text, appended to out. */
+static int st_build_header(struct tt_buf *out, const struct st_tensor *tensors, size_t n,
+			   const char *const *meta_keys, const char *const *meta_values,
+			   size_t nmeta, const char *file, struct tt_err *err)
 {
 	char *text = st_header_text(tensors, n, meta_keys, meta_values, nmeta, file, err);
 	size_t hlen, pad;
@@ -887,9 +895,28 @@ static int st_build(struct tt_buf *out, const struct st_tensor *tensors, size_t 
 	tt_buf_add(out, text, hlen);
 	tt_buf_add(out, "        ", pad);
 	free(text);
-	for (size_t i = 0; i < n; i++)
-		if (tensors[i].nbytes > 0)
-			tt_buf_add(out, tensors[i].data, tensors[i].nbytes);
+	return 0;
+}
+
+static int st_build(struct tt_buf *out, const struct st_tensor *tensors, size_t n,
+		    const char *const *meta_keys, const char *const *meta_values, size_t nmeta,
+		    const char *file, struct tt_err *err)
+{
+	if (st_build_header(out, tensors, n, meta_keys, meta_values, nmeta, file, err) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct st_tensor *t = &tensors[i];
+		uint64_t rb = st_row_bytes(t);
+
+		if (t->nbytes == 0)
+			continue;
+		if (t->gather == NULL) {
+			tt_buf_add(out, t->data, t->nbytes);
+			continue;
+		}
+		for (uint64_t r = 0; r < t->shape[0]; r++)
+			tt_buf_add(out, (const char *)t->data + t->gather[r] * rb, rb);
+	}
 	return 0;
 }
 
@@ -897,20 +924,73 @@ int st_write_buffer(struct tt_buf *out, const struct st_tensor *tensors, size_t 
 		    const char *const *meta_keys, const char *const *meta_values, size_t nmeta,
 		    struct tt_err *err)
 {
-	return st_build(out, tensors, n, meta_keys, meta_values, nmeta, "", err);
+	size_t len = out->len;
+	int rc = st_build(out, tensors, n, meta_keys, meta_values, nmeta, "", err);
+
+	if (rc != 0)
+		out->len = len;
+	return rc;
 }
 
+/* One part per plain tensor, one per row of a gathered one (merging neighbours). */
+static struct iovec *st_parts(const struct tt_buf *head, const struct st_tensor *tensors,
+			      size_t n, size_t *count)
+{
+	size_t cap = 1, k = 0;
+	struct iovec *iov;
+
+	for (size_t i = 0; i < n; i++)
+		cap += tensors[i].gather != NULL ? tensors[i].shape[0] : 1;
+	iov = tt_xmalloc(cap * sizeof *iov);
+	iov[k].iov_base = head->data;
+	iov[k++].iov_len = head->len;
+	for (size_t i = 0; i < n; i++) {
+		const struct st_tensor *t = &tensors[i];
+		uint64_t rb = st_row_bytes(t);
+
+		if (t->nbytes == 0)
+			continue;
+		if (t->gather == NULL) {
+			iov[k].iov_base = (void *)t->data;
+			iov[k++].iov_len = t->nbytes;
+			continue;
+		}
+		for (uint64_t r = 0; r < t->shape[0]; r++) {
+			char *p = (char *)t->data + t->gather[r] * rb;
+
+			if ((char *)iov[k - 1].iov_base + iov[k - 1].iov_len == p) {
+				iov[k - 1].iov_len += rb;
+				continue;
+			}
+			iov[k].iov_base = p;
+			iov[k++].iov_len = rb;
+		}
+	}
+	*count = k;
+	return iov;
+}
+
+/*
+ * Design note: the file is written from the tensors where they live, with
+ * writev; only the header is built in memory. Building the whole file first
+ * used to double peak memory when a 400 MB model was saved during training.
+ */
 int st_write(const char *path, const struct st_tensor *tensors, size_t n,
 	     const char *const *meta_keys, const char *const *meta_values, size_t nmeta,
 	     struct tt_err *err)
 {
-	struct tt_buf b;
+	struct tt_buf head;
+	struct iovec *iov;
+	size_t count;
 	int rc;
 
-	tt_buf_init(&b);
-	rc = st_build(&b, tensors, n, meta_keys, meta_values, nmeta, path, err);
-	if (rc == 0)
-		rc = tt_write_file_atomic(path, b.data, b.len, err);
-	tt_buf_fini(&b);
+	tt_buf_init(&head);
+	rc = st_build_header(&head, tensors, n, meta_keys, meta_values, nmeta, path, err);
+	if (rc == 0) {
+		iov = st_parts(&head, tensors, n, &count);
+		rc = tt_write_file_atomic_iov(path, iov, count, err);
+		free(iov);
+	}
+	tt_buf_fini(&head);
 	return rc;
 }

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 #include <utf8proc.h>
@@ -262,17 +264,29 @@ int tt_read_file(const char *path, char **data, size_t *len, struct tt_err *err)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+/*
+ * Write the parts in order, IOV_MAX at a time, resuming after short writes.
+ * iov is modified (the parts already written are consumed).
+ */
+static int writev_all(int fd, struct iovec *iov, size_t n)
 {
 	while (n > 0) {
-		ssize_t w = write(fd, p, n);
+		int batch = n > IOV_MAX ? IOV_MAX : (int)n;
+		ssize_t w = writev(fd, iov, batch);
 
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
 			return -1;
-		p += w;
-		n -= (size_t)w;
+		while (n > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0 && w > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
 	}
 	return 0;
 }
@@ -295,6 +309,13 @@ static int fsync_parent(const char *path)
 
 int tt_write_file_atomic(const char *path, const void *data, size_t len, struct tt_err *err)
 {
+	struct iovec one = { (void *)data, len };
+
+	return tt_write_file_atomic_iov(path, &one, 1, err);
+}
+
+int tt_write_file_atomic_iov(const char *path, struct iovec *iov, size_t n, struct tt_err *err)
+{
 	char *tmp;
 	int fd;
 	struct stat st;
@@ -313,7 +334,7 @@ int tt_write_file_atomic(const char *path, const void *data, size_t len, struct 
 		fchmod(fd, st.st_mode & 07777);
 	else
 		fchmod(fd, 0644);
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (writev_all(fd, iov, n) != 0 || fsync(fd) != 0) {
 		tt_err_set(err, path, 0, 0, "cannot write: %s (the original is unchanged)",
 			   strerror(errno));
 		close(fd);

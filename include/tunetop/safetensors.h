@@ -67,6 +67,13 @@ struct st_tensor {
 	uint64_t shape[ST_MAX_DIMS];
 	const void *data;
 	uint64_t nbytes;
+	/*
+	 * Writers only (NULL when read): a gathered tensor. Row i of the
+	 * tensor (shape[0] rows of nbytes / shape[0] bytes) is row gather[i]
+	 * of the matrix at data, so a few rows of a large matrix are written
+	 * without copying them first.
+	 */
+	const uint32_t *gather;
 };
 
 /* Number of elements (product of the shape; 1 for a scalar). */
@@ -76,7 +83,8 @@ uint64_t st_numel(const struct st_tensor *t);
  * Write tensors (in the given order, data packed in that order) and the
  * metadata pairs (omitted from the header when nmeta is 0). Checks every
  * name (UTF-8, unique, not "__metadata__"), dtype, ndim and that
- * nbytes == numel * dtype size. st_write replaces path atomically.
+ * nbytes == numel * dtype size. st_write replaces path atomically and
+ * streams the data from where it lives (only the header is built in memory).
  */
 int st_write(const char *path, const struct st_tensor *tensors, size_t n,
 	     const char *const *meta_keys, const char *const *meta_values, size_t nmeta,

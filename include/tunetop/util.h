@@ -65,6 +65,12 @@ int tt_read_file(const char *path, char **data, size_t *len, struct tt_err *err)
  * in the same directory (tempfile.h), fsync, rename, fsync the directory.
  */
 int tt_write_file_atomic(const char *path, const void *data, size_t len, struct tt_err *err);
+/*
+ * The same from n parts written in order (writev, no copy): large files are
+ * streamed from where their pieces live. iov is consumed (modified).
+ */
+struct iovec;
+int tt_write_file_atomic_iov(const char *path, struct iovec *iov, size_t n, struct tt_err *err);
 
 /*
  * Terminal safety (util-esc.c): control characters written out visibly.

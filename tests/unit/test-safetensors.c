@@ -115,11 +115,11 @@ static const uint8_t rt_bytes[5] = { 0, 1, 127, 128, 255 };
 static void rt_tensors(struct st_tensor t[5])
 {
 	memset(t, 0, 5 * sizeof *t);
-	t[0] = (struct st_tensor){ "model.w", ST_F32, 2, { 2, 3 }, rt_matrix, sizeof rt_matrix };
-	t[1] = (struct st_tensor){ "step", ST_I64, 0, { 0 }, &rt_step, 8 };
-	t[2] = (struct st_tensor){ "ids", ST_I64, 1, { 4 }, rt_ids, sizeof rt_ids };
-	t[3] = (struct st_tensor){ "bytes", ST_U8, 1, { 5 }, rt_bytes, 5 };
-	t[4] = (struct st_tensor){ "empty \xc3\xa9", ST_F32, 3, { 2, 0, 7 }, NULL, 0 };
+	t[0] = (struct st_tensor){ "model.w", ST_F32, 2, { 2, 3 }, rt_matrix, sizeof rt_matrix, NULL };
+	t[1] = (struct st_tensor){ "step", ST_I64, 0, { 0 }, &rt_step, 8, NULL };
+	t[2] = (struct st_tensor){ "ids", ST_I64, 1, { 4 }, rt_ids, sizeof rt_ids, NULL };
+	t[3] = (struct st_tensor){ "bytes", ST_U8, 1, { 5 }, rt_bytes, 5, NULL };
+	t[4] = (struct st_tensor){ "empty \xc3\xa9", ST_F32, 3, { 2, 0, 7 }, NULL, 0, NULL };
 }
 
 static void check_rt(const struct st_file *f)
@@ -229,8 +229,8 @@ static void test_exact_bytes(void **state)
 	static const char *const keys[] = { "step" };
 	static const char *const values[] = { "3" };
 	struct st_tensor t[2] = {
-		{ "w", ST_F32, 1, { 2 }, w, 8 },
-		{ "n", ST_I64, 0, { 0 }, &n, 8 },
+		{ "w", ST_F32, 1, { 2 }, w, 8, NULL },
+		{ "n", ST_I64, 0, { 0 }, &n, 8, NULL },
 	};
 	struct tt_buf b;
 	struct tt_err err;
@@ -272,8 +272,8 @@ static void test_write_errors(void **state)
 	static const char *const kbad[] = { "a" }, *const vbad[] = { "\xff" };
 	static const char *const knull[] = { NULL }, *const v1[] = { "1" };
 	struct st_tensor t[2] = {
-		{ "x", ST_F32, 1, { 4 }, x, 16 },
-		{ "y", ST_F32, 2, { 2, 2 }, x, 16 },
+		{ "x", ST_F32, 1, { 4 }, x, 16, NULL },
+		{ "y", ST_F32, 2, { 2, 2 }, x, 16, NULL },
 	};
 	struct st_tensor u;
 	struct tt_err err;
@@ -604,7 +604,7 @@ static void test_copy(void **state)
 {
 	static const uint16_t h[6] = { 0x0000, 0x8000, 0x7c00, 0xfc00, 0x7e00, 0x0001 };
 	static const uint64_t big[2] = { 7, 1ULL << 63 };
-	struct st_tensor t = { "h", ST_F16, 1, { 6 }, h, 12 };
+	struct st_tensor t = { "h", ST_F16, 1, { 6 }, h, 12, NULL };
 	struct tt_err err;
 	float x[6];
 	int64_t v[2];
@@ -623,7 +623,7 @@ static void test_copy(void **state)
 	assert_int_equal(st_copy_i64(&t, v, 6, &err), -1);
 	assert_string_equal(err.msg, "tensor \"h\": dtype F16, expected an integer dtype");
 
-	t = (struct st_tensor){ "u", ST_U64, 1, { 2 }, big, 16 };
+	t = (struct st_tensor){ "u", ST_U64, 1, { 2 }, big, 16, NULL };
 	assert_int_equal(st_copy_f32(&t, x, 2, &err), -1);
 	assert_string_equal(err.msg, "tensor \"u\": dtype U64, expected F32, F16 or BF16");
 	assert_int_equal(st_copy_i64(&t, v, 2, &err), -1);
