@@ -38,12 +38,68 @@ static char *bundle_config_json(const struct model *m, bool multilabel)
 	return s;
 }
 
+/*
+ * Row-sparse views
+ * ----------------
+ * A view with touched rows (model_view.touched) is stored as two tensors:
+ *   NAME.index  U32 [k]        the touched rows, ascending
+ *   NAME.rows   F32 [k, cols]  their values, gathered straight from the
+ *                              model's matrix when written (no copy)
+ * Every other row is what model_create gives (the seeded initialization of
+ * the input matrix, zero for optimizer moments), so a load reproduces the
+ * matrix bit for bit. Files with a dense NAME still load.
+ */
+static int bundle_sparse_view(const struct model_view *v)
+{
+	return v->touched != NULL && v->dtype == MODEL_F32 && v->ndim == 2;
+}
+
+static uint32_t *bundle_touched_rows(const struct model_view *v, size_t *count)
+{
+	uint32_t *rows;
+	size_t k = 0;
+
+	for (uint64_t r = 0; r < v->shape[0]; r++)
+		k += v->touched[r] != 0;
+	rows = tt_xmalloc((k + 1) * sizeof *rows);
+	k = 0;
+	for (uint64_t r = 0; r < v->shape[0]; r++)
+		if (v->touched[r] != 0)
+			rows[k++] = (uint32_t)r;
+	*count = k;
+	return rows;
+}
+
+/* ts[0] = NAME.index, ts[1] = NAME.rows; names[0..1] are theirs to free. */
+static void bundle_sparse_tensors(const struct model_view *v, const uint32_t *rows, size_t k,
+				  char **names, struct st_tensor *ts)
+{
+	names[0] = tt_xprintf("%s.index", v->name);
+	names[1] = tt_xprintf("%s.rows", v->name);
+	ts[0].name = names[0];
+	ts[0].dtype = ST_U32;
+	ts[0].ndim = 1;
+	ts[0].shape[0] = k;
+	ts[0].data = rows;
+	ts[0].nbytes = k * sizeof *rows;
+	ts[1].name = names[1];
+	ts[1].dtype = ST_F32;
+	ts[1].ndim = 2;
+	ts[1].shape[0] = k;
+	ts[1].shape[1] = v->shape[1];
+	ts[1].data = v->data;
+	ts[1].nbytes = k * v->shape[1] * sizeof(float);
+	ts[1].gather = rows;
+}
+
 int bundle_save(const char *path, struct model *model, const struct tok_vocab *vocab,
 		char *const *labels, uint32_t nlabels, bool multilabel, bool with_optim,
 		const struct bundle_meta *meta, size_t nmeta, struct tt_err *err)
 {
-	size_t nv = model_nviews(model), n = 0, nm = 0, i;
-	struct st_tensor *ts = tt_xcalloc(nv + 1, sizeof *ts);
+	size_t nv = model_nviews(model), n = 0, nm = 0, i, nsparse = 0, nrows = 0;
+	struct st_tensor *ts = tt_xcalloc(2 * nv + 1, sizeof *ts);
+	char **names = tt_xcalloc(2 * nv + 1, sizeof *names);
+	uint32_t *rows = NULL;
 	const char **keys = tt_xcalloc(nmeta + 3, sizeof *keys);
 	const char **vals = tt_xcalloc(nmeta + 3, sizeof *vals);
 	char *labels_json = bundle_labels_json(labels, nlabels);
@@ -57,6 +113,14 @@ int bundle_save(const char *path, struct model *model, const struct tok_vocab *v
 		model_view(model, i, &v);
 		if (v.data == NULL || ((v.flags & MODEL_VIEW_OPTIM) && !with_optim))
 			continue;
+		if (bundle_sparse_view(&v)) {
+			if (rows == NULL)
+				rows = bundle_touched_rows(&v, &nrows);
+			bundle_sparse_tensors(&v, rows, nrows, &names[2 * nsparse], &ts[n]);
+			nsparse++;
+			n += 2;
+			continue;
+		}
 		ts[n].name = v.name;
 		ts[n].dtype = v.dtype == MODEL_F32 ? ST_F32 : ST_I64;
 		ts[n].ndim = (int)v.ndim;
@@ -83,6 +147,10 @@ int bundle_save(const char *path, struct model *model, const struct tok_vocab *v
 		vals[nm++] = meta[i].value;
 	}
 	rc = st_write(path, ts, n, keys, vals, nm, err);
+	for (i = 0; i < 2 * nsparse; i++)
+		free(names[i]);
+	free(names);
+	free(rows);
 	tt_buf_fini(&vb);
 	free(labels_json);
 	free(config_json);
@@ -149,6 +217,83 @@ static int bundle_read_config(const struct st_file *f, const char *path, struct 
 	return 0;
 }
 
+/*
+ * NAME.index and NAME.rows into a row-sparse view, marking the rows touched.
+ * 1 when read, 0 when the file has neither tensor, -1 on a bad pair.
+ */
+static int bundle_read_sparse(const struct st_file *f, const char *path, struct model_view *v,
+			      struct tt_err *err)
+{
+	char *iname = tt_xprintf("%s.index", v->name), *rname = tt_xprintf("%s.rows", v->name);
+	const struct st_tensor *ti = st_find(f, iname), *tr = st_find(f, rname);
+	uint64_t cols = v->shape[1], k, rb = cols * sizeof(float);
+	int64_t *idx = NULL;
+	int rc = -1;
+
+	if (ti == NULL && tr == NULL) {
+		rc = 0;
+		goto out;
+	}
+	if (ti == NULL || tr == NULL || ti->ndim != 1 || tr->ndim != 2 || tr->dtype != ST_F32 ||
+	    tr->shape[0] != ti->shape[0] || tr->shape[1] != cols || ti->shape[0] > v->shape[0]) {
+		tt_err_set(err, path, 0, 0, "tensors %s and %s do not fit a [%llu, %llu] matrix",
+			   iname, rname, (unsigned long long)v->shape[0], (unsigned long long)cols);
+		goto out;
+	}
+	k = ti->shape[0];
+	idx = tt_xmalloc((k + 1) * sizeof *idx);
+	if (st_copy_i64(ti, idx, k, err) != 0)
+		goto out;
+	for (uint64_t j = 0; j < k; j++) {
+		if (idx[j] < 0 || (uint64_t)idx[j] >= v->shape[0] || (j > 0 && idx[j] <= idx[j - 1])) {
+			tt_err_set(err, path, 0, 0, "%s: entry %llu (%lld) is out of range or "
+				   "not ascending", iname, (unsigned long long)j, (long long)idx[j]);
+			goto out;
+		}
+		memcpy((char *)v->data + (uint64_t)idx[j] * rb, (const char *)tr->data + j * rb, rb);
+		v->touched[idx[j]] = 1;
+	}
+	rc = 1;
+out:
+	free(idx);
+	free(iname);
+	free(rname);
+	return rc;
+}
+
+/*
+ * A dense matrix (a file from before row-sparse saving) into a row-sparse
+ * view: rows that differ from what model_create put there are marked
+ * touched, so saving it again stores only those.
+ */
+static int bundle_read_dense_rows(const struct st_tensor *t, const char *path,
+				  struct model_view *v, struct tt_err *err)
+{
+	uint64_t rows = v->shape[0], rb = v->shape[1] * sizeof(float);
+
+	if (t->dtype != ST_F32) {
+		if (st_copy_f32(t, v->data, model_view_numel(v), err) != 0)
+			return -1;
+		memset(v->touched, 1, rows);
+		return 0;
+	}
+	if (t->nbytes != rows * rb) {
+		tt_err_set(err, path, 0, 0, "tensor %s: %llu bytes, expected %llu", v->name,
+			   (unsigned long long)t->nbytes, (unsigned long long)(rows * rb));
+		return -1;
+	}
+	for (uint64_t r = 0; r < rows; r++) {
+		char *dst = (char *)v->data + r * rb;
+		const char *src = (const char *)t->data + r * rb;
+
+		if (memcmp(dst, src, rb) != 0) {
+			memcpy(dst, src, rb);
+			v->touched[r] = 1;
+		}
+	}
+	return 0;
+}
+
 /* Copy each view's tensor into the model; optimizer state is optional. */
 static int bundle_read_views(struct bundle *b, const struct st_file *f, const char *path,
 			     struct tt_err *err)
@@ -169,6 +314,13 @@ static int bundle_read_views(struct bundle *b, const struct st_file *f, const ch
 		if (v.data == NULL)
 			continue;
 		t = st_find(f, v.name);
+		if (t == NULL && bundle_sparse_view(&v)) {
+			rc = bundle_read_sparse(f, path, &v, err);
+			if (rc < 0)
+				return -1;
+			if (rc > 0)
+				continue;
+		}
 		if (t == NULL && (v.flags & MODEL_VIEW_OPTIM))
 			continue;
 		if (t == NULL) {
@@ -176,6 +328,11 @@ static int bundle_read_views(struct bundle *b, const struct st_file *f, const ch
 			return -1;
 		}
 		numel = model_view_numel(&v);
+		if (bundle_sparse_view(&v)) {
+			if (bundle_read_dense_rows(t, path, &v, err) != 0)
+				return -1;
+			continue;
+		}
 		rc = v.dtype == MODEL_F32 ? st_copy_f32(t, v.data, numel, err) :
 		     st_copy_i64(t, v.data, numel, err);
 		if (rc != 0)

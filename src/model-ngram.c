@@ -51,6 +51,12 @@
  * correction uses the global step count. AdamW state costs two extra input
  * matrices, so it is allocated only by adamw_init. One thread only.
  *
+ * Saved files are row-sparse: touched[r] marks the input rows an update
+ * has reached. Every other row still holds its uniform(-1/dim, 1/dim)
+ * initialization, which ngram_create regenerates from the seed, so a file
+ * stores only the touched rows and loads bit for bit (a few hundred
+ * thousand rows of a 2M-bucket matrix on short texts).
+ *
  * The per-example paths do not allocate: scratch lives in struct model_ws.
  * Large matrices are 2 MB aligned and madvise'd for transparent huge pages
  * (random row access otherwise misses the TLB on nearly every bucket row).
@@ -72,6 +78,7 @@ struct ngram_model {
 	uint32_t ninputs, nlabels, dim;
 	float *input;           /* [ninputs, dim] */
 	float *output;          /* [nlabels, dim] */
+	uint8_t *touched;       /* [ninputs] 1: the row may differ from its init */
 	/* AdamW state, NULL until adamw_init */
 	float *m_in, *v_in;     /* [ninputs, dim] */
 	float *m_out, *v_out;   /* [nlabels, dim] */
@@ -416,6 +423,7 @@ ngram_sgd_step(struct model *mm, struct model_ws *ws, const struct model_example
 		if (ex->ids[i] >= m->ninputs)
 			continue;
 		float *row = m->input + (size_t)ex->ids[i] * dim;
+		m->touched[ex->ids[i]] = 1;     /* Hogwild: racing stores of 1 */
 		if (decay != 1.0f)
 			ngram_vdecay_axpy(row, decay, a, ws->gh, dim);
 		else
@@ -610,6 +618,7 @@ ngram_adamw_step(struct model *mm, struct model_ws *ws, const struct model_examp
 		size_t off = (size_t)ws->rows[r] * dim;
 		ngram_adam_update(&a, m->input + off, m->m_in + off, m->v_in + off,
 				  ws->g_rows + r * dim, dim);
+		m->touched[ws->rows[r]] = 1;
 		ws->slot[ws->rows[r]] = UINT32_MAX;
 	}
 	ws->nrows = 0;
@@ -699,7 +708,8 @@ ngram_create(const struct model_config *cfg, struct tt_err *err)
 	m->dim = cfg->dim;
 	m->input = ngram_alloc_matrix(m->ninputs, m->dim);
 	m->output = ngram_alloc_matrix(m->nlabels, m->dim);
-	if (m->input == NULL || m->output == NULL) {
+	m->touched = calloc(m->ninputs, 1);
+	if (m->input == NULL || m->output == NULL || m->touched == NULL) {
 		tt_err_set(err, NULL, 0, 0, "ngram model: cannot allocate %zu MB for %u x %u weights",
 			   ((size_t)(m->ninputs + (size_t)m->nlabels) * m->dim * sizeof(float)) >> 20,
 			   m->ninputs, m->dim);
@@ -717,6 +727,7 @@ ngram_destroy(struct model *mm)
 
 	free(m->input);
 	free(m->output);
+	free(m->touched);
 	free(m->m_in);
 	free(m->v_in);
 	free(m->m_out);
@@ -809,15 +820,18 @@ ngram_view(struct model *mm, size_t i, struct model_view *out)
 	switch (i) {
 	case NGRAM_VIEW_INPUT:
 		ngram_view_matrix(out, "ngram.input.weight", MODEL_VIEW_PARAM, in, d, m->input);
+		out->touched = m->touched;
 		break;
 	case NGRAM_VIEW_OUTPUT:
 		ngram_view_matrix(out, "ngram.output.weight", MODEL_VIEW_PARAM, nl, d, m->output);
 		break;
 	case NGRAM_VIEW_M_IN:
 		ngram_view_matrix(out, "optim.adamw.input.m", MODEL_VIEW_OPTIM, in, d, m->m_in);
+		out->touched = m->touched;      /* zero where never touched */
 		break;
 	case NGRAM_VIEW_V_IN:
 		ngram_view_matrix(out, "optim.adamw.input.v", MODEL_VIEW_OPTIM, in, d, m->v_in);
+		out->touched = m->touched;
 		break;
 	case NGRAM_VIEW_M_OUT:
 		ngram_view_matrix(out, "optim.adamw.output.m", MODEL_VIEW_OPTIM, nl, d, m->m_out);

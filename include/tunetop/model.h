@@ -11,7 +11,8 @@
  * Weights are exposed as named tensor views (struct model_view) in a fixed
  * order: the checkpoint writer saves them as safetensors, the loader copies
  * into them by name. Views flagged MODEL_VIEW_OPTIM are optimizer state
- * (saved in checkpoints, not in exported models).
+ * (saved in checkpoints, not in exported models). A view may be row-sparse
+ * (model_view.touched): only its touched rows need saving.
  *
  * Implementations: "ngram" (model-ngram.c, fastText's supervised model).
  * A transformer adds its own ops table and uses n_layer/n_head/n_ctx.
@@ -102,6 +103,14 @@ struct model_view {
 	uint32_t ndim;
 	uint64_t shape[MODEL_VIEW_MAXDIM];
 	void *data;             /* row-major, product(shape) elements */
+	/*
+	 * Row-sparse views (2-D): touched[r] != 0 for the rows training may
+	 * have changed; every other row still holds what model_create put
+	 * there (regenerated from the seed, or zero), so a file need store
+	 * only the touched rows. A loader marks the rows it copies. NULL: the
+	 * view is dense and is always stored whole.
+	 */
+	uint8_t *touched;
 };
 
 /* ---- the interface ----------------------------------------------------- */
