@@ -7,14 +7,15 @@
 #   build  compiler, libraries, test tools (make run / make test; the shell
 #          tests read JSON with python3)
 #   fuzz   clang and its libFuzzer runtime
-#   bench  the peers: fastText, PyTorch, Node.js/npm for the corpora
+#   bench  the peers: fastText, PyTorch, Node.js/npm for the corpora; fortunes
+#          and lz4 for the many-class sets (bench/make-many-class.py)
 set -eu
 
 build="gcc make libc6-dev pkg-config libncurses-dev libreadline-dev libopenblas-dev
 libyaml-dev libjansson-dev libutf8proc-dev libxxhash-dev libcmocka-dev tmux locales procps
 python3"
 fuzz="clang libclang-rt-14-dev"
-bench="fasttext python3 python3-torch nodejs time"
+bench="fasttext python3 python3-torch nodejs time fortunes lz4"
 
 case "${1:-build}" in
 build) want=$build ;;

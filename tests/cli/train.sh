@@ -58,3 +58,50 @@ expect_rc "pause without a run fails" 1
 expect_err "pause explained" "no training run"
 run "$TUNETOP" --headless sessions/demo.yaml -e "split 80/10/10; step 2; wait; checkpoint $T/c.ckpt; start $T/c.ckpt; status; stop"
 expect_out "checkpoint written" "checkpoint written at step 2"
+
+# --valid none: every record of --data trains, whatever its split field says;
+# no validation, no best model, "valid": null; the test set only with --test.
+python3 - "$T/splits.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i, l in enumerate(open("sessions/demo/tickets.jsonl")):
+        r = json.loads(l)
+        if r.get("label") is None:
+            continue
+        r["split"] = ("train", "valid", "test")[i % 3]
+        f.write(json.dumps(r) + "\n")
+PY
+n=$(wc -l <"$T/splits.jsonl")
+run "$TUNETOP" train --data "$T/splits.jsonl" --valid none --set epochs=3 --set dim=16 \
+	--set buckets=20000 --out "$T/vn" --json
+expect_rc "train --valid none" 0
+expect_err "--valid none announced" "--valid none: all $n records train"
+expect_err "every record trains, none validates" "training: $n train, 0 valid examples"
+if python3 - "$T/out" <<'PY'
+import json, sys
+d = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+assert d["valid"] is None and d["test"] is None, (d["valid"], d["test"])
+PY
+then ok "--valid none: valid and test are null"; else not_ok "--valid none: valid and test are null" "$(tail -c 300 "$T/out")"; fi
+if [ -s "$T/vn/model.safetensors" ] && [ ! -e "$T/vn/best.safetensors" ]; then
+	ok "--valid none: a model, no best model"; else not_ok "--valid none: a model, no best model" "$(ls "$T/vn")"; fi
+expect_err "says where the model was written" "model written: $T/vn/model.safetensors"
+if [ -z "$(grep '^step ' "$T/err" | sort | uniq -d)" ] && [ "$(grep -c '^step ' "$T/err")" -ge 1 ]; then
+	ok "each progress line printed once"; else not_ok "each progress line printed once" "$(grep '^step ' "$T/err" | sort | uniq -d | head -3)"; fi
+run "$TUNETOP" train --data "$T/splits.jsonl" --valid none --test "$T/splits.jsonl" \
+	--set epochs=3 --set dim=16 --set buckets=20000 --json
+if python3 - "$T/out" "$n" <<'PY'
+import json, sys
+d = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+assert d["valid"] is None and d["test"]["n"] == int(sys.argv[2]), d["test"]
+PY
+then ok "--valid none --test: the test file is evaluated"; else not_ok "--valid none --test: the test file is evaluated" "$(tail -c 300 "$T/out")"; fi
+# A file named none is ./none.
+cp "$T/splits.jsonl" "$T/none"
+(cd "$T" && "$TUNETOP" train --data splits.jsonl --valid ./none --set epochs=1 --set dim=16 \
+	--set buckets=20000 --json >"$T/out" 2>"$T/err")
+rc=$?
+expect_rc "--valid ./none reads the file" 0
+expect_err "./none validates" "valid examples"
+if grep -q "training: [0-9]* train, $n valid examples" "$T/err"; then ok "./none: all its records validate";
+else not_ok "./none: all its records validate" "$(grep training: "$T/err")"; fi
