@@ -59,7 +59,7 @@ static void main_usage(FILE *f)
 	      "       tunetop --headless [-e COMMANDS | --script FILE]... [DATA | SESSION.yaml]\n"
 	      "       tunetop check [--json] [--format F] [--skip-bad] [--set k=v] DATA\n"
 	      "       tunetop convert [--from F] [--to F] [--skip-bad] [--set k=v] IN OUT\n"
-	      "       tunetop train --data TRAIN [--valid V] [--test T] [--config F] [--set k=v]...\n"
+	      "       tunetop train --data TRAIN [--valid V|none] [--test T] [--config F] [--set k=v]...\n"
 	      "                     [--model ngram] [--out DIR] [--json]\n"
 	      "       tunetop eval MODEL DATA [--json]\n"
 	      "       tunetop predict MODEL [--k K] [--json] [TEXT...]\n"
