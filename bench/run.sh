@@ -10,6 +10,10 @@
 #               3 runs each in turn: time, peak memory, accuracy, macro-F1 and
 #               the targets of issue 3 (bench/train.sh; bench/fasttext.sh
 #               measures fastText alone)
+#   3b. parity  many-class short texts built from Debian data (fortunes,
+#               package sections): accuracy over seeds 1-3 with an ablation of
+#               fastText's recipe, time, memory and model size with --out
+#               (bench/parity.sh, figures in bench/PARITY.md)
 #   4. datapane key press to screen in the data pane at 1M records: move,
 #               page, top/bottom, detail, search next, sort (bench/datapane.sh)
 #
@@ -48,6 +52,12 @@ if [ -f "$SPAM_DIR/train.2.txt" ]; then
 else
 	echo "train: skipped, the corpus was not converted" >&2
 	failed="$failed train"
+fi
+
+section "3b. parity: many-class short texts, tunetop vs fastText (bench/parity.sh)"
+if ! bench/parity.sh; then
+	echo "parity: FAILED (see the message above)" >&2
+	failed="$failed parity"
 fi
 
 section "4. datapane: key press to screen at 1,000,000 records"
