@@ -102,10 +102,10 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-/* Content sniffing on the first non-blank line. */
+/* Content sniffing on the first non-blank line (after a UTF-8 byte order mark). */
 static enum ds_format_id ds_format_sniff(const char *data, size_t len)
 {
-	size_t i = 0, end;
+	size_t i = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0, end;
 
 	while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
 		i++;

@@ -447,9 +447,9 @@ static int jsonl_nthreads(size_t len)
 
 /* Cut the buffer into nt runs of whole lines and set up each part. */
 static void jsonl_parts_init(struct dataset *ds, const struct ds_options *o,
-			     struct jsonl_part *parts, int nt)
+			     struct jsonl_part *parts, int nt, size_t start)
 {
-	size_t start = 0, line = 0, slot = 0;
+	size_t line = 0, slot = 0;
 	int k;
 
 	for (k = 0; k < nt; k++) {
@@ -527,16 +527,24 @@ static void jsonl_part_merge(struct dataset *ds, struct jsonl_part *pt)
 	free(map);
 }
 
+static size_t jsonl_bom_len(const char *p, size_t n)
+{
+	return n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 int format_jsonl_read(struct dataset *ds, const struct ds_options *o, struct tt_err *err)
 {
 	int nt = jsonl_nthreads(ds->buf_len), k, failed = -1;
 	struct jsonl_part *parts = tt_xcalloc((size_t)nt, sizeof *parts);
 	size_t total = jsonl_count_lines(ds->buf, ds->buf_len);
+	size_t bom = jsonl_bom_len(ds->buf, ds->buf_len);
 
+	/* A UTF-8 byte order mark starts the preamble: skipped, and kept on save. */
 	ds->preamble = ds->buf;
+	ds->preamble_len = (uint32_t)bom;
 	ds->recs = tt_xmalloc((total + 1) * sizeof *ds->recs);
 	ds->cap = total + 1;
-	jsonl_parts_init(ds, o, parts, nt);
+	jsonl_parts_init(ds, o, parts, nt, bom);
 	for (k = 1; k < nt; k++) {
 		if (pthread_create(&parts[k].thread, NULL, jsonl_part_main, &parts[k]) != 0)
 			jsonl_part_main(&parts[k]);   /* no thread: do it here */

@@ -218,37 +218,71 @@ void tt_err_format(const struct tt_err *e, char *out, size_t n)
 		snprintf(out, n, "%s", e->msg);
 }
 
+/* What a path that is not a regular file is, for the error message. */
+static const char *tt_file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "is a directory";
+	if (S_ISFIFO(m))
+		return "is a FIFO (named pipe)";
+	if (S_ISCHR(m))
+		return "is a character device";
+	if (S_ISBLK(m))
+		return "is a block device";
+	if (S_ISSOCK(m))
+		return "is a socket";
+	return "is not a regular file";
+}
+
+/*
+ * Only regular files are read, and never more than the size fstat gave:
+ * /dev/zero would grow the buffer without bound and a FIFO without a
+ * writer would block for ever. O_NONBLOCK makes open() itself return at
+ * once on a FIFO (it has no effect on a regular file). A file larger than
+ * the machine's memory is refused before anything is allocated, and one
+ * that grows while it is read is an error rather than a silent cut.
+ */
 int tt_read_file(const char *path, char **data, size_t *len, struct tt_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
-	char *buf;
-	size_t cap, n = 0;
+	char *buf, probe;
+	size_t size, n = 0;
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
 
 	if (fd < 0) {
 		tt_err_set(err, path, 0, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-		tt_err_set(err, path, 0, 0, "cannot read: %s",
-			   S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int e = errno;
+
+		if (fstat(fd, &st) != 0)
+			tt_err_set(err, path, 0, 0, "cannot read: %s", strerror(e));
+		else
+			tt_err_set(err, path, 0, 0, "cannot read: %s (expected a regular file)",
+				   tt_file_kind(st.st_mode));
 		close(fd);
 		return -1;
 	}
-	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
-	buf = tt_xmalloc(cap);
+	if (st.st_size < 0 || (pages > 0 && page > 0 &&
+			       (uint64_t)st.st_size / (uint64_t)page >= (uint64_t)pages) ||
+	    (uint64_t)st.st_size >= SIZE_MAX / 2) {
+		tt_err_set(err, path, 0, 0, "cannot read: the file is %.1f GB, more than this "
+			   "machine's memory", (double)st.st_size / 1e9);
+		close(fd);
+		return -1;
+	}
+	size = (size_t)st.st_size;
+	buf = tt_xmalloc(size + 1);
 	for (;;) {
-		ssize_t r;
+		ssize_t r = read(fd, n < size ? buf + n : &probe, n < size ? size - n : 1);
 
-		if (n + 1 >= cap) {
-			cap *= 2;
-			buf = tt_xrealloc(buf, cap);
-		}
-		r = read(fd, buf + n, cap - n - 1);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
-			tt_err_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
+		if (r < 0 || (r > 0 && n == size)) {
+			tt_err_set(err, path, 0, 0, "cannot read: %s",
+				   r < 0 ? strerror(errno) : "the file grew while it was read");
 			free(buf);
 			close(fd);
 			return -1;
