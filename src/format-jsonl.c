@@ -10,12 +10,14 @@
  * The scanner only ever runs on lines jansson has already accepted.
  */
 #include <jansson.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "tunetop/dataset.h"
+#include "tunetop/jsonl-scan.h"
 
 struct jsonl_span {
 	size_t value_start;   /* first byte of the value */
@@ -143,7 +145,7 @@ enum {
 	JSONL_OK = 1,
 };
 
-/* Everything one line yields before it becomes a record. */
+/* Everything one line yields before it becomes a record (labels last: not cleared). */
 struct jsonl_fields {
 	const char *text;
 	size_t text_len;
@@ -151,14 +153,14 @@ struct jsonl_fields {
 	const char *id;
 	size_t id_len;
 	int id_owned;
-	const char *labels[64];
-	size_t label_lens[64];
 	uint32_t nlabels;
 	int had_label;
 	int label_array;      /* the label was a JSON array: a multi-label dataset */
 	enum ds_split split;
 	uint8_t flags;        /* DS_FLAG_FLAGGED / DS_FLAG_UNSURE from "flags" */
 	char *note;           /* copy of "note", or NULL */
+	const char *labels[64];
+	size_t label_lens[64];
 };
 
 /*
@@ -272,6 +274,134 @@ static void jsonl_get_marks(json_t *root, struct jsonl_fields *f)
 		f->note = tt_xstrndup(json_string_value(note), json_string_length(note));
 }
 
+/* ---- the fast path (jsonl-scan.c) ---- */
+
+/* A scanned string: its raw bytes when it has no escapes, else a decoded copy. */
+static void jsonl_fast_string(const char *s, const struct jsonl_scan_value *v,
+			      const char **out, size_t *out_len, int *owned)
+{
+	char *copy;
+
+	if (!v->escaped) {
+		*out = s + v->start + 1;
+		*out_len = v->end - v->start - 2;
+		*owned = 0;
+		return;
+	}
+	copy = tt_xmalloc(v->end - v->start);
+	*out_len = jsonl_scan_decode(s, v, copy);
+	*out = copy;
+	*owned = 1;
+}
+
+/* A plain (unescaped) string value equal to word. */
+static int jsonl_fast_is(const char *s, const struct jsonl_scan_value *v, const char *word)
+{
+	size_t n = strlen(word);
+
+	return v->type == JSONL_SCAN_STRING && !v->escaped && v->end - v->start == n + 2 &&
+	       memcmp(s + v->start + 1, word, n) == 0;
+}
+
+/* The label member: 1 if it is one the fast path takes (f filled), else 0. */
+static int jsonl_fast_labels(const char *s, const struct jsonl_scan_value *v,
+			     struct jsonl_fields *f)
+{
+	struct jsonl_scan_value e;
+	uint32_t pos;
+
+	f->had_label = v != NULL;
+	if (v == NULL || v->type == JSONL_SCAN_NULL)
+		return 1;
+	if (v->type == JSONL_SCAN_STRING && !v->escaped) {
+		if (v->end - v->start > 2) {
+			f->labels[0] = s + v->start + 1;
+			f->label_lens[0] = v->end - v->start - 2;
+			f->nlabels = 1;
+		}
+		return 1;
+	}
+	if (v->type != JSONL_SCAN_ARRAY)
+		return 0;
+	f->label_array = 1;
+	for (pos = v->start; jsonl_scan_next(s, v, &pos, &e);) {
+		if (e.type != JSONL_SCAN_STRING || e.escaped || e.end - e.start == 2 ||
+		    f->nlabels == 64)
+			return 0;
+		f->labels[f->nlabels] = s + e.start + 1;
+		f->label_lens[f->nlabels++] = e.end - e.start - 2;
+	}
+	return 1;
+}
+
+/* "flags": as jsonl_get_marks, on scanned values (escaped words: not simple). */
+static int jsonl_fast_flags(const char *s, const struct jsonl_scan_value *v,
+			    struct jsonl_fields *f)
+{
+	struct jsonl_scan_value e;
+	uint32_t pos;
+
+	if (v == NULL || v->type != JSONL_SCAN_ARRAY)
+		return 1;
+	for (pos = v->start; jsonl_scan_next(s, v, &pos, &e);) {
+		if (e.escaped)
+			return 0;
+		if (jsonl_fast_is(s, &e, "flagged"))
+			f->flags |= DS_FLAG_FLAGGED;
+		else if (jsonl_fast_is(s, &e, "unsure"))
+			f->flags |= DS_FLAG_UNSURE;
+	}
+	return 1;
+}
+
+/*
+ * The common line without jansson: 1 and f filled, or 0 (nothing
+ * allocated) when the line is not simple or would be rejected; then the
+ * jansson path decides, with its exact messages. Every test here mirrors
+ * one of jsonl_parse_fields and the functions it calls.
+ */
+static int jsonl_fast_fields(const struct dataset *ds, const char *s, size_t len,
+			     struct jsonl_fields *f)
+{
+	struct jsonl_scan sc;
+	const struct jsonl_scan_value *text, *id, *split, *note;
+	const char *what;
+
+	if (!jsonl_scan_line(s, len, &sc) || (sc.high && tt_utf8_check(s, len, &what) >= 0))
+		return 0;
+	text = jsonl_scan_find(&sc, s, ds->text_field, strlen(ds->text_field));
+	id = jsonl_scan_find(&sc, s, ds->id_field, strlen(ds->id_field));
+	split = jsonl_scan_find(&sc, s, ds->split_field, strlen(ds->split_field));
+	note = jsonl_scan_find(&sc, s, "note", 4);
+	if (text == NULL || text->type != JSONL_SCAN_STRING ||
+	    !jsonl_fast_labels(s, jsonl_scan_find(&sc, s, ds->label_field, strlen(ds->label_field)), f) ||
+	    (id != NULL && id->type != JSONL_SCAN_STRING && id->type != JSONL_SCAN_INTEGER &&
+	     id->type != JSONL_SCAN_NULL) ||
+	    !jsonl_fast_flags(s, jsonl_scan_find(&sc, s, "flags", 5), f) ||
+	    (split != NULL && split->type != JSONL_SCAN_NULL &&
+	     (split->type != JSONL_SCAN_STRING || split->escaped ||
+	      ds_split_parse(s + split->start + 1, split->end - split->start - 2, &f->split) != 0))) {
+		memset(f, 0, offsetof(struct jsonl_fields, labels));   /* jansson starts afresh */
+		return 0;
+	}
+	if (id != NULL && id->type == JSONL_SCAN_STRING) {
+		jsonl_fast_string(s, id, &f->id, &f->id_len, &f->id_owned);
+	} else if (id != NULL && id->type == JSONL_SCAN_INTEGER) {
+		f->id = s + id->start;
+		f->id_len = id->end - id->start;
+	}
+	if (note != NULL && note->type == JSONL_SCAN_STRING) {
+		const char *p;
+		size_t n;
+		int owned;
+
+		jsonl_fast_string(s, note, &p, &n, &owned);
+		f->note = owned ? (char *)p : tt_xstrndup(p, n);
+	}
+	jsonl_fast_string(s, text, &f->text, &f->text_len, &f->text_owned);
+	return 1;
+}
+
 /* Validate one line and extract its fields: JSONL_OK, _SKIP or _STOP. */
 static int jsonl_parse_fields(struct dataset *ds, const struct ds_options *o, struct tt_err *err,
 			      const char *s, size_t len, uint32_t line, json_t **rootp,
@@ -287,6 +417,8 @@ static int jsonl_parse_fields(struct dataset *ds, const struct ds_options *o, st
 		return ds_reject(ds, o, err, line, 1,
 				 "record is %zu bytes (expected at most %zu; raise max_record_mb)",
 				 len, o->max_record_bytes);
+	if (!o->jansson_only && jsonl_fast_fields(ds, s, len, f))
+		return JSONL_OK;
 	bad = tt_utf8_check(s, len, &what);
 	if (bad >= 0)
 		return ds_reject(ds, o, err, line, tt_utf8_column(s, (size_t)bad),
@@ -381,7 +513,7 @@ static int jsonl_read_chunk(struct dataset *part, const struct ds_options *o, st
 			pos = next;
 			continue;
 		}
-		memset(&f, 0, sizeof f);
+		memset(&f, 0, offsetof(struct jsonl_fields, labels));
 		rc = jsonl_parse_fields(part, o, err, p + pos, body_end - pos, line, &root, &f);
 		if (rc == JSONL_OK) {
 			struct ds_record *r;

@@ -95,6 +95,7 @@ struct ds_options {
 	const char *label_sep;        /* CSV/TSV: between labels in one field; default "|", "": none */
 	bool skip_bad;                /* skip and list bad records instead of stopping */
 	size_t max_record_bytes;      /* a longer record is an error; default 16 MiB */
+	bool jansson_only;            /* JSONL: no fast path, jansson parses every line (tests) */
 	char **schema;                /* label names to number first, in order (may be NULL) */
 	int nschema;
 };
