@@ -1,7 +1,8 @@
 /*
  * strmap.h - open-addressing hash map from byte strings to uint32 values,
- * hashed with xxHash (XXH3). Keys are copied. Used for label sets, duplicate
- * detection and vocabularies.
+ * hashed with xxHash (XXH3). Keys are copied into the map's own blocks (one
+ * allocation per block, not per key: a million ids cost a few mallocs).
+ * Used for label sets, record ids, duplicate detection and vocabularies.
  */
 #ifndef TUNETOP_STRMAP_H
 #define TUNETOP_STRMAP_H
@@ -11,23 +12,33 @@
 
 struct strmap_slot {
 	uint64_t hash;
-	char *key;
-	size_t keylen;
+	const char *key;     /* NULL: the slot is free */
+	uint32_t keylen;
 	uint32_t value;
-	int used;
+};
+
+/* A block of copied keys; blocks are chained, newest first. */
+struct strmap_block {
+	struct strmap_block *next;
+	size_t used;
+	size_t cap;
+	char data[];
 };
 
 struct strmap {
 	struct strmap_slot *slots;
 	size_t cap;   /* power of two */
 	size_t count;
+	struct strmap_block *blocks;
 };
 
 void strmap_init(struct strmap *m);
 void strmap_fini(struct strmap *m);
+/* Make room for n keys in all, so that inserting them never rehashes. */
+void strmap_reserve(struct strmap *m, size_t n);
 /* Returns 1 and sets *value if found, else 0. */
 int strmap_get(const struct strmap *m, const char *key, size_t keylen, uint32_t *value);
-/* Inserts or overwrites. */
+/* Inserts or overwrites. Keys are at most 4 GiB. */
 void strmap_put(struct strmap *m, const char *key, size_t keylen, uint32_t value);
 
 #endif
