@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 struct quality_key {
 	uint64_t hash;
@@ -202,13 +205,35 @@ static int quality_is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Code points and whitespace-separated words of one text. */
+/*
+ * Code points and whitespace-separated words of one text. With SSE2 sixteen
+ * bytes a step: a code point is a byte that is not a continuation byte
+ * (10xxxxxx), a word starts at a non-space byte after a space (or at the
+ * start); the scalar loop finishes the tail with the same rules.
+ */
 static void quality_measure(const char *s, size_t n, size_t *chars, size_t *words)
 {
-	size_t i, c = 0, w = 0;
+	size_t i = 0, c = 0, w = 0;
 	int inword = 0;
 
-	for (i = 0; i < n; i++) {
+#ifdef __SSE2__
+	const __m128i top2 = _mm_set1_epi8((char)0xC0), cont = _mm_set1_epi8((char)0x80);
+	const __m128i blank = _mm_set1_epi8(' '), nine = _mm_set1_epi8(9), four = _mm_set1_epi8(4);
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i ctl = _mm_sub_epi8(v, nine);   /* \t \n \v \f \r: 0..4 */
+		unsigned sp = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, blank),
+			_mm_cmpeq_epi8(_mm_min_epu8(ctl, four), ctl)));
+		unsigned cn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, top2), cont));
+		unsigned before = (sp << 1) | (inword ? 0u : 1u);   /* the byte before is a space */
+
+		c += 16 - (size_t)__builtin_popcount(cn);
+		w += (size_t)__builtin_popcount(~sp & before & 0xffffu);
+		inword = !(sp & 0x8000u);
+	}
+#endif
+	for (; i < n; i++) {
 		unsigned char b = (unsigned char)s[i];
 
 		if ((b & 0xC0) != 0x80)
