@@ -23,7 +23,7 @@ for t in tests/fuzz/fuzz-*.c; do
 	corpus="$out/corpus-$name"
 	mkdir -p "$corpus"
 	case "$name" in
-	fuzz-jsonl) seeds="tests/data/*.jsonl tests/data/jsonl sessions/demo/tickets.jsonl" ;;
+	fuzz-jsonl | fuzz-jsonl-scan) seeds="tests/data/*.jsonl tests/data/jsonl sessions/demo/tickets.jsonl" ;;
 	fuzz-csv) seeds="tests/data/*.csv tests/data/csv" ;;
 	fuzz-fasttext) seeds="tests/data/fasttext" ;;
 	fuzz-yaml) seeds="tests/data/cfg sessions/demo.yaml" ;;
