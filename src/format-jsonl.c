@@ -493,7 +493,7 @@ static void jsonl_attach(struct dataset *ds, size_t nbytes)
  * chunk (the caller adds the chunk's first line). Returns -1 on a stop.
  */
 static int jsonl_read_chunk(struct dataset *part, const struct ds_options *o, struct tt_err *err,
-			    const char *p, size_t n)
+			    const char *p, size_t n, size_t *nlines)
 {
 	size_t pos = 0;
 	uint32_t line = 0;
@@ -527,26 +527,29 @@ static int jsonl_read_chunk(struct dataset *part, const struct ds_options *o, st
 			jsonl_attach(part, next - pos);   /* skipped: kept verbatim on save */
 		}
 		json_decref(root);
+		*nlines = line;
 		if (rc == JSONL_STOP)
 			return -1;
 		pos = next;
 	}
+	*nlines = line;
 	return 0;
 }
 
 /*
  * Large files are parsed by several threads, each on a run of whole lines
- * into its own part (records written straight into its slice of ds->recs,
- * its own label table); the parts are then stitched together in order:
- * labels renumbered, line numbers offset, and bytes before a part's first
- * record attached to the record before it.
+ * into its own part (its own record array, grown as it goes, and its own
+ * label table; lines are counted while parsing, not in a pass before it);
+ * the parts are then stitched together in order: the first part's array
+ * grown to hold all records, labels renumbered, line numbers offset, and
+ * bytes before a part's first record attached to the record before it.
  */
 struct jsonl_part {
 	struct dataset ds;       /* borrows path and field names from the whole */
 	const char *p;
 	size_t n;
-	size_t first_line;       /* 0-based line number of p[0] in the file */
-	size_t nlines;
+	size_t first_line;       /* 0-based line number of p[0] (known after the parse) */
+	size_t nlines;           /* lines parsed */
 	const struct ds_options *o;
 	struct tt_err err;
 	int rc;
@@ -558,14 +561,8 @@ static void *jsonl_part_main(void *arg)
 {
 	struct jsonl_part *pt = arg;
 
-	pt->rc = jsonl_read_chunk(&pt->ds, pt->o, &pt->err, pt->p, pt->n);
+	pt->rc = jsonl_read_chunk(&pt->ds, pt->o, &pt->err, pt->p, pt->n, &pt->nlines);
 	return NULL;
-}
-
-/* Lines in p[0..n), counting a last line without a newline. */
-static size_t jsonl_count_lines(const char *p, size_t n)
-{
-	return tt_count_newlines(p, n) + (n > 0 && p[n - 1] != '\n');
 }
 
 static int jsonl_nthreads(size_t len)
@@ -581,7 +578,6 @@ static int jsonl_nthreads(size_t len)
 static void jsonl_parts_init(struct dataset *ds, const struct ds_options *o,
 			     struct jsonl_part *parts, int nt, size_t start)
 {
-	size_t line = 0, slot = 0;
 	int k;
 
 	for (k = 0; k < nt; k++) {
@@ -597,8 +593,6 @@ static void jsonl_parts_init(struct dataset *ds, const struct ds_options *o,
 		memset(pt, 0, sizeof *pt);
 		pt->p = ds->buf + start;
 		pt->n = end - start;
-		pt->first_line = line;
-		pt->nlines = jsonl_count_lines(pt->p, pt->n);
 		pt->o = o;
 		strmap_init(&pt->ds.labels.map);
 		pt->ds.path = ds->path;
@@ -606,10 +600,6 @@ static void jsonl_parts_init(struct dataset *ds, const struct ds_options *o,
 		pt->ds.label_field = ds->label_field;
 		pt->ds.id_field = ds->id_field;
 		pt->ds.split_field = ds->split_field;
-		pt->ds.recs = ds->recs + slot;   /* at most one record per line */
-		pt->ds.cap = pt->nlines;
-		line += pt->nlines;
-		slot += pt->nlines;
 		start = end;
 	}
 }
@@ -639,7 +629,10 @@ static void jsonl_part_merge(struct dataset *ds, struct jsonl_part *pt)
 	/* Bytes before the part's first record belong to the record before. */
 	if (pt->ds.preamble_len > 0)
 		jsonl_attach(ds, pt->ds.preamble_len);
-	memmove(ds->recs + ds->n, pt->ds.recs, pt->ds.n * sizeof *ds->recs);
+	if (pt->ds.recs != ds->recs) {
+		memcpy(ds->recs + ds->n, pt->ds.recs, pt->ds.n * sizeof *ds->recs);
+		free(pt->ds.recs);
+	}
 	for (i = 0; i < pt->ds.n; i++) {
 		struct ds_record *r = &ds->recs[ds->n + i];
 
@@ -668,14 +661,11 @@ int format_jsonl_read(struct dataset *ds, const struct ds_options *o, struct tt_
 {
 	int nt = jsonl_nthreads(ds->buf_len), k, failed = -1;
 	struct jsonl_part *parts = tt_xcalloc((size_t)nt, sizeof *parts);
-	size_t total = jsonl_count_lines(ds->buf, ds->buf_len);
-	size_t bom = jsonl_bom_len(ds->buf, ds->buf_len);
+	size_t bom = jsonl_bom_len(ds->buf, ds->buf_len), total = 0, line = 0;
 
 	/* A UTF-8 byte order mark starts the preamble: skipped, and kept on save. */
 	ds->preamble = ds->buf;
 	ds->preamble_len = (uint32_t)bom;
-	ds->recs = tt_xmalloc((total + 1) * sizeof *ds->recs);
-	ds->cap = total + 1;
 	jsonl_parts_init(ds, o, parts, nt, bom);
 	for (k = 1; k < nt; k++) {
 		if (pthread_create(&parts[k].thread, NULL, jsonl_part_main, &parts[k]) != 0)
@@ -687,6 +677,15 @@ int format_jsonl_read(struct dataset *ds, const struct ds_options *o, struct tt_
 	for (k = 0; k < nt; k++) {
 		if (parts[k].thread_started)
 			pthread_join(parts[k].thread, NULL);
+		parts[k].first_line = line;
+		line += parts[k].nlines;
+		total += parts[k].ds.n;
+	}
+	/* The first part's records stay where they are; the others follow them. */
+	ds->recs = tt_xrealloc(parts[0].ds.recs, (total + 1) * sizeof *ds->recs);
+	ds->cap = total + 1;
+	parts[0].ds.recs = ds->recs;
+	for (k = 0; k < nt; k++) {
 		/* Merge everything, even after a failure, so ds owns all memory. */
 		jsonl_part_merge(ds, &parts[k]);
 		if (parts[k].rc != 0 && failed < 0)

@@ -376,7 +376,8 @@ const struct jsonl_scan_value *jsonl_scan_find(const struct jsonl_scan *sc, cons
 	for (i = 0; i < sc->n; i++) {
 		const struct jsonl_scan_member *m = &sc->m[i];
 
-		if (m->key_len == key_len && memcmp(s + m->key, key, key_len) == 0)
+		if (m->key_len == key_len && (key_len == 0 || s[m->key] == key[0]) &&
+		    memcmp(s + m->key, key, key_len) == 0)
 			return &m->v;
 	}
 	return NULL;
