@@ -18,8 +18,13 @@
 #include <emmintrin.h>
 #endif
 
+/*
+ * 32 bits of a text's hash are enough to bring equal texts together: a run
+ * of equal hashes is settled by comparing the texts themselves, and
+ * collisions (about a hundred among a million texts) only make a run longer.
+ */
 struct quality_key {
-	uint64_t hash;
+	uint32_t hash;
 	uint32_t index;
 };
 
@@ -80,16 +85,16 @@ static void quality_run(const struct dataset *ds, const struct quality_key *k, s
 /* LSD radix sort of keys on hash, 8 bits a pass; tmp has room for n keys. */
 static void quality_radix_sort(struct quality_key *keys, struct quality_key *tmp, size_t n)
 {
-	size_t (*count)[256] = tt_xcalloc(8, sizeof *count);
+	size_t (*count)[256] = tt_xcalloc(4, sizeof *count);
 	struct quality_key *src = keys, *dst = tmp, *swap;
 	size_t i;
 	int pass, b;
 
 	for (i = 0; i < n; i++) {
-		for (pass = 0; pass < 8; pass++)
+		for (pass = 0; pass < 4; pass++)
 			count[pass][(keys[i].hash >> (pass * 8)) & 0xff]++;
 	}
-	for (pass = 0; pass < 8; pass++) {
+	for (pass = 0; pass < 4; pass++) {
 		size_t sum = 0, c;
 		int shift = pass * 8;
 
@@ -122,7 +127,7 @@ static void quality_duplicates(const struct dataset *ds, struct quality_report *
 
 		if (r->flags & DS_FLAG_DELETED)
 			continue;
-		keys[m].hash = XXH3_64bits(r->text, r->text_len);
+		keys[m].hash = (uint32_t)XXH3_64bits(r->text, r->text_len);
 		keys[m].index = (uint32_t)i;
 		m++;
 	}
@@ -205,6 +210,15 @@ static int quality_is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* Set bits of a 16-bit mask (no popcnt instruction in the baseline x86-64). */
+static size_t quality_popcount16(unsigned x)
+{
+	x = x - ((x >> 1) & 0x5555u);
+	x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+	x = (x + (x >> 4)) & 0x0f0fu;
+	return (x + (x >> 8)) & 0x1fu;
+}
+
 /*
  * Code points and whitespace-separated words of one text. With SSE2 sixteen
  * bytes a step: a code point is a byte that is not a continuation byte
@@ -228,8 +242,8 @@ static void quality_measure(const char *s, size_t n, size_t *chars, size_t *word
 		unsigned cn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, top2), cont));
 		unsigned before = (sp << 1) | (inword ? 0u : 1u);   /* the byte before is a space */
 
-		c += 16 - (size_t)__builtin_popcount(cn);
-		w += (size_t)__builtin_popcount(~sp & before & 0xffffu);
+		c += 16 - quality_popcount16(cn);
+		w += quality_popcount16(~sp & before & 0xffffu);
 		inword = !(sp & 0x8000u);
 	}
 #endif
