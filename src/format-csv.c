@@ -531,7 +531,7 @@ static int csv_check_record(struct csv_reader *rd, size_t start, uint32_t line,
 		return rc;
 	if (rd->max_bytes > 0 && s->body_end - start > rd->max_bytes) {
 		rc = ds_reject(ds, rd->o, rd->err, line, 1,
-			       "record is %zu bytes long: expected at most %zu (max_record_bytes)",
+			       "record is %zu bytes long: expected at most %zu (raise max_record_mb)",
 			       s->body_end - start, rd->max_bytes);
 		return rc != 0 ? -1 : 1;
 	}

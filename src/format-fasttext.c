@@ -200,7 +200,7 @@ static int ft_check_line(struct ft_reader *rd, const struct ft_line *ln, uint32_
 				 (unsigned char)ds->buf[ln->start + (size_t)bad]) != 0 ? -1 : 1;
 	if (rd->max_bytes > 0 && ln->body_end - ln->start > rd->max_bytes)
 		return ds_reject(rd->ds, rd->o, rd->err, line, 1,
-				 "line is %zu bytes long: expected at most %zu (max_record_bytes)",
+				 "line is %zu bytes long: expected at most %zu (raise max_record_mb)",
 				 ln->body_end - ln->start, rd->max_bytes) != 0 ? -1 : 1;
 	return 0;
 }

@@ -418,7 +418,7 @@ static const struct {
 	{ "bad split", "text,label,split\nx,a,trian\n", 0, DS_FMT_CSV, 0, 2, 5,
 	  "unknown split \"trian\"", "train, training, valid" },
 	{ "record too long", "text,label\nshort,a\nthis line is long,b\n", 0, DS_FMT_CSV, 10,
-	  3, 1, "record is 19 bytes long", "at most 10 (max_record_bytes)" },
+	  3, 1, "record is 19 bytes long", "at most 10 (raise max_record_mb)" },
 };
 
 static void test_bad_table(void **state)
@@ -465,7 +465,7 @@ static void test_huge_line(void **state)
 	assert_int_equal(load(&ds, data, n, DS_FMT_CSV, false, &err), -1);
 	assert_int_equal(err.line, 2);
 	assert_int_equal(err.col, 1);
-	assert_contains(err.msg, "(max_record_bytes)");
+	assert_contains(err.msg, "(raise max_record_mb)");
 	dataset_fini(&ds);
 	free(data);
 }

@@ -259,7 +259,7 @@ static const struct {
 	{ "invalid utf-8 in label", "__label__\xe6\x97 x\n", 0, 0, 1, 10, "invalid UTF-8" },
 	{ "NUL byte", "__label__a x\0y\n", 15, 0, 1, 13, "NUL byte" },
 	{ "line too long", "__label__a short\n__label__b this is too long\n", 0, 20, 2, 1,
-	  "at most 20 (max_record_bytes)" },
+	  "at most 20 (raise max_record_mb)" },
 };
 
 static void test_bad_table(void **state)
