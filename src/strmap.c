@@ -79,16 +79,6 @@ static void strmap_rehash(struct strmap *m, size_t cap)
 	free(old);
 }
 
-void strmap_reserve(struct strmap *m, size_t n)
-{
-	size_t cap = m->cap;
-
-	while (n * 2 > cap)
-		cap *= 2;
-	if (cap != m->cap)
-		strmap_rehash(m, cap);
-}
-
 /* A NUL-terminated copy of key in the map's blocks. */
 static const char *strmap_copy_key(struct strmap *m, const char *key, size_t keylen)
 {

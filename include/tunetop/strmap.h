@@ -34,8 +34,6 @@ struct strmap {
 
 void strmap_init(struct strmap *m);
 void strmap_fini(struct strmap *m);
-/* Make room for n keys in all, so that inserting them never rehashes. */
-void strmap_reserve(struct strmap *m, size_t n);
 /* Returns 1 and sets *value if found, else 0. */
 int strmap_get(const struct strmap *m, const char *key, size_t keylen, uint32_t *value);
 /* Inserts or overwrites. Keys are at most 4 GiB. */
