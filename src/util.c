@@ -239,14 +239,15 @@ static const char *tt_file_kind(mode_t m)
  * /dev/zero would grow the buffer without bound and a FIFO without a
  * writer would block for ever. O_NONBLOCK makes open() itself return at
  * once on a FIFO (it has no effect on a regular file). A file larger than
- * the machine's memory is refused before anything is allocated, and one
- * that grows while it is read is an error rather than a silent cut.
+ * the machine's memory is refused before anything is allocated; bytes
+ * appended while the file is read are left for the next read, as if it had
+ * been opened a moment earlier.
  */
 int tt_read_file(const char *path, char **data, size_t *len, struct tt_err *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
-	char *buf, probe;
+	char *buf;
 	size_t size, n = 0;
 	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
 
@@ -254,14 +255,14 @@ int tt_read_file(const char *path, char **data, size_t *len, struct tt_err *err)
 		tt_err_set(err, path, 0, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		int e = errno;
-
-		if (fstat(fd, &st) != 0)
-			tt_err_set(err, path, 0, 0, "cannot read: %s", strerror(e));
-		else
-			tt_err_set(err, path, 0, 0, "cannot read: %s (expected a regular file)",
-				   tt_file_kind(st.st_mode));
+	if (fstat(fd, &st) != 0) {
+		tt_err_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		tt_err_set(err, path, 0, 0, "cannot read: %s (expected a regular file)",
+			   tt_file_kind(st.st_mode));
 		close(fd);
 		return -1;
 	}
@@ -275,20 +276,19 @@ int tt_read_file(const char *path, char **data, size_t *len, struct tt_err *err)
 	}
 	size = (size_t)st.st_size;
 	buf = tt_xmalloc(size + 1);
-	for (;;) {
-		ssize_t r = read(fd, n < size ? buf + n : &probe, n < size ? size - n : 1);
+	while (n < size) {
+		ssize_t r = read(fd, buf + n, size - n);
 
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0 || (r > 0 && n == size)) {
-			tt_err_set(err, path, 0, 0, "cannot read: %s",
-				   r < 0 ? strerror(errno) : "the file grew while it was read");
+		if (r < 0) {
+			tt_err_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
 			free(buf);
 			close(fd);
 			return -1;
 		}
 		if (r == 0)
-			break;
+			break;     /* it shrank */
 		n += (size_t)r;
 	}
 	close(fd);
