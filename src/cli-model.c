@@ -163,6 +163,27 @@ static void cli_print_label(const char *sep, const char *label, float prob)
 	free(name);
 }
 
+/*
+ * Standard input is read a line at a time, and a line may not grow without
+ * bound (`yes | tr -d '\n'`, /dev/zero): like a record, at most
+ * max_record_mb's default.
+ */
+enum { CLI_MAX_LINE = 16 << 20 };
+
+/* One line of f into b, without its '\n': 1, 0 at the end, -1 over max bytes. */
+static int cli_read_line(FILE *f, struct tt_buf *b, size_t max)
+{
+	int c = EOF;
+
+	tt_buf_clear(b);
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (b->len >= max)
+			return -1;
+		tt_buf_addc(b, (char)c);
+	}
+	return c == EOF && b->len == 0 ? 0 : 1;
+}
+
 /* Print the top k labels of one text. */
 static void cli_predict_one(const struct bundle *b, struct model_ws *ws, const char *text,
 			    size_t len, int k, int json, float *probs)
@@ -205,7 +226,7 @@ static void cli_predict_one(const struct bundle *b, struct model_ws *ws, const c
 int cli_predict(int argc, char **argv)
 {
 	const char *model = NULL;
-	int k = 1, json = 0, i;
+	int k = 1, json = 0, i, rc = 0;
 	struct bundle b;
 	struct tt_err err;
 	struct model_ws *ws;
@@ -240,20 +261,29 @@ int cli_predict(int argc, char **argv)
 	for (i = 0; i < ntexts; i++)
 		cli_predict_one(&b, ws, texts[i], strlen(texts[i]), k, json, probs);
 	if (ntexts == 0) {
-		char *line = NULL;
-		size_t cap = 0;
-		ssize_t n;
+		struct tt_buf line;
+		size_t lineno = 0;
+		int got;
 
-		while ((n = getline(&line, &cap, stdin)) > 0) {
-			while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		tt_buf_init(&line);
+		while ((got = cli_read_line(stdin, &line, CLI_MAX_LINE)) > 0) {
+			size_t n = line.len;
+
+			lineno++;
+			while (n > 0 && line.data[n - 1] == '\r')
 				n--;
-			cli_predict_one(&b, ws, line, (size_t)n, k, json, probs);
+			cli_predict_one(&b, ws, line.data, n, k, json, probs);
 		}
-		free(line);
+		tt_buf_fini(&line);
+		if (got < 0) {
+			fprintf(stderr, "tunetop predict: standard input: line %zu is over %d MiB "
+				"(expected one text per line)\n", lineno + 1, CLI_MAX_LINE >> 20);
+			rc = 1;
+		}
 	}
 	free(probs);
 	free(texts);
 	model_ws_destroy(b.model, ws);
 	bundle_fini(&b);
-	return 0;
+	return rc;
 }

@@ -68,3 +68,16 @@ expect_err "BOM: error column after the BOM" "bombad.jsonl:1:10: field \"text\" 
 cp "$T/bom.jsonl" "$T/bomdata"
 run "$TUNETOP" check "$T/bomdata"
 expect_out "BOM: JSONL sniffed without an extension" "(jsonl)"
+
+# predict reads standard input a line at a time, and a line has a bound:
+# endless bytes without a newline end with a clear error, not a growing heap.
+run "$TUNETOP" train --data "$DATA/small.jsonl" --out "$T/m" --set epochs=1 --set dim=8 \
+	--set buckets=1000 --set threads=1
+expect_rc "a small model for predict" 0
+printf 'my card was charged twice\r\nreset my password\n' > "$T/lines"
+run sh -c '"$1" predict "$2" < "$3"' sh "$TUNETOP" "$T/m/model.safetensors" "$T/lines"
+if [ "$rc" -eq 0 ] && [ "$(wc -l < "$T/out")" -eq 2 ]; then ok "predict: one line out per line in"; else
+	not_ok "predict: one line out per line in" "status $rc" "$(head -c 400 "$T/out")"; fi
+run timeout 60 sh -c '"$1" predict "$2" < /dev/zero' sh "$TUNETOP" "$T/m/model.safetensors"
+expect_rc "predict: /dev/zero on stdin stops" 1
+expect_err "predict: the endless line is explained" "standard input: line 1 is over 16 MiB"
