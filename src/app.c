@@ -37,6 +37,8 @@ void app_fini(struct app *a)
 	cfg_fini(&a->cfg);
 	dataset_fini(&a->ds);
 	free(a->out_dir);
+	free(a->run_dir);
+	free(a->open_notice);
 	for (i = 0; i < a->nschema; i++)
 		free(a->schema[i]);
 	free(a->schema);
@@ -116,6 +118,7 @@ int app_new_trainer(struct app *a, const char *resume_from, struct tt_err *err)
 {
 	struct trainer_setup setup;
 	struct trainer *t;
+	char *run_dir = NULL;
 
 	if (!a->has_data) {
 		tt_err_set(err, NULL, 0, 0, "no dataset loaded (use 'load PATH' first)");
@@ -135,16 +138,26 @@ int app_new_trainer(struct app *a, const char *resume_from, struct tt_err *err)
 	}
 	memset(&setup, 0, sizeof setup);
 	setup.cfg = &a->cfg;
-	setup.input = trainer_input_from_dataset(&a->ds);
 	setup.out_dir = a->out_dir;
+	/* The workbench keeps every run beside its session (app-run.c). */
+	if (setup.out_dir == NULL && a->ui != NULL) {
+		run_dir = app_next_run_dir(a, err);
+		if (run_dir == NULL)
+			return -1;
+		setup.out_dir = run_dir;
+	}
+	setup.input = trainer_input_from_dataset(&a->ds);
 	setup.resume_from = resume_from;
 	t = trainer_create(&setup, err);
 	if (t == NULL) {
 		trainer_input_free(setup.input);
+		free(run_dir);
 		return -1;
 	}
 	trainer_destroy(a->trainer);
 	a->trainer = t;
+	free(a->run_dir);
+	a->run_dir = run_dir;
 	if (a->ui != NULL)
 		trainer_want_predictions(t);   /* the data and label panes show them */
 	return 0;
@@ -159,4 +172,13 @@ struct session *app_session(struct app *a)
 			a->session->name = tt_xstrdup(a->ds.path);
 	}
 	return a->session;
+}
+
+char *app_session_file(const struct app *a)
+{
+	if (a->session_path != NULL)
+		return tt_xstrdup(a->session_path);
+	if (a->has_data && a->ds.path != NULL)
+		return session_path_for_data(a->ds.path);
+	return NULL;
 }

@@ -47,28 +47,84 @@ enum cmd_rc cmd_load_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return CMD_OK;
 }
 
+/*
+ * Splits made by `split` (DS_FLAG_SPLIT) live in the session: hidden from
+ * the writer (NONE, as the file had them) unless with_split, which makes
+ * them part of the data. Returns the hidden splits, to put back.
+ */
+static uint8_t *cmd_save_hide_splits(struct dataset *ds, bool with_split, size_t *hidden)
+{
+	uint8_t *kept = tt_xmalloc(ds->n + 1);
+	size_t i;
+
+	*hidden = 0;
+	for (i = 0; i < ds->n; i++) {
+		struct ds_record *r = &ds->recs[i];
+
+		kept[i] = r->split;
+		if (!(r->flags & DS_FLAG_SPLIT))
+			continue;
+		*hidden += !with_split && !(r->flags & DS_FLAG_DELETED);
+		if (with_split)
+			r->flags = (uint8_t)((r->flags & ~DS_FLAG_SPLIT) | DS_FLAG_DIRTY);
+		else
+			r->split = DS_SPLIT_NONE;
+	}
+	return kept;
+}
+
+static void cmd_save_restore_splits(struct app *a, const struct ds_record *before,
+				    const uint8_t *kept)
+{
+	struct tt_err err;
+	size_t i;
+
+	if (a->ds.recs == before) {
+		for (i = 0; i < a->ds.n; i++)
+			a->ds.recs[i].split = kept[i];
+		return;
+	}
+	/* Reloaded (deleted records gone): the session's split again. */
+	tt_err_clear(&err);
+	if (a->session != NULL && a->session->split_ratios != NULL)
+		session_apply_split(a->session, a, &err);
+}
+
 enum cmd_rc cmd_save_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct app *a = ctx->app;
-	const char *path = argc > 1 ? argv[1] : a->ds.path;
+	bool with_split = argc > 1 && strcmp(argv[argc - 1], "with-split") == 0;
+	int nargs = argc - (with_split ? 1 : 0);
+	const char *path = nargs > 1 ? argv[1] : a->ds.path;
 	enum ds_format_id fmt = DS_FMT_AUTO;
+	const struct ds_record *before = a->ds.recs;
 	struct tt_err err;
 	char *shown;
+	uint8_t *kept;
+	size_t hidden;
+	int rc;
 
 	tt_err_clear(&err);
-	if (argc > 2 && ds_format_parse(argv[2], &fmt) != 0) {
+	if (nargs > 2 && ds_format_parse(argv[2], &fmt) != 0) {
 		cmd_error(ctx, "save: unknown format '%s' (expected jsonl, csv, tsv or fasttext)",
 			  argv[2]);
 		return CMD_ERROR;
 	}
 	/* Its own file: atomically, then the journal is compacted (cmd-edit.c). */
-	if (cmd_edit_save(ctx, path, fmt, &err) != 0) {
+	kept = cmd_save_hide_splits(&a->ds, with_split, &hidden);
+	rc = cmd_edit_save(ctx, path, fmt, &err);
+	cmd_save_restore_splits(a, before, kept);
+	free(kept);
+	if (rc != 0) {
 		cmd_report_err(ctx, &err);
 		return CMD_ERROR;
 	}
-	shown = tt_esc_dup(argc > 1 ? argv[1] : a->ds.path);
+	shown = tt_esc_dup(path);
 	cmd_print(ctx, "saved %zu records to %s\n", a->ds.n, shown);
 	free(shown);
+	if (hidden > 0)
+		cmd_print(ctx, "the split of %zu records stays in the session ('save with-split' "
+			  "writes it into the data)\n", hidden);
 	return CMD_OK;
 }
 

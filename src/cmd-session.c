@@ -1,10 +1,14 @@
 /*
  * cmd-session.c - `session save [PATH]`: write what the workbench holds -
  * data path, label schema, options and their live changes, the split, the
- * last checkpoint and the UI state - so `tunetop SESSION.yaml` restores it.
+ * last run and checkpoint and the UI state - so `tunetop SESSION.yaml`
+ * restores it. An existing file is the person's: its values are changed
+ * in place, comments and order kept (session-edit.c). What is saved on
+ * quit goes to the state file beside it instead (cmd_session_save_state).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
@@ -52,36 +56,58 @@ static void session_fill_history(struct app *a, struct session *s)
 	}
 }
 
+/* The session as the workbench holds it now, ready to write. */
+static struct session *session_fill(struct app *a)
+{
+	struct session *s = app_session(a);
+
+	if (a->has_data)
+		session_set_string(&s->data, a->ds.path);
+	session_fill_labels(a, s);
+	session_fill_history(a, s);
+	session_set_string(&s->run, a->run_dir);
+	if (a->session_store != NULL)
+		a->session_store(a, s);
+	return s;
+}
+
+static void session_report(struct cmd_ctx *ctx, const char *what, struct tt_err *err)
+{
+	char msg[1200];
+
+	tt_err_format(err, msg, sizeof msg);
+	cmd_error(ctx, "%s: %s", what, msg);
+}
+
 enum cmd_rc cmd_session_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct app *a = ctx->app;
 	struct session *s;
-	const char *path;
+	char *path;
 	struct tt_err err;
 	char *shown;
+	int rc;
 
 	if (strcmp(argv[1], "save") != 0) {
 		cmd_error(ctx, "session: unknown action '%s' (expected: session save [PATH])", argv[1]);
 		return CMD_ERROR;
 	}
-	path = argc > 2 ? argv[2] : a->session_path;
+	path = argc > 2 ? tt_xstrdup(argv[2]) : a->session_path != NULL ?
+	       tt_xstrdup(a->session_path) : NULL;
 	if (path == NULL) {
 		cmd_error(ctx, "session save: no session file yet (give a PATH ending in .yaml)");
 		return CMD_ERROR;
 	}
-	s = app_session(a);
-	if (a->has_data)
-		session_set_string(&s->data, a->ds.path);
-	session_fill_labels(a, s);
-	session_fill_history(a, s);
-	if (a->session_store != NULL)
-		a->session_store(a, s);
+	s = session_fill(a);
 	tt_err_clear(&err);
-	if (session_save(s, &a->cfg, path, &err) != 0) {
-		char msg[1200];
-
-		tt_err_format(&err, msg, sizeof msg);
-		cmd_error(ctx, "session save: %s", msg);
+	/* A file that exists is the person's: its text is edited, not replaced. */
+	if (access(path, F_OK) == 0)
+		rc = session_save_edit(s, &a->cfg, path, &err);
+	else
+		rc = session_save(s, &a->cfg, NULL, path, &err);
+	if (rc != 0) {
+		session_report(ctx, "session save", &err);
+		free(path);
 		return CMD_ERROR;
 	}
 	if (a->session_path == NULL || strcmp(a->session_path, path) != 0) {
@@ -91,5 +117,59 @@ enum cmd_rc cmd_session_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	shown = tt_esc_dup(path);
 	cmd_print(ctx, "session saved to %s\n", shown);
 	free(shown);
+	free(path);
 	return CMD_OK;
+}
+
+/*
+ * The options as the session file gives them, for the state file to keep
+ * only what differs (so a value the person later edits in the session is
+ * not overridden by a stale copy). NULL if there is no readable session.
+ */
+static struct cfg *session_base_cfg(const char *session_path)
+{
+	struct cfg *base = tt_xmalloc(sizeof *base);
+	struct session tmp;
+	struct tt_err err;
+
+	cfg_init(base);
+	if (session_path == NULL || access(session_path, F_OK) != 0 ||
+	    session_load(&tmp, session_path, base, &err) != 0) {
+		cfg_fini(base);
+		free(base);
+		return NULL;
+	}
+	session_fini(&tmp);
+	return base;
+}
+
+int cmd_session_save_state(struct cmd_ctx *ctx)
+{
+	struct app *a = ctx->app;
+	char *session = app_session_file(a), *path;
+	struct cfg *base;
+	struct session *s;
+	struct tt_err err;
+	int rc;
+
+	if (session == NULL || !a->has_data) {
+		free(session);
+		return 0;
+	}
+	path = session_state_path(session);
+	base = session_base_cfg(a->session_path);
+	s = session_fill(a);
+	tt_err_clear(&err);
+	rc = session_save(s, &a->cfg, base, path, &err);
+	if (base != NULL) {
+		cfg_fini(base);
+		free(base);
+	}
+	if (rc != 0)
+		session_report(ctx, "saving the state", &err);
+	else
+		cmd_print(ctx, "state saved to %s\n", path);
+	free(path);
+	free(session);
+	return rc;
 }

@@ -8,8 +8,9 @@
 static const struct cmd_entry cmd_entries[] = {
 	{ "load", "open", "PATH [FORMAT]", "load a dataset (format: auto, jsonl, csv, tsv, fasttext)",
 	  1, 2, 0, cmd_load_exec },
-	{ "save", "write", "[PATH] [FORMAT]", "write the dataset atomically (default: where it came from)",
-	  0, 2, CMD_NEEDS_DATA, cmd_save_exec },
+	{ "save", "write", "[PATH] [FORMAT] [with-split]",
+	  "write the dataset atomically (default: where it came from); splits made by 'split' "
+	  "stay in the session unless with-split", 0, 3, CMD_NEEDS_DATA, cmd_save_exec },
 	{ "split", NULL, "RATIOS [seed N] [keep|reset]",
 	  "stratified split, e.g. 80/10/10; keeps existing splits unless 'reset'",
 	  1, 4, CMD_NEEDS_DATA, cmd_split_exec },

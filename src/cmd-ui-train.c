@@ -96,7 +96,9 @@ enum cmd_rc cmd_lr_scale_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 enum cmd_rc cmd_checkpoint_now_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	char *path = argc > 1 ? tt_xstrdup(argv[1]) : ui_session_file(ctx->app, ".ckpt");
+	char *path = argc > 1 ? tt_xstrdup(argv[1]) : ctx->app->run_dir != NULL ?
+		     tt_xprintf("%s/checkpoint.safetensors", ctx->app->run_dir) :
+		     ui_session_file(ctx->app, ".ckpt");
 	struct tt_buf line;
 	enum cmd_rc rc;
 	const char *p;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tunetop/app.h"
 #include "tunetop/cli.h"
@@ -51,6 +52,7 @@ struct main_args {
 	const char *target;      /* DATA or SESSION.yaml */
 	int headless;
 	int ascii;               /* --ascii: no braille or box drawing */
+	int no_session;          /* --no-session: a data file opens alone */
 };
 
 static void main_usage(FILE *f)
@@ -70,6 +72,7 @@ static void main_usage(FILE *f)
 	      "  --set KEY=VALUE   set an option (repeatable; see 'tunetop -e \"help options\"')\n"
 	      "  --headless        no terminal UI: run the commands and exit\n"
 	      "  --ascii           draw with ASCII only (also when the locale is not UTF-8)\n"
+	      "  --no-session      open a DATA file alone, not with its session and state\n"
 	      "  -e COMMANDS       run commands separated by ';' (implies --headless)\n"
 	      "  --script FILE     run the commands in FILE, one a line (implies --headless)\n"
 	      "  --help, --version\n"
@@ -110,6 +113,8 @@ static int main_parse(int argc, char **argv, struct main_args *a)
 			a->headless = 1;
 		} else if (strcmp(arg, "--ascii") == 0) {
 			a->ascii = 1;
+		} else if (strcmp(arg, "--no-session") == 0) {
+			a->no_session = 1;
 		} else if (strcmp(arg, "--config") == 0 || strcmp(arg, "--set") == 0 ||
 			   strcmp(arg, "-e") == 0 || strcmp(arg, "--script") == 0) {
 			if ((v = main_value(argc, argv, &i)) == NULL)
@@ -223,10 +228,34 @@ static int main_open_alone(struct app *app, const char *target, const struct tt_
 }
 
 /*
+ * The state file beside the session (demo.state.yaml), read over it: what
+ * the workbench saved on quit. A broken one is reported and skipped.
+ */
+static void main_read_state(struct app *app, struct session *s, const char *session_path)
+{
+	char *state = session_state_path(session_path), *why = NULL;
+	struct tt_err err;
+
+	tt_err_clear(&err);
+	if (strcmp(state, s->path) != 0 && access(state, F_OK) == 0) {
+		if (session_load_state(s, state, &app->cfg, &why, &err) < 0) {
+			main_report(&err);
+			fprintf(stderr, "tunetop: the state file was not read: %s\n", state);
+		} else if (why != NULL) {
+			fprintf(stderr, "tunetop: %s\n", why);
+		}
+	}
+	free(why);
+	free(state);
+}
+
+/*
  * Open a session: all of it, or (reported on stderr) nothing of it but its
  * data. Options the session set are taken back when it does not apply.
+ * save_as: the session file to save to from now on (a data file's own
+ * session name when an old name or a state file was read), or NULL.
  */
-static int main_open_session(struct app *app, const char *target)
+static int main_open_session(struct app *app, const char *target, const char *save_as)
 {
 	struct session *s = tt_xcalloc(1, sizeof *s);
 	struct cfg saved;
@@ -236,6 +265,13 @@ static int main_open_session(struct app *app, const char *target)
 	tt_err_clear(&err);
 	main_cfg_copy(&saved, &app->cfg);
 	loaded = session_load(s, target, &app->cfg, &err) == 0;
+	if (loaded) {
+		main_read_state(app, s, save_as != NULL ? save_as : target);
+		if (save_as != NULL) {
+			free(s->path);
+			s->path = tt_xstrdup(save_as);
+		}
+	}
 	if (loaded && session_apply(s, app, &err) == 0) {
 		cfg_fini(&saved);
 		app->session = s;
@@ -252,19 +288,80 @@ static int main_open_session(struct app *app, const char *target)
 	return main_open_alone(app, target, &err);
 }
 
-/* Open a session or a data file. */
-static int main_open(struct app *app, const char *target)
+/* path exists and, when it is a session, names data (the same file). */
+static int main_names_data(const char *path, const char *data)
 {
-	struct tt_err err;
+	char *named;
+	int same;
 
-	if (main_is_session(target))
-		return main_open_session(app, target);
+	if (access(path, F_OK) != 0)
+		return 0;
+	named = session_peek_data(path);
+	same = named != NULL && session_same_file(named, data);
+	free(named);
+	return same;
+}
+
+/*
+ * A data file in the workbench opens with its own session when it has one
+ * (DATA.session.yaml; an old NAME.session.yaml that names this data; or
+ * only the state saved on quit), and says so. NULL if it has none.
+ */
+static char *main_find_session(const char *data, char **save_as)
+{
+	char *own = session_path_for_data(data), *cand;
+
+	*save_as = NULL;
+	if (access(own, F_OK) == 0)
+		return own;
+	cand = session_legacy_path(data);
+	if (!main_names_data(cand, data)) {
+		free(cand);
+		cand = session_state_path(own);
+		if (!main_names_data(cand, data)) {
+			free(cand);
+			free(own);
+			return NULL;
+		}
+	}
+	*save_as = own;
+	return cand;
+}
+
+/* A data file: with its session in the workbench, alone headless or with --no-session. */
+static int main_open_data(struct app *app, const char *target, const struct main_args *a)
+{
+	char *session = NULL, *save_as = NULL;
+	struct tt_err err;
+	int rc;
+
+	if (!a->headless && !a->no_session)
+		session = main_find_session(target, &save_as);
+	if (session != NULL) {
+		rc = main_open_session(app, session, save_as);
+		if (rc == 0 && app->session != NULL)
+			app->open_notice = tt_xprintf("session %s restored (--no-session opens the "
+						      "data alone)", session);
+		free(session);
+		free(save_as);
+		return rc;
+	}
 	tt_err_clear(&err);
 	if (app_load_data(app, target, NULL, &err) != 0) {
 		main_report(&err);
 		return -1;
 	}
+	/* Its own session file: where `session save` and the state go. */
+	app->session_path = session_path_for_data(target);
 	return 0;
+}
+
+/* Open a session or a data file. */
+static int main_open(struct app *app, const struct main_args *a)
+{
+	if (main_is_session(a->target))
+		return main_open_session(app, a->target, NULL);
+	return main_open_data(app, a->target, a);
 }
 
 static int main_run_actions(struct app *app, const struct main_args *a)
@@ -314,7 +411,7 @@ static int main_default(int argc, char **argv)
 	}
 	app_init(&app);
 	rc = main_configure(&app, a.config, a.sets, a.nsets) == 0 ? EXIT_OK : EXIT_FAILED;
-	if (rc == EXIT_OK && a.target != NULL && main_open(&app, a.target) != 0)
+	if (rc == EXIT_OK && a.target != NULL && main_open(&app, &a) != 0)
 		rc = EXIT_FAILED;
 	if (rc == EXIT_OK)
 		rc = a.headless ? main_run_actions(&app, &a) : main_interactive(&app, &a);

@@ -59,6 +59,7 @@ void session_fini(struct session *s)
 	free(s->annotator);
 	free(s->split_ratios);
 	free(s->checkpoint);
+	free(s->run);
 
 	for (i = 0; i < s->nlabels; i++) {
 		free(s->labels[i].name);
@@ -441,10 +442,12 @@ static int session_top_key(struct session_parse *p, const char *key, yaml_node_t
 		return session_history(p, v, s);
 	if (strcmp(key, "checkpoint") == 0)
 		return session_data(p, v, s, &s->checkpoint, "checkpoint");
+	if (strcmp(key, "run") == 0)
+		return session_data(p, v, s, &s->run, "run");
 	if (strcmp(key, "ui") == 0)
 		return session_ui(p, v, s);
 	return session_fail(p, k, "unknown session key '%s' (expected name, data, labels, options, "
-			    "annotator, split, history, checkpoint or ui)", key);
+			    "annotator, split, history, checkpoint, run or ui)", key);
 }
 
 static int session_top(struct session_parse *p, yaml_node_t *root, struct session *s,
@@ -467,7 +470,44 @@ static int session_top(struct session_parse *p, yaml_node_t *root, struct sessio
 	return 0;
 }
 
-int session_load(struct session *s, const char *path, struct cfg *cfg, struct tt_err *err)
+/*
+ * A key given twice in one mapping, anywhere in the document: an error at
+ * the second (libyaml keeps both, and the later one would win silently).
+ */
+static int session_no_duplicates(struct session_parse *p)
+{
+	yaml_node_t *node;
+	yaml_node_pair_t *a, *b;
+
+	for (node = p->doc->nodes.start; node < p->doc->nodes.top; node++) {
+		if (node->type != YAML_MAPPING_NODE)
+			continue;
+		for (b = node->data.mapping.pairs.start; b < node->data.mapping.pairs.top; b++) {
+			yaml_node_t *kb = yaml_document_get_node(p->doc, b->key);
+			const char *nb = session_scalar(kb);
+
+			for (a = node->data.mapping.pairs.start; nb != NULL && a < b; a++) {
+				yaml_node_t *ka = yaml_document_get_node(p->doc, a->key);
+				const char *na = session_scalar(ka);
+				char msg[300];
+
+				if (na == NULL || strcmp(na, nb) != 0)
+					continue;
+				snprintf(msg, sizeof msg, "duplicate key '%.200s' (first given at line %lu)",
+					 nb, (unsigned long)ka->start_mark.line + 1);
+				return session_fail(p, kb, "%s", msg);
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Parse path into s (initialized by the caller) and cfg (options are
+ * validated into a copy first). Nothing changes unless all of it is valid.
+ */
+static int session_parse_file(struct session *s, const char *path, struct cfg *cfg,
+			      struct tt_err *err)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
@@ -478,7 +518,6 @@ int session_load(struct session *s, const char *path, struct cfg *cfg, struct tt
 	yaml_node_t *root;
 	int rc = 0;
 
-	session_init(s);
 	if (tt_read_file(path, &data, &len, err) != 0)
 		return -1;
 	yaml_parser_initialize(&parser);
@@ -491,8 +530,6 @@ int session_load(struct session *s, const char *path, struct cfg *cfg, struct tt
 		free(data);
 		return -1;
 	}
-	s->path = tt_xstrdup(path);
-	/* Options go into a copy of cfg first, so a bad session changes nothing. */
 	cfg_init(&scratch);
 	{
 		const struct cfg_option *t = cfg_table(&n);
@@ -501,14 +538,20 @@ int session_load(struct session *s, const char *path, struct cfg *cfg, struct tt
 			cfg_set(&scratch, t[i].name, cfg_get_str(cfg, t[i].name), NULL);
 	}
 	root = yaml_document_get_root_node(&doc);
-	if (root != NULL)
+	if (root == NULL) {
+		tt_err_set(err, path, 1, 1, "the session file is empty (expected a mapping: "
+			   "name, data, labels, options)");
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = session_no_duplicates(&p);
+	if (rc == 0)
 		rc = session_top(&p, root, s, &scratch);
 	if (rc == 0) {
 		cfg_fini(cfg);
 		*cfg = scratch;
 	} else {
 		cfg_fini(&scratch);
-		session_fini(s);
 	}
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
@@ -516,8 +559,94 @@ int session_load(struct session *s, const char *path, struct cfg *cfg, struct tt
 	return rc;
 }
 
+int session_load(struct session *s, const char *path, struct cfg *cfg, struct tt_err *err)
+{
+	session_init(s);
+	s->path = tt_xstrdup(path);
+	if (session_parse_file(s, path, cfg, err) != 0) {
+		session_fini(s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Move a string field from src to dst when src has it. */
+static void session_take(char **dst, char **src)
+{
+	if (*src == NULL)
+		return;
+	free(*dst);
+	*dst = *src;
+	*src = NULL;
+}
+
+int session_load_state(struct session *s, const char *path, struct cfg *cfg, char **why,
+		       struct tt_err *err)
+{
+	struct session st;
+	int i;
+
+	*why = NULL;
+	session_init(&st);
+	st.path = tt_xstrdup(path);
+	/* Options land in a copy: a state that names other data changes nothing. */
+	{
+		struct cfg copy;
+		size_t n, k;
+		const struct cfg_option *t = cfg_table(&n);
+
+		cfg_init(&copy);
+		for (k = 0; k < n; k++)
+			cfg_set(&copy, t[k].name, cfg_get_str(cfg, t[k].name), NULL);
+		if (session_parse_file(&st, path, &copy, err) != 0) {
+			cfg_fini(&copy);
+			session_fini(&st);
+			return -1;
+		}
+		if (st.data != NULL && s->data != NULL && !session_same_file(st.data, s->data)) {
+			*why = tt_xprintf("%s names %s, not %s: not read", path, st.data, s->data);
+			cfg_fini(&copy);
+			session_fini(&st);
+			return 0;
+		}
+		cfg_fini(cfg);
+		*cfg = copy;
+	}
+	if (st.split_ratios != NULL) {
+		session_take(&s->split_ratios, &st.split_ratios);
+		s->split_seed = st.split_seed;
+	}
+	if (st.nhistory > 0) {
+		for (i = 0; i < s->nhistory; i++) {
+			free(s->history[i].key);
+			free(s->history[i].old_value);
+			free(s->history[i].new_value);
+		}
+		free(s->history);
+		s->history = st.history;
+		s->nhistory = st.nhistory;
+		st.history = NULL;
+		st.nhistory = 0;
+	}
+	session_take(&s->annotator, &st.annotator);
+	session_take(&s->checkpoint, &st.checkpoint);
+	session_take(&s->run, &st.run);
+	for (i = 0; i < SESSION_UI_COUNT; i++)
+		session_take(&s->ui[i], &st.ui[i]);
+	if (s->data == NULL)
+		session_take(&s->data, &st.data);
+	if (s->nlabels == 0 && st.nlabels > 0) {
+		s->labels = st.labels;
+		s->nlabels = st.nlabels;
+		st.labels = NULL;
+		st.nlabels = 0;
+	}
+	session_fini(&st);
+	return 1;
+}
+
 /* The recorded split, again: deterministic, and records that have one keep it. */
-static int session_resplit(const struct session *s, struct app *a, struct tt_err *err)
+int session_apply_split(const struct session *s, struct app *a, struct tt_err *err)
 {
 	double r[3];
 	int n = 0;
@@ -559,7 +688,7 @@ int session_apply(const struct session *s, struct app *a, struct tt_err *err)
 	if (s->data != NULL && app_load_data(a, s->data, NULL, err) != 0)
 		return -1;
 	if (s->data != NULL && s->split_ratios != NULL)
-		return session_resplit(s, a, err);
+		return session_apply_split(s, a, err);
 	return 0;
 }
 
@@ -675,8 +804,9 @@ static void session_labels_out(struct session_out *o, const struct session *s)
 	session_seq_out(o, 0);
 }
 
-/* Options that differ from their defaults. */
-static void session_options_out(struct session_out *o, const struct cfg *cfg)
+/* Options that differ from base's (from their defaults when base is NULL). */
+static void session_options_out(struct session_out *o, const struct cfg *cfg,
+				const struct cfg *base)
 {
 	size_t i, n;
 	const struct cfg_option *t = cfg_table(&n);
@@ -684,7 +814,9 @@ static void session_options_out(struct session_out *o, const struct cfg *cfg)
 	session_scalar_out(o, "options");
 	session_map_out(o, 1, 0);
 	for (i = 0; i < n; i++) {
-		if (strcmp(cfg_get_str(cfg, t[i].name), t[i].def) != 0)
+		const char *ref = base != NULL ? cfg_get_str(base, t[i].name) : t[i].def;
+
+		if (strcmp(cfg_get_str(cfg, t[i].name), ref) != 0)
 			session_pair_out(o, t[i].name, cfg_get_str(cfg, t[i].name));
 	}
 	session_map_out(o, 0, 0);
@@ -732,6 +864,12 @@ static void session_rest_out(struct session_out *o, const struct session *s, con
 		session_pair_out(o, "checkpoint", rel);
 		free(rel);
 	}
+	if (s->run != NULL) {
+		char *rel = session_relative(path, s->run);
+
+		session_pair_out(o, "run", rel);
+		free(rel);
+	}
 	for (i = 0; i < SESSION_UI_COUNT; i++)
 		any |= s->ui[i] != NULL;
 	if (!any)
@@ -743,17 +881,21 @@ static void session_rest_out(struct session_out *o, const struct session *s, con
 	session_map_out(o, 0, 0);
 }
 
-int session_save(const struct session *s, const struct cfg *cfg, const char *path,
-		 struct tt_err *err)
+int session_save(const struct session *s, const struct cfg *cfg, const struct cfg *base,
+		 const char *path, struct tt_err *err)
 {
 	struct session_out o;
 	struct tt_buf buf;
 	yaml_event_t ev;
+	size_t n;
 	int rc;
 
 	memset(&o, 0, sizeof o);
 	tt_buf_init(&buf);
-	tt_buf_adds(&buf, "# tunetop session (written by `session save`)\n");
+	n = strlen(path);
+	tt_buf_adds(&buf, n > 11 && strcmp(path + n - 11, ".state.yaml") == 0 ?
+		    "# tunetop state: saved on quit, read after the session (do not edit)\n" :
+		    "# tunetop session (written by `session save`)\n");
 	yaml_emitter_initialize(&o.em);
 	yaml_emitter_set_output(&o.em, session_write_cb, &buf);
 	yaml_emitter_set_unicode(&o.em, 1);
@@ -770,7 +912,7 @@ int session_save(const struct session *s, const struct cfg *cfg, const char *pat
 		free(rel);
 	}
 	session_labels_out(&o, s);
-	session_options_out(&o, cfg);
+	session_options_out(&o, cfg, base);
 	session_rest_out(&o, s, path);
 	session_map_out(&o, 0, 0);
 	yaml_document_end_event_initialize(&ev, 1);
@@ -818,4 +960,62 @@ char *session_peek_data(const char *path)
 	yaml_parser_delete(&parser);
 	free(data);
 	return out;
+}
+
+/* ---- names beside a session or data file ---- */
+
+char *session_path_for_data(const char *data)
+{
+	return tt_xprintf("%s.session.yaml", data);
+}
+
+/* The first version's name: the data's name without its extension. */
+char *session_legacy_path(const char *data)
+{
+	const char *slash = strrchr(data, '/'), *dot = strrchr(data, '.');
+	size_t len = dot != NULL && (slash == NULL || dot > slash + 1) ? (size_t)(dot - data) :
+		     strlen(data);
+
+	return tt_xprintf("%.*s.session.yaml", (int)len, data);
+}
+
+/* demo.yaml -> demo, small.csv.session.yaml -> small.csv */
+static size_t session_base_len(const char *path)
+{
+	static const char *const ends[] = { ".session.yaml", ".session.yml", ".state.yaml",
+					    ".yaml", ".yml", NULL };
+	size_t n = strlen(path), k;
+	int i;
+
+	for (i = 0; ends[i] != NULL; i++) {
+		k = strlen(ends[i]);
+		if (n > k && strcmp(path + n - k, ends[i]) == 0 && path[n - k - 1] != '/')
+			return n - k;
+	}
+	return n;
+}
+
+char *session_sibling(const char *session_path, const char *suffix)
+{
+	return tt_xprintf("%.*s%s", (int)session_base_len(session_path), session_path, suffix);
+}
+
+char *session_state_path(const char *session_path)
+{
+	return session_sibling(session_path, ".state.yaml");
+}
+
+char *session_runs_dir(const char *session_path)
+{
+	return session_sibling(session_path, ".runs");
+}
+
+int session_same_file(const char *a, const char *b)
+{
+	char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+	int same = ra != NULL && rb != NULL && strcmp(ra, rb) == 0;
+
+	free(ra);
+	free(rb);
+	return same;
 }

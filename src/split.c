@@ -77,8 +77,12 @@ static void split_assign_group(struct dataset *ds, uint32_t *idx, size_t n, cons
 			struct ds_record *r = &ds->recs[idx[pos]];
 
 			if (r->split != order[k]) {
+				/* A new split is the session's; changing the file's is an edit. */
+				if (r->split == DS_SPLIT_NONE || (r->flags & DS_FLAG_SPLIT))
+					r->flags |= DS_FLAG_SPLIT;
+				else
+					r->flags |= DS_FLAG_DIRTY;
 				r->split = order[k];
-				r->flags |= DS_FLAG_DIRTY;
 			}
 		}
 	}

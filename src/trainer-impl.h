@@ -144,6 +144,10 @@ int trainer_apply_input(struct trainer *t, struct trainer_input *in, struct tt_e
 
 /* trainer.c: publication, used by the run */
 void trainer_add_point(struct trainer *t, const struct trainer_point *p);
+/* Publish without logging (a restored run's history). */
+void trainer_push_point(struct trainer *t, const struct trainer_point *p);
+void trainer_push_event(struct trainer *t, const struct trainer_event *ev);
+const char *trainer_event_kind_name(enum trainer_event_kind kind);
 void trainer_add_event(struct trainer *t, enum trainer_event_kind kind, const char *key,
 		       const char *old_value, const char *new_value, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
@@ -157,5 +161,8 @@ void trainer_phase(struct trainer *t, const char *fmt, ...)
 /* trainer-ckpt.c */
 int trainer_save(struct trainer *t, const char *path, int with_optimizer, struct tt_err *err);
 int trainer_restore(struct trainer *t, const char *path, struct tt_err *err);
+
+/* trainer-log.c: a restored run's points and events from out_dir/metrics.jsonl */
+int trainer_log_load(struct trainer *t, struct tt_err *err);
 
 #endif

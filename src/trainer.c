@@ -113,7 +113,7 @@ static void trainer_log_event(struct trainer *t, const struct trainer_event *ev,
 
 /* ---- publication (trainer thread) ---- */
 
-void trainer_add_point(struct trainer *t, const struct trainer_point *p)
+void trainer_push_point(struct trainer *t, const struct trainer_point *p)
 {
 	pthread_mutex_lock(&t->lock);
 	if (t->npoints == t->points_cap) {
@@ -122,15 +122,39 @@ void trainer_add_point(struct trainer *t, const struct trainer_point *p)
 	}
 	t->points[t->npoints++] = *p;
 	pthread_mutex_unlock(&t->lock);
+}
+
+void trainer_add_point(struct trainer *t, const struct trainer_point *p)
+{
+	trainer_push_point(t, p);
 	if (t->log != NULL)
 		trainer_log_point(t, p);
+}
+
+static const char *const trainer_event_kinds[] = { "start", "set", "pause", "resume",
+						   "checkpoint", "best", "diverged", "reload",
+						   "stop", "done" };
+
+const char *trainer_event_kind_name(enum trainer_event_kind kind)
+{
+	return (unsigned)kind <= TRAINER_EV_DONE ? trainer_event_kinds[kind] : "?";
+}
+
+void trainer_push_event(struct trainer *t, const struct trainer_event *ev)
+{
+	pthread_mutex_lock(&t->lock);
+	if (t->nevents == t->events_cap) {
+		t->events_cap = t->events_cap ? t->events_cap * 2 : 64;
+		t->events = tt_xrealloc(t->events, t->events_cap * sizeof *t->events);
+	}
+	t->events[t->nevents++] = *ev;
+	pthread_mutex_unlock(&t->lock);
 }
 
 void trainer_add_event(struct trainer *t, enum trainer_event_kind kind, const char *key,
 		       const char *old_value, const char *new_value, const char *fmt, ...)
 {
-	static const char *kinds[] = { "start", "set", "pause", "resume", "checkpoint", "best",
-				       "diverged", "reload", "stop", "done" };
+	const char *const *kinds = trainer_event_kinds;
 	struct trainer_event ev;
 	va_list ap;
 
@@ -143,13 +167,7 @@ void trainer_add_event(struct trainer *t, enum trainer_event_kind kind, const ch
 	va_start(ap, fmt);
 	vsnprintf(ev.text, sizeof ev.text, fmt, ap);
 	va_end(ap);
-	pthread_mutex_lock(&t->lock);
-	if (t->nevents == t->events_cap) {
-		t->events_cap = t->events_cap ? t->events_cap * 2 : 64;
-		t->events = tt_xrealloc(t->events, t->events_cap * sizeof *t->events);
-	}
-	t->events[t->nevents++] = ev;
-	pthread_mutex_unlock(&t->lock);
+	trainer_push_event(t, &ev);
 	if (t->log != NULL)
 		trainer_log_event(t, &ev, kinds[kind]);
 }
@@ -216,6 +234,8 @@ void trainer_publish(struct trainer *t, int force_wake)
 
 /* ---- message handling (trainer thread) ---- */
 
+static int trainer_msg_eval(struct trainer *t, enum ds_split split, char *reply, size_t n);
+
 static void trainer_set_state(struct trainer *t, enum trainer_state s)
 {
 	t->state = s;
@@ -251,6 +271,51 @@ static int trainer_start(struct trainer *t, char *reply, size_t n)
 	/* A checkpoint of a finished run: done at once, before anyone looks. */
 	if (t->epoch >= t->hp.epochs)
 		trainer_after_round(t);
+	return 0;
+}
+
+/*
+ * Reopening a session: the run's checkpoint and its metrics.jsonl, without
+ * training. Its curves, events, a validation report and the predictions
+ * are published; it waits PAUSED (resume continues it) or is DONE.
+ */
+static int trainer_restore_run(struct trainer *t, char *reply, size_t n)
+{
+	struct tt_err err;
+	char msg[600];
+
+	if (t->state != TRAINER_IDLE || t->resume_from == NULL) {
+		snprintf(reply, n, "nothing to restore");
+		return -1;
+	}
+	tt_err_clear(&err);
+	if (trainer_prepare(t, &err) != 0) {
+		tt_err_format(&err, msg, sizeof msg);
+		snprintf(reply, n, "cannot restore the last run: %s", msg);
+		trainer_notice(t, 1, "%s", reply);
+		trainer_set_state(t, TRAINER_FAILED);
+		return -1;
+	}
+	tt_err_clear(&err);
+	msg[0] = '\0';
+	if (trainer_log_load(t, &err) != 0)
+		tt_err_format(&err, msg, sizeof msg);
+	t->lr_now = t->hp.base_lr * sched_factor(t->hp.schedule, t->step, trainer_total_steps(t),
+						 t->hp.warmup);
+	if (t->data.nrows[DS_SPLIT_VALID] > 0)
+		trainer_msg_eval(t, DS_SPLIT_VALID, reply, n);
+	trainer_predict_all(t);
+	if (t->epoch >= t->hp.epochs)
+		snprintf(reply, n, "last run restored: finished at step %llu",
+			 (unsigned long long)t->step);
+	else
+		snprintf(reply, n, "last run restored at step %llu of %llu: t resumes it",
+			 (unsigned long long)t->step, (unsigned long long)trainer_total_steps(t));
+	if (msg[0] != '\0')
+		trainer_notice(t, 1, "%s (curves: %s)", reply, msg);
+	else
+		trainer_notice(t, 0, "%s", reply);
+	trainer_set_state(t, t->epoch >= t->hp.epochs ? TRAINER_DONE : TRAINER_PAUSED);
 	return 0;
 }
 
@@ -412,6 +477,8 @@ static int trainer_handle(struct trainer *t, struct trainer_msg *m, char *reply,
 	switch (m->type) {
 	case TRAINER_START:
 		return trainer_start(t, reply, n);
+	case TRAINER_RESTORE:
+		return trainer_restore_run(t, reply, n);
 	case TRAINER_PAUSE:
 	case TRAINER_RESUME:
 	case TRAINER_STOP:

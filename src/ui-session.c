@@ -2,14 +2,16 @@
  * ui-session.c - the workbench's state in the session file: applied when
  * the workbench opens (layout, theme, focus, zoom, the data filter, sort,
  * search and cursor, smoothing, log scale) and stored by `session save`
- * through app->session_store. The labeling queue keys belong to the
- * labeling flow (cmd-ui-label.c).
+ * through app->session_store, and the session's last run restored (its
+ * checkpoint, curves and predictions). The labeling queue keys belong to
+ * the labeling flow (cmd-ui-label.c).
  */
 #include "tunetop/ui.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
@@ -76,6 +78,38 @@ static void ui_session_data(struct ui *ui, const struct session *s)
 		pane_data_goto(ui, strtoul(s->ui[SESSION_UI_DATA_CURSOR], NULL, 10));
 }
 
+/*
+ * The session's last run, back as it was: its checkpoint (the state file's
+ * checkpoint, else the run's checkpoint.safetensors) restored on the
+ * trainer thread with the curves of its metrics.jsonl (app-run.c). An old
+ * session with a checkpoint and no run gets a new run directory.
+ */
+static void ui_session_restore_run(struct ui *ui, const struct session *s)
+{
+	struct app *app = ui->app;
+	char *ckpt = NULL, *run = NULL;
+	struct tt_err err;
+
+	if (!app->has_data || app->trainer != NULL || (s->run == NULL && s->checkpoint == NULL))
+		return;
+	if (s->checkpoint != NULL)
+		ckpt = tt_xstrdup(s->checkpoint);
+	else
+		ckpt = tt_xprintf("%s/checkpoint.safetensors", s->run);
+	if (access(ckpt, R_OK) != 0) {
+		if (s->checkpoint != NULL)	/* a run without a checkpoint had no model yet */
+			ui_message(ui, true, "the session's checkpoint %s is missing: not restored", ckpt);
+		free(ckpt);
+		return;
+	}
+	tt_err_clear(&err);
+	run = s->run != NULL ? tt_xstrdup(s->run) : app_next_run_dir(app, &err);
+	if (run == NULL || app_restore_run(app, run, ckpt, &err) != 0)
+		ui_message(ui, true, "the last run was not restored: %s", err.msg);
+	free(run);
+	free(ckpt);
+}
+
 void ui_session_apply(struct ui *ui)
 {
 	struct app *app = ui->app;
@@ -84,6 +118,8 @@ void ui_session_apply(struct ui *ui)
 	int p;
 
 	app->session_store = ui_session_store;
+	if (app->open_notice != NULL)
+		ui_message(ui, false, "%s", app->open_notice);
 	if (s == NULL)
 		return;
 	tt_err_clear(&err);
@@ -101,5 +137,6 @@ void ui_session_apply(struct ui *ui)
 		pane_curves_set_smooth(ui, strtod(s->ui[SESSION_UI_SMOOTHING], NULL));
 	if (s->ui[SESSION_UI_LOGY] != NULL)
 		ui->curves.logy = strcmp(s->ui[SESSION_UI_LOGY], "true") == 0;
+	ui_session_restore_run(ui, s);
 	ui_mark(ui, UI_DIRTY_ALL);
 }

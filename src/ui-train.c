@@ -13,6 +13,7 @@
 
 #include "tunetop/app.h"
 #include "tunetop/pane.h"
+#include "tunetop/session.h"
 
 enum {
 	UI_PULL_CHUNK = 4096
@@ -268,15 +269,11 @@ enum trainer_state ui_train_state(const struct ui *ui)
 
 char *ui_session_file(const struct app *app, const char *suffix)
 {
-	const char *src = app->session_path != NULL ? app->session_path :
-			  app->has_data ? app->ds.path : NULL;
-	const char *slash, *dot;
-	size_t len;
+	char *session = app_session_file(app), *out;
 
-	if (src == NULL)
+	if (session == NULL)
 		return tt_xprintf("tunetop%s", suffix);
-	slash = strrchr(src, '/');
-	dot = strrchr(src, '.');
-	len = dot != NULL && (slash == NULL || dot > slash + 1) ? (size_t)(dot - src) : strlen(src);
-	return tt_xprintf("%.*s%s", (int)len, src, suffix);
+	out = session_sibling(session, suffix);
+	free(session);
+	return out;
 }

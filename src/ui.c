@@ -19,9 +19,10 @@
  *    go to curses (ui-draw.c), and one doupdate() ends each frame.
  *  - Signals only write their number to the self-pipe; the loop handles
  *    them: WINCH relayouts, TSTP suspends (terminal restored first), CONT
- *    repaints, INT asks before quitting a run, TERM and HUP checkpoint a
- *    trainer that has a model to <session>.autosave.ckpt and exit. On every
- *    way out but a crash the session is saved (ui_autosave_session). Crash
+ *    repaints, INT asks before quitting a run, TERM and HUP exit. On every
+ *    way out but a crash a trainer that has a model is checkpointed into
+ *    its run directory and the state is saved beside the session
+ *    (ui_autosave, ui_autosave_session). Crash
  *    signals and tt_fatal restore the terminal before dying.
  *  - Keys: a key is looked up in the key map (keys.c) for the focused pane
  *    and run as a command string; in the REPL, keys go to readline
@@ -609,12 +610,14 @@ static void ui_run_rc(struct ui *ui)
 }
 
 /*
- * SIGHUP/SIGTERM: a trainer with a model writes a checkpoint first. Returns
- * its path (malloc'd) when it was written, else NULL.
+ * Quit, SIGHUP, SIGTERM: a trainer with a model is paused and writes a
+ * checkpoint into its run directory (app-run.c), so reopening the session
+ * continues the run. Returns its path (malloc'd) when it was written.
  */
 static char *ui_autosave(struct ui *ui, char *reply, size_t n)
 {
-	struct trainer *t = ui->app->trainer;
+	struct app *a = ui->app;
+	struct trainer *t = a->trainer;
 	enum trainer_state st = ui_train_state(ui);
 	char *path;
 	uint64_t id;
@@ -622,7 +625,14 @@ static char *ui_autosave(struct ui *ui, char *reply, size_t n)
 	reply[0] = '\0';
 	if (t == NULL || st == TRAINER_IDLE || st == TRAINER_FAILED)
 		return NULL;
-	path = ui_session_file(ui->app, ".autosave.ckpt");
+	path = a->run_dir != NULL ? tt_xprintf("%s/checkpoint.safetensors", a->run_dir) :
+				    ui_session_file(a, ".autosave.ckpt");
+	/* A finished run does not change: its checkpoint is written once. */
+	if (st == TRAINER_DONE && a->session != NULL && a->session->checkpoint != NULL &&
+	    strcmp(a->session->checkpoint, path) == 0 && access(path, F_OK) == 0)
+		return path;
+	if (st == TRAINER_RUNNING)	/* the log ends where the checkpoint is */
+		trainer_wait_handled(t, trainer_send(t, TRAINER_PAUSE, NULL, NULL, 0, NULL), NULL, 0);
 	id = trainer_send(t, TRAINER_CHECKPOINT, NULL, path, 0, NULL);
 	if (trainer_wait_handled(t, id, reply, n) == 0)
 		return path;
@@ -640,32 +650,24 @@ static void ui_autosave_sink(void *opaque, int is_error, const char *text)
 }
 
 /*
- * Quit, SIGHUP, SIGTERM: the session is saved, to the file it came from
- * (or was saved to), else next to the data as NAME.session.yaml, with the
- * autosave checkpoint when one was written. A session that did not apply
- * has no path, so its file is never overwritten. out gets what to report.
+ * Quit, SIGHUP, SIGTERM: the state (UI, split, options, the run and its
+ * checkpoint) goes to the state file beside the session (demo.state.yaml,
+ * or DATA.state.yaml for data opened alone); the person's session file is
+ * written only by `session save`. out gets what to report.
  */
 static void ui_autosave_session(struct ui *ui, const char *ckpt, struct tt_buf *out)
 {
 	struct app *a = ui->app;
-	char *path, *argv[4];
 	struct cmd_ctx ctx;
 
 	if (!a->has_data)
 		return;
-	path = a->session_path != NULL ? tt_xstrdup(a->session_path) :
-					 ui_session_file(a, ".session.yaml");
 	if (ckpt != NULL)
 		session_set_string(&app_session(a)->checkpoint, ckpt);
 	ui_cmd_ctx(ui, CMD_SRC_KEY, &ctx);
 	ctx.sink = ui_autosave_sink;	/* printed once the terminal is restored */
 	ctx.sink_opaque = out;
-	argv[0] = "session";
-	argv[1] = "save";
-	argv[2] = path;
-	argv[3] = NULL;
-	cmd_session_exec(&ctx, 3, argv);
-	free(path);
+	cmd_session_save_state(&ctx);
 }
 
 /* What main() could not show: a session that was not applied, and why (app->start_notice). */
@@ -739,7 +741,7 @@ int ui_main(struct app *app, const struct ui_options *o)
 		fclose(ui_trace);
 	ui_trace = NULL;
 	reply[0] = '\0';
-	ckpt = ui.autosave ? ui_autosave(&ui, reply, sizeof reply) : NULL;
+	ckpt = ui_autosave(&ui, reply, sizeof reply);
 	tt_buf_init(&saved);
 	ui_autosave_session(&ui, ckpt, &saved);
 	free(ckpt);

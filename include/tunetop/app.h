@@ -26,6 +26,9 @@ struct app {
 	/* Set by the UI: copy its state (layout, theme, cursors...) into s. */
 	void (*session_store)(struct app *a, struct session *s);
 	char *out_dir;              /* where runs write metrics.jsonl and models */
+	char *run_dir;              /* the workbench's current run (demo.runs/N), or NULL */
+	/* What the workbench says on its status line first (a session found), or NULL. */
+	char *open_notice;
 	/*
 	 * Messages sent to the trainer from the REPL or a key (they do not
 	 * wait): the workbench shows their answer when the trainer refuses,
@@ -79,5 +82,24 @@ int app_new_trainer(struct app *a, const char *resume_from, struct tt_err *err);
 
 /* The app's session, created empty (named after the data) if there is none. */
 struct session *app_session(struct app *a);
+
+/*
+ * The session file this app saves to: the one opened, else the data's own
+ * (DATA.session.yaml), else NULL. Malloc'd.
+ */
+char *app_session_file(const struct app *a);
+
+/*
+ * Runs (app-run.c). In the workbench every run writes into a directory
+ * beside its session, demo.runs/N, numbered from 1: metrics.jsonl, its
+ * checkpoints and its models. app_next_run_dir makes the next one.
+ */
+char *app_next_run_dir(const struct app *a, struct tt_err *err);
+/*
+ * Reopen the session's last run: a trainer restored from ckpt, its curves
+ * from run_dir/metrics.jsonl, waiting PAUSED (or DONE). The outcome shows
+ * as the trainer's notice.
+ */
+int app_restore_run(struct app *a, const char *run_dir, const char *ckpt, struct tt_err *err);
 
 #endif

@@ -129,6 +129,8 @@ enum cmd_rc cmd_reload_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_wait_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_session_exec(struct cmd_ctx *ctx, int argc, char **argv);
+/* What the workbench saves by itself: the state file beside the session. */
+int cmd_session_save_state(struct cmd_ctx *ctx);
 enum cmd_rc cmd_preset_exec(struct cmd_ctx *ctx, int argc, char **argv);
 /* Forward a live option change to the running trainer (used by set). */
 enum cmd_rc cmd_train_set(struct cmd_ctx *ctx, const char *key, const char *value);

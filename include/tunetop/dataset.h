@@ -44,6 +44,12 @@ enum ds_flag {
 	DS_FLAG_FLAGGED = 1u << 1,
 	DS_FLAG_UNSURE = 1u << 2,
 	DS_FLAG_DIRTY = 1u << 3,    /* edited since load: the writer regenerates it */
+	/*
+	 * The split was assigned by `split` to a record the file gave none: it
+	 * lives in the session (re-applied on open), not an edit of the record;
+	 * `save ... with-split` writes it into the data.
+	 */
+	DS_FLAG_SPLIT = 1u << 4,
 };
 
 /* Which of a record's pointers are heap copies owned by the record. */

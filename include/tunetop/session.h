@@ -12,10 +12,20 @@
  *   history:                        # live option changes of the last run
  *     - {step: 120, key: lr, old: "0.5", new: "0.25"}
  *   checkpoint: demo.ckpt           # the last checkpoint, resumed by `start`
+ *   run: demo.runs/3                # the last workbench run (metrics.jsonl)
  *   ui: {layout: overview, theme: dark, ...}   # see session_ui_keys
  *
- * Unknown keys and invalid values are errors with file:line:column; nothing
- * in the app changes unless the whole session is valid.
+ * Unknown keys, duplicate keys, invalid values and an empty file are
+ * errors with file:line:column; nothing in the app changes unless the
+ * whole session is valid.
+ *
+ * Files. A data file's session is named after its whole file name
+ * (small.csv -> small.csv.session.yaml). What the workbench saves by
+ * itself (quit, SIGHUP, SIGTERM) goes to a state file beside the session
+ * (demo.yaml -> demo.state.yaml), read after it; runs write into
+ * demo.runs/N/. A person's session file is rewritten only by an explicit
+ * `session save`, which changes the values in its text and keeps its
+ * comments and key order.
  */
 #ifndef TUNETOP_SESSION_H
 #define TUNETOP_SESSION_H
@@ -66,6 +76,7 @@ struct session {
 	struct session_change *history;
 	int nhistory;
 	char *checkpoint;    /* resolved against the session's directory, or NULL */
+	char *run;           /* the last run's directory (resolved), or NULL */
 	char *ui[SESSION_UI_COUNT];   /* NULL: not set */
 };
 
@@ -77,14 +88,43 @@ int session_load(struct session *s, const char *path, struct cfg *cfg, struct tt
 
 /* Apply a loaded session to the app: schema, then the dataset if it has one. */
 int session_apply(const struct session *s, struct app *a, struct tt_err *err);
+/* The session's recorded split on the app's data (records with one keep it). */
+int session_apply_split(const struct session *s, struct app *a, struct tt_err *err);
 
 /*
- * Write s (and the options in cfg that differ from their defaults)
- * atomically to path. Paths are written relative to path's directory
- * where they lie below it.
+ * Read a state file over a loaded session: options, split, history,
+ * checkpoint, run and UI state replace the session's. The state must name
+ * the same data file; 1 if it was applied, 0 if it was not (it names other
+ * data: *why says so), -1 + err if it is broken (s and cfg unchanged).
  */
-int session_save(const struct session *s, const struct cfg *cfg, const char *path,
-		 struct tt_err *err);
+int session_load_state(struct session *s, const char *path, struct cfg *cfg, char **why,
+		       struct tt_err *err);
+
+/*
+ * Write s (and the options in cfg that differ from base, or from their
+ * defaults when base is NULL) atomically to path as a new file. Paths are
+ * written relative to path's directory where they lie below it.
+ */
+int session_save(const struct session *s, const struct cfg *cfg, const struct cfg *base,
+		 const char *path, struct tt_err *err);
+
+/*
+ * `session save` over an existing file: the values that changed are
+ * replaced in its text, new keys appended where they belong, keys no
+ * longer set removed; comments, order and layout stay (session-edit.c).
+ */
+int session_save_edit(const struct session *s, const struct cfg *cfg, const char *path,
+		      struct tt_err *err);
+
+/* Names beside a session or data file (malloc'd). */
+char *session_path_for_data(const char *data);      /* small.csv.session.yaml */
+char *session_legacy_path(const char *data);        /* small.session.yaml */
+char *session_state_path(const char *session_path); /* demo.state.yaml */
+char *session_runs_dir(const char *session_path);   /* demo.runs */
+/* demo.yaml, ".ckpt" -> demo.ckpt; small.csv.session.yaml -> small.csv.ckpt */
+char *session_sibling(const char *session_path, const char *suffix);
+/* realpath(a) == realpath(b), both existing. */
+int session_same_file(const char *a, const char *b);
 
 /* Set a UI value (copied; NULL clears). */
 void session_ui_set(struct session *s, enum session_ui_key k, const char *value);

@@ -43,6 +43,8 @@ enum trainer_msg_type {
 	TRAINER_CHECKPOINT,  /* value = path */
 	TRAINER_RELOAD,      /* new labels and splits (input) at the next step */
 	TRAINER_EXPORT,      /* value = path: the model alone, for predict/eval */
+	TRAINER_RESTORE,     /* the setup's checkpoint and its run's metrics.jsonl, then
+				PAUSED (DONE if it had finished): a reopened session */
 };
 
 /*

@@ -71,8 +71,12 @@ printf 'options:\n  epochs: 0\n' > "$T/bad2.yaml"
 run "$TUNETOP" --headless "$T/bad2.yaml" -e "show epochs"
 expect_err "bad session option has line:col" "bad2.yaml:2:11: epochs: 0 is out of range"
 
-# A split is stored in each record, so a save keeps it.
-run "$TUNETOP" -e "load $DATA/small.jsonl; split 50/50 seed 3; save $T/split.jsonl"
+# A split made by `split` lives in the session: a plain save leaves the
+# records as they were (and says so); `save ... with-split` writes it.
+run "$TUNETOP" -e "load $DATA/small.jsonl; split 50/50 seed 3; save $T/nosplit.jsonl"
+expect_out "save says where the split stays" "the split of 8 records stays in the session"
+expect_same "a plain save does not write the split" "$DATA/small.jsonl" "$T/nosplit.jsonl"
+run "$TUNETOP" -e "load $DATA/small.jsonl; split 50/50 seed 3; save $T/split.jsonl with-split"
 run "$TUNETOP" check --json "$T/split.jsonl"
 if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["splits"]["train"]+d["splits"]["valid"]==8 and d["splits"]["none"]==0 else 1)' "$T/out"; then
 	ok "saved split survives a reload"; else not_ok "saved split survives a reload" "$(cat "$T/out")"; fi
