@@ -757,7 +757,7 @@ static void session_pair_out(struct session_out *o, const char *key, const char 
  * directory when it lies below it, else absolute (a path relative to the
  * working directory would break when the session is opened from elsewhere).
  */
-static char *session_relative(const char *session_path, const char *path)
+char *session_relative(const char *session_path, const char *path)
 {
 	char *sdir = realpath(session_path, NULL), *abs = realpath(path, NULL), *out;
 	size_t n;

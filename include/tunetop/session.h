@@ -116,6 +116,9 @@ int session_save(const struct session *s, const struct cfg *cfg, const struct cf
 int session_save_edit(const struct session *s, const struct cfg *cfg, const char *path,
 		      struct tt_err *err);
 
+/* path as a session at session_path holds it: relative below its directory, else absolute. */
+char *session_relative(const char *session_path, const char *path);
+
 /* Names beside a session or data file (malloc'd). */
 char *session_path_for_data(const char *data);      /* small.csv.session.yaml */
 char *session_legacy_path(const char *data);        /* small.session.yaml */
