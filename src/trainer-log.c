@@ -64,6 +64,9 @@ static int trainer_log_event(struct trainer *t, json_t *o, uint64_t step, const 
 	snprintf(ev.key, sizeof ev.key, "%s", trainer_log_str(o, "key"));
 	snprintf(ev.old_value, sizeof ev.old_value, "%s", trainer_log_str(o, "old"));
 	snprintf(ev.new_value, sizeof ev.new_value, "%s", trainer_log_str(o, "new"));
+	/* The log does not keep a checkpoint's path: where the run keeps them. */
+	if (ev.kind == TRAINER_EV_CHECKPOINT && ev.new_value[0] == '\0')
+		snprintf(ev.new_value, sizeof ev.new_value, "the run directory");
 	if (ev.kind == TRAINER_EV_SET)
 		snprintf(ev.text, sizeof ev.text, "%s %s -> %s", ev.key, ev.old_value, ev.new_value);
 	else
