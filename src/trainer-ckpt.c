@@ -132,6 +132,8 @@ int trainer_restore(struct trainer *t, const char *path, struct tt_err *err)
 
 	if (bundle_load(&b, path, err) != 0)
 		return -1;
+	/* Edits may have changed the order labels first appear in: the model's order rules. */
+	trainer_input_align(t->in, b.labels, b.nlabels);
 	if (!trainer_labels_match(t, &b) ||
 	    trainer_meta_u64(&b, "tunetop.step", &step) != 0 ||
 	    trainer_meta_u64(&b, "tunetop.epoch", &epoch) != 0 ||

@@ -106,3 +106,38 @@ void trainer_input_counts(const struct trainer_input *in, size_t *per_split)
 			per_split[in->split[i] < DS_NSPLITS ? in->split[i] : 0]++;
 	}
 }
+
+void trainer_input_align(struct trainer_input *in, char *const *names, uint32_t n)
+{
+	struct strmap have;
+	uint32_t *map = tt_xmalloc((in->nlabels + 1) * sizeof *map), l, id, k = 0;
+	char **out = tt_xmalloc((n + in->nlabels + 1) * sizeof *out);
+	size_t j;
+
+	strmap_init(&have);
+	for (l = 0; l < n; l++) {
+		out[k] = tt_xstrdup(names[l]);
+		strmap_put(&have, out[k], strlen(out[k]), k);
+		k++;
+	}
+	for (l = 0; l < in->nlabels; l++) {
+		const char *name = in->label_names[l];
+
+		if (!strmap_get(&have, name, strlen(name), &id)) {
+			id = k;
+			out[k] = tt_xstrdup(name);
+			strmap_put(&have, out[k], strlen(out[k]), k);
+			k++;
+		}
+		map[l] = id;
+	}
+	for (j = 0; j < in->label_off[in->n]; j++)
+		in->label_ids[j] = map[in->label_ids[j]];
+	for (l = 0; l < in->nlabels; l++)
+		free(in->label_names[l]);
+	free(in->label_names);
+	in->label_names = out;
+	in->nlabels = k;
+	strmap_fini(&have);
+	free(map);
+}

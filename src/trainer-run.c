@@ -343,6 +343,9 @@ int trainer_apply_input(struct trainer *t, struct trainer_input *in, struct tt_e
 		tt_err_set(err, NULL, 0, 0, "nothing to reload");
 		return -1;
 	}
+	/* The model's output classes keep their order whatever the edits did to the records'. */
+	if (t->in != NULL)
+		trainer_input_align(in, t->in->label_names, t->in->nlabels);
 	trainer_input_free(t->in);
 	t->in = in;
 	if (t->model == NULL)

@@ -70,6 +70,12 @@ struct trainer_input *trainer_input_from_dataset(const struct dataset *ds);
 void trainer_input_append(struct trainer_input *in, const struct dataset *ds,
 			  enum ds_split split);
 void trainer_input_free(struct trainer_input *in);
+/*
+ * Renumber in's labels so names[0..n) come first, in that order (a model's
+ * output classes), then the labels in has that names lacks. The order of
+ * first appearance in the records changes with edits; a model's does not.
+ */
+void trainer_input_align(struct trainer_input *in, char *const *names, uint32_t n);
 /* Count records per split that have a label. */
 void trainer_input_counts(const struct trainer_input *in, size_t *per_split);
 
