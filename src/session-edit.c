@@ -15,8 +15,9 @@
  *    before it in the usual order (name, data, labels, options, annotator,
  *    split, history, checkpoint, run, ui).
  *  - A flow mapping ({ratios: .., seed: ..}) or the history list is
- *    written again whole; the labels are never rewritten (the workbench
- *    does not change them; a session without labels gets the data's).
+ *    written again whole. Of the labels, only an item that changed is
+ *    written again, and labels added in the workbench are appended to the
+ *    list in its own style.
  * Block collections end where their last value ends (libyaml's end mark
  * of a block collection lies on the next key's line, past any comments
  * in between, which must stay where they are).
@@ -476,25 +477,108 @@ static void sedit_history(struct sedit_doc *d, yaml_node_t *root, const struct s
 	tt_buf_fini(&b);
 }
 
-static void sedit_labels(struct sedit_doc *d, yaml_node_t *root, const struct session *s)
+static char *sedit_label_text(const struct session_label *l)
+{
+	struct sedit_kv kv[3] = { { "name", l->name }, { "key", l->key },
+				  { "description", l->description } };
+
+	if (l->key == NULL && l->description == NULL)
+		return sedit_scalar_text(l->name);
+	return sedit_flow_map(kv, 3);
+}
+
+static int sedit_same_str(struct sedit_doc *d, yaml_node_t *map, const char *key, const char *want)
+{
+	yaml_node_pair_t *p = sedit_find(d, map, key);
+	yaml_node_t *v = p != NULL ? sedit_value(d, p) : NULL;
+	const char *have = v != NULL && v->type == YAML_SCALAR_NODE ?
+			   (const char *)v->data.scalar.value : NULL;
+
+	if (have == NULL || want == NULL)
+		return have == want;
+	return strcmp(have, want) == 0;
+}
+
+/* The file's label item says what l says (a plain name, or {name, key, description}). */
+static int sedit_same_label(struct sedit_doc *d, yaml_node_t *item, const struct session_label *l)
+{
+	if (item->type == YAML_SCALAR_NODE)
+		return l->key == NULL && l->description == NULL &&
+		       strcmp((const char *)item->data.scalar.value, l->name) == 0;
+	return item->type == YAML_MAPPING_NODE && sedit_same_str(d, item, "name", l->name) &&
+	       sedit_same_str(d, item, "key", l->key) &&
+	       sedit_same_str(d, item, "description", l->description);
+}
+
+/* New labels (added in the workbench) after the file's, as its list is written. */
+static void sedit_labels_append(struct sedit_doc *d, yaml_node_t *seq, const struct session *s,
+				int from)
 {
 	struct tt_buf b;
+	size_t at;
 	int i;
 
-	if (sedit_find(d, root, "labels") != NULL || s->nlabels == 0)
-		return;
 	tt_buf_init(&b);
-	tt_buf_adds(&b, "labels:\n");
-	for (i = 0; i < s->nlabels; i++) {
-		struct sedit_kv kv[3] = { { "name", s->labels[i].name }, { "key", s->labels[i].key },
-					  { "description", s->labels[i].description } };
-		char *f = sedit_flow_map(kv, 3);
+	if (seq->data.sequence.style == YAML_FLOW_SEQUENCE_STYLE) {
+		at = seq->end_mark.index > 0 ? seq->end_mark.index - 1 : 0;
+		if (d->src[at] != ']')
+			return;
+		for (i = from; i < s->nlabels; i++) {
+			char *t = sedit_label_text(&s->labels[i]);
 
-		tt_buf_printf(&b, "  - %s\n", f);
-		free(f);
+			tt_buf_printf(&b, "%s%s", i > 0 ? ", " : "", t);
+			free(t);
+		}
+	} else {
+		at = sedit_line_next(d, sedit_node_end(d, seq));
+		for (i = from; i < s->nlabels; i++) {
+			char *t = sedit_label_text(&s->labels[i]);
+
+			tt_buf_printf(&b, "%*s- %s\n", (int)seq->start_mark.column, "", t);
+			free(t);
+		}
 	}
-	sedit_top_add(d, root, SEDIT_LABELS, b.data);
+	if (b.len > 0)
+		sedit_add(d, at, at, tt_xstrdup(b.data));
 	tt_buf_fini(&b);
+}
+
+static void sedit_labels(struct sedit_doc *d, yaml_node_t *root, const struct session *s)
+{
+	yaml_node_pair_t *p = sedit_find(d, root, "labels");
+	yaml_node_t *seq;
+	struct tt_buf b;
+	int i, n;
+
+	if (p == NULL) {
+		if (s->nlabels == 0)
+			return;
+		tt_buf_init(&b);
+		tt_buf_adds(&b, "labels:\n");
+		for (i = 0; i < s->nlabels; i++) {
+			char *t = sedit_label_text(&s->labels[i]);
+
+			tt_buf_printf(&b, "  - %s\n", t);
+			free(t);
+		}
+		sedit_top_add(d, root, SEDIT_LABELS, b.data);
+		tt_buf_fini(&b);
+		return;
+	}
+	seq = sedit_value(d, p);
+	if (seq->type != YAML_SEQUENCE_NODE)
+		return;
+	n = (int)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+	/* A label whose key or guideline changed: that item alone is written again. */
+	for (i = 0; i < n && i < s->nlabels; i++) {
+		yaml_node_t *item = yaml_document_get_node(&d->doc, seq->data.sequence.items.start[i]);
+
+		if (!sedit_same_label(d, item, &s->labels[i]))
+			sedit_add(d, item->start_mark.index, sedit_node_end(d, item),
+				  sedit_label_text(&s->labels[i]));
+	}
+	if (s->nlabels > n)
+		sedit_labels_append(d, seq, s, n);
 }
 
 static int sedit_cmp(const void *a, const void *b)

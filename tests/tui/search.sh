@@ -100,16 +100,20 @@ check "the search is restored (status bar)" wait_status "/edited here/"
 keys o
 type_line "length desc"
 keys q
-check "quit says the session was saved" wait_for "session saved to $T/demo.yaml" 30
+check "quit says the state was saved beside the session" wait_for "state saved to $T/demo.state.yaml" 30
 tui_stop
 check "the session file keeps the search" grep -q 'search: edited here' "$T/demo.yaml"
-check "quitting saved the session (the new sort)" grep -q 'data_sort: length desc' "$T/demo.yaml"
+check "quitting saved the state (the new sort)" grep -q 'data_sort: length desc' "$T/demo.state.yaml"
+check "not into the person's session file" sh -c "! grep -q 'data_sort: length desc' '$T/demo.yaml'"
 
-# Opened on a data file, the session is saved next to it on quit.
+# Opened on a data file, the state is saved next to it on quit.
 tui_start 80 24 "$T/demo/tickets.jsonl"
 check "opens the data file alone" wait_status "READY"
 keys F2
 keys q
-check "quit saves NAME.session.yaml next to the data" wait_for "session saved to $T/demo/tickets.session.yaml" 30
+check "quit saves DATA.state.yaml next to the data" wait_for "state saved to $T/demo/tickets.jsonl.state.yaml" 30
 tui_stop
-check "which opens again" sh -c "'$TUNETOP' --headless '$T/demo/tickets.session.yaml' -e stats >/dev/null"
+tui_start 80 24 "$T/demo/tickets.jsonl"
+check "which the data file opens with again (the data layout)" wait_for "┌─ data"
+keys q
+tui_stop

@@ -1,4 +1,5 @@
-# Terminal hygiene: SIGTERM and SIGHUP checkpoint a live run and restore
+# Terminal hygiene: SIGTERM and SIGHUP checkpoint a live run into its run
+# directory, save the state beside the session, and restore
 # the terminal; Ctrl-C quits an idle workbench; Ctrl-Z and SIGCONT give the
 # terminal back and take it again; NO_COLOR means no colors.
 . tests/lib.sh
@@ -8,18 +9,20 @@ long_session "$T/long.yaml"
 demo_session "$T/demo.yaml"
 
 for sig in TERM HUP; do
-	rm -f "$T/long.autosave.ckpt"
+	rm -rf "$T/long.runs" "$T/long.state.yaml"
+	cp "$T/long.yaml" "$T/long.orig"
 	tui_start 80 24 "$T/long.yaml"
 	wait_status "READY"
 	keys t
 	wait_status "RUNNING"
 	kill -s "$sig" "$(tui_pid)"
 	check "SIG$sig: the terminal is restored" restored
-	check "SIG$sig: the run was checkpointed first" test -s "$T/long.autosave.ckpt"
+	check "SIG$sig: the run was checkpointed first" test -s "$T/long.runs/1/checkpoint.safetensors"
 	check "SIG$sig: the checkpoint is reported" wait_for "checkpoint written"
-	check "SIG$sig: the session is saved with the checkpoint" \
-		grep -q "^checkpoint: .*long.autosave.ckpt" "$T/long.yaml"
-	check "SIG$sig: and says so" wait_for "session saved to $T/long.yaml"
+	check "SIG$sig: the state is saved with the checkpoint" \
+		grep -qx "checkpoint: long.runs/1/checkpoint.safetensors" "$T/long.state.yaml"
+	check "SIG$sig: and says so" wait_for "state saved to $T/long.state.yaml"
+	check "SIG$sig: the person's session file is untouched" cmp -s "$T/long.yaml" "$T/long.orig"
 	tui_stop
 done
 
