@@ -73,3 +73,36 @@ expect_err "history entry needs a step" "bad-hist.yaml:4:5: a history entry need
 run "$TUNETOP" -e "session save"
 expect_rc "session save without a path fails" 1
 expect_err "explained" "no session file yet"
+
+# `session save` over a hand-written session keeps its comments, order and
+# layout: only the values that changed move (sessions/demo.yaml lost all
+# its comments before).
+cp sessions/demo.yaml "$T/kept.yaml"
+run "$TUNETOP" --headless "$T/kept.yaml" -e "set lr 0.25; split 80/10/10; session save"
+expect_rc "session save over the demo session" 0
+diff sessions/demo.yaml "$T/kept.yaml" > "$T/diff"
+if [ "$(grep -c '^[<>]' "$T/diff")" = 3 ] && grep -qx '> *lr: 0.25' "$T/diff" &&
+	grep -qx '> split: {ratios: 80/10/10, seed: 42}' "$T/diff"; then
+	ok "only the changed value and the new key differ"; else
+	not_ok "only the changed value and the new key differ" "$(cat "$T/diff")"; fi
+if [ "$(grep -c '^ *#' "$T/kept.yaml")" = "$(grep -c '^ *#' sessions/demo.yaml)" ]; then
+	ok "every comment is kept"; else not_ok "every comment is kept" "$(head -20 "$T/kept.yaml")"; fi
+run "$TUNETOP" --headless "$T/kept.yaml" -e "show lr; stats"
+expect_out "it opens with the new value" "lr = 0.25"
+expect_out "and the split" "train 652, valid 82, test 82"
+
+# A duplicate key and an empty file are errors with file:line:column.
+printf 'name: x\ndata: demo/tickets.jsonl\noptions:\n  dim: 5\n  dim: 6\n' > "$T/dup.yaml"
+run "$TUNETOP" --headless "$T/dup.yaml" -e "show dim"
+expect_err "a duplicate key is an error with line:col" \
+	"dup.yaml:5:3: duplicate key 'dim' (first given at line 4)"
+expect_out "and the session is not applied" "dim = 100"
+printf 'data: demo/tickets.jsonl\nname: a\ndata: demo/other.jsonl\n' > "$T/dup-top.yaml"
+run "$TUNETOP" --headless "$T/dup-top.yaml" -e "stats"
+expect_err "a duplicate top-level key too" "dup-top.yaml:3:1: duplicate key 'data' (first given at line 1)"
+: > "$T/empty.yaml"
+run "$TUNETOP" --headless "$T/empty.yaml" -e "stats"
+expect_rc "an empty session file fails" 1
+expect_err "with file:line:col" "empty.yaml:1:1: the session file is empty"
+
+exit $_failed
