@@ -303,8 +303,9 @@ static int trainer_restore_run(struct trainer *t, char *reply, size_t n)
 	t->lr_now = t->hp.base_lr * sched_factor(t->hp.schedule, t->step, trainer_total_steps(t),
 						 t->hp.warmup);
 	if (t->data.nrows[DS_SPLIT_VALID] > 0)
-		trainer_msg_eval(t, DS_SPLIT_VALID, reply, n);
-	trainer_predict_all(t);
+		trainer_msg_eval(t, DS_SPLIT_VALID, reply, n);	/* predicts every record too */
+	else
+		trainer_predict_all(t);
 	if (t->epoch >= t->hp.epochs)
 		snprintf(reply, n, "last run restored: finished at step %llu",
 			 (unsigned long long)t->step);

@@ -461,6 +461,93 @@ static void test_predictions(void **state)
 	cfg_fini(&c);
 }
 
+/*
+ * A reopened session: the checkpoint and metrics.jsonl of the run come
+ * back without training (PAUSED at its step, its points, a validation
+ * report and the predictions); a logged line past the checkpoint is cut.
+ */
+static void test_restore_run(void **state)
+{
+	struct cfg c;
+	struct trainer *t;
+	struct trainer_snapshot s;
+	struct trainer_predictions p;
+	struct trainer_point pts[4096];
+	char ckpt[256], dir[128], path[256], *log;
+	size_t n, len;
+	FILE *f;
+	struct tt_err err;
+
+	(void)state;
+	base_cfg(&c);
+	snprintf(dir, sizeof dir, "%s/run", tmpdir);
+	t = make_trainer(&c, NULL, dir);
+	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 377), 0);
+	trainer_wait_stopped(t, 30);
+	snprintf(ckpt, sizeof ckpt, "%s/checkpoint.safetensors", dir);
+	assert_int_equal(send_wait(t, TRAINER_CHECKPOINT, NULL, ckpt, 0), 0);
+	n = trainer_points(t, 0, pts, 4096);
+	trainer_destroy(t);
+	snprintf(path, sizeof path, "%s/metrics.jsonl", dir);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("{\"step\": 9999, \"epoch\": 40, \"lr\": 0.1, \"tokens_per_sec\": 1}\n", f);
+	fclose(f);
+
+	t = make_trainer(&c, ckpt, dir);
+	assert_int_equal(send_wait(t, TRAINER_RESTORE, NULL, NULL, 0), 0);
+	trainer_snapshot_get(t, &s);
+	assert_int_equal(s.state, TRAINER_PAUSED);
+	assert_int_equal(s.step, 377);
+	assert_int_equal(s.npoints, n);
+	assert_true(s.has_eval);
+	assert_non_null(strstr(s.message, "restored at step 377"));
+	trainer_snapshot_fini(&s);
+	assert_int_equal(trainer_points(t, 0, pts, 4096), n);
+	assert_int_equal(pts[n - 1].step, 377);
+	trainer_predictions_get(t, &p);
+	assert_int_equal(p.n, 300);
+	trainer_predictions_fini(&p);
+	assert_int_equal(tt_read_file(path, &log, &len, &err), 0);
+	assert_null(strstr(log, "\"step\": 9999"));	/* the future the run never kept */
+	free(log);
+	/* It goes on from there. */
+	assert_int_equal(send_wait(t, TRAINER_RESUME, NULL, NULL, 0), 0);
+	assert_int_equal(trainer_wait_stopped(t, 30), TRAINER_DONE);
+	assert_true(current_step(t, NULL) > 377);
+	trainer_destroy(t);
+	cfg_fini(&c);
+}
+
+/* Label ids follow first appearance; a model's order is fixed: align renumbers. */
+static void test_input_align(void **state)
+{
+	static const char text[] = "{\"text\": \"a\", \"label\": \"y\"}\n"
+				   "{\"text\": \"b\", \"label\": \"x\"}\n"
+				   "{\"text\": \"c\", \"label\": \"z\"}\n";
+	char *names[2] = { "x", "y" };
+	struct dataset ds;
+	struct ds_options o;
+	struct tt_err err;
+	struct trainer_input *in;
+
+	(void)state;
+	ds_options_default(&o);
+	assert_int_equal(dataset_load_buffer(&ds, "a.jsonl", text, sizeof text - 1, &o, &err), 0);
+	in = trainer_input_from_dataset(&ds);
+	assert_string_equal(in->label_names[0], "y");
+	trainer_input_align(in, names, 2);
+	assert_int_equal(in->nlabels, 3);
+	assert_string_equal(in->label_names[0], "x");
+	assert_string_equal(in->label_names[1], "y");
+	assert_string_equal(in->label_names[2], "z");
+	assert_int_equal(in->label_ids[0], 1);	/* record a: y */
+	assert_int_equal(in->label_ids[1], 0);	/* record b: x */
+	assert_int_equal(in->label_ids[2], 2);	/* record c: z */
+	trainer_input_free(in);
+	dataset_fini(&ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,6 +560,8 @@ int main(void)
 		cmocka_unit_test(test_metric_name),
 		cmocka_unit_test(test_log_unwritable),
 		cmocka_unit_test(test_predictions),
+		cmocka_unit_test(test_restore_run),
+		cmocka_unit_test(test_input_align),
 	};
 	int rc;
 
