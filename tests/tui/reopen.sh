@@ -43,6 +43,8 @@ check "no 'no predictions yet'" sh -c '! tmux -L '"$TMUX_SOCK"' capture-pane -p 
 esc
 keys t
 check "t resumes the run" wait_status "RUNNING"
+check "and it moves past step 600" \
+	sh -c 'for i in $(seq 300); do tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | tail -n 1 | grep -q "step 600/" || exit 0; sleep 0.05; done; exit 1'
 keys Space
 check "space pauses it" wait_status "PAUSED"
 step=$(screen | tail -n 1 | sed -n 's/.*step \([0-9]*\)\/.*/\1/p')
