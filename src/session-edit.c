@@ -598,7 +598,8 @@ static char *sedit_apply(struct sedit_doc *d, size_t *len)
 	struct tt_buf out;
 	size_t i, at = 0;
 
-	qsort(d->edits, d->nedits, sizeof *d->edits, sedit_cmp);
+	if (d->nedits > 0)
+		qsort(d->edits, d->nedits, sizeof *d->edits, sedit_cmp);
 	tt_buf_init(&out);
 	for (i = 0; i < d->nedits; i++) {
 		struct sedit *e = &d->edits[i];
