@@ -65,7 +65,11 @@ static struct session *session_fill(struct app *a)
 		session_set_string(&s->data, a->ds.path);
 	session_fill_labels(a, s);
 	session_fill_history(a, s);
-	session_set_string(&s->run, a->run_dir);
+	/* The run goes with its checkpoint: a new run without a model yet changes nothing. */
+	if (a->run_dir != NULL && s->checkpoint != NULL &&
+	    strncmp(s->checkpoint, a->run_dir, strlen(a->run_dir)) == 0 &&
+	    s->checkpoint[strlen(a->run_dir)] == '/')
+		session_set_string(&s->run, a->run_dir);
 	if (a->session_store != NULL)
 		a->session_store(a, s);
 	return s;

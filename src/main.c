@@ -239,10 +239,19 @@ static void main_read_state(struct app *app, struct session *s, const char *sess
 	tt_err_clear(&err);
 	if (strcmp(state, s->path) != 0 && access(state, F_OK) == 0) {
 		if (session_load_state(s, state, &app->cfg, &why, &err) < 0) {
+			char msg[1200];
+
 			main_report(&err);
 			fprintf(stderr, "tunetop: the state file was not read: %s\n", state);
+			tt_err_format(&err, msg, sizeof msg);
+			why = tt_xprintf("the state file was not read: %s", msg);
 		} else if (why != NULL) {
 			fprintf(stderr, "tunetop: %s\n", why);
+		}
+		/* The workbench says it too (stderr is hidden behind it). */
+		if (why != NULL && app->start_notice == NULL) {
+			app->start_notice = why;
+			why = NULL;
 		}
 	}
 	free(why);

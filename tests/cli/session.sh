@@ -105,4 +105,20 @@ run "$TUNETOP" --headless "$T/empty.yaml" -e "stats"
 expect_rc "an empty session file fails" 1
 expect_err "with file:line:col" "empty.yaml:1:1: the session file is empty"
 
+# The state file (saved on quit) is read after the session; a broken one is
+# reported with file:line:col and skipped, and one that names other data is
+# not read.
+printf 'options:\n  dim: 61\nui:\n  layout: data\n' > "$T/kept.state.yaml"
+run "$TUNETOP" --headless "$T/kept.yaml" -e "show dim"
+expect_out "the state is read after the session" "dim = 61"
+printf 'options: [\n' > "$T/kept.state.yaml"
+run "$TUNETOP" --headless "$T/kept.yaml" -e "show dim; show lr"
+expect_rc "a broken state does not stop the session" 0
+expect_err "it is reported with line:col" "kept.state.yaml:2:1: YAML error"
+expect_out "and the session applies" "lr = 0.25"
+printf 'data: elsewhere.jsonl\noptions:\n  dim: 62\n' > "$T/kept.state.yaml"
+: > "$T/elsewhere.jsonl"
+run "$TUNETOP" --headless "$T/kept.yaml" -e "show dim"
+expect_out "a state naming other data is not read" "dim = 50"
+
 exit $_failed
