@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,16 +30,32 @@ struct fixture {
 	struct app app;
 	struct ui ui;
 	struct tt_buf text;
+	char dir[64];
 };
 
+/*
+ * A copy of tests/data/small.jsonl in a scratch directory: a run in the
+ * workbench writes its directory (small.jsonl.runs/N) beside the data.
+ */
 static int setup(void **state)
 {
 	struct fixture *f = tt_xcalloc(1, sizeof *f);
 	struct tt_err err;
+	char *data, *copy;
+	size_t len;
+	int rc;
 
 	app_init(&f->app);
 	tt_err_clear(&err);
-	if (app_load_data(&f->app, "tests/data/small.jsonl", NULL, &err) != 0)
+	snprintf(f->dir, sizeof f->dir, "/tmp/tt-ui.XXXXXX");
+	if (mkdtemp(f->dir) == NULL || tt_read_file("tests/data/small.jsonl", &data, &len, &err) != 0)
+		return -1;
+	copy = tt_xprintf("%s/small.jsonl", f->dir);
+	rc = tt_write_file_atomic(copy, data, len, &err) != 0 ||
+	     app_load_data(&f->app, copy, NULL, &err) != 0;
+	free(data);
+	free(copy);
+	if (rc != 0)
 		return -1;
 	ui_state_init(&f->ui, &f->app, 80, 24, false);
 	f->app.ui = &f->ui;
@@ -51,10 +68,15 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	char *rm = tt_xprintf("rm -rf '%s'", f->dir);
+
 	f->app.ui = NULL;
 	ui_state_fini(&f->ui);
 	app_fini(&f->app);
 	tt_buf_fini(&f->text);
+	if (system(rm) != 0)
+		fprintf(stderr, "could not remove %s\n", f->dir);
+	free(rm);
 	free(f);
 	return 0;
 }
