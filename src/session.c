@@ -19,6 +19,11 @@ static const char *ui_key_names[SESSION_UI_COUNT] = {
 	"queue", "smoothing", "logy", "data_sort", "search",
 };
 
+const char *session_ui_key_name(enum session_ui_key k)
+{
+	return (unsigned)k < SESSION_UI_COUNT ? ui_key_names[k] : "?";
+}
+
 void session_set_string(char **slot, const char *value)
 {
 	free(*slot);

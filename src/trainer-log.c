@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tunetop/trainer-impl.h"
+#include "trainer-impl.h"
 
 static double trainer_log_num(json_t *o, const char *key)
 {

@@ -64,6 +64,9 @@ enum session_ui_key {
 	SESSION_UI_COUNT,
 };
 
+/* A UI key's name in the file ("layout", "data_filter"...). */
+const char *session_ui_key_name(enum session_ui_key k);
+
 struct session {
 	char *path;
 	char *name;
