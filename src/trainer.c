@@ -290,12 +290,14 @@ static int trainer_restore_run(struct trainer *t, char *reply, size_t n)
 	}
 	tt_err_clear(&err);
 	if (trainer_prepare(t, &err) != 0) {
+		trainer_phase(t, "%s", "");
 		tt_err_format(&err, msg, sizeof msg);
 		snprintf(reply, n, "cannot restore the last run: %s", msg);
 		trainer_notice(t, 1, "%s", reply);
 		trainer_set_state(t, TRAINER_FAILED);
 		return -1;
 	}
+	trainer_phase(t, "restoring: the curves, the matrix and the predictions");
 	tt_err_clear(&err);
 	msg[0] = '\0';
 	if (trainer_log_load(t, &err) != 0)
@@ -316,6 +318,9 @@ static int trainer_restore_run(struct trainer *t, char *reply, size_t n)
 		trainer_notice(t, 1, "%s (curves: %s)", reply, msg);
 	else
 		trainer_notice(t, 0, "%s", reply);
+	pthread_mutex_lock(&t->lock);
+	t->snap.phase[0] = '\0';	/* published with the state, below */
+	pthread_mutex_unlock(&t->lock);
 	trainer_set_state(t, t->epoch >= t->hp.epochs ? TRAINER_DONE : TRAINER_PAUSED);
 	return 0;
 }

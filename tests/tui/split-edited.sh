@@ -16,7 +16,8 @@ check "the data pane shows the split" wait_for "t0001 bug_report      train"
 check "and no record is marked edited" sh -c '! tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -q "^│t[0-9]* .* \* "'
 keys :
 type_line "label t0003 billing"
-check "a person's edit is marked" wait_for "t0003 billing         train   *"
+check "a person's edit is marked" \
+	sh -c 'for i in $(seq 300); do tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -Eq "^│t0003 billing +train +\* " && exit 0; sleep 0.05; done; exit 1'
 type_line "save"
 check "save says the split stays in the session" wait_for "stays in the session"
 check "the file gets the edit and no split column" \
