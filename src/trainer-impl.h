@@ -90,6 +90,7 @@ struct trainer {
 	struct model *model;
 	struct model_ws *ws;            /* the trainer thread's scratch */
 	float *class_weights;
+	double pred_next;               /* tt_now() before which epoch ends skip predicting */
 	enum trainer_state state;
 	int quit;
 	int diverged;

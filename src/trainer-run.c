@@ -657,7 +657,33 @@ static void trainer_finish(struct trainer *t, const char *why)
 			trainer_notice(t, 1, "cannot save the model: %s", err.msg);
 		free(path);
 	}
+	/* The screen shows the final model's predictions, whatever was skipped. */
+	if (atomic_load(&t->want_predictions) && t->preds.step != t->step)
+		trainer_predict_all(t);
 	t->state = TRAINER_DONE;
+}
+
+/*
+ * Predictions for a reader (the workbench's data pane and labeling queue)
+ * at an epoch end, at a bounded cost: the first epoch end always predicts,
+ * later ones only once training has run PRED_SHARE times as long as the
+ * last prediction took, so predicting every record costs at most about 2%
+ * of the training time whatever the data size (a small set still gets new
+ * predictions at every epoch end). A headless run has no reader and skips it.
+ */
+enum { TRAINER_PRED_SHARE = 50 };
+
+static void trainer_epoch_predictions(struct trainer *t)
+{
+	double t0 = tt_now(), cost;
+
+	if (!atomic_load(&t->want_predictions))
+		return;
+	if (t->preds.n != 0 && t0 < t->pred_next)
+		return;
+	trainer_predict_all(t);
+	cost = tt_now() - t0;
+	t->pred_next = t0 + cost * TRAINER_PRED_SHARE;
 }
 
 /* After a round: points, evaluation, epoch end, step targets. */
@@ -692,9 +718,7 @@ void trainer_after_round(struct trainer *t)
 	if (t->step >= t->next_eval)
 		t->next_eval = t->hp.eval_every > 0 ? t->step + t->hp.eval_every : UINT64_MAX;
 	if (epoch_end) {
-		/* Only for a reader (the workbench): a headless run saves the time. */
-		if (atomic_load(&t->want_predictions))
-			trainer_predict_all(t);
+		trainer_epoch_predictions(t);
 		t->epoch++;
 		t->pos = 0;
 		trainer_shuffle(t);
