@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static const char *state_names[] = { "idle", "running", "paused", "done", "stopped", "failed" };
 
@@ -97,12 +98,20 @@ static void trainer_log_point(struct trainer *t, const struct trainer_point *p)
 	trainer_log_line(t, o);
 }
 
+/*
+ * Events carry the wall-clock time (Unix milliseconds, an integer: the
+ * log's reals have 9 significant digits), so the trainer's own
+ * start and done marks time a run without its loading (bench/tui.sh).
+ */
 static void trainer_log_event(struct trainer *t, const struct trainer_event *ev, const char *kind)
 {
 	json_t *o = json_object();
+	struct timespec ts;
 
+	clock_gettime(CLOCK_REALTIME, &ts);
 	json_object_set_new(o, "step", json_integer((json_int_t)ev->step));
 	json_object_set_new(o, "event", json_string(kind));
+	json_object_set_new(o, "time_ms", json_integer((json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000));
 	if (ev->kind == TRAINER_EV_SET) {
 		json_object_set_new(o, "key", json_string(ev->key));
 		json_object_set_new(o, "old", json_string(ev->old_value));
