@@ -111,12 +111,12 @@ static void trainer_log_event(struct trainer *t, const struct trainer_event *ev,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	json_object_set_new(o, "step", json_integer((json_int_t)ev->step));
 	json_object_set_new(o, "event", json_string(kind));
-	json_object_set_new(o, "time_ms", json_integer((json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000));
 	if (ev->kind == TRAINER_EV_SET) {
 		json_object_set_new(o, "key", json_string(ev->key));
 		json_object_set_new(o, "old", json_string(ev->old_value));
 		json_object_set_new(o, "new", json_string(ev->new_value));
 	}
+	json_object_set_new(o, "time_ms", json_integer((json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000));
 	trainer_log_line(t, o);
 }
 

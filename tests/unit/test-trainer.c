@@ -361,6 +361,9 @@ static void test_metrics_log(void **state)
 		assert_non_null(o);
 		assert_true(json_is_object(o));
 		metric += json_object_get(o, "valid_accuracy") != NULL;
+		/* Events carry the wall clock (bench/tui.sh times runs by them). */
+		if (json_object_get(o, "event") != NULL)
+			assert_true(json_integer_value(json_object_get(o, "time_ms")) > 1600000000000LL);
 		assert_null(json_object_get(o, "valid_macro_f1"));	/* the epoch ends after the set */
 		json_decref(o);
 		points += strstr(line, "\"train_loss\"") != NULL;
