@@ -37,13 +37,16 @@ static void pane_confirm_draw(struct ui *ui)
 {
 	struct layout_rect in = pane_box(ui, 52, 6, "quit?");
 
-	grid_text(&ui->screen, in.x, in.y, "Training is running; quitting stops it.", in.w,
-		  GRID_ROLE_WARNING, GRID_ATTR_BOLD);
+	bool paused = ui_train_state(ui) == TRAINER_PAUSED;
+
+	grid_text(&ui->screen, in.x, in.y, paused ? "Training is paused; quitting ends the run." :
+		  "Training is running; quitting stops it.", in.w, GRID_ROLE_WARNING, GRID_ATTR_BOLD);
 	grid_text(&ui->screen, in.x, in.y + 2, "y", in.w, GRID_ROLE_LABEL_KEY, GRID_ATTR_BOLD);
 	grid_text(&ui->screen, in.x + 2, in.y + 2, "quit", in.w - 2, GRID_ROLE_DEFAULT, 0);
 	grid_text(&ui->screen, in.x + 10, in.y + 2, "n/Esc", in.w - 10, GRID_ROLE_LABEL_KEY,
 		  GRID_ATTR_BOLD);
-	grid_text(&ui->screen, in.x + 16, in.y + 2, "keep training", in.w - 16, GRID_ROLE_DEFAULT, 0);
+	grid_text(&ui->screen, in.x + 16, in.y + 2, paused ? "keep the run" : "keep training",
+		  in.w - 16, GRID_ROLE_DEFAULT, 0);
 }
 
 /* Split text into lines (in place); returns the count. */

@@ -103,8 +103,6 @@ static void pane_label_header(struct ui *ui, struct layout_rect in, long i)
 		tt_buf_adds(&line, " · flagged");
 	if (rec->flags & DS_FLAG_DELETED)
 		tt_buf_adds(&line, " · discarded");
-	if (rec->note != NULL)
-		tt_buf_adds(&line, " · note");
 	w = grid_text(&ui->screen, in.x, in.y, line.data, in.w, GRID_ROLE_DIM, 0);
 	if (label_queue_saved(i) && w + 10 < in.w)
 		grid_text(&ui->screen, in.x + w, in.y, ui->ascii ? " · saved" : " · saved ✓",
@@ -160,6 +158,17 @@ static void pane_label_line(struct ui *ui, struct layout_rect in, int y, long i,
 		pane_label_suggestion(ui, (size_t)i, in.x + w + 3, y, in.w - w - 3);
 }
 
+/* "note: call back tomorrow" on row y (control characters shown as spaces). */
+static void pane_label_note(struct ui *ui, struct layout_rect in, int y, const char *note)
+{
+	char text[512];
+	int w;
+
+	pane_preview(note, strlen(note), text, sizeof text);
+	w = grid_text(&ui->screen, in.x, y, "note: ", in.w, GRID_ROLE_LABEL_KEY, GRID_ATTR_BOLD);
+	grid_text(&ui->screen, in.x + w, y, text, in.w - w, GRID_ROLE_DIM, 0);
+}
+
 /* Text rows the pane keeps before it gives up the blank row and the action row. */
 #define PANE_LABEL_TEXT_MIN 2
 
@@ -173,20 +182,19 @@ static void pane_label_record(struct ui *ui, struct layout_rect in, long i)
 {
 	const struct dataset *ds = &ui->app->ds;
 	const struct ds_record *rec = &ds->recs[i];
-	struct tt_buf labels, body;
+	struct tt_buf labels;
 	const char *label;
 	struct layout_rect text = in, keys = in;
-	int krows, spare, actions, blank;
+	int krows, spare, actions, blank, note;
+	char where[64];
 
 	tt_buf_init(&labels);
-	tt_buf_init(&body);
 	label = pane_label_current(ds, rec, &labels);
 	pane_label_header(ui, in, i);
 	if (in.h < 3) {		/* a sliver: the header and the label */
 		if (in.h == 2)
 			pane_label_line(ui, in, in.y + 1, i, label);
 		tt_buf_fini(&labels);
-		tt_buf_fini(&body);
 		return;
 	}
 	krows = pane_label_keys(ui, in, 0, i, label, 0);
@@ -199,17 +207,21 @@ static void pane_label_record(struct ui *ui, struct layout_rect in, long i)
 		krows += text.h - 1;
 		text.h = 1;
 	}
-	pane_text_plain(rec->text, rec->text_len, &body);
-	pane_wrap_marked(ui, text, 0, body.data, body.len, GRID_ROLE_DEFAULT, GRID_ATTR_BOLD);
-	pane_label_line(ui, in, text.y + text.h, i, label);
-	keys.y = text.y + text.h + 1;
+	note = rec->note != NULL && text.h >= 2;	/* the note's text, under the record's */
+	if (note) {
+		text.h--;
+		pane_label_note(ui, in, text.y + text.h, rec->note);
+	}
+	pane_record_text(ui, text, i, GRID_ATTR_BOLD, where, sizeof where);
+	pane_text_where_draw(ui, in, in.y, where);
+	pane_label_line(ui, in, text.y + text.h + note, i, label);
+	keys.y = text.y + text.h + note + 1;
 	keys.h = krows;
 	if (krows > 0)
 		pane_label_keys(ui, keys, keys.y, i, label, 1);
 	if (actions)
 		pane_label_actions(ui, in, in.y + in.h - 1);
 	tt_buf_fini(&labels);
-	tt_buf_fini(&body);
 }
 
 void pane_label_draw(struct ui *ui, struct layout_rect r, bool focused)

@@ -53,6 +53,7 @@ enum cmd_rc cmd_smooth_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_logy_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_range_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_scroll_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_text_scroll_exec(struct cmd_ctx *ctx, int argc, char **argv);
 
 /* cmd-ui-train.c: one-key training helpers */
 enum cmd_rc cmd_train_exec(struct cmd_ctx *ctx, int argc, char **argv);
@@ -89,6 +90,28 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_label_move_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_label_key_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_label_accept_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_label_as_exec(struct cmd_ctx *ctx, int argc, char **argv);
+/*
+ * label-pick: the type-ahead picker of the label pane (ui->pick): letters
+ * narrow the labels (prefix matches first, then those containing them),
+ * Up/Down choose, Enter labels like label-as, Esc leaves it.
+ */
+enum cmd_rc cmd_label_pick_exec(struct cmd_ctx *ctx, int argc, char **argv);
+/* What a key does while the picker is open (ui.c routes every key here then). */
+enum label_pick_op {
+	LABEL_PICK_TYPE,	/* a letter (code point c) */
+	LABEL_PICK_BACK,	/* Backspace */
+	LABEL_PICK_NEXT,	/* Down, Tab */
+	LABEL_PICK_PREV,	/* Up, BTab */
+	LABEL_PICK_ENTER,	/* label with the chosen match */
+	LABEL_PICK_CLOSE	/* Esc */
+};
+void label_pick_do(struct ui *ui, enum label_pick_op op, int c);
+/*
+ * The labels matching the picker's letters, best first: their indexes
+ * into label_names() in out (room for n); returns the count.
+ */
+int label_pick_matches(const struct ui *ui, int *out, int n);
 enum cmd_rc cmd_label_confirm_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_label_mark_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_label_note_exec(struct cmd_ctx *ctx, int argc, char **argv);
