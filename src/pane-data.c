@@ -168,6 +168,7 @@ void pane_data_refresh(struct ui *ui)
 	if (v->ds_recs != NULL && v->ds_recs != (void *)ds->recs) {
 		pane_data_reparse(ui);
 		keep = -1;
+		v->placed = false;	/* another dataset: labeling starts at its queue's head */
 	}
 	if (v->pred_step != ui->train.preds.step && pane_data_uses_preds(v)) {
 		v->stale = true;

@@ -212,3 +212,17 @@ void pane_text_where_draw(struct ui *ui, struct layout_rect r, int y, const char
 	grid_fill(&ui->screen, r.x + r.w - w - 2, y, w + 2, 1, ' ', GRID_ROLE_DEFAULT, 0);
 	grid_text(&ui->screen, r.x + r.w - w, y, where, w, GRID_ROLE_LABEL_KEY, GRID_ATTR_BOLD);
 }
+
+int pane_record_rows(struct ui *ui, long rec, int w)
+{
+	const struct ds_record *d = &ui->app->ds.recs[rec];
+	struct tt_buf body;
+	int total;
+
+	tt_buf_init(&body);
+	pane_text_plain(d->text, d->text_len, &body);
+	total = pane_wrap_window(&ui->screen, (struct layout_rect){ 0, 0, w, 0 }, body.data,
+				 body.len, 0, 0, NULL, 0, 0);
+	tt_buf_fini(&body);
+	return total;
+}

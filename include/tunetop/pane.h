@@ -75,6 +75,8 @@ void pane_text_where(int top, int rows, int total, char *out, size_t n);
  */
 int pane_record_text(struct ui *ui, struct layout_rect r, long rec, uint8_t attr, char *where,
 		     size_t n);
+/* Rows record rec's text wraps to at width w. */
+int pane_record_rows(struct ui *ui, long rec, int w);
 /* Scroll the current record's text by rows (a page: PANE_TEXT_PAGE, -PANE_TEXT_PAGE). */
 enum { PANE_TEXT_PAGE = 1 << 20 };
 void pane_record_scroll(struct ui *ui, int rows);
