@@ -232,30 +232,34 @@ static void pane_key_merge(char **lines, int n, int i, bool *used, struct tt_buf
 }
 
 /*
- * Key lines of every section, keys of one command on one line; with
- * label_first the label pane's section comes first and its label-key lines
- * are left out (the schema shows each label's key), else they become one
- * "1-9  label-key N" line. Appends the lines to out.
+ * Key lines of every section, keys of one command on one line, the
+ * section of context first (the focused pane's: what the person wants).
+ * label-key lines are left out with omit_digits (the label overlay's
+ * schema shows each label's key), else they become one "1-9 ... label-key
+ * N" line. Appends the lines to out.
  */
-static void pane_key_text(char **lines, int n, bool label_first, struct tt_buf *out)
+static void pane_key_text(char **lines, int n, const char *context, bool omit_digits,
+			  struct tt_buf *out)
 {
 	bool used[256] = { false };
+	size_t clen = strlen(context);
 	int pass, i;
 
 	for (pass = 0; pass < 2; pass++) {
-		int label_section = 0, digits = 0;
+		int first = 0, digits = 0;
 
 		for (i = 0; i < n && i < 256; i++) {
 			if (lines[i][0] != ' ') {
-				label_section = strncmp(lines[i], "label keys", 10) == 0;
+				first = strncmp(lines[i], context, clen) == 0 &&
+					strncmp(lines[i] + clen, " keys", 5) == 0;
 				digits = 0;
 			}
-			if (label_first ? label_section != (pass == 0) : pass == 1)
+			if (first != (pass == 0))
 				continue;
 			if (lines[i][0] != ' ') {
 				tt_buf_printf(out, "%s\n", lines[i]);
 			} else if (strstr(lines[i], " label-key ") != NULL) {
-				if (!label_first && !digits++)
+				if (!omit_digits && !digits++)
 					tt_buf_printf(out, "  %-10s %s\n", "1-9 ...", "label-key N");
 			} else if (!used[i]) {
 				pane_key_merge(lines, n, i, used, out);
@@ -301,7 +305,7 @@ static void pane_keys_draw(struct ui *ui)
 	tt_buf_init(&merged);
 	keys_describe(ui->keys, ui_context_name(ui->focus), &text);
 	n = pane_lines(text.data, lines, 256);
-	pane_key_text(lines, n, false, &merged);
+	pane_key_text(lines, n, ui_context_name(ui->focus), false, &merged);
 	k = pane_lines(merged.data, keys, 256);
 	for (i = 0; i < k; i++)
 		colw = grid_text_width(keys[i]) > colw ? grid_text_width(keys[i]) : colw;
@@ -367,7 +371,7 @@ static void pane_guide_overlay(struct ui *ui)
 	tt_buf_init(&merged);
 	keys_describe(ui->keys, "label", &text);
 	n = pane_lines(text.data, lines, 256);
-	pane_key_text(lines, n, true, &merged);
+	pane_key_text(lines, n, "label", true, &merged);
 	k = pane_lines(merged.data, keys, 256);
 	for (i = 0; i < k; i++)
 		colw = grid_text_width(keys[i]) > colw ? grid_text_width(keys[i]) : colw;

@@ -165,7 +165,7 @@ type_line "step 40"
 check "a short run" wait_status "PAUSED" 60
 type_line "eval"
 check "the matrix is filled" wait_for "confusion · step" 60
-keys Escape
+esc
 keys F6
 keys Enter
 check "Enter on a cell opens its records" wait_for "valid records labeled"
