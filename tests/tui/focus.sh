@@ -180,8 +180,14 @@ check "the label goes to the record on screen ($drilled)" wait_for "label $drill
 keys U
 check "U: back on it" wait_label_id "$drilled"
 keys F2
-keys Enter
 check "F2: the same record is current ($drilled)" wait_cur "$drilled"
+keys Enter
+check "the cell's list again" wait_for "Enter: detail"
+true_label=$(tx capture-pane -p -J -t main | sed -n 's/.*valid records labeled \([a-z_]*\) predicted.*/\1/p' | tail -1)
+if [ "$true_label" = how_to ]; then key=1 want=billing; else key=7 want=how_to; fi
+keys $key
+check "a digit labels in a confusion cell's list too ($drilled: $true_label -> $want)" \
+	wait_for "label $drilled: $true_label -> $want"
 keys q
 wait_for "Quit anyway?" 5 && keys y
 check "quits after the drill-down" wait_for "EXITED 0"
