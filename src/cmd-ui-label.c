@@ -1,16 +1,18 @@
 /*
  * cmd-ui-label.c - the keyboard labeling flow of the label pane: the queue
- * of records to label (the workbench's filter, in file, unlabeled-first,
- * margin, entropy or seeded random order; see cmd-ui.h), its cursor, the
- * one-key edits (label, accept the model's suggestion, unsure, flag,
- * discard, note, undo, redo, multi-label toggles), adding a label to the
- * schema while labeling, and the queue's part of the session. Every edit
- * goes through cmd_edit_apply, so it is journaled and on disk before the
- * pane marks the record saved.
+ * of records to label (the data pane's list in unlabeled-first, file,
+ * margin, entropy or seeded random order; see cmd-ui.h) walked with the
+ * data pane's one cursor, the one-key edits (label, accept the model's
+ * suggestion, unsure, flag, discard, note, undo, redo, multi-label
+ * toggles), the type-ahead picker for labels without a key, adding a label
+ * to the schema while labeling, and the queue's part of the session. Every
+ * edit goes through cmd_edit_apply, so it is journaled and on disk before
+ * the pane marks the record saved.
  *
  * The UI thread is the only user; the queue is one static state, rebuilt
  * only when what it was built from changed (label_queue_sync), so a key
- * press costs nothing at a million records.
+ * press costs nothing at a million records (finding the current record in
+ * it is a cached position, or one scan after the data cursor moved).
  */
 #include "tunetop/cmd-ui.h"
 
@@ -192,7 +194,7 @@ static float *label_scores(const struct ui *ui, size_t n, enum label_order o)
  * The position of the current record (the data pane's cursor: there is one
  * cursor) in the queue; q->n when the queue does not hold it.
  */
-static size_t label_queue_pos(struct ui *ui, long cur)
+static size_t label_queue_pos(long cur)
 {
 	struct label_queue *q = &label_q;
 	long at;
@@ -202,7 +204,6 @@ static size_t label_queue_pos(struct ui *ui, long cur)
 	if (q->cursor < q->n && q->idx[q->cursor] == (uint32_t)cur)
 		return q->cursor;
 	at = tt_u32_find(q->idx, q->n, (uint32_t)cur);
-	(void)ui;
 	return at >= 0 ? (size_t)at : q->n;
 }
 
@@ -217,7 +218,7 @@ static void label_queue_rerank(struct ui *ui)
 	struct label_queue *q = &label_q;
 	const struct dataset *ds = &ui->app->ds;
 	float *score = label_scores(ui, ds->n, q->order);
-	size_t at = label_queue_pos(ui, pane_data_current(ui));
+	size_t at = label_queue_pos(pane_data_current(ui));
 
 	if (at < q->n && at + 1 < q->n)
 		label_queue_sort(ds->recs, q->idx + at + 1, q->n - at - 1, q->order, q->seed, score);
@@ -305,7 +306,7 @@ long label_queue_current(struct ui *ui)
 		label_queue_go(ui, 0);
 	}
 	cur = pane_data_current(ui);
-	q->cursor = label_queue_pos(ui, cur);
+	q->cursor = label_queue_pos(cur);
 	return q->cursor < q->n ? cur : -1;
 }
 
