@@ -19,16 +19,23 @@
  *    go to curses (ui-draw.c), and one doupdate() ends each frame.
  *  - Signals only write their number to the self-pipe; the loop handles
  *    them: WINCH relayouts, TSTP suspends (terminal restored first), CONT
- *    repaints, INT asks before quitting a run, TERM and HUP checkpoint a
- *    trainer that has a model to <session>.autosave.ckpt and exit. On every
+ *    repaints, INT asks before quitting a run, TERM, HUP and QUIT (Ctrl-\,
+ *    exit status 131 and no core dump) checkpoint a trainer that has a
+ *    model to <session>.autosave.ckpt and exit. On every
  *    way out but a crash the session is saved (ui_autosave_session). Crash
  *    signals and tt_fatal restore the terminal before dying.
  *  - Keys: a key is looked up in the key map (keys.c) for the focused pane
  *    and run as a command string; in the REPL, keys go to readline
- *    (repl.c) except the REPL's own bindings and function keys.
+ *    (repl.c) except the REPL's own bindings and function keys. While the
+ *    label picker or the key help is open, it takes every key.
+ *  - Focus moves only when the person moves it: a one-shot prompt (`:`,
+ *    `m`, `A`, `i`, `f`, `/`, `o`) returns it after Enter (repl.c), and a
+ *    screen too small for the layout shows the focused pane alone
+ *    (ui-frame.c), so a resize never moves it.
  *  - A bulk edit (relabel, flag-where) waiting for its answer is asked in
  *    the status bar and the REPL's prompt until it is answered: `y` / `n`
- *    as a key, or `y` / `n` typed as a whole line (the commands yes, no);
+ *    as a single key (in a pane, or on the REPL's empty line), or `yes` /
+ *    `no` typed as a line;
  *    Esc and Ctrl-C say no. Any other command line or key cancels it with
  *    a message first, so it can never be applied by surprise later.
  *    Scrolling the REPL (to read the preview) does not.
