@@ -791,9 +791,9 @@ int ui_main(struct app *app, const struct ui_options *o)
 	}
 	repl_init(&ui);
 	if (ui_term_open(&ui) != 0) {
-		tt_esc_printf(stderr, "tunetop: the workbench cannot draw on this terminal (TERM=%s: "
-			      "it cannot move the cursor); set TERM to your terminal's type (e.g. "
-			      "xterm-256color), or use --headless -e COMMANDS\n",
+		tt_esc_printf(stderr, "tunetop: the workbench cannot draw on this terminal (TERM=%s "
+			      "is unknown or cannot move the cursor); set TERM to your terminal's "
+			      "type (e.g. xterm-256color), or use --headless -e COMMANDS\n",
 			getenv("TERM") != NULL ? getenv("TERM") : "");
 		repl_fini(&ui);
 		ui_remove_signals();
