@@ -858,6 +858,7 @@ enum cmd_rc cmd_label_as_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	char *const *names;
+	char *shown[3];
 	int n, k, found[8], m;
 	long i;
 
@@ -875,12 +876,16 @@ enum cmd_rc cmd_label_as_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		m = 1;	/* one label starts with the letters: that one */
 	if (m == 1)
 		return label_with(ctx, ui, i, found[0]);
-	if (m == 0) {
-		cmd_error(ctx, "%s: no label matches '%s' (labels lists them)", argv[0], argv[1]);
-		return CMD_ERROR;
-	}
-	cmd_error(ctx, "%s: '%s' matches %s, %s%s; type more of the name", argv[0], argv[1],
-		  names[found[0]], names[found[1]], m > 2 ? " and more" : "");
+	shown[0] = tt_esc_dup(argv[1]);
+	shown[1] = tt_esc_dup(m > 0 ? names[found[0]] : "");
+	shown[2] = tt_esc_dup(m > 1 ? names[found[1]] : "");
+	if (m == 0)
+		cmd_error(ctx, "%s: no label matches '%s' (labels lists them)", argv[0], shown[0]);
+	else
+		cmd_error(ctx, "%s: '%s' matches %s, %s%s; type more of the name", argv[0],
+			  shown[0], shown[1], shown[2], m > 2 ? " and more" : "");
+	for (k = 0; k < 3; k++)
+		free(shown[k]);
 	return CMD_ERROR;
 }
 
@@ -1061,6 +1066,7 @@ static enum cmd_rc label_discard(struct cmd_ctx *ctx, struct ui *ui, long i)
 {
 	struct cmd_ctx quiet = *ctx;
 	struct tt_buf id;
+	char *shown;
 	enum cmd_rc rc;
 
 	quiet.sink = label_quiet_sink;
@@ -1070,7 +1076,9 @@ static enum cmd_rc label_discard(struct cmd_ctx *ctx, struct ui *ui, long i)
 		return rc;
 	tt_buf_init(&id);
 	ds_record_id(&ui->app->ds, (size_t)i, &id);
-	cmd_print(ctx, "deleted %s (U to undo)\n", id.data);
+	shown = tt_esc_dup(id.data);
+	cmd_print(ctx, "deleted %s (U to undo)\n", shown);
+	free(shown);
 	tt_buf_fini(&id);
 	label_move(ui, 1);
 	return rc;
@@ -1104,6 +1112,18 @@ enum cmd_rc cmd_label_mark_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return label_edit(ctx, ui, i, op,
 			  op == EDIT_SURE || op == EDIT_UNFLAG || op == EDIT_UNDELETE ? json_false() :
 										       json_true());
+}
+
+/* Does s hold a control character other than newline and tab? */
+static bool label_has_control(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			return true;
+	}
+	return false;
 }
 
 /* A note as command words: as it is when plain, else double-quoted with escapes. */
@@ -1149,13 +1169,16 @@ enum cmd_rc cmd_label_note_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	tt_buf_init(&id);
 	tt_buf_init(&line);
 	ds_record_id(&ui->app->ds, (size_t)i, &id);
-	if (strpbrk(id.data, " \t'\"\\#") != NULL)
+	if (strpbrk(id.data, " '\"\\#") != NULL || label_has_control(id.data))
 		tt_buf_printf(&line, "note @%ld ", i + 1);
 	else
 		tt_buf_printf(&line, "note %s ", id.data);
 	note = ui->app->ds.recs[i].note;
-	if (note != NULL)
+	/* a note the command line cannot hold as it is is typed anew, never changed unseen */
+	if (note != NULL && !label_has_control(note))
 		label_note_quote(note, &line);
+	else if (note != NULL)
+		note = NULL;
 	ui_prompt(ui, line.data);
 	ui->prompt_return = ctx->source == CMD_SRC_KEY;
 	if (note != NULL)
