@@ -182,7 +182,7 @@ check "U: back on it" wait_label_id "$drilled"
 keys F2
 check "F2: the same record is current ($drilled)" wait_cur "$drilled"
 keys Enter
-check "the cell's list again" wait_for "split flg"
+check "the cell's list again" wait_for "│id    label"
 true_label=$(tx capture-pane -p -J -t main | sed -n 's/.*valid records labeled \([a-z_]*\) predicted.*/\1/p' | tail -1)
 if [ "$true_label" = how_to ]; then key=1 want=billing; else key=7 want=how_to; fi
 keys $key

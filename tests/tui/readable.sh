@@ -110,7 +110,7 @@ keys Enter
 check "Enter: the detail of the long record" wait_for "Enter: list"
 check "the detail says which lines it shows, where the label pane left it" wait_for "lines 204-"
 i=0
-while [ "$i" -lt 20 ]; do keys PgUp; i=$((i + 1)); done
+while [ "$i" -lt 40 ]; do keys PgUp; i=$((i + 1)); done
 check "PgUp in the detail goes back to the top" wait_where_from 1
 check "on the same record" wait_for "record 2 of 3"
 keys PgDn
