@@ -192,9 +192,12 @@ static void cmd_edit_report(struct cmd_ctx *ctx, const struct journal_step *s, u
 	}
 	if (!cmd_edit_scripted(ctx) && s->n == 1) {
 		cmd_edit_ref_text(&s->ev[0].ref, &id);
+		/* an undo goes from the step's after back to its before */
+		bool back = strcmp(verb, "undid ") == 0;
+
 		cmd_edit_values(s->ev[0].before, s->ev[0].after, &b, &a);
 		cmd_print(ctx, "%s%s %s: %s -> %s (saved, #%llu)\n", verb, edit_op_name(s->ev[0].op),
-			  id.data, verb[0] != '\0' ? a.data : b.data, verb[0] != '\0' ? b.data : a.data,
+			  id.data, back ? a.data : b.data, back ? b.data : a.data,
 			  (unsigned long long)(seq != 0 ? seq : s->ev[0].seq));
 	} else if (!cmd_edit_scripted(ctx)) {
 		cmd_print(ctx, "%s%s on %zu records (one undo step, saved, #%llu)\n", verb,

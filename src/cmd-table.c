@@ -142,6 +142,8 @@ static const struct cmd_entry cmd_entries[] = {
 	  CMD_NEEDS_TUI, cmd_range_exec },
 	{ "scroll", NULL, "up|down|bottom", "page through the REPL's output", 1, 1, CMD_NEEDS_TUI,
 	  cmd_scroll_exec },
+	{ "text-scroll", NULL, "up|down|pgup|pgdn|top", "scroll the record's text (label pane, "
+	  "record detail)", 1, 1, CMD_NEEDS_TUI, cmd_text_scroll_exec },
 	{ "prompt", NULL, "[TEXT]", "go to the command line with TEXT typed", 0, 1, CMD_NEEDS_TUI,
 	  cmd_prompt_exec },
 	{ "redraw", NULL, "", "repaint the whole screen", 0, 0, CMD_NEEDS_TUI, cmd_redraw_exec },
@@ -153,6 +155,11 @@ static const struct cmd_entry cmd_entries[] = {
 	  CMD_NEEDS_TUI, cmd_label_move_exec },
 	{ "label-key", NULL, "KEY", "label the record with the label on KEY and go to the next "
 	  "(multi-label: toggle)", 1, 1, CMD_NEEDS_TUI, cmd_label_key_exec },
+	{ "label-as", NULL, "NAME|PREFIX", "label the record with the label NAME (or the one "
+	  "label its letters start or are in) and go to the next", 1, 1, CMD_NEEDS_TUI,
+	  cmd_label_as_exec },
+	{ "label-pick", NULL, "", "type a few letters of a label, Enter labels (for labels "
+	  "without a key)", 0, 0, CMD_NEEDS_TUI, cmd_label_pick_exec },
 	{ "label-accept", NULL, "", "take the model's suggestion and go to the next", 0, 0,
 	  CMD_NEEDS_TUI, cmd_label_accept_exec },
 	{ "label-confirm", NULL, "", "multi-label: save the toggled labels and go on; else skip",

@@ -1,16 +1,18 @@
 /*
  * cmd-ui-label.c - the keyboard labeling flow of the label pane: the queue
- * of records to label (the workbench's filter, in file, unlabeled-first,
- * margin, entropy or seeded random order; see cmd-ui.h), its cursor, the
- * one-key edits (label, accept the model's suggestion, unsure, flag,
- * discard, note, undo, redo, multi-label toggles), adding a label to the
- * schema while labeling, and the queue's part of the session. Every edit
- * goes through cmd_edit_apply, so it is journaled and on disk before the
- * pane marks the record saved.
+ * of records to label (the data pane's list in unlabeled-first, file,
+ * margin, entropy or seeded random order; see cmd-ui.h) walked with the
+ * data pane's one cursor, the one-key edits (label, accept the model's
+ * suggestion, unsure, flag, discard, note, undo, redo, multi-label
+ * toggles), the type-ahead picker for labels without a key, adding a label
+ * to the schema while labeling, and the queue's part of the session. Every
+ * edit goes through cmd_edit_apply, so it is journaled and on disk before
+ * the pane marks the record saved.
  *
  * The UI thread is the only user; the queue is one static state, rebuilt
  * only when what it was built from changed (label_queue_sync), so a key
- * press costs nothing at a million records.
+ * press costs nothing at a million records (finding the current record in
+ * it is a cached position, or one scan after the data cursor moved).
  */
 #include "tunetop/cmd-ui.h"
 
@@ -19,9 +21,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tunetop/app.h"
 #include "tunetop/cmd-edit.h"
+#include "tunetop/journal.h"
 #include "tunetop/keys.h"
 #include "tunetop/pane.h"
 #include "tunetop/session.h"
@@ -39,19 +43,20 @@ struct label_queue {
 	uint64_t seed;
 	uint32_t *idx;			/* dataset record indexes, in queue order */
 	size_t n;
-	size_t cursor;			/* position in idx */
+	size_t cursor;			/* position of the data pane's record in idx (a cache) */
 	bool built;
 	const struct app *app;		/* what idx was built for */
 	size_t ds_n;
 	const void *ds_recs;
-	uint64_t filter_gen;		/* ui->data.filter_gen when built */
+	uint64_t list_gen;		/* ui->data.list_gen when built */
 	uint64_t pred_step;		/* margin, entropy: the predictions used */
 	long saved;			/* record whose last edit is durable, or -1 */
 	long toggled_rec;		/* record the toggles belong to, or -1 */
 	bool toggled[LABEL_TOGGLE_MAX];
 };
 
-static struct label_queue label_q = { .saved = -1, .toggled_rec = -1, .seed = 1 };
+static struct label_queue label_q = { .order = LABEL_ORDER_UNLABELED, .saved = -1,
+				       .toggled_rec = -1, .seed = 1 };
 
 const char *label_order_name(enum label_order o)
 {
@@ -185,17 +190,26 @@ static float *label_scores(const struct ui *ui, size_t n, enum label_order o)
 	return m;
 }
 
-/* Put the cursor back on record cur (-1: none; not in the queue: the first). */
-static void label_queue_place(struct label_queue *q, long cur)
+/*
+ * The position of the current record (the data pane's cursor: there is one
+ * cursor) in the queue; q->n when the queue does not hold it.
+ */
+static size_t label_queue_pos(long cur)
 {
-	long at = cur >= 0 ? tt_u32_find(q->idx, q->n, (uint32_t)cur) : -1;
+	struct label_queue *q = &label_q;
+	long at;
 
-	q->cursor = at >= 0 ? (size_t)at : 0;
+	if (cur < 0)
+		return q->n;
+	if (q->cursor < q->n && q->idx[q->cursor] == (uint32_t)cur)
+		return q->cursor;
+	at = tt_u32_find(q->idx, q->n, (uint32_t)cur);
+	return at >= 0 ? (size_t)at : q->n;
 }
 
 /*
- * New predictions: re-rank only the records after the cursor. Those up to
- * it (the ones seen, and the one on screen) keep their places, so the
+ * New predictions: re-rank only the records after the current one. Those
+ * up to it (the ones seen, and the one on screen) keep their places, so the
  * record on screen, its position and "prev" stay; "next" is the most
  * uncertain record not yet seen.
  */
@@ -204,68 +218,96 @@ static void label_queue_rerank(struct ui *ui)
 	struct label_queue *q = &label_q;
 	const struct dataset *ds = &ui->app->ds;
 	float *score = label_scores(ui, ds->n, q->order);
+	size_t at = label_queue_pos(pane_data_current(ui));
 
-	if (q->cursor + 1 < q->n)
-		label_queue_sort(ds->recs, q->idx + q->cursor + 1, q->n - q->cursor - 1, q->order,
-				 q->seed, score);
+	if (at < q->n && at + 1 < q->n)
+		label_queue_sort(ds->recs, q->idx + at + 1, q->n - at - 1, q->order, q->seed, score);
 	free(score);
 	q->pred_step = ui->train.preds.step;
 }
 
-/* The records that pass the filter, in the queue's order: O(n) (+ a sort). */
+/*
+ * The data pane's list (its filter and its sort) in the queue's order:
+ * O(n) (+ a sort). The queue never holds a cursor of its own: the record
+ * on screen is the data pane's (ui->data), so the label pane, the data
+ * pane and the record detail always show the same record.
+ */
 static void label_queue_build(struct ui *ui)
 {
 	struct label_queue *q = &label_q;
 	const struct dataset *ds = &ui->app->ds;
-	long cur = q->built && q->cursor < q->n ? (long)q->idx[q->cursor] : -1;
+	const struct ui_data_view *v = &ui->data;
 	float *score = NULL;
-	size_t i, k = 0;
 
 	free(q->idx);
-	q->idx = tt_xmalloc((ds->n ? ds->n : 1) * sizeof *q->idx);
-	for (i = 0; i < ds->n; i++) {
-		if (pane_data_filter_match(ui, i))
-			q->idx[k++] = (uint32_t)i;
-	}
+	q->idx = tt_xmalloc((v->n ? v->n : 1) * sizeof *q->idx);
+	if (v->n > 0)
+		memcpy(q->idx, v->idx, v->n * sizeof *q->idx);
 	if (label_order_uses_preds(q->order))
 		score = label_scores(ui, ds->n, q->order);
-	label_queue_sort(ds->recs, q->idx, k, q->order, q->seed, score);
+	label_queue_sort(ds->recs, q->idx, v->n, q->order, q->seed, score);
 	free(score);
-	q->n = k;
+	q->n = v->n;
+	q->cursor = 0;
 	q->built = true;
 	q->app = ui->app;
 	q->ds_n = ds->n;
 	q->ds_recs = ds->recs;
-	q->filter_gen = ui->data.filter_gen;
+	q->list_gen = v->list_gen;
 	q->pred_step = ui->train.preds.step;
 	label_bind_keys(ui);
-	label_queue_place(q, cur);
 }
 
 /*
- * Rebuild when the data's shape or the filter changed; re-rank when new
- * predictions came (margin, entropy). Edits change neither, so they never
- * move the cursor.
+ * Rebuild when the data's shape, the filter or the sort changed; re-rank
+ * when new predictions came (margin, entropy). Edits change neither, so
+ * they never move the cursor.
  */
 static void label_queue_sync(struct ui *ui)
 {
 	struct label_queue *q = &label_q;
 	const struct dataset *ds = &ui->app->ds;
+	const struct ui_data_view *v = &ui->data;
 
 	pane_data_refresh(ui);	/* bumps filter_gen when new predictions change the filter */
 	if (!q->built || q->app != ui->app || q->ds_n != ds->n || q->ds_recs != ds->recs ||
-	    q->filter_gen != ui->data.filter_gen)
+	    q->list_gen != v->list_gen)
 		label_queue_build(ui);
 	else if (label_order_uses_preds(q->order) && q->pred_step != ui->train.preds.step)
 		label_queue_rerank(ui);
 }
 
+/* Make record rec current (the data pane's cursor goes there too). */
+static void label_queue_go(struct ui *ui, size_t at)
+{
+	struct label_queue *q = &label_q;
+
+	if (at >= q->n)
+		return;
+	q->cursor = at;
+	pane_data_goto(ui, q->idx[at]);
+	ui_mark(ui, 1u << PANE_LABEL | 1u << PANE_DATA | 1u << PANE_STATUS);
+}
+
 long label_queue_current(struct ui *ui)
 {
+	struct label_queue *q = &label_q;
+	long cur;
+
 	label_queue_sync(ui);
-	if (label_q.cursor >= label_q.n)
-		return -1;
-	return (long)label_q.idx[label_q.cursor];
+	/*
+	 * Until the person puts the cursor somewhere (a move, a filter, a sort,
+	 * a search, a restored session), the label pane starts at the head of
+	 * the queue: the first unlabeled record, not the first row of the file.
+	 * Once it is placed, showing the label pane never moves it.
+	 */
+	if (!ui->data.placed && q->n > 0 && layout_visible(&ui->layout, PANE_LABEL)) {
+		ui->data.placed = true;
+		label_queue_go(ui, 0);
+	}
+	cur = pane_data_current(ui);
+	q->cursor = label_queue_pos(cur);
+	return q->cursor < q->n ? cur : -1;
 }
 
 void label_queue_describe(struct ui *ui, char *out, size_t n)
@@ -273,7 +315,7 @@ void label_queue_describe(struct ui *ui, char *out, size_t n)
 	struct label_queue *q = &label_q;
 	const char *filtered = ui->data.filter.n > 0 ? " · filtered" : "";
 
-	label_queue_sync(ui);
+	label_queue_current(ui);
 	if (q->order == LABEL_ORDER_RANDOM)
 		snprintf(out, n, "%zu of %zu · queue random %llu%s", q->cursor + 1, q->n,
 			 (unsigned long long)q->seed, filtered);
@@ -350,9 +392,9 @@ void label_queue_session_apply(struct ui *ui, const struct session *s)
 		char *end;
 		unsigned long rec = strtoul(c, &end, 10);
 
-		label_queue_sync(ui);
-		if (*end == '\0' && c[0] != '\0')
-			label_queue_place(q, rec <= 0xffffffffUL ? (long)rec : -1);
+		if (*end == '\0' && c[0] != '\0' && rec <= 0xffffffffUL &&
+		    pane_data_goto(ui, (size_t)rec) == 0)
+			ui->data.placed = true;
 	}
 	ui_mark(ui, 1u << PANE_LABEL);
 }
@@ -605,13 +647,17 @@ static long label_current(struct cmd_ctx *ctx, struct ui *ui, const char *name)
 static void label_move(struct ui *ui, int delta)
 {
 	struct label_queue *q = &label_q;
+	size_t at;
 
-	label_queue_sync(ui);
-	if (delta > 0 && q->cursor + 1 < q->n)
-		q->cursor++;
-	else if (delta < 0 && q->cursor > 0)
-		q->cursor--;
-	ui_mark(ui, 1u << PANE_LABEL | 1u << PANE_STATUS);
+	label_queue_current(ui);
+	at = q->cursor;
+	if (at >= q->n)
+		at = 0;
+	else if (delta > 0 && at + 1 < q->n)
+		at++;
+	else if (delta < 0 && at > 0)
+		at--;
+	label_queue_go(ui, at);
 }
 
 /* One durable edit of record i with the model's suggestion as provenance. */
@@ -668,7 +714,7 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	label_q.order = o;
 	label_q.built = false;
 	label_queue_sync(ui);
-	label_q.cursor = 0;
+	label_queue_go(ui, 0);
 	if (label_order_uses_preds(o) && ui->train.preds.n == 0)
 		cmd_print(ctx, "queue %s: no predictions yet (t trains); file order until they "
 			  "come\n", label_order_name(o));
@@ -683,15 +729,15 @@ enum cmd_rc cmd_label_move_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	if (ui == NULL)
 		return CMD_ERROR;
-	label_queue_sync(ui);
+	label_queue_current(ui);
 	if (strcmp(argv[1], "next") == 0)
 		label_move(ui, 1);
 	else if (strcmp(argv[1], "prev") == 0)
 		label_move(ui, -1);
 	else if (strcmp(argv[1], "first") == 0)
-		label_q.cursor = 0;
+		label_queue_go(ui, 0);
 	else if (strcmp(argv[1], "last") == 0)
-		label_q.cursor = label_q.n > 0 ? label_q.n - 1 : 0;
+		label_queue_go(ui, label_q.n > 0 ? label_q.n - 1 : 0);
 	else {
 		cmd_error(ctx, "label-move: expected next, prev, first or last");
 		return CMD_ERROR;
@@ -726,19 +772,19 @@ static void label_toggle(struct ui *ui, long i, int k)
 	ui_mark(ui, 1u << PANE_LABEL);
 }
 
+static enum cmd_rc label_with(struct cmd_ctx *ctx, struct ui *ui, long i, int k);
+
 enum cmd_rc cmd_label_key_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ui *ui = cmd_ui_of(ctx, argv[0]);
-	char *const *names;
 	char key[16];
 	long i;
 	int n, k;
-	enum cmd_rc rc;
 
 	(void)argc;
 	if (ui == NULL || (i = label_current(ctx, ui, argv[0])) < 0)
 		return CMD_ERROR;
-	names = label_names(ui->app, &n);
+	label_names(ui->app, &n);
 	for (k = 0; k < n; k++) {
 		label_key_of(ui->app, k, key, sizeof key);
 		if (strcmp(key, argv[1]) == 0)
@@ -748,6 +794,56 @@ enum cmd_rc cmd_label_key_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error(ctx, "%s: no label on key %s", argv[0], argv[1]);
 		return CMD_ERROR;
 	}
+	return label_with(ctx, ui, i, k);
+}
+
+/* ---- the type-ahead picker ---- */
+
+/* Does name start with (prefix) or hold (else) the letters, ignoring case? */
+static bool label_pick_fits(const char *name, const char *letters, bool prefix)
+{
+	size_t n = strlen(letters), len = strlen(name), at;
+
+	for (at = 0; at + n <= len; at++) {
+		if (strncasecmp(name + at, letters, n) == 0)
+			return true;
+		if (prefix)
+			break;
+	}
+	return false;
+}
+
+/* Labels matching letters: those starting with them, then those holding them. */
+static int label_matches(const struct app *a, const char *letters, int *out, int max)
+{
+	char *const *names;
+	int n, i, k = 0, pass;
+
+	names = label_names(a, &n);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n && k < max; i++) {
+			bool starts = label_pick_fits(names[i], letters, true);
+
+			if (pass == 0 ? starts : !starts && label_pick_fits(names[i], letters, false))
+				out[k++] = i;
+		}
+	}
+	return k;
+}
+
+int label_pick_matches(const struct ui *ui, int *out, int n)
+{
+	return label_matches(ui->app, ui->pick.text, out, n);
+}
+
+/* Label record i with label k (multi-label: toggle it) and go on. */
+static enum cmd_rc label_with(struct cmd_ctx *ctx, struct ui *ui, long i, int k)
+{
+	char *const *names;
+	int n;
+	enum cmd_rc rc;
+
+	names = label_names(ui->app, &n);
 	if (ui->app->ds.multilabel && k < LABEL_TOGGLE_MAX) {
 		label_toggle(ui, i, k);
 		return CMD_OK;
@@ -756,6 +852,152 @@ enum cmd_rc cmd_label_key_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (rc == CMD_OK)
 		label_move(ui, 1);
 	return rc;
+}
+
+enum cmd_rc cmd_label_as_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
+	char *const *names;
+	char *shown[3];
+	int n, k, found[8], m;
+	long i;
+
+	(void)argc;
+	if (ui == NULL || (i = label_current(ctx, ui, argv[0])) < 0)
+		return CMD_ERROR;
+	names = label_names(ui->app, &n);
+	for (k = 0; k < n; k++) {
+		if (strcmp(names[k], argv[1]) == 0)
+			return label_with(ctx, ui, i, k);
+	}
+	m = label_matches(ui->app, argv[1], found, 8);
+	if (m > 1 && label_pick_fits(names[found[0]], argv[1], true) &&
+	    !label_pick_fits(names[found[1]], argv[1], true))
+		m = 1;	/* one label starts with the letters: that one */
+	if (m == 1)
+		return label_with(ctx, ui, i, found[0]);
+	shown[0] = tt_esc_dup(argv[1]);
+	shown[1] = tt_esc_dup(m > 0 ? names[found[0]] : "");
+	shown[2] = tt_esc_dup(m > 1 ? names[found[1]] : "");
+	if (m == 0)
+		cmd_error(ctx, "%s: no label matches '%s' (labels lists them)", argv[0], shown[0]);
+	else
+		cmd_error(ctx, "%s: '%s' matches %s, %s%s; type more of the name", argv[0],
+			  shown[0], shown[1], shown[2], m > 2 ? " and more" : "");
+	for (k = 0; k < 3; k++)
+		free(shown[k]);
+	return CMD_ERROR;
+}
+
+enum cmd_rc cmd_label_pick_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
+
+	(void)argc;
+	if (ui == NULL || label_current(ctx, ui, argv[0]) < 0)
+		return CMD_ERROR;
+	if (!layout_visible(&ui->layout, PANE_LABEL) && ui_set_layout(ui, LAYOUT_LABELING) != 0)
+		return CMD_ERROR;
+	ui_set_focus(ui, PANE_LABEL);
+	memset(&ui->pick, 0, sizeof ui->pick);
+	ui->pick.on = true;
+	ui_mark(ui, 1u << PANE_LABEL | 1u << PANE_STATUS);
+	return CMD_OK;
+}
+
+/* Append code point c to the picker's letters as UTF-8. */
+static void label_pick_add(struct ui_pick *p, int c)
+{
+	size_t len = strlen(p->text);
+	char u[4];
+	size_t n;
+
+	if (c < 0x80) {
+		u[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | (c >> 6));
+		u[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | (c >> 12));
+		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | (c >> 18));
+		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	if (len + n < sizeof p->text) {
+		memcpy(p->text + len, u, n);
+		p->text[len + n] = '\0';
+	}
+	p->sel = 0;
+}
+
+static void label_pick_backspace(struct ui_pick *p)
+{
+	size_t len = strlen(p->text);
+
+	while (len > 0 && ((unsigned char)p->text[len - 1] & 0xc0) == 0x80)
+		len--;
+	if (len > 0)
+		len--;
+	p->text[len] = '\0';
+	p->sel = 0;
+}
+
+/* Enter: label the record with the chosen match, and close the picker. */
+static void label_pick_apply(struct ui *ui)
+{
+	int m[LABEL_PICK_SHOWN];
+	int n = label_pick_matches(ui, m, LABEL_PICK_SHOWN);
+	struct cmd_ctx ctx;
+	long i;
+
+	if (n == 0) {
+		ui_message(ui, true, "no label matches '%s' (Backspace, or Esc to leave)",
+			   ui->pick.text);
+		return;
+	}
+	ui->pick.on = false;
+	ui_cmd_ctx(ui, CMD_SRC_KEY, &ctx);
+	if ((i = label_current(&ctx, ui, "label-pick")) >= 0)
+		label_with(&ctx, ui, i, m[ui->pick.sel < n ? ui->pick.sel : 0]);
+	pane_repl_flush(&ui->sb);
+}
+
+void label_pick_do(struct ui *ui, enum label_pick_op op, int c)
+{
+	struct ui_pick *p = &ui->pick;
+	int m[LABEL_PICK_SHOWN];
+	int n = label_pick_matches(ui, m, LABEL_PICK_SHOWN);
+
+	switch (op) {
+	case LABEL_PICK_CLOSE:
+		p->on = false;
+		break;
+	case LABEL_PICK_ENTER:
+		label_pick_apply(ui);
+		break;
+	case LABEL_PICK_BACK:
+		label_pick_backspace(p);
+		break;
+	case LABEL_PICK_NEXT:
+		p->sel = n > 0 ? (p->sel + 1) % n : 0;
+		break;
+	case LABEL_PICK_PREV:
+		p->sel = n > 0 ? (p->sel + n - 1) % n : 0;
+		break;
+	case LABEL_PICK_TYPE:
+		if (c >= 0x20 && c != 0x7f && c <= 0x10ffff)
+			label_pick_add(p, c);
+		break;
+	}
+	ui_mark(ui, 1u << PANE_LABEL | 1u << PANE_STATUS);
 }
 
 enum cmd_rc cmd_label_accept_exec(struct cmd_ctx *ctx, int argc, char **argv)
@@ -810,6 +1052,38 @@ enum cmd_rc cmd_label_confirm_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
+/* Errors go on to the command's own sink; the edit's report is left out. */
+static void label_quiet_sink(void *opaque, int is_error, const char *text)
+{
+	struct cmd_ctx *outer = opaque;
+
+	if (is_error)
+		cmd_error(outer, "%s", text);
+}
+
+/* d: discard record i, said plainly ("deleted t0114 (U to undo)"), and move on. */
+static enum cmd_rc label_discard(struct cmd_ctx *ctx, struct ui *ui, long i)
+{
+	struct cmd_ctx quiet = *ctx;
+	struct tt_buf id;
+	char *shown;
+	enum cmd_rc rc;
+
+	quiet.sink = label_quiet_sink;
+	quiet.sink_opaque = ctx;
+	rc = label_edit(&quiet, ui, i, EDIT_DELETE, json_true());
+	if (rc != CMD_OK)
+		return rc;
+	tt_buf_init(&id);
+	ds_record_id(&ui->app->ds, (size_t)i, &id);
+	shown = tt_esc_dup(id.data);
+	cmd_print(ctx, "deleted %s (U to undo)\n", shown);
+	free(shown);
+	tt_buf_fini(&id);
+	label_move(ui, 1);
+	return rc;
+}
+
 /* unsure|flag|discard: toggles the mark; discard (delete) moves on. */
 enum cmd_rc cmd_label_mark_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -818,7 +1092,6 @@ enum cmd_rc cmd_label_mark_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	uint8_t flags;
 	enum edit_op op;
 	long i;
-	enum cmd_rc rc;
 
 	(void)argc;
 	if (ui == NULL || (i = label_current(ctx, ui, argv[0])) < 0)
@@ -834,18 +1107,60 @@ enum cmd_rc cmd_label_mark_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error(ctx, "%s: expected unsure, flag or discard", argv[0]);
 		return CMD_ERROR;
 	}
-	rc = label_edit(ctx, ui, i, op,
-			op == EDIT_SURE || op == EDIT_UNFLAG || op == EDIT_UNDELETE ? json_false() :
-										     json_true());
-	if (rc == CMD_OK && op == EDIT_DELETE)
-		label_move(ui, 1);
-	return rc;
+	if (op == EDIT_DELETE)
+		return label_discard(ctx, ui, i);
+	return label_edit(ctx, ui, i, op,
+			  op == EDIT_SURE || op == EDIT_UNFLAG || op == EDIT_UNDELETE ? json_false() :
+										       json_true());
 }
 
+/* Does s hold a control character other than newline and tab? */
+static bool label_has_control(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+/* A note as command words: as it is when plain, else double-quoted with escapes. */
+static void label_note_quote(const char *s, struct tt_buf *out)
+{
+	const char *p;
+
+	if (s[0] != '#' && strpbrk(s, "'\"\\#\n\t\r") == NULL && strstr(s, "  ") == NULL &&
+	    s[0] != ' ' && (s[0] == '\0' || s[strlen(s) - 1] != ' ')) {
+		tt_buf_adds(out, s);
+		return;
+	}
+	tt_buf_addc(out, '"');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\n')
+			tt_buf_adds(out, "\\n");
+		else if (*p == '\t')
+			tt_buf_adds(out, "\\t");
+		else if (*p == '\r')
+			tt_buf_adds(out, "\\r");
+		else if (*p == '"' || *p == '\\')
+			tt_buf_printf(out, "\\%c", *p);
+		else
+			tt_buf_addc(out, *p);
+	}
+	tt_buf_addc(out, '"');
+}
+
+/*
+ * m: the command line holds "note ID " and the record's note, to edit (an
+ * empty note removes it); Enter saves it and focus goes back to the pane.
+ */
 enum cmd_rc cmd_label_note_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ui *ui = cmd_ui_of(ctx, argv[0]);
 	struct tt_buf id, line;
+	const char *note;
 	long i;
 
 	(void)argc;
@@ -854,28 +1169,46 @@ enum cmd_rc cmd_label_note_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	tt_buf_init(&id);
 	tt_buf_init(&line);
 	ds_record_id(&ui->app->ds, (size_t)i, &id);
-	if (strpbrk(id.data, " \t'\"\\") != NULL)
+	if (strpbrk(id.data, " '\"\\#") != NULL || label_has_control(id.data))
 		tt_buf_printf(&line, "note @%ld ", i + 1);
 	else
 		tt_buf_printf(&line, "note %s ", id.data);
+	note = ui->app->ds.recs[i].note;
+	/* a note the command line cannot hold as it is is typed anew, never changed unseen */
+	if (note != NULL && !label_has_control(note))
+		label_note_quote(note, &line);
+	else if (note != NULL)
+		note = NULL;
 	ui_prompt(ui, line.data);
+	ui->prompt_return = ctx->source == CMD_SRC_KEY;
+	if (note != NULL)
+		ui_message(ui, false, "edit the note, Enter saves it (an empty note removes it)");
 	tt_buf_fini(&id);
 	tt_buf_fini(&line);
 	return CMD_OK;
 }
 
-/* undo / redo from the pane: the journal's, and the saved mark goes. */
+/*
+ * undo / redo from the pane: the journal's, and the cursor goes to the
+ * record the step changed (so the person sees what was undone).
+ */
 static enum cmd_rc label_undo_redo(struct cmd_ctx *ctx, const char *name, bool undo)
 {
 	struct ui *ui = cmd_ui_of(ctx, name);
 	char *av[] = { undo ? "undo" : "redo", NULL };
+	long rec = -1;
 	enum cmd_rc rc;
 
 	if (ui == NULL)
 		return CMD_ERROR;
+	if (ui->app->journal != NULL)
+		rec = journal_step_record(ui->app->journal, &ui->app->ds, !undo);
 	rc = undo ? cmd_undo_exec(ctx, 1, av) : cmd_redo_exec(ctx, 1, av);
 	label_q.saved = -1;
 	label_q.toggled_rec = -1;
+	if (rc == CMD_OK && rec >= 0 && pane_data_goto(ui, (size_t)rec) != 0)
+		ui_message(ui, false, "the record %s changed is not in the list (filter)",
+			   undo ? "undo" : "redo");
 	ui_mark(ui, 1u << PANE_LABEL | 1u << PANE_DATA | 1u << PANE_STATUS);
 	return rc;
 }

@@ -31,6 +31,9 @@ enum cmd_rc cmd_cursor_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	else if (ui->focus == PANE_REPL)
 		pane_repl_scroll(ui, m == PANE_MOVE_UP || m == PANE_MOVE_PGUP ? -1 : 1,
 				 m == PANE_MOVE_BOTTOM ? 0 : 1);
+	else if (ui->data.detail && (m == PANE_MOVE_PGUP || m == PANE_MOVE_PGDN))
+		/* the detail fills the pane: a page is the record's, not the list's */
+		pane_record_scroll(ui, m == PANE_MOVE_PGUP ? -PANE_TEXT_PAGE : PANE_TEXT_PAGE);
 	else
 		pane_data_move(ui, (enum pane_move)m);
 	return CMD_OK;
@@ -476,4 +479,24 @@ enum cmd_rc cmd_scroll_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_ERROR;
 	}
 	return CMD_OK;
+}
+
+enum cmd_rc cmd_text_scroll_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct ui *ui = cmd_ui_of(ctx, argv[0]);
+	static const char *const names[] = { "up", "down", "pgup", "pgdn", "top" };
+	static const int rows[] = { -1, 1, -PANE_TEXT_PAGE, PANE_TEXT_PAGE, -(1 << 30) };
+	size_t i;
+
+	(void)argc;
+	if (ui == NULL)
+		return CMD_ERROR;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(argv[1], names[i]) == 0) {
+			pane_record_scroll(ui, rows[i]);
+			return CMD_OK;
+		}
+	}
+	cmd_error(ctx, "text-scroll: expected up, down, pgup, pgdn or top");
+	return CMD_ERROR;
 }

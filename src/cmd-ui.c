@@ -165,6 +165,7 @@ enum cmd_rc cmd_keys_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (ui == NULL)
 		return CMD_ERROR;
 	ui->overlay = true;
+	ui->overlay_top = 0;
 	ui_mark(ui, UI_DIRTY_ALL);
 	return CMD_OK;
 }

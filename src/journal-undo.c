@@ -276,6 +276,17 @@ size_t journal_undo_depth(const struct journal *j)
 	return j->done.n;
 }
 
+long journal_step_record(const struct journal *j, const struct dataset *ds, bool redo)
+{
+	const struct journal_step *s = journal_top(redo ? &j->redo : &j->done);
+	size_t index;
+
+	if (s == NULL || s->n == 0 || ds == NULL ||
+	    edit_ref_find(&j->index, ds, &s->ev[0].ref, &index) != 0)
+		return -1;
+	return (long)index;
+}
+
 size_t journal_redo_depth(const struct journal *j)
 {
 	return j->redo.n;

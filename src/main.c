@@ -401,10 +401,12 @@ static int main_run_actions(struct app *app, const struct main_args *a)
 static int main_interactive(struct app *app, const struct main_args *a)
 {
 	struct ui_options o;
+	int rc;
 
 	memset(&o, 0, sizeof o);
 	o.ascii = a->ascii;
-	return ui_main(app, &o) == 0 ? EXIT_OK : EXIT_FAILED;
+	rc = ui_main(app, &o);
+	return rc == 0 ? EXIT_OK : rc == UI_EXIT_NO_TERMINAL ? EXIT_USAGE : rc > 128 ? rc : EXIT_FAILED;
 }
 
 static int main_default(int argc, char **argv)

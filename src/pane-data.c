@@ -91,6 +91,7 @@ int pane_data_goto(struct ui *ui, size_t rec)
 	if (at < 0)
 		return -1;
 	v->cursor = (size_t)at;
+	v->placed = true;
 	ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL);
 	return 0;
 }
@@ -135,6 +136,7 @@ static void pane_data_resort(struct ui *ui, long keep)
 	pane_sort_list(ui);
 	pane_data_keep(&ui->data, keep);
 	ui->data.resort = false;
+	ui->data.list_gen++;
 }
 
 /*
@@ -166,6 +168,7 @@ void pane_data_refresh(struct ui *ui)
 	if (v->ds_recs != NULL && v->ds_recs != (void *)ds->recs) {
 		pane_data_reparse(ui);
 		keep = -1;
+		v->placed = false;	/* another dataset: labeling starts at its queue's head */
 	}
 	if (v->pred_step != ui->train.preds.step && pane_data_uses_preds(v)) {
 		v->stale = true;
@@ -191,6 +194,7 @@ void pane_data_refresh(struct ui *ui)
 	pane_data_keep(v, keep);
 	v->stale = false;
 	v->resort = false;
+	v->list_gen++;
 	if (v->ds_recs != (void *)ds->recs)
 		pane_sort_prefetch(ui);		/* a new dataset: rank ids and texts now */
 	v->ds_n = ds->n;
@@ -245,6 +249,7 @@ void pane_data_move(struct ui *ui, enum pane_move m)
 	default:
 		return;
 	}
+	v->placed = true;
 	ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL);
 }
 
@@ -255,6 +260,7 @@ static void pane_data_changed(struct ui *ui)
 
 	v->stale = true;
 	v->detail = false;
+	v->placed = true;
 	pane_data_refresh(ui);
 	ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL | 1u << PANE_STATUS);
 }
@@ -296,6 +302,7 @@ void pane_data_set_sort(struct ui *ui, enum ui_sort s, bool desc)
 	ui->data.sort_desc = desc;
 	ui->data.resort = true;
 	ui->data.detail = false;
+	ui->data.placed = true;
 	pane_data_refresh(ui);
 	ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL | 1u << PANE_STATUS);
 }
@@ -597,8 +604,9 @@ static void pane_data_draw_detail(struct ui *ui, struct layout_rect r)
 	long i = pane_data_current(ui);
 	const struct ds_record *rec;
 	struct tt_buf id, text;
-	char line[512];
-	int row;
+	struct layout_rect body;
+	char line[512], where[64];
+	int row, total, keep;
 
 	if (i < 0 || r.h == 0 || r.w == 0)
 		return;
@@ -610,8 +618,19 @@ static void pane_data_draw_detail(struct ui *ui, struct layout_rect r)
 		 rec->split != DS_SPLIT_NONE ? ds_split_name(rec->split) : "no split",
 		 rec->label < ds->labels.n ? ds->labels.names[rec->label] : "unlabeled");
 	grid_text(&ui->screen, r.x, r.y, line, r.w, GRID_ROLE_LABEL_NAME, GRID_ATTR_BOLD);
-	pane_text_plain(rec->text, rec->text_len, &text);
-	row = 1 + pane_wrap_marked(ui, r, 1, text.data, text.len, GRID_ROLE_DEFAULT, 0);
+	/*
+	 * The text scrolls (J/K, PgDn/PgUp in the detail, "lines 1-6 of 42" on
+	 * the first row); under a long one a few rows stay for the note, the
+	 * fields and the edits.
+	 */
+	total = pane_record_rows(ui, i, r.w);
+	keep = r.h > 8 ? 3 : 0;
+	body = (struct layout_rect){ r.x, r.y + 1, r.w,
+				     total <= r.h - 1 - keep ? total : r.h - 1 - keep };
+	if (body.h < 1)
+		body.h = r.h > 1 ? 1 : 0;
+	row = 1 + pane_record_text(ui, body, i, 0, where, sizeof where);
+	pane_text_where_draw(ui, r, r.y, where);
 	pane_data_detail_more(ui, r, row, rec, id.data);
 	tt_buf_fini(&id);
 	tt_buf_fini(&text);

@@ -37,13 +37,16 @@ static void pane_confirm_draw(struct ui *ui)
 {
 	struct layout_rect in = pane_box(ui, 52, 6, "quit?");
 
-	grid_text(&ui->screen, in.x, in.y, "Training is running; quitting stops it.", in.w,
-		  GRID_ROLE_WARNING, GRID_ATTR_BOLD);
+	bool paused = ui_train_state(ui) == TRAINER_PAUSED;
+
+	grid_text(&ui->screen, in.x, in.y, paused ? "Training is paused; quitting ends the run." :
+		  "Training is running; quitting stops it.", in.w, GRID_ROLE_WARNING, GRID_ATTR_BOLD);
 	grid_text(&ui->screen, in.x, in.y + 2, "y", in.w, GRID_ROLE_LABEL_KEY, GRID_ATTR_BOLD);
 	grid_text(&ui->screen, in.x + 2, in.y + 2, "quit", in.w - 2, GRID_ROLE_DEFAULT, 0);
 	grid_text(&ui->screen, in.x + 10, in.y + 2, "n/Esc", in.w - 10, GRID_ROLE_LABEL_KEY,
 		  GRID_ATTR_BOLD);
-	grid_text(&ui->screen, in.x + 16, in.y + 2, "keep training", in.w - 16, GRID_ROLE_DEFAULT, 0);
+	grid_text(&ui->screen, in.x + 16, in.y + 2, paused ? "keep the run" : "keep training",
+		  in.w - 16, GRID_ROLE_DEFAULT, 0);
 }
 
 /* Split text into lines (in place); returns the count. */
@@ -84,37 +87,6 @@ static void pane_help_line(struct ui *ui, int x, int y, int w, const char *line)
 	line += strspn(line, " ");
 	if (w > 12)
 		grid_text(&ui->screen, x + 11, y, line, w - 11, GRID_ROLE_DEFAULT, 0);
-}
-
-static void pane_keys_draw(struct ui *ui)
-{
-	struct tt_buf text;
-	char *lines[256];
-	int n, rows, cols, colw = 0, i, w;
-	struct layout_rect in;
-
-	tt_buf_init(&text);
-	keys_describe(ui->keys, ui_context_name(ui->focus), &text);
-	n = pane_lines(text.data, lines, 256);
-	for (i = 0; i < n; i++) {
-		w = grid_text_width(lines[i]);
-		colw = w > colw ? w : colw;
-	}
-	colw += 3;
-	rows = ui->h - 5 > 4 ? ui->h - 5 : 4;
-	cols = (n + rows - 1) / rows;
-	if (cols > 0)
-		rows = (n + cols - 1) / cols;
-	in = pane_box(ui, cols * colw + 4, rows + 2, "keys · every key runs a command · any key closes");
-	for (i = 0; i < n; i++) {
-		int c = i / rows, x = in.x + c * colw;
-
-		if (x >= in.x + in.w)
-			break;
-		pane_help_line(ui, x, in.y + i % rows, in.x + in.w - x < colw - 1 ?
-			       in.x + in.w - x : colw - 1, lines[i]);
-	}
-	tt_buf_fini(&text);
 }
 
 /* ---- over the label pane: the label schema and guidelines, then the keys ---- */
@@ -260,29 +232,105 @@ static void pane_key_merge(char **lines, int n, int i, bool *used, struct tt_buf
 }
 
 /*
- * The label pane's key lines first, then the global ones, keys of one
- * command on one line; the label-key bindings are left out (the schema
- * above shows each label's key). Appends the lines to out.
+ * Key lines of every section, keys of one command on one line, the
+ * section of context first (the focused pane's: what the person wants).
+ * label-key lines are left out with omit_digits (the label overlay's
+ * schema shows each label's key), else they become one "1-9 ... label-key
+ * N" line. Appends the lines to out.
  */
-static void pane_guide_key_text(char **lines, int n, struct tt_buf *out)
+static void pane_key_text(char **lines, int n, const char *context, bool omit_digits,
+			  struct tt_buf *out)
 {
 	bool used[256] = { false };
+	size_t clen = strlen(context);
 	int pass, i;
 
 	for (pass = 0; pass < 2; pass++) {
-		int label_section = 0;
+		int first = 0, digits = 0;
 
 		for (i = 0; i < n && i < 256; i++) {
-			if (lines[i][0] != ' ')
-				label_section = strncmp(lines[i], "label keys", 10) == 0;
-			if (label_section != (pass == 0))
+			if (lines[i][0] != ' ') {
+				first = strncmp(lines[i], context, clen) == 0 &&
+					strncmp(lines[i] + clen, " keys", 5) == 0;
+				digits = 0;
+			}
+			if (first != (pass == 0))
 				continue;
-			if (lines[i][0] != ' ')
+			if (lines[i][0] != ' ') {
 				tt_buf_printf(out, "%s\n", lines[i]);
-			else if (!used[i] && strstr(lines[i], " label-key ") == NULL)
+			} else if (strstr(lines[i], " label-key ") != NULL) {
+				if (!omit_digits && !digits++)
+					tt_buf_printf(out, "  %-10s %s\n", "1-9 ...", "label-key N");
+			} else if (!used[i]) {
 				pane_key_merge(lines, n, i, used, out);
+			}
 		}
 	}
+}
+
+/*
+ * Key lines column by column in r, from line top on: as many whole columns
+ * of colw as fit (a line wider than r is cut). Returns the lines shown.
+ */
+static int pane_keys_window(struct ui *ui, struct layout_rect r, char **lines, int n, int colw,
+			    int top)
+{
+	int i, shown = 0;
+
+	for (i = top; i < n; i++) {
+		int k = i - top, x = r.x + k / r.h * colw;
+
+		if (k / r.h > 0 && x + colw - 3 > r.x + r.w)
+			break;
+		pane_help_line(ui, x, r.y + k % r.h, r.x + r.w - x < colw - 1 ? r.x + r.w - x :
+			       colw - 1, lines[i]);
+		shown++;
+	}
+	return shown;
+}
+
+/*
+ * The key help: every key of the focused pane and the global ones, in as
+ * many columns as fit the screen; when they do not all fit, Down/PgDn
+ * scroll it (ui->overlay_top) and the title says which lines are shown.
+ */
+static void pane_keys_draw(struct ui *ui)
+{
+	struct tt_buf text, merged;
+	char *lines[256], *keys[256], title[160];
+	int n, k, i, colw = 0, cols, rows, fit, shown;
+	struct layout_rect in;
+
+	tt_buf_init(&text);
+	tt_buf_init(&merged);
+	keys_describe(ui->keys, ui_context_name(ui->focus), &text);
+	n = pane_lines(text.data, lines, 256);
+	pane_key_text(lines, n, ui_context_name(ui->focus), false, &merged);
+	k = pane_lines(merged.data, keys, 256);
+	for (i = 0; i < k; i++)
+		colw = grid_text_width(keys[i]) > colw ? grid_text_width(keys[i]) : colw;
+	colw += 3;
+	rows = ui->h - 3 > 2 ? ui->h - 3 : 2;		/* the box, the status bar */
+	fit = (ui->w - 4 + 3) / colw > 0 ? (ui->w - 4 + 3) / colw : 1;
+	cols = (k + rows - 1) / rows;
+	if (cols <= fit) {
+		rows = cols > 0 ? (k + cols - 1) / cols : 1;
+		ui->overlay_top = 0;
+	} else {
+		cols = fit;
+		if (ui->overlay_top > k - rows * cols)
+			ui->overlay_top = k - rows * cols;
+	}
+	snprintf(title, sizeof title, "keys · every key runs a command · any key closes");
+	if (ui->overlay_top > 0 || rows * cols < k)
+		snprintf(title, sizeof title, "keys %d-%d of %d · Down/PgDn/Up scroll · other keys "
+			 "close", ui->overlay_top + 1, ui->overlay_top + rows * cols < k ?
+			 ui->overlay_top + rows * cols : k, k);
+	in = pane_box(ui, cols * colw - 3 + 4, rows + 2, title);
+	shown = pane_keys_window(ui, in, keys, k, colw, ui->overlay_top);
+	(void)shown;
+	tt_buf_fini(&text);
+	tt_buf_fini(&merged);
 }
 
 /* n key lines fit in rows x w as columns of colw (the last one's gap not needed). */
@@ -323,7 +371,7 @@ static void pane_guide_overlay(struct ui *ui)
 	tt_buf_init(&merged);
 	keys_describe(ui->keys, "label", &text);
 	n = pane_lines(text.data, lines, 256);
-	pane_guide_key_text(lines, n, &merged);
+	pane_key_text(lines, n, "label", true, &merged);
 	k = pane_lines(merged.data, keys, 256);
 	for (i = 0; i < k; i++)
 		colw = grid_text_width(keys[i]) > colw ? grid_text_width(keys[i]) : colw;
@@ -331,11 +379,19 @@ static void pane_guide_overlay(struct ui *ui)
 	kr = (struct layout_rect){ in.x, in.y + used + 1, in.w, in.h - used - 1 };
 	if (kr.h > 0 && pane_keys_fit(k, kr.h, colw, kr.w)) {
 		pane_keys_columns(ui, kr, keys, k, colw);
-	} else if (kr.h > 1) {	/* what fits, and where the rest is */
+	} else if (kr.h > 1) {	/* what fits, scrolled, and where the rest is */
+		char more[96];
+		int shown;
+
 		kr.h--;
-		pane_keys_columns(ui, kr, keys, k, colw);
-		grid_text(&ui->screen, kr.x, kr.y + kr.h, "... more keys: help keys lists them all",
-			  kr.w, GRID_ROLE_DIM, 0);
+		if (ui->overlay_top >= k)
+			ui->overlay_top = k - 1;
+		shown = pane_keys_window(ui, kr, keys, k, colw, ui->overlay_top);
+		if (ui->overlay_top + shown < k || ui->overlay_top > 0) {
+			snprintf(more, sizeof more, "keys %d-%d of %d · Down/PgDn/Up scroll",
+				 ui->overlay_top + 1, ui->overlay_top + shown, k);
+			grid_text(&ui->screen, kr.x, kr.y + kr.h, more, kr.w, GRID_ROLE_DIM, 0);
+		}
 	}
 	tt_buf_fini(&text);
 	tt_buf_fini(&merged);

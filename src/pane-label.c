@@ -23,36 +23,117 @@ void pane_label_key(int i, char *out, size_t n)
 		snprintf(out, n, " ");
 }
 
-/* Rows the key list needs at width w (drawing it when draw is set). */
+/* One "KEY name" item of the key list at x of row yy; the columns it took. */
+static int pane_label_item(struct ui *ui, struct layout_rect r, int x, int yy, const char *key,
+			   const char *name, uint8_t role)
+{
+	int used = 0;
+
+	if (key[0] != '\0')
+		used = grid_text(&ui->screen, r.x + x, yy, key, r.w - x, GRID_ROLE_LABEL_KEY,
+				 GRID_ATTR_BOLD) + 1;
+	return used + grid_text(&ui->screen, r.x + x + used, yy, name, r.w - x - used, role, 0) + 2;
+}
+
+/*
+ * Rows the key list needs at width w (drawing it when draw is set): the
+ * labels that have a key, then, when some have none (more labels than
+ * keys), "' type a label (N more)": the picker labels with a few letters.
+ */
 static int pane_label_keys(struct ui *ui, struct layout_rect r, int y, long rec,
 			   const char *current, int draw)
 {
-	int n, i, x = 0, rows = 1;
+	int n, i, x = 0, rows = 1, unkeyed = 0;
 	char *const *names = label_names(ui->app, &n);
+	char more[64];
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i <= n; i++) {
 		char key[8];
-		int need, sel = ui->app->ds.multilabel ? label_queue_toggled(rec, i) :
-			    current != NULL && strcmp(current, names[i]) == 0;
+		const char *name;
+		int need, sel = 0;
 
-		label_key_of(ui->app, i, key, sizeof key);
-		need = grid_text_width(key) + 1 + grid_text_width(names[i]) + 2;
+		if (i < n) {
+			label_key_of(ui->app, i, key, sizeof key);
+			if (key[0] == ' ') {
+				unkeyed++;
+				continue;
+			}
+			name = names[i];
+			sel = ui->app->ds.multilabel ? label_queue_toggled(rec, i) :
+			      current != NULL && strcmp(current, names[i]) == 0;
+		} else {
+			if (unkeyed == 0)
+				break;
+			snprintf(key, sizeof key, "'");
+			snprintf(more, sizeof more, "type a label (%d without a key)", unkeyed);
+			name = more;
+		}
+		need = grid_text_width(key) + 1 + grid_text_width(name) + 2;
 		if (x > 0 && x + need > r.w) {
 			x = 0;
 			rows++;
 		}
-		if (draw && y + rows - 1 < r.y + r.h) {
-			int yy = y + rows - 1;
-
-			x += grid_text(&ui->screen, r.x + x, yy, key, r.w - x, GRID_ROLE_LABEL_KEY,
-				       GRID_ATTR_BOLD) + 1;
-			x += grid_text(&ui->screen, r.x + x, yy, names[i], r.w - x,
-				       sel ? GRID_ROLE_SELECTION : GRID_ROLE_LABEL_NAME, 0) + 2;
-		} else {
+		if (draw && y + rows - 1 < r.y + r.h)
+			x += pane_label_item(ui, r, x, y + rows - 1, key, name,
+					     sel ? GRID_ROLE_SELECTION : GRID_ROLE_LABEL_NAME);
+		else
 			x += need;
-		}
 	}
 	return n > 0 ? rows : 0;
+}
+
+/* Do matches from..to (their names) fit in the rows under the picker's line? */
+static bool pane_label_fits(char *const *names, const int *m, int from, int to,
+			    struct layout_rect r)
+{
+	int x = 0, row = 0, i;
+
+	for (i = from; i <= to; i++) {
+		int need = grid_text_width(names[m[i]]) + 2;
+
+		if (x > 0 && x + need > r.w) {
+			x = 0;
+			row++;
+		}
+		x += need;
+	}
+	return row + 1 < r.h;
+}
+
+/*
+ * The picker in place of the key list: the letters typed, then the labels
+ * they match (the chosen one highlighted), as many rows as r has.
+ */
+static void pane_label_picker(struct ui *ui, struct layout_rect r)
+{
+	int m[LABEL_PICK_SHOWN];
+	int n = label_pick_matches(ui, m, LABEL_PICK_SHOWN), i, x, row = 0, sel, start;
+	char *const *names = label_names(ui->app, &i);
+	char line[128];
+
+	snprintf(line, sizeof line, "type a label: %s", ui->pick.text);
+	x = grid_text(&ui->screen, r.x, r.y, line, r.w, GRID_ROLE_LABEL_NAME, GRID_ATTR_BOLD);
+	x += grid_text(&ui->screen, r.x + x, r.y, ui->ascii ? "_" : "\xe2\x96\x8f", r.w - x,
+		       GRID_ROLE_LABEL_KEY, GRID_ATTR_BOLD);
+	snprintf(line, sizeof line, "   %d match%s · Enter labels · Up/Down · Esc", n,
+		 n == 1 ? "" : "es");
+	grid_text(&ui->screen, r.x + x, r.y, line, r.w - x, GRID_ROLE_DIM, 0);
+	sel = ui->pick.sel < n ? ui->pick.sel : 0;
+	/* from the first match, or from the chosen one when it would not be shown */
+	start = pane_label_fits(names, m, 0, sel, r) ? 0 : sel;
+	x = 0;
+	for (i = start; i < n; i++) {
+		int need = grid_text_width(names[m[i]]) + 2;
+
+		if (x > 0 && x + need > r.w) {
+			x = 0;
+			row++;
+		}
+		if (row + 1 >= r.h)
+			break;
+		x += pane_label_item(ui, r, x, r.y + 1 + row, "", names[m[i]],
+				     i == sel ? GRID_ROLE_SELECTION : GRID_ROLE_LABEL_NAME);
+	}
 }
 
 static void pane_label_suggestion(struct ui *ui, size_t i, int x, int y, int w)
@@ -103,8 +184,6 @@ static void pane_label_header(struct ui *ui, struct layout_rect in, long i)
 		tt_buf_adds(&line, " · flagged");
 	if (rec->flags & DS_FLAG_DELETED)
 		tt_buf_adds(&line, " · discarded");
-	if (rec->note != NULL)
-		tt_buf_adds(&line, " · note");
 	w = grid_text(&ui->screen, in.x, in.y, line.data, in.w, GRID_ROLE_DIM, 0);
 	if (label_queue_saved(i) && w + 10 < in.w)
 		grid_text(&ui->screen, in.x + w, in.y, ui->ascii ? " · saved" : " · saved ✓",
@@ -160,6 +239,17 @@ static void pane_label_line(struct ui *ui, struct layout_rect in, int y, long i,
 		pane_label_suggestion(ui, (size_t)i, in.x + w + 3, y, in.w - w - 3);
 }
 
+/* "note: call back tomorrow" on row y (control characters shown as spaces). */
+static void pane_label_note(struct ui *ui, struct layout_rect in, int y, const char *note)
+{
+	char text[512];
+	int w;
+
+	pane_preview(note, strlen(note), text, sizeof text);
+	w = grid_text(&ui->screen, in.x, y, "note: ", in.w, GRID_ROLE_LABEL_KEY, GRID_ATTR_BOLD);
+	grid_text(&ui->screen, in.x + w, y, text, in.w - w, GRID_ROLE_DIM, 0);
+}
+
 /* Text rows the pane keeps before it gives up the blank row and the action row. */
 #define PANE_LABEL_TEXT_MIN 2
 
@@ -173,43 +263,52 @@ static void pane_label_record(struct ui *ui, struct layout_rect in, long i)
 {
 	const struct dataset *ds = &ui->app->ds;
 	const struct ds_record *rec = &ds->recs[i];
-	struct tt_buf labels, body;
+	struct tt_buf labels;
 	const char *label;
 	struct layout_rect text = in, keys = in;
-	int krows, spare, actions, blank;
+	int krows, spare, actions, blank, note;
+	char where[64];
 
 	tt_buf_init(&labels);
-	tt_buf_init(&body);
 	label = pane_label_current(ds, rec, &labels);
 	pane_label_header(ui, in, i);
 	if (in.h < 3) {		/* a sliver: the header and the label */
 		if (in.h == 2)
 			pane_label_line(ui, in, in.y + 1, i, label);
 		tt_buf_fini(&labels);
-		tt_buf_fini(&body);
 		return;
 	}
 	krows = pane_label_keys(ui, in, 0, i, label, 0);
+	if (ui->pick.on && krows < 3)
+		krows = 3;	/* the picker: its line and two rows of matches */
 	spare = in.h - 2 - krows - PANE_LABEL_TEXT_MIN;
 	actions = spare >= 1;
-	blank = spare >= 2;
+	/* the blank row under the header goes when the text needs it */
+	blank = spare >= 2 && pane_record_rows(ui, i, in.w) <= in.h - 2 - krows - actions - 1 -
+							  (rec->note != NULL);
 	text.y = in.y + 1 + blank;
 	text.h = in.h - 2 - krows - actions - blank;
 	if (text.h < 1) {
 		krows += text.h - 1;
 		text.h = 1;
 	}
-	pane_text_plain(rec->text, rec->text_len, &body);
-	pane_wrap_marked(ui, text, 0, body.data, body.len, GRID_ROLE_DEFAULT, GRID_ATTR_BOLD);
-	pane_label_line(ui, in, text.y + text.h, i, label);
-	keys.y = text.y + text.h + 1;
+	note = rec->note != NULL && text.h >= 2;	/* the note's text, under the record's */
+	if (note) {
+		text.h--;
+		pane_label_note(ui, in, text.y + text.h, rec->note);
+	}
+	pane_record_text(ui, text, i, GRID_ATTR_BOLD, where, sizeof where);
+	pane_text_where_draw(ui, in, in.y, where);
+	pane_label_line(ui, in, text.y + text.h + note, i, label);
+	keys.y = text.y + text.h + note + 1;
 	keys.h = krows;
-	if (krows > 0)
+	if (ui->pick.on && krows > 0)
+		pane_label_picker(ui, keys);
+	else if (krows > 0)
 		pane_label_keys(ui, keys, keys.y, i, label, 1);
 	if (actions)
 		pane_label_actions(ui, in, in.y + in.h - 1);
 	tt_buf_fini(&labels);
-	tt_buf_fini(&body);
 }
 
 void pane_label_draw(struct ui *ui, struct layout_rect r, bool focused)

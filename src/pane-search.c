@@ -90,6 +90,7 @@ int pane_search_step(struct ui *ui, int dir, bool from_cursor, bool *wrapped)
 			continue;
 		*wrapped = dir > 0 ? v->cursor + step >= n : step > v->cursor;
 		v->cursor = pos;
+		v->placed = true;
 		ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL);
 		return 0;
 	}
@@ -149,4 +150,79 @@ int pane_wrap_marked(struct ui *ui, struct layout_rect r, int row, const char *s
 	int n = pane_search_spans(ui, s, len, spans);
 
 	return pane_wrap_spans(&ui->screen, r, row, s, len, role, attr, spans, n);
+}
+
+int pane_record_text(struct ui *ui, struct layout_rect r, long rec, uint8_t attr, char *where,
+		     size_t n)
+{
+	const struct ds_record *d = &ui->app->ds.recs[rec];
+	struct ui_data_view *v = &ui->data;
+	size_t spans[2 * PANE_SEARCH_SPANS];
+	struct tt_buf body;
+	int total, nspans;
+
+	where[0] = '\0';
+	if (r.h <= 0 || r.w <= 0)
+		return 0;
+	if (v->text_rec != rec) {
+		v->text_rec = rec;
+		v->text_top = 0;
+	}
+	tt_buf_init(&body);
+	pane_text_plain(d->text, d->text_len, &body);
+	nspans = pane_search_spans(ui, body.data != NULL ? body.data : "", body.len, spans);
+	/* measure first: a top past the end (a resize, a bigger pane) comes back */
+	total = pane_wrap_window(&ui->screen, (struct layout_rect){ r.x, r.y, r.w, 0 },
+				 body.data, body.len, 0, 0, NULL, 0, 0);
+	if (v->text_top > total - r.h)
+		v->text_top = total - r.h > 0 ? total - r.h : 0;
+	pane_wrap_window(&ui->screen, r, body.data, body.len, GRID_ROLE_DEFAULT,
+			 attr, spans, nspans, v->text_top);
+	v->text_rows = r.h;
+	v->text_total = total;
+	pane_text_where(v->text_top, r.h, total, where, n);
+	tt_buf_fini(&body);
+	return total < r.h ? total : r.h;
+}
+
+void pane_record_scroll(struct ui *ui, int rows)
+{
+	struct ui_data_view *v = &ui->data;
+	int page = v->text_rows > 1 ? v->text_rows - 1 : 1;
+	int max = v->text_total - v->text_rows;
+
+	if (rows >= PANE_TEXT_PAGE)
+		rows = page;
+	else if (rows <= -PANE_TEXT_PAGE)
+		rows = -page;
+	v->text_top += rows;
+	if (v->text_top > max)
+		v->text_top = max;
+	if (v->text_top < 0)
+		v->text_top = 0;
+	ui_mark(ui, 1u << PANE_DATA | 1u << PANE_LABEL);
+}
+
+void pane_text_where_draw(struct ui *ui, struct layout_rect r, int y, const char *where)
+{
+	int w = grid_text_width(where);
+
+	if (where[0] == '\0' || w + 2 > r.w)
+		return;
+	grid_fill(&ui->screen, r.x + r.w - w - 2, y, w + 2, 1, ' ', GRID_ROLE_DEFAULT, 0);
+	grid_text(&ui->screen, r.x + r.w - w, y, where, w, GRID_ROLE_LABEL_KEY, GRID_ATTR_BOLD);
+}
+
+int pane_record_rows(struct ui *ui, long rec, int w)
+{
+	const struct ds_record *d = &ui->app->ds.recs[rec];
+	struct tt_buf body;
+	int total;
+
+	tt_buf_init(&body);
+	pane_text_plain(d->text, d->text_len, &body);
+	total = pane_wrap_window(&ui->screen, (struct layout_rect){ 0, 0, w, 0 }, body.data,
+				 body.len, 0, 0, NULL, 0, 0);
+	tt_buf_fini(&body);
+	return total;
 }

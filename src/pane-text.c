@@ -4,6 +4,7 @@
  */
 #include "tunetop/pane.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Bytes in the UTF-8 sequence starting with c (1 for a stray byte). */
@@ -133,14 +134,21 @@ int pane_text_spans(struct grid *g, int x, int y, const char *s, size_t len, int
 	return used;
 }
 
-int pane_wrap_spans(struct grid *g, struct layout_rect r, int row, const char *s, size_t len,
-		    uint8_t role, uint8_t attr, const size_t *spans, int nspans)
+/*
+ * Wrap s[0..len) into r, drawing the wrapped rows skip .. skip + r.h - row
+ * at rows row.. of r. With count_all the whole text is measured (nothing
+ * more is drawn); otherwise it stops when r is full. Returns the rows.
+ */
+static int pane_wrap_rows(struct grid *g, struct layout_rect r, int row, const char *s, size_t len,
+			  uint8_t role, uint8_t attr, const size_t *spans, int nspans, int skip,
+			  bool count_all)
 {
 	const char *start = s;
 	int used = 0;
 
-	while (len > 0 && row + used < r.h) {
+	while (len > 0 && (count_all || row + used - skip < r.h)) {
 		size_t cut, brk, i;
+		int y = row + used - skip;
 
 		if (s[0] == '\n') {	/* a blank line */
 			used++;
@@ -161,8 +169,9 @@ int pane_wrap_spans(struct grid *g, struct layout_rect r, int row, const char *s
 		}
 		if (brk == 0 && cut == 0)
 			brk = pane_seq_len((unsigned char)s[0]);
-		pane_text_spans(g, r.x, r.y + row + used, s, brk, r.w, role, attr,
-				(size_t)(s - start), spans, nspans);
+		if (used >= skip && y < r.h)
+			pane_text_spans(g, r.x, r.y + y, s, brk, r.w, role, attr,
+					(size_t)(s - start), spans, nspans);
 		used++;
 		s += brk;
 		len -= brk;
@@ -172,6 +181,31 @@ int pane_wrap_spans(struct grid *g, struct layout_rect r, int row, const char *s
 		}
 	}
 	return used;
+}
+
+int pane_wrap_spans(struct grid *g, struct layout_rect r, int row, const char *s, size_t len,
+		    uint8_t role, uint8_t attr, const size_t *spans, int nspans)
+{
+	return pane_wrap_rows(g, r, row, s, len, role, attr, spans, nspans, 0, false);
+}
+
+int pane_wrap_window(struct grid *g, struct layout_rect r, const char *s, size_t len,
+		     uint8_t role, uint8_t attr, const size_t *spans, int nspans, int top)
+{
+	if (r.w <= 0)
+		return 0;
+	return pane_wrap_rows(g, r, 0, s, len, role, attr, spans, nspans, top, true);
+}
+
+void pane_text_where(int top, int rows, int total, char *out, size_t n)
+{
+	int last = top + rows < total ? top + rows : total;
+
+	if (total <= rows)
+		snprintf(out, n, "%s", "");
+	else
+		snprintf(out, n, "lines %d-%d of %d%s", top + 1, last, total,
+			 last < total ? " · PgDn" : "");
 }
 
 int pane_wrap(struct grid *g, struct layout_rect r, int row, const char *s, size_t len,

@@ -116,8 +116,9 @@ static void repl_accept(char *line)
 	back = ui->prompt_return;
 	ui->prompt_return = false;
 	ui_run_command(ui, line, false);
-	if (back && ui->focus == PANE_REPL)
-		ui_set_focus(ui, ui->back_focus);
+	/* a one-shot prompt (:, m, A, i, f, /, o) gives focus back to where it came from */
+	if (back && ui->focus == PANE_REPL && ui_set_focus(ui, ui->back_focus) != 0)
+		ui_set_focus(ui, layout_default_focus(ui->preset));
 	free(line);
 }
 

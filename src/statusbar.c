@@ -221,8 +221,10 @@ void statusbar_draw(struct ui *ui, struct layout_rect r)
 
 	grid_fill(&ui->screen, r.x, r.y, r.w, r.h, ' ', GRID_ROLE_STATUS, 0);
 	if (ui->confirm_quit) {
-		grid_text(&ui->screen, r.x, r.y, " Training is running. Quit anyway?  y: quit   "
-			  "n or Esc: keep training ", r.w, GRID_ROLE_STATUS_KEY, GRID_ATTR_BOLD);
+		grid_text(&ui->screen, r.x, r.y, ui_train_state(ui) == TRAINER_PAUSED ?
+			  " Training is paused. Quit anyway?  y: quit   n or Esc: keep the run " :
+			  " Training is running. Quit anyway?  y: quit   n or Esc: keep training ",
+			  r.w, GRID_ROLE_STATUS_KEY, GRID_ATTR_BOLD);
 		return;
 	}
 	snprintf(badge, sizeof badge, " %s ", statusbar_badge(ui));

@@ -12,6 +12,7 @@
 
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
+#include "tunetop/cmd-ui.h"
 #include "tunetop/keys.h"
 #include "tunetop/pane.h"
 
@@ -110,9 +111,37 @@ static void ui_fix_focus(struct ui *ui)
 		    layout_default_focus(ui->preset) : PANE_REPL;
 }
 
-static void ui_relayout(struct ui *ui)
+static bool ui_in_preset(const struct ui *ui, int pane)
+{
+	int i;
+
+	for (i = 0; i < ui->layout.norder; i++) {
+		if (ui->layout.order[i] == pane)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The layout for the preset, zoom and size. On a screen too small for the
+ * preset, the focused pane is shown alone (the REPL when it has focus), so
+ * a resize never moves focus: growing the screen again brings the preset
+ * back with focus where it was.
+ */
+static void ui_layout_compute(struct ui *ui)
 {
 	layout_compute(&ui->layout, ui->preset, ui->w, ui->h, ui->zoom);
+	if (ui->layout.too_small && ui->zoom < 0 && ui->focus != PANE_REPL &&
+	    ui->focus != PANE_STATUS && ui_in_preset(ui, ui->focus)) {
+		layout_compute(&ui->layout, ui->preset, ui->w, ui->h, ui->focus);
+		ui->layout.zoom = -1;
+		ui->layout.too_small = 1;
+	}
+}
+
+static void ui_relayout(struct ui *ui)
+{
+	ui_layout_compute(ui);
 	ui_fix_focus(ui);
 	ui->dirty = UI_DIRTY_ALL;
 }
@@ -193,8 +222,8 @@ int ui_set_layout(struct ui *ui, enum layout_preset p)
 		return -1;
 	ui->preset = p;
 	ui->zoom = -1;
-	layout_compute(&ui->layout, ui->preset, ui->w, ui->h, ui->zoom);
 	ui->focus = layout_default_focus(p);
+	ui_layout_compute(ui);
 	ui_fix_focus(ui);
 	ui->dirty = UI_DIRTY_ALL;
 	return 0;
@@ -202,12 +231,18 @@ int ui_set_layout(struct ui *ui, enum layout_preset p)
 
 int ui_set_focus(struct ui *ui, int pane)
 {
-	if (pane == PANE_STATUS || !layout_visible(&ui->layout, pane))
+	/* too small a screen shows the focused pane alone: any of the preset's can take it */
+	bool alone = ui->layout.too_small && ui->zoom < 0 &&
+		     (pane == PANE_REPL || ui_in_preset(ui, pane));
+
+	if (pane == PANE_STATUS || (!layout_visible(&ui->layout, pane) && !alone))
 		return -1;
 	if (pane == PANE_REPL && ui->focus != PANE_REPL)
 		ui->back_focus = ui->focus;
 	ui_mark(ui, 1u << ui->focus | 1u << pane | 1u << PANE_STATUS);
 	ui->focus = pane;
+	if (alone)
+		ui_relayout(ui);
 	return 0;
 }
 
@@ -297,6 +332,11 @@ unsigned ui_render(struct ui *ui, unsigned panes)
 
 	if (ui->overlay || ui->confirm_quit || (panes & UI_DIRTY_OVERLAY))
 		panes |= UI_DIRTY_ALL;
+	/* The label pane's first showing may place the one cursor: before any pane draws. */
+	if (!ui->data.placed && layout_visible(&ui->layout, PANE_LABEL) && ui->app->ds.n > 0) {
+		label_queue_current(ui);
+		panes |= 1u << PANE_DATA | 1u << PANE_LABEL;
+	}
 	for (i = 0; i < PANE_COUNT; i++) {
 		if ((panes & (1u << i)) && layout_visible(&ui->layout, i))
 			ui_render_pane(ui, i);

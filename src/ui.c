@@ -19,17 +19,24 @@
  *    go to curses (ui-draw.c), and one doupdate() ends each frame.
  *  - Signals only write their number to the self-pipe; the loop handles
  *    them: WINCH relayouts, TSTP suspends (terminal restored first), CONT
- *    repaints, INT asks before quitting a run, TERM and HUP exit. On every
- *    way out but a crash a trainer that has a model is checkpointed into
- *    its run directory and the state is saved beside the session
- *    (ui_autosave, ui_autosave_session). Crash
+ *    repaints, INT asks before quitting a run, TERM, HUP and QUIT (Ctrl-\,
+ *    exit status 131 and no core dump) exit. On every way out but a crash
+ *    a trainer that has a model is checkpointed into its run directory and
+ *    the state is saved beside the session (ui_autosave,
+ *    ui_autosave_session). Crash
  *    signals and tt_fatal restore the terminal before dying.
  *  - Keys: a key is looked up in the key map (keys.c) for the focused pane
  *    and run as a command string; in the REPL, keys go to readline
- *    (repl.c) except the REPL's own bindings and function keys.
+ *    (repl.c) except the REPL's own bindings and function keys. While the
+ *    label picker or the key help is open, it takes every key.
+ *  - Focus moves only when the person moves it: a one-shot prompt (`:`,
+ *    `m`, `A`, `i`, `f`, `/`, `o`) returns it after Enter (repl.c), and a
+ *    screen too small for the layout shows the focused pane alone
+ *    (ui-frame.c), so a resize never moves it.
  *  - A bulk edit (relabel, flag-where) waiting for its answer is asked in
  *    the status bar and the REPL's prompt until it is answered: `y` / `n`
- *    as a key, or `y` / `n` typed as a whole line (the commands yes, no);
+ *    as a single key (in a pane, or on the REPL's empty line), or `yes` /
+ *    `no` typed as a line;
  *    Esc and Ctrl-C say no. Any other command line or key cancels it with
  *    a message first, so it can never be applied by surprise later.
  *    Scrolling the REPL (to read the preview) does not.
@@ -55,6 +62,7 @@
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
 #include "tunetop/cmd-edit.h"
+#include "tunetop/cmd-ui.h"
 #include "tunetop/keys.h"
 #include "tunetop/pane.h"
 #include "tunetop/repl.h"
@@ -72,7 +80,7 @@ static char ui_restore_seq[256];	/* sgr0, cnorm, rmcup: for the crash path */
 static pthread_t ui_thread;
 static struct ui *ui_active;
 
-static const int ui_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT, SIGWINCH };
+static const int ui_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT, SIGWINCH };
 static const int ui_crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 
 static void ui_on_signal(int sig)
@@ -168,6 +176,15 @@ static int ui_colors(void)
 	return COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : COLORS >= 8 ? 8 : 0;
 }
 
+/* Can curses draw a screen here: move the cursor and clear it, on more than one row? */
+static bool ui_term_drawable(void)
+{
+	char *cup = tigetstr("cup"), *clear = tigetstr("clear");
+
+	return cup != NULL && cup != (char *)-1 && clear != NULL && clear != (char *)-1 &&
+	       tigetflag("hc") <= 0 && LINES > 1;
+}
+
 /* newterm and the modes the loop needs. -1 if the terminal is unusable. */
 static int ui_term_open(struct ui *ui)
 {
@@ -179,6 +196,12 @@ static int ui_term_open(struct ui *ui)
 		return -1;
 	}
 	set_term(t->screen);
+	if (!ui_term_drawable()) {	/* TERM=dumb: every frame would land on one row */
+		endwin();
+		delscreen(t->screen);
+		free(t);
+		return -1;
+	}
 	ui->term = t;
 	t->cursor = -1;
 	grid_init(&t->shown, 0, 0);
@@ -344,6 +367,11 @@ static int ui_bulk_repl_key(struct ui *ui, int code, const char *cmd)
 		ui_run_command(ui, "no", true);
 		return 1;
 	}
+	/* y and n are single keys on an empty line, as in a pane */
+	if (repl_line_empty() && (code == 'y' || code == 'Y' || code == 'n' || code == 'N')) {
+		ui_run_command(ui, code == 'y' || code == 'Y' ? "yes" : "no", true);
+		return 1;
+	}
 	if (cmd != NULL && strncmp(cmd, "scroll", 6) != 0)
 		ui_bulk_cancel(ui, "another command came first");
 	else if (cmd == NULL && ui_is_enter(code) && !ui_bulk_keeps(ui->edit.line))
@@ -404,9 +432,12 @@ static void ui_handle_signals(struct ui *ui)
 				ui_term_resize(ui);
 			} else if (sig == SIGINT)
 				ui_interrupt(ui);
-			else if (sig == SIGTERM || sig == SIGHUP) {
+			else if (sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) {
+				/* Ctrl-\ too: state saved, terminal restored, no core dump */
 				ui->autosave = true;
 				ui->quit = true;
+				if (sig == SIGQUIT)
+					ui->exit_status = 128 + SIGQUIT;
 			}
 		}
 	}
@@ -427,6 +458,45 @@ static void ui_key_repl(struct ui *ui, int code, const char *name)
 		repl_key(ui, code);
 }
 
+/* The label picker takes every key while it is open. */
+static void ui_pick_key(struct ui *ui, int code)
+{
+	if (code == 27)
+		label_pick_do(ui, LABEL_PICK_CLOSE, 0);
+	else if (ui_is_enter(code))
+		label_pick_do(ui, LABEL_PICK_ENTER, 0);
+	else if (code == 127 || code == 8 || code == (KEY_BACKSPACE | KEYS_FN))
+		label_pick_do(ui, LABEL_PICK_BACK, 0);
+	else if (code == (KEY_DOWN | KEYS_FN) || code == '\t')
+		label_pick_do(ui, LABEL_PICK_NEXT, 0);
+	else if (code == (KEY_UP | KEYS_FN) || code == (KEY_BTAB | KEYS_FN))
+		label_pick_do(ui, LABEL_PICK_PREV, 0);
+	else if (!(code & KEYS_FN))
+		label_pick_do(ui, LABEL_PICK_TYPE, code);
+}
+
+/* The key help: arrows and pages scroll it, any other key closes it. */
+static void ui_overlay_key(struct ui *ui, int code)
+{
+	int step = ui->h > 6 ? ui->h - 6 : 1;
+
+	if (code == (KEY_DOWN | KEYS_FN) || code == 'j')
+		ui->overlay_top++;
+	else if (code == (KEY_UP | KEYS_FN) || code == 'k')
+		ui->overlay_top--;
+	else if (code == (KEY_NPAGE | KEYS_FN))
+		ui->overlay_top += step;
+	else if (code == (KEY_PPAGE | KEYS_FN))
+		ui->overlay_top -= step;
+	else if (code == (KEY_HOME | KEYS_FN) || code == 'g')
+		ui->overlay_top = 0;
+	else
+		ui->overlay = false;
+	if (ui->overlay_top < 0)
+		ui->overlay_top = 0;
+	ui_mark(ui, UI_DIRTY_ALL);
+}
+
 static void ui_key(struct ui *ui, int code)
 {
 	char name[KEYS_NAME_MAX];
@@ -443,8 +513,11 @@ static void ui_key(struct ui *ui, int code)
 		return;
 	}
 	if (ui->overlay) {
-		ui->overlay = false;
-		ui_mark(ui, UI_DIRTY_ALL);
+		ui_overlay_key(ui, code);
+		return;
+	}
+	if (ui->pick.on && ui->focus == PANE_LABEL) {
+		ui_pick_key(ui, code);
 		return;
 	}
 	if (ui->focus == PANE_REPL) {
@@ -699,11 +772,12 @@ int ui_main(struct app *app, const struct ui_options *o)
 	char reply[1024], *ckpt;
 	struct tt_buf saved;
 	bool utf8;
+	int status;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "tunetop: the workbench needs a terminal "
 			"(use --headless -e COMMANDS without one)\n");
-		return 1;
+		return UI_EXIT_NO_TERMINAL;
 	}
 	setlocale(LC_CTYPE, "");
 	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
@@ -719,13 +793,15 @@ int ui_main(struct app *app, const struct ui_options *o)
 	}
 	repl_init(&ui);
 	if (ui_term_open(&ui) != 0) {
-		tt_esc_printf(stderr, "tunetop: cannot open the terminal (TERM=%s)\n",
+		tt_esc_printf(stderr, "tunetop: the workbench cannot draw on this terminal (TERM=%s "
+			      "is unknown or cannot move the cursor); set TERM to your terminal's "
+			      "type (e.g. xterm-256color), or use --headless -e COMMANDS\n",
 			getenv("TERM") != NULL ? getenv("TERM") : "");
 		repl_fini(&ui);
 		ui_remove_signals();
 		app->ui = NULL;
 		ui_state_fini(&ui);
-		return 1;
+		return UI_EXIT_NO_TERMINAL;
 	}
 	ui_thread = pthread_self();
 	ui_active = &ui;
@@ -757,6 +833,7 @@ int ui_main(struct app *app, const struct ui_options *o)
 	tt_buf_fini(&saved);
 	app->session_store = NULL;
 	app->ui = NULL;
+	status = ui.exit_status;
 	ui_state_fini(&ui);
-	return 0;
+	return status;
 }

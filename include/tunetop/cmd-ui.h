@@ -53,6 +53,7 @@ enum cmd_rc cmd_smooth_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_logy_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_range_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_scroll_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_text_scroll_exec(struct cmd_ctx *ctx, int argc, char **argv);
 
 /* cmd-ui-train.c: one-key training helpers */
 enum cmd_rc cmd_train_exec(struct cmd_ctx *ctx, int argc, char **argv);
@@ -61,26 +62,28 @@ enum cmd_rc cmd_lr_scale_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_checkpoint_now_exec(struct cmd_ctx *ctx, int argc, char **argv);
 
 /*
- * cmd-ui-label.c: the keyboard labeling flow of the label pane. The queue
- * is the order records are labeled in; its position is the pane's cursor.
- * It holds the records that pass the workbench's filter (the data pane's,
- * pane_data_filter_match) in one of these orders:
+ * cmd-ui-label.c: the keyboard labeling flow of the label pane. There is
+ * one cursor: the record the label pane shows is the data pane's
+ * (ui->data), so a drill-down, a search or a move in the data pane is what
+ * the label pane labels, and switching layouts never changes it. The queue
+ * is the order "next" and "prev" walk: the data pane's list (its filter and
+ * its sort) in one of these orders:
  *
- *   file       the data file's order
- *   unlabeled  unlabeled records first, then the rest, each in file order
+ *   unlabeled  unlabeled records first, then the rest (the default)
+ *   file       the data pane's order as it is
  *   margin     smallest margin (top-1 minus top-2 probability) first;
  *              "least-confident" is another name for it
  *   entropy    highest entropy of the predicted distribution first
  *   random     shuffled with a seed (queue random SEED)
  *
- * margin and entropy use the live model's predictions; records without one
- * go last; ties keep file order. The queue is rebuilt only when the data's
- * shape, the filter (ui->data.filter_gen), the order or, for margin and
- * entropy, the predictions change - never on a key press or an edit, so the
- * record just labeled stays where it is and moving on is cursor + 1. New
- * predictions re-rank only the records after the cursor: the ones seen and
- * the one on screen keep their places (and "prev" goes back through them),
- * and "next" is the most uncertain record not yet seen.
+ * Each part keeps the data pane's order; margin and entropy use the live
+ * model's predictions, and records without one go last. The queue is
+ * rebuilt only when the data pane's list is (ui->data.list_gen), the order
+ * changes or, for margin and entropy, the predictions change - never on a
+ * key press or an edit, so the record just labeled stays where it is. New
+ * predictions re-rank only the records after the current one. Until the
+ * person puts the cursor somewhere, the label pane starts at the queue's
+ * head (the first unlabeled record).
  *
  * Every edit goes through cmd_edit_apply (journaled, fsynced) before the
  * pane marks the record saved.
@@ -89,6 +92,28 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_label_move_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_label_key_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_label_accept_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_label_as_exec(struct cmd_ctx *ctx, int argc, char **argv);
+/*
+ * label-pick: the type-ahead picker of the label pane (ui->pick): letters
+ * narrow the labels (prefix matches first, then those containing them),
+ * Up/Down choose, Enter labels like label-as, Esc leaves it.
+ */
+enum cmd_rc cmd_label_pick_exec(struct cmd_ctx *ctx, int argc, char **argv);
+/* What a key does while the picker is open (ui.c routes every key here then). */
+enum label_pick_op {
+	LABEL_PICK_TYPE,	/* a letter (code point c) */
+	LABEL_PICK_BACK,	/* Backspace */
+	LABEL_PICK_NEXT,	/* Down, Tab */
+	LABEL_PICK_PREV,	/* Up, BTab */
+	LABEL_PICK_ENTER,	/* label with the chosen match */
+	LABEL_PICK_CLOSE	/* Esc */
+};
+void label_pick_do(struct ui *ui, enum label_pick_op op, int c);
+/*
+ * The labels matching the picker's letters, best first: their indexes
+ * into label_names() in out (room for n); returns the count.
+ */
+int label_pick_matches(const struct ui *ui, int *out, int n);
 enum cmd_rc cmd_label_confirm_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_label_mark_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_label_note_exec(struct cmd_ctx *ctx, int argc, char **argv);

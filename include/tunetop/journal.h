@@ -136,6 +136,11 @@ int journal_undo(struct journal *j, struct dataset *ds, uint64_t *seq,
 int journal_redo(struct journal *j, struct dataset *ds, uint64_t *seq,
 		 const struct journal_step **step, struct tt_err *err);
 size_t journal_undo_depth(const struct journal *j);
+/*
+ * The record (dataset index) the next undo (redo false) or redo changes
+ * first, so a view can show it; -1 when there is none.
+ */
+long journal_step_record(const struct journal *j, const struct dataset *ds, bool redo);
 size_t journal_redo_depth(const struct journal *j);
 
 /* Records changed since the trainer last took the labels (start, reload-labels). */

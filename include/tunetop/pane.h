@@ -60,6 +60,30 @@ int pane_text_spans(struct grid *g, int x, int y, const char *s, size_t len, int
 int pane_wrap_spans(struct grid *g, struct layout_rect r, int row, const char *s, size_t len,
 		    uint8_t role, uint8_t attr, const size_t *spans, int nspans);
 /*
+ * A window on a long text: the wrapped rows top .. top + r.h of s[0..len)
+ * fill r (spans marked as above). Returns how many rows the whole text
+ * wraps to, so the caller can say where the window is.
+ */
+int pane_wrap_window(struct grid *g, struct layout_rect r, const char *s, size_t len,
+		     uint8_t role, uint8_t attr, const size_t *spans, int nspans, int top);
+/* "lines 1-6 of 42 · PgDn" for a window of rows at top; "" when all fit. */
+void pane_text_where(int top, int rows, int total, char *out, size_t n);
+/*
+ * A record's text in r, scrolled to where the person left it (ui->data:
+ * text_top, reset when the record changes; clamped to the text), search
+ * matches marked. where gets pane_text_where's line. Returns the rows used.
+ */
+int pane_record_text(struct ui *ui, struct layout_rect r, long rec, uint8_t attr, char *where,
+		     size_t n);
+/* Rows record rec's text wraps to at width w. */
+int pane_record_rows(struct ui *ui, long rec, int w);
+/* Scroll the current record's text by rows (a page: PANE_TEXT_PAGE, -PANE_TEXT_PAGE). */
+enum { PANE_TEXT_PAGE = 1 << 20 };
+void pane_record_scroll(struct ui *ui, int rows);
+/* Draw where (if any) at the right end of row y of r, over what is there. */
+void pane_text_where_draw(struct ui *ui, struct layout_rect r, int y, const char *where);
+
+/*
  * Word-wrap like pane_wrap, with the workbench's search matches in s drawn
  * in the search-match role (pane-search.c).
  */

@@ -115,6 +115,11 @@ struct ui_data_view {
 	size_t ds_n;			/* ds.n when idx was built */
 	void *ds_recs;			/* ds.recs when idx was built */
 	uint64_t pred_step;		/* predictions idx was built with */
+	uint64_t list_gen;		/* bumped whenever idx is rebuilt or sorted */
+	bool placed;			/* the person (or a session) put the cursor somewhere */
+	long text_rec;			/* the record text_top belongs to */
+	int text_top;			/* first wrapped row of its text shown (label pane, detail) */
+	int text_rows, text_total;	/* rows of the text shown, and of the whole text (drawn) */
 };
 
 struct ui_curves_view {
@@ -165,6 +170,14 @@ struct ui_edit {
 	bool has_cursor;
 };
 
+/* The label pane's type-ahead picker (cmd-ui-label.c). */
+enum { LABEL_PICK_SHOWN = 256 };	/* matches considered at most */
+struct ui_pick {
+	bool on;
+	char text[64];			/* the letters typed */
+	int sel;			/* the chosen match */
+};
+
 struct ui {
 	struct app *app;
 	struct layout layout;
@@ -189,7 +202,9 @@ struct ui {
 	struct ui_edit edit;
 	struct repl *repl;
 	bool prompt_return;		/* a key opened the prompt: back to the pane after Enter */
+	struct ui_pick pick;
 	bool overlay;			/* the key help is shown */
+	int overlay_top;		/* its first row shown (it scrolls) */
 	bool confirm_quit;		/* asking y/n */
 	bool quit;			/* leave the loop */
 	char msg[256];			/* transient message in the status bar */
@@ -200,7 +215,8 @@ struct ui {
 	double last_frame;
 	double urgent_until;		/* news after a key press is drawn at once */
 	bool news_pending;		/* the trainer woke us; pull at the next frame */
-	bool autosave;			/* SIGHUP/SIGTERM: checkpoint before exit */
+	bool autosave;			/* SIGHUP/SIGTERM/SIGQUIT: checkpoint before exit */
+	int exit_status;		/* ui_main's: 0, or 128 + SIGQUIT after Ctrl-\ */
 	struct ui_term *term;		/* the curses side; NULL in tests */
 };
 
@@ -210,9 +226,14 @@ struct ui_options {
 	bool ascii;			/* --ascii */
 };
 
+/* ui_main's status when there is no terminal it can draw on (TERM=dumb, a pipe). */
+enum { UI_EXIT_NO_TERMINAL = 2 };
+
 /*
  * Run the workbench on app until the user quits; the terminal is restored
- * on every way out. Returns an exit status (0 ok, 1 failure).
+ * on every way out. Returns an exit status: 0 ok, 1 failure,
+ * UI_EXIT_NO_TERMINAL, 131 (128 + SIGQUIT) after Ctrl-\ (state saved as
+ * for SIGTERM).
  */
 int ui_main(struct app *app, const struct ui_options *o);
 

@@ -29,7 +29,7 @@ keys Enter
 keys G
 check "G goes to the last record" wait_for "t0816"
 
-keys :
+keys Tab
 type_line "frobnicate"
 check "REPL errors are shown inline" wait_for "unknown command 'frobnicate'"
 check "the REPL history is saved under XDG_STATE_HOME" grep -qx frobnicate "$T/state/tunetop/history"

@@ -35,7 +35,7 @@ tui_start 80 24 "$T/demo.yaml"
 check "opens the scratch demo" wait_status "READY"
 keys F2
 check "F2 shows the data pane" wait_for "t0001"
-keys :
+keys Tab
 type_line "zoom"	# the REPL alone: the preview's lines are not wrapped
 check "the REPL is zoomed" wait_gone "t0001"
 

@@ -32,7 +32,7 @@ check "v v: the per-class table" wait_for "· per class"
 check "with the support of each class" wait_for "label         P     R    F1   n"
 keys v
 check "v again: back to the matrix" wait_for "confusion · col"
-keys :
+keys Tab
 type_line "eval test"
 check "eval test in the REPL prints its figures" \
 	wait_for "test: accuracy"

@@ -9,7 +9,7 @@ printf '%s\n' '{"id":"a1","text":"my card was charged twice","label":"billing","
 TUI_ENV="USER=alice"
 tui_start 80 24 "$T/d.jsonl"
 check "opens" wait_status "READY"
-keys :
+keys Tab
 type_line "label a1 access"
 check "the label is saved" wait_for "label a1: billing -> access"
 type_line "note a1 customer is angry"

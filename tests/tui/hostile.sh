@@ -33,7 +33,7 @@ keys F3
 check "F3 shows the labeling layout" wait_for "bel text"
 keys F1
 check "F1 back to the overview" wait_for "curves"
-keys :
+keys Tab
 type_line 'label "nlone\ntwo" "new\nlabel"'
 check "the REPL shows the edit with the id and label escaped" wait_for 'label nlone\ntwo: red\x1b[31m -> new\nlabel'
 type_line 'label "no\nsuch" x'

@@ -13,7 +13,7 @@ cp "$D.journal" "$T/journal.orig"
 tui_start 80 24 "$D"
 check "the workbench opens on the data" wait_status "816 records"
 check "the status bar says the journal is held" wait_status "journal held"
-keys :
+keys Tab
 type_line "zoom"	# the REPL alone: its lines are not wrapped
 check "the REPL says which line and why" wait_for "tickets.jsonl.journal:3:"
 check "and what to do" wait_for "until you run 'journal set-aside'"

@@ -23,12 +23,12 @@ done
 
 tx resize-window -t main -x 30 -y 10
 check "resized to 30x10: redrawn at the new width" wait_width 30
-check "too small: the REPL alone, still framed" framed
+check "too small: the focused pane alone, still framed" framed
 tx resize-window -t main -x 160 -y 48
 check "back to 160x48" wait_for "confusion"
 
 esc
-keys :
+keys Tab
 type_line "theme mono"
 check "theme mono applies" wait_for "│theme mono"
 check "mono uses no colors in the status bar" sh -c '! tmux -L '"$TMUX_SOCK"' capture-pane -e -p -t main | tail -n 1 | grep -q "48;5;"'

@@ -9,7 +9,7 @@ long_session "$T/long.yaml"
 tui_start 80 24 "$T/long.yaml"
 check "opens the session" wait_status "READY"
 
-keys :
+keys Tab
 type_line "split 80/10/10"
 type_line "step 30"
 check "step 30 runs and pauses" wait_status "PAUSED"

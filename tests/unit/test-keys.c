@@ -26,7 +26,7 @@ static void test_defaults(void **state)
 	assert_string_equal(keys_lookup(&k, "global", "-"), "lr-scale 0.5");
 	assert_string_equal(keys_lookup(&k, "global", "e"), "eval");
 	assert_string_equal(keys_lookup(&k, "global", "s"), "checkpoint-now");
-	assert_string_equal(keys_lookup(&k, "global", ":"), "focus repl");
+	assert_string_equal(keys_lookup(&k, "global", ":"), "prompt");	/* one command, then back */
 	assert_string_equal(keys_lookup(&k, "global", "Tab"), "focus repl");
 	assert_string_equal(keys_lookup(&k, "global", "q"), "quit");
 	assert_string_equal(keys_lookup(&k, "global", "?"), "keys");

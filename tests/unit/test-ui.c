@@ -265,15 +265,24 @@ static void test_themes(void **state)
 static void test_resize_and_zoom(void **state)
 {
 	struct fixture *f = *state;
+	int focus;
 
 	ui_resize(&f->ui, 200, 60);
 	assert_shows(f, "┌─ confusion");
 	ui_run_command(&f->ui, "zoom", true);
 	assert_true(strstr(frame(f), "┌─ confusion") == NULL);
 	ui_run_command(&f->ui, "zoom", true);
+	focus = f->ui.focus;
 	ui_resize(&f->ui, 30, 10);
-	assert_int_equal(f->ui.focus, PANE_REPL);	/* the REPL alone */
+	assert_int_equal(f->ui.focus, focus);	/* a resize never moves focus ... */
+	assert_shows(f, "┌─ curves");		/* ... the focused pane is shown alone */
+	ui_run_command(&f->ui, "focus repl", true);
+	assert_int_equal(f->ui.focus, PANE_REPL);
 	assert_shows(f, "┌─ repl");
+	ui_resize(&f->ui, 200, 60);
+	ui_run_command(&f->ui, "focus back", true);
+	assert_int_equal(f->ui.focus, focus);
+	assert_shows(f, "┌─ confusion");
 }
 
 /* Pull the trainer's news until the run has settled (not idle or running). */
