@@ -179,7 +179,9 @@ tui_stop
 TUI_ENV=""
 
 # ---- Ctrl-\ (SIGQUIT) ----
-rm -f "$T/long.autosave.ckpt"
+# A fresh start: an earlier part of this file left a run to restore.
+rm -rf "$T/long.runs" "$T/long.state.yaml"
+cp "$T/long.yaml" "$T/long.orig"
 tui_start 80 24 "$T/long.yaml"
 check "SIGQUIT: opens" wait_status "READY"
 keys t
@@ -188,7 +190,8 @@ keys 'C-\'
 check "Ctrl-\\: exit status 131" wait_for "EXITED 131"
 check "Ctrl-\\: the terminal is restored" wait_for "icanon echo MODES"
 check "Ctrl-\\: the alternate screen is off" test "$(tx display -p -t main '#{alternate_on}')" = 0
-check "Ctrl-\\: no core dump" sh -c "! tmux -L $TMUX_SOCK capture-pane -p -t main | grep -qi 'core dumped\|^Quit'"
-check "Ctrl-\\: the run was checkpointed" test -s "$T/long.autosave.ckpt"
-check "Ctrl-\\: the session was saved" wait_for "session saved to"
+check "Ctrl-\\: no core dump" sh -c "! tmux -L $TMUX_SOCK capture-pane -p -t main | grep -qi 'core dumped\\|^Quit'"
+check "Ctrl-\\: the run was checkpointed" test -s "$T/long.runs/1/checkpoint.safetensors"
+check "Ctrl-\\: the state was saved" wait_for "state saved to $T/long.state.yaml"
+check "Ctrl-\\: the person's session file is untouched" cmp -s "$T/long.yaml" "$T/long.orig"
 tui_stop

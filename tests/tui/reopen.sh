@@ -10,7 +10,7 @@ long_session "$T/long.yaml"
 cp "$T/long.yaml" "$T/long.orig"
 tui_start 100 30 "$T/long.yaml"
 check "opens the session" wait_status "READY"
-keys :
+keys Tab
 type_line "split 80/10/10"
 type_line "step 600"
 check "step 600 runs and pauses" wait_status "PAUSED"
@@ -36,7 +36,7 @@ check "the matrix is back, at the restored step" wait_for "confusion · step 600
 keys F2
 check "the predictions are back in the data pane" \
 	sh -c 'for i in $(seq 300); do tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -Eq "^│t0002 .* [01]\.[0-9]{2,} " && exit 0; sleep 0.05; done; exit 1'
-keys :
+keys Tab
 type_line "sort conf desc"
 check "sort conf works at once" wait_status "sort conf desc"
 check "no 'no predictions yet'" sh -c '! tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -q "no predictions yet"'

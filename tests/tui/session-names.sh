@@ -14,7 +14,7 @@ check "fixtures" test -s "$T/d/small.csv" -a -s "$T/d/small.ft"
 
 tui_start 200 40 "$T/d/small.csv"
 check "small.csv opens" wait_status "READY"
-keys :
+keys Tab
 type_line "set dim 33"
 type_line "filter label=billing"
 type_line "session save"
@@ -28,7 +28,7 @@ check "the state on quit goes beside it: small.csv.state.yaml" test -s "$T/d/sma
 tui_start 200 40 "$T/d/small.ft"
 check "small.ft opens" wait_status "READY"
 check "with no session of its own yet" sh -c '! tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -q "restored"'
-keys :
+keys Tab
 type_line "session save"
 check "its session is small.ft.session.yaml" wait_for "session saved to $T/d/small.ft.session.yaml"
 esc

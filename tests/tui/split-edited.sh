@@ -14,7 +14,7 @@ check "t splits and trains" wait_status "DONE"
 keys F2
 check "the data pane shows the split" wait_for "t0001 bug_report      train"
 check "and no record is marked edited" sh -c '! tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -q "^│t[0-9]* .* \* "'
-keys :
+keys Tab
 type_line "label t0003 billing"
 check "a person's edit is marked" \
 	sh -c 'for i in $(seq 300); do tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -Eq "^│t0003 billing +train +\* " && exit 0; sleep 0.05; done; exit 1'
@@ -35,7 +35,7 @@ check "reopened after an edit that changed the order labels first appear in: the
 	wait_for "last run restored: finished at step"
 keys F2
 check "the records have their split again" wait_for "t0001 bug_report      train"
-keys :
+keys Tab
 type_line "save with-split"
 check "save with-split writes it into the data" wait_for "saved 816 records"
 check "a split column" sh -c 'head -1 "$1" | grep -qx "id,text,label,split"' - "$T/t.csv"
