@@ -95,7 +95,8 @@ enum cmd_rc cmd_save_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct app *a = ctx->app;
 	bool with_split = argc > 1 && strcmp(argv[argc - 1], "with-split") == 0;
 	int nargs = argc - (with_split ? 1 : 0);
-	const char *path = nargs > 1 ? argv[1] : a->ds.path;
+	/* A copy: a save that drops deleted records reloads a->ds (and its path). */
+	char *path = tt_xstrdup(nargs > 1 ? argv[1] : a->ds.path);
 	enum ds_format_id fmt = DS_FMT_AUTO;
 	const struct ds_record *before = a->ds.recs;
 	struct tt_err err;
@@ -108,6 +109,7 @@ enum cmd_rc cmd_save_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (nargs > 2 && ds_format_parse(argv[2], &fmt) != 0) {
 		cmd_error(ctx, "save: unknown format '%s' (expected jsonl, csv, tsv or fasttext)",
 			  argv[2]);
+		free(path);
 		return CMD_ERROR;
 	}
 	/* Its own file: atomically, then the journal is compacted (cmd-edit.c). */
@@ -117,11 +119,13 @@ enum cmd_rc cmd_save_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	free(kept);
 	if (rc != 0) {
 		cmd_report_err(ctx, &err);
+		free(path);
 		return CMD_ERROR;
 	}
 	shown = tt_esc_dup(path);
 	cmd_print(ctx, "saved %zu records to %s\n", a->ds.n, shown);
 	free(shown);
+	free(path);
 	if (hidden > 0)
 		cmd_print(ctx, "the split of %zu records stays in the session ('save with-split' "
 			  "writes it into the data)\n", hidden);

@@ -630,7 +630,8 @@ static void jsonl_part_merge(struct dataset *ds, struct jsonl_part *pt)
 	if (pt->ds.preamble_len > 0)
 		jsonl_attach(ds, pt->ds.preamble_len);
 	if (pt->ds.recs != ds->recs) {
-		memcpy(ds->recs + ds->n, pt->ds.recs, pt->ds.n * sizeof *ds->recs);
+		if (pt->ds.n > 0)	/* an empty part may have no array at all */
+			memcpy(ds->recs + ds->n, pt->ds.recs, pt->ds.n * sizeof *ds->recs);
 		free(pt->ds.recs);
 	}
 	for (i = 0; i < pt->ds.n; i++) {
