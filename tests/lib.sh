@@ -9,6 +9,25 @@ trap 'rm -rf "$T"' EXIT
 _failed=0
 
 ok() { echo "ok - $1"; }
+
+# wait_until SECONDS CMD...: CMD again every WAIT_POLL_MS (default 50) ms
+# until it succeeds (0), or 1 once SECONDS have passed. The tests' one
+# polling loop: they wait for an observable state (a line on screen, a
+# file, a status), never for a time.
+wait_until() {
+	_wu_ms=${WAIT_POLL_MS:-50}
+	_wu_n=$(( $1 * 1000 / _wu_ms ))
+	_wu_s=$(printf '%d.%03d' $((_wu_ms / 1000)) $((_wu_ms % 1000)))
+	shift
+	while [ "$_wu_n" -gt 0 ]; do
+		"$@" && return 0
+		sleep "$_wu_s"
+		_wu_n=$((_wu_n - 1))
+	done
+	return 1
+}
+# not CMD...: succeeds when CMD fails (for wait_until).
+not() { ! "$@"; }
 not_ok() { echo "not ok - $1"; shift; for l in "$@"; do echo "#   $l"; done; _failed=1; }
 
 # run CMD...: runs, keeping stdout in $T/out, stderr in $T/err, status in $rc.

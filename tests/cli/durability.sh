@@ -168,6 +168,9 @@ acked_in() {
 	esac
 }
 
+# acked_or_ended PID FILE N: FILE acknowledges N edits, or PID has ended.
+acked_or_ended() { ! kill -0 "$1" 2>/dev/null || [ "$(acked_in "$2")" -ge "$3" ]; }
+
 failed_runs=0
 in_save=0
 torn=0
@@ -186,9 +189,7 @@ while [ $run_i -le "$RUNS" ]; do
 	: > "$W/out.$run_i"
 	"$TUNETOP" --headless "$W/tickets.jsonl" --script "$W/burst.$run_i" >>"$W/out.$run_i" 2>"$W/err.$run_i" &
 	pid=$!
-	while kill -0 $pid 2>/dev/null && [ "$(acked_in "$W/out.$run_i")" -lt "$want" ]; do
-		sleep 0.002
-	done
+	WAIT_POLL_MS=2 wait_until 120 acked_or_ended $pid "$W/out.$run_i" "$want"
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	verify "$W" $run_i >"$W/problems" 2>&1

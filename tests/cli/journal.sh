@@ -56,8 +56,8 @@ while [ $i -le 300 ]; do printf 'label t%04d billing\n' $i >> "$T/many.tt"; i=$(
 "$TUNETOP" --headless "$D" --script "$T/many.tt" >> "$T/kill.out" 2>&1 &
 pid=$!
 acked_count() { _c=$(grep -c '^ok' "$T/kill.out" 2>/dev/null); case $_c in ''|*[!0-9]*) echo 0 ;; *) echo "$_c" ;; esac; }
-n=0
-while kill -0 $pid 2>/dev/null && [ "$(acked_count)" -lt 20 ] && [ $n -lt 6000 ]; do sleep 0.01; n=$((n + 1)); done
+twenty_acked_or_ended() { ! kill -0 $pid 2>/dev/null || [ "$(acked_count)" -ge 20 ]; }
+WAIT_POLL_MS=10 wait_until 60 twenty_acked_or_ended
 kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 acked=$(grep '^ok' "$T/kill.out" | tail -1 | cut -d' ' -f3)
 state

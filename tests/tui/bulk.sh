@@ -18,15 +18,8 @@ n=$(grep '"label": "billing"' "$D" | grep -ci refund)
 
 # since MARK TEXT: the screen shows TEXT below the first line with MARK
 # (`echo MARK` before each step keeps earlier output from matching).
-since() {
-	_n=300
-	while [ "$_n" -gt 0 ]; do
-		screen | sed -n "/$1/,\$p" | grep -qF -- "$2" && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
+shows_since() { screen | sed -n "/$1/,\$p" | grep -qF -- "$2"; }
+since() { wait_until 15 shows_since "$1" "$2"; }
 mark() { type_line "echo $1"; wait_for "$1"; }
 # count NAME N: a row of `labels` ("billing                  141").
 count() { printf '%-24s %s' "$1" "$2"; }

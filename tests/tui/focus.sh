@@ -19,16 +19,10 @@ IDLE="› press : or Tab to type a command"
 cur() { screen | sed -n 's/^│\(t[0-9]*\) · line [0-9]* · .*/\1/p' | head -1; }
 # label_id: the id in the label pane's header ("t0042 · no split · line 42").
 label_id() { screen | sed -n 's/^│\(t[0-9]*\) · [a-z ]* · line [0-9]*.*/\1/p' | head -1; }
-wait_cur() {
-	_n=300
-	while [ "$_n" -gt 0 ]; do [ "$(cur)" = "$1" ] && return 0; sleep 0.05; _n=$((_n - 1)); done
-	return 1
-}
-wait_label_id() {
-	_n=300
-	while [ "$_n" -gt 0 ]; do [ "$(label_id)" = "$1" ] && return 0; sleep 0.05; _n=$((_n - 1)); done
-	return 1
-}
+is_cur() { [ "$(cur)" = "$1" ]; }
+is_label_id() { [ "$(label_id)" = "$1" ]; }
+wait_cur() { wait_until 15 is_cur "$1"; }
+wait_label_id() { wait_until 15 is_label_id "$1"; }
 
 tui_start 80 24 "$T/demo.yaml"
 check "opens the scratch demo" wait_status "READY"
@@ -88,8 +82,7 @@ type_line "echo MARK-1"
 check ": + a command + Enter: focus is back in the pane" wait_for "$IDLE"
 before=$(label_id)
 keys n
-check "the next key goes to the pane ($before -> next)" \
-	sh -c "sleep 0.1; for i in \$(seq 100); do tmux -L $TMUX_SOCK capture-pane -p -t main | grep -q '^│$before · ' || exit 0; sleep 0.05; done; exit 1"
+check "the next key goes to the pane ($before -> next)" wait_gone "│$before · " 15
 keys A
 check "A opens 'add-label '" wait_for "› add-label "
 type_line "praise"
@@ -105,14 +98,8 @@ check "its detail shows the label pane's record ($lid): one cursor" wait_cur "$l
 keys Enter
 check "back to the list" wait_for "Enter: detail"
 keys k
-wait_moved() {
-	_n=300
-	while [ "$_n" -gt 0 ]; do
-		_c=$(cur); [ -n "$_c" ] && [ "$_c" != "$1" ] && return 0; sleep 0.05; _n=$((_n - 1))
-	done
-	return 1
-}
-check "k moves the data cursor" wait_moved "$lid"
+moved_from() { _c=$(cur); [ -n "$_c" ] && [ "$_c" != "$1" ]; }
+check "k moves the data cursor" wait_until 15 moved_from "$lid"
 moved=$(cur)
 keys 2
 check "a digit labels the data pane's record ($moved)" wait_for "label $moved: "

@@ -42,12 +42,7 @@ done
 check "20 records labeled by 20 keys" wait_for "21 of 816 · queue unlabeled"
 keys U U
 undid() { [ "$(screen | grep -c 'undid label')" = 2 ]; }
-wait_undid() {
-	_n=100
-	while [ "$_n" -gt 0 ] && ! undid; do sleep 0.05; _n=$((_n - 1)); done
-	undid
-}
-check "U twice undoes two labels" wait_undid
+check "U twice undoes two labels" wait_until 15 undid
 keys q
 check "quits" restored
 tui_stop
@@ -162,7 +157,8 @@ tui_start 80 24 "$T/twelve.yaml"
 check "twelve labels: opens" wait_status "READY"
 keys F3
 check "80x24: the last label key is shown" wait_for "h praise"
-check "80x24: the record text is still shown" sh -c "sleep 0.1; tmux -L $TMUX_SOCK capture-pane -p -t main | sed -n 3p | grep -q '^│[^ │]'"
+text_row() { screen | sed -n 3p | grep -q '^│[^ │]'; }
+check "80x24: the record text is still shown" wait_until 15 text_row
 check "80x24: the label line is shown" wait_for "label: "
 check "80x24: ? help is on the action row" wait_for "? help"
 check "80x24: framed" framed
@@ -199,13 +195,8 @@ epoch_past() {
 	_e=$(screen | tail -n 1 | sed -n 's/.*epoch \([0-9]*\)[./].*/\1/p')
 	{ [ -n "$_e" ] && [ "$_e" -gt "$1" ]; } || screen | tail -n 1 | grep -qF "DONE"
 }
-wait_epoch_past() {
-	_n=600
-	while [ "$_n" -gt 0 ]; do epoch_past "$1" && return 0; sleep 0.05; _n=$((_n - 1)); done
-	return 1
-}
 e0=$(screen | tail -n 1 | sed -n 's/.*epoch \([0-9]*\)[./].*/\1/p')
-check "two more epochs end (new predictions re-rank the queue)" wait_epoch_past "$(( ${e0:-0} + 2 ))"
+check "two more epochs end (new predictions re-rank the queue)" wait_until 30 epoch_past "$(( ${e0:-0} + 2 ))"
 check "re-ranking keeps the record on screen ($first) and its place" \
 	sh -c "screen() { tmux -L '$TMUX_SOCK' capture-pane -p -t main; };
 	       screen | grep -qF '1 of 816 · queue entropy' && screen | grep -qF '│$first · '"
@@ -216,11 +207,6 @@ check "p comes back to the same record while it trains" wait_for "│$first · "
 keys q
 # q asks first while the run trains, or quits at once when it is done.
 asked_or_quit() { screen | grep -qF -e "Quit anyway?" -e "EXITED"; }
-wait_asked_or_quit() {
-	_n=300
-	while [ "$_n" -gt 0 ]; do asked_or_quit && return 0; sleep 0.05; _n=$((_n - 1)); done
-	return 1
-}
-check "q asks or quits" wait_asked_or_quit
+check "q asks or quits" wait_until 15 asked_or_quit
 screen | grep -qF "Quit anyway?" && keys y
 check "quits while training" restored

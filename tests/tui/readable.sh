@@ -11,15 +11,7 @@
 # where: the "lines A-B of C" a view shows, as "A B C".
 where() { screen | sed -n 's/.*lines \([0-9]*\)-\([0-9]*\) of \([0-9]*\).*/\1 \2 \3/p' | head -1; }
 # wait_where_from A: the view shows lines A-...
-wait_where_from() {
-	_n=300
-	while [ "$_n" -gt 0 ]; do
-		screen | grep -q "lines $1-[0-9]* of " && return 0
-		sleep 0.05
-		_n=$((_n - 1))
-	done
-	return 1
-}
+wait_where_from() { wait_until 15 shows_re "lines $1-[0-9]* of "; }
 
 # ---- 150 labels: the type-ahead picker ----
 awk 'BEGIN {
@@ -76,10 +68,7 @@ check "it says which lines are shown" wait_where_from 1
 set -- $(where)
 check "only part of it fits ($1-$2 of $3)" test "$3" -gt 100 -a "$2" -lt "$3"
 keys PgDn
-check "PgDn: further down" sh -c '
-	for i in $(seq 300); do
-		tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -q "lines 1-" || exit 0; sleep 0.05
-	done; exit 1'
+check "PgDn: further down" wait_gone "lines 1-" 15
 a=$(where | cut -d" " -f1)
 keys J
 check "J: one line further ($a -> $((a + 1)))" wait_where_from $((a + 1))
@@ -92,11 +81,9 @@ keys Space
 check "Space is still toggle-pause" wait_for "toggle-pause: no training run yet"
 check "and did not scroll" wait_where_from 1
 keys z
-check "zoom shows as much as fits" sh -c '
-	for i in $(seq 300); do
-		set -- $(tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | sed -n "s/.*lines \([0-9]*\)-\([0-9]*\) of .*/\1 \2/p")
-		[ -n "$2" ] && [ "$2" -ge 15 ] && exit 0; sleep 0.05
-	done; exit 1'
+# shows_lines_to N: the view shows lines up to N or further.
+shows_lines_to() { _to=$(where | cut -d" " -f2); [ -n "$_to" ] && [ "$_to" -ge "$1" ]; }
+check "zoom shows as much as fits" wait_until 15 shows_lines_to 15
 i=0
 while [ "$i" -lt 20 ]; do keys PgDn; i=$((i + 1)); done
 check "PgDn reaches the end of the record" wait_for "w3000 END"
@@ -114,11 +101,8 @@ while [ "$i" -lt 40 ]; do keys PgUp; i=$((i + 1)); done
 check "PgUp in the detail goes back to the top" wait_where_from 1
 check "on the same record" wait_for "record 2 of 3"
 keys PgDn
-check "PgDn in the detail scrolls the record, not the list" sh -c '
-	for i in $(seq 300); do
-		s=$(tmux -L '"$TMUX_SOCK"' capture-pane -p -t main)
-		echo "$s" | grep -q "lines 1-" || { echo "$s" | grep -q "record 2 of 3"; exit $?; }; sleep 0.05
-	done; exit 1'
+check "PgDn in the detail scrolls the record" wait_gone "lines 1-" 15
+check "not the list" wait_for "record 2 of 3"
 b=$(where | cut -d" " -f1)
 keys J
 check "J scrolls the detail too" wait_where_from $((b + 1))
@@ -168,11 +152,9 @@ tui_stop
 # ---- TERM=dumb ----
 TUI_ENV="TERM=dumb"
 tui_start 80 24 "$T/demo.yaml"
-check "TERM=dumb: a clear message naming --headless" sh -c "
-	for i in \$(seq 300); do
-		tmux -L $TMUX_SOCK capture-pane -p -J -t main | grep -q -- 'cannot draw on this terminal (TERM=dumb.*--headless' && exit 0
-		sleep 0.05
-	done; exit 1"
+joined_shows_re() { tx capture-pane -p -J -t main | grep -q -- "$1"; }
+check "TERM=dumb: a clear message naming --headless" \
+	wait_until 15 joined_shows_re 'cannot draw on this terminal (TERM=dumb.*--headless'
 check "TERM=dumb: exit status 2" wait_for "EXITED 2"
 check "TERM=dumb: nothing was drawn" sh -c "! tmux -L $TMUX_SOCK capture-pane -p -t main | grep -q 'READY'"
 tui_stop

@@ -35,7 +35,7 @@ check "the curves are back" wait_for "· train loss 1."
 check "the matrix is back, at the restored step" wait_for "confusion · step 600"
 keys F2
 check "the predictions are back in the data pane" \
-	sh -c 'for i in $(seq 300); do tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -Eq "^│t0002 .* [01]\.[0-9]{2,} " && exit 0; sleep 0.05; done; exit 1'
+	wait_until 15 shows_re "^│t0002 .* [01]\.[0-9]{2,} "
 keys Tab
 type_line "sort conf desc"
 check "sort conf works at once" wait_status "sort conf desc"
@@ -44,7 +44,7 @@ esc
 keys t
 check "t resumes the run" wait_status "RUNNING"
 check "and it moves past step 600" \
-	sh -c 'for i in $(seq 300); do tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | tail -n 1 | grep -q "step 600/" || exit 0; sleep 0.05; done; exit 1'
+	wait_status_gone "step 600/" 15
 keys Space
 check "space pauses it" wait_status "PAUSED"
 step=$(screen | tail -n 1 | sed -n 's/.*step \([0-9]*\)\/.*/\1/p')
@@ -73,7 +73,7 @@ check "and says so" wait_for "last run restored: finished at step"
 check "with its matrix" wait_for "confusion · step"
 keys t
 check "t starts a new run in its own directory" \
-	sh -c 'for i in $(seq 600); do [ -s "$1" ] && exit 0; sleep 0.05; done; exit 1' - "$T/fin.runs/2/metrics.jsonl"
+	wait_until 30 test -s "$T/fin.runs/2/metrics.jsonl"
 check "which finishes too" wait_status "DONE"
 keys q
 check "quits" restored

@@ -26,17 +26,18 @@ for sig in TERM HUP; do
 	tui_stop
 done
 
+alternate_off() { [ "$(tx display -p -t main '#{alternate_on}')" = 0 ]; }
 tui_shell 80 24 "$T/demo.yaml"
 wait_status "READY"
 keys C-z
 check "Ctrl-Z gives the terminal back to the shell" \
-	sh -c 'for i in $(seq 600); do [ "$(tmux -L '"$TMUX_SOCK"' display -p -t main "#{alternate_on}")" = 0 ] && exit 0; sleep 0.05; done; exit 1'
+	wait_until 30 alternate_off
 type_line "fg"
 check "fg takes it again and redraws" wait_status "READY"
 check "redrawn framed" framed
 keys C-c
 check "Ctrl-C quits an idle workbench: the shell's screen is back" \
-	sh -c 'for i in $(seq 600); do [ "$(tmux -L '"$TMUX_SOCK"' display -p -t main "#{alternate_on}")" = 0 ] && exit 0; sleep 0.05; done; exit 1'
+	wait_until 30 alternate_off
 type_line 'echo "FG $?"; stty -a | tr " ;" "\n\n" | grep -x -e icanon -e echo | tr "\n" " "; echo MODES'
 check "tunetop exited 0 after fg and Ctrl-C" wait_for "FG 0"
 check "the terminal modes are restored" wait_for "icanon echo MODES"

@@ -17,7 +17,7 @@ check "and no record is marked edited" sh -c '! tmux -L '"$TMUX_SOCK"' capture-p
 keys Tab
 type_line "label t0003 billing"
 check "a person's edit is marked" \
-	sh -c 'for i in $(seq 300); do tmux -L '"$TMUX_SOCK"' capture-pane -p -t main | grep -Eq "^│t0003 billing +train +\* " && exit 0; sleep 0.05; done; exit 1'
+	wait_until 15 shows_re "^│t0003 billing +train +\* "
 type_line "save"
 check "save says the split stays in the session" wait_for "stays in the session"
 check "the file gets the edit and no split column" \

@@ -20,12 +20,7 @@ keys t
 check "t resumes the run" wait_status "RUNNING"
 # loss_below X: the curves' train loss is below X (a number is shown).
 loss_below() { _l=$(loss); [ -n "$_l" ] && awk "BEGIN { exit !($_l < $1) }"; }
-wait_loss_below() {
-	_n=600
-	while [ "$_n" -gt 0 ]; do loss_below "$1" && return 0; sleep 0.05; _n=$((_n - 1)); done
-	return 1
-}
-check "the loss falls below $first while it runs" wait_loss_below "$first"
+check "the loss falls below $first while it runs" wait_until 30 loss_below "$first"
 keys Space
 check "space pauses" wait_status "PAUSED"
 # (No check that it is still below when paused: the loss of the last few
@@ -59,8 +54,7 @@ check "the rows show the true label, the valid split and the prediction ($n of $
 esc
 keys s
 check "s writes a checkpoint" wait_for "checkpoint written to"
-check "the checkpoint file is there" \
-	sh -c 'for i in $(seq 300); do [ -s "$1" ] && exit 0; sleep 0.05; done; exit 1' - "$T/long.runs/1/checkpoint.safetensors"
+check "the checkpoint file is there" wait_until 15 test -s "$T/long.runs/1/checkpoint.safetensors"
 keys q
 check "q asks before ending a live run" wait_for "Quit anyway?"
 keys n
