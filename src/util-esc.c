@@ -142,25 +142,17 @@ void tt_esc_fputs(const char *s, FILE *f, unsigned flags)
 void tt_esc_vprintf(FILE *f, const char *fmt, va_list ap)
 {
 	struct tt_buf b, e;
-	va_list ap2;
 	size_t len;
-	int n;
 
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		return;
 	tt_buf_init(&b);
-	tt_buf_reserve(&b, (size_t)n);
-	vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-	len = (size_t)n;
+	tt_buf_vprintf(&b, fmt, ap);
+	len = b.len;
 	/* One message, one line: only the '\n' that ends it stays a newline. */
 	while (len > 0 && b.data[len - 1] == '\n')
 		len--;
 	tt_buf_init(&e);
 	tt_esc_buf(&e, b.data, len, 0);
-	tt_buf_add(&e, b.data + len, (size_t)n - len);
+	tt_buf_add(&e, b.data + len, b.len - len);
 	fwrite(e.data, 1, e.len, f);
 	tt_buf_fini(&e);
 	tt_buf_fini(&b);

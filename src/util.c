@@ -93,19 +93,7 @@ char *tt_xprintf(const char *fmt, ...)
 
 	tt_buf_init(&b);
 	va_start(ap, fmt);
-	{
-		va_list ap2;
-		int n;
-
-		va_copy(ap2, ap);
-		n = vsnprintf(NULL, 0, fmt, ap2);
-		va_end(ap2);
-		if (n < 0)
-			tt_fatal("tt_xprintf: bad format");
-		tt_buf_reserve(&b, (size_t)n + 1);
-		vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-		b.len = (size_t)n;
-	}
+	tt_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	return b.data;
 }
@@ -160,12 +148,12 @@ void tt_buf_adds(struct tt_buf *b, const char *s)
 	tt_buf_add(b, s, strlen(s));
 }
 
-void tt_buf_printf(struct tt_buf *b, const char *fmt, ...)
+/* Measure, then format in place: the one printf into a buffer. */
+void tt_buf_vprintf(struct tt_buf *b, const char *fmt, va_list ap)
 {
-	va_list ap, ap2;
+	va_list ap2;
 	int n;
 
-	va_start(ap, fmt);
 	va_copy(ap2, ap);
 	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
@@ -174,6 +162,14 @@ void tt_buf_printf(struct tt_buf *b, const char *fmt, ...)
 	tt_buf_reserve(b, (size_t)n);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
+}
+
+void tt_buf_printf(struct tt_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tt_buf_vprintf(b, fmt, ap);
 	va_end(ap);
 }
 

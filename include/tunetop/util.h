@@ -40,6 +40,7 @@ void tt_buf_add(struct tt_buf *b, const void *p, size_t n);
 void tt_buf_addc(struct tt_buf *b, char c);
 void tt_buf_adds(struct tt_buf *b, const char *s);
 void tt_buf_printf(struct tt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tt_buf_vprintf(struct tt_buf *b, const char *fmt, va_list ap);
 
 /*
  * An error with a place: "file:line:column: message". line/col are 1-based;
