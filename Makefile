@@ -6,8 +6,9 @@
 #   make fuzz    libFuzzer targets (FUZZ_SECONDS each, default 30)
 #   make asan / make tsan   sanitizer builds in build-asan/ and build-tsan/
 #
-# Sources are found by wildcard: add src/foo.c or tests/unit/test-foo.c and
-# it is built; no list to edit.
+# Sources are found by wildcard: add src/LAYER/foo.c or tests/unit/test-foo.c
+# and it is built; no list to edit. The layers (src/ folders, lowest first:
+# base data model train cmd ui cli) are checked by scripts/layers.sh.
 
 BUILD    ?= build
 CC       ?= gcc
@@ -21,9 +22,9 @@ CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(OPT) $(SAN) -pthre
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread $(LDLIBS)
 TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
-SRCS      = $(wildcard src/*.c)
+SRCS      = $(wildcard src/*/*.c)
 OBJS      = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
-LIB_OBJS  = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+LIB_OBJS  = $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))
 UNIT_SRCS = $(wildcard tests/unit/test-*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS = $(wildcard tests/fuzz/fuzz-*.c)
@@ -42,8 +43,9 @@ Q = $(if $(V),,@)
 # Every compile needs the libraries' headers: deps runs first, as for run
 # and test, so plain `make` on a fresh machine installs them (or says the one
 # apt-get line). Order-only: it never forces a rebuild.
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/tunetop/*.h src/*.h) | $(BUILD)/obj deps
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/tunetop/*.h src/*/*.h) | $(BUILD)/obj deps
 	@$(if $(V),,echo "  CC      $<")
+	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/tunetop: $(OBJS)

@@ -20,7 +20,7 @@
 #           tmux's client and tmux's delivery (the same measurement on cat(1)
 #           is printed as the baseline)
 #   tunetop tunetop's own share: poll() waking on the key to the frame
-#           written, from the TUNETOP_TRACE log (src/ui.c)
+#           written, from the TUNETOP_TRACE log (src/ui/ui.c)
 # Target (issue 5): under 30 ms; the verdict printed is on tunetop's p99,
 # since the harness alone (tmux, script) takes 15-45 ms on a busy machine.
 # Environment: TUNETOP, BIG, PRESSES,

@@ -11,7 +11,7 @@ secs=${1:-30}
 out=build-fuzz
 mkdir -p "$out"
 pkgs="yaml-0.1 jansson libutf8proc libxxhash ncursesw readline openblas"
-srcs=$(ls src/*.c | grep -v '/main\.c$')
+srcs=$(ls src/*/*.c | grep -v '/main\.c$')
 status=0
 for t in tests/fuzz/fuzz-*.c; do
 	name=$(basename "$t" .c)
