@@ -45,6 +45,7 @@ run_one() {
 }
 
 if [ "$what" = all ] || [ "$what" = unit ]; then
+	run_one "layers" scripts/layers.sh
 	for t in "$BUILD"/tests/test-*; do
 		[ -x "$t" ] || continue
 		run_one "unit/$(basename "$t")" "$t"
