@@ -1,10 +1,12 @@
 /*
  * bundle.h - a model with everything prediction needs, in one safetensors
  * file: the weights (Hugging Face-style tensor names), the tokenizer
- * (config + vocabulary, as the U8 tensor "tokenizer.vocab"), the label set
- * and metadata (model config, hyperparameters, step, data hash). A
- * checkpoint is a bundle that also holds the optimizer state and the
- * position in the run.
+ * (tokenizer.h: its saved bytes as a U8 tensor, "tokenizer.vocab" for the
+ * n-gram tokenizer, its name in the metadata "tunetop.tokenizer"), the
+ * label set and metadata (model config, hyperparameters, step, data hash).
+ * A checkpoint is a bundle that also holds the optimizer state (optim.h's
+ * views) and the position in the run. The bundle owns the model and the
+ * tokenizer, so prediction always tokenizes as training did.
  */
 #ifndef TUNETOP_BUNDLE_H
 #define TUNETOP_BUNDLE_H
@@ -12,18 +14,19 @@
 #include <stdbool.h>
 
 #include "tunetop/model.h"
-#include "tunetop/tokenize.h"
+#include "tunetop/optim.h"
+#include "tunetop/tokenizer.h"
 
 struct bundle {
 	struct model *model;
-	struct tok_vocab vocab;
+	struct tokenizer *tok;
 	char **labels;
 	uint32_t nlabels;
 	bool multilabel;
 	char **meta_keys;      /* all metadata, for callers that want more */
 	char **meta_values;
 	size_t nmeta;
-	bool has_optimizer;
+	bool has_optimizer;     /* the file holds optimizer state (bundle_load_optim) */
 };
 
 /* Extra metadata pairs given to bundle_save. */
@@ -33,15 +36,21 @@ struct bundle_meta {
 };
 
 /*
- * Write model + vocab + labels (+ optimizer state when with_optim) with
- * the given extra metadata, atomically.
+ * Write model + tokenizer + labels (+ the optimizer's state when opt is not
+ * NULL) with the given extra metadata, atomically.
  */
-int bundle_save(const char *path, struct model *model, const struct tok_vocab *vocab,
-		char *const *labels, uint32_t nlabels, bool multilabel, bool with_optim,
+int bundle_save(const char *path, struct model *model, const struct tokenizer *tok,
+		struct optim *opt, char *const *labels, uint32_t nlabels, bool multilabel,
 		const struct bundle_meta *meta, size_t nmeta, struct tt_err *err);
 
 /* Load a bundle; every inconsistency is an error naming the file. */
 int bundle_load(struct bundle *b, const char *path, struct tt_err *err);
+/*
+ * Copy the optimizer state saved in path into opt (created for the model
+ * bundle_load read from the same file). State the file lacks stays as it
+ * is (zero); a tensor of the wrong shape is an error naming it.
+ */
+int bundle_load_optim(const char *path, struct optim *opt, struct tt_err *err);
 void bundle_fini(struct bundle *b);
 /* Metadata value or NULL. */
 const char *bundle_meta(const struct bundle *b, const char *key);

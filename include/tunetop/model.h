@@ -1,5 +1,5 @@
 /*
- * model.h - the model interface the trainer drives.
+ * model.h - the model interface the trainer drives, shaped like llm.c.
  *
  * A model is a struct model (the common header) embedded at the start of an
  * implementation's own struct, plus a table of operations (struct
@@ -8,11 +8,41 @@
  * allocate. Hyperparameters that may change live are passed on every call
  * (struct model_hparams), never stored in the model.
  *
- * Weights are exposed as named tensor views (struct model_view) in a fixed
- * order: the checkpoint writer saves them as safetensors, the loader copies
- * into them by name. Views flagged MODEL_VIEW_OPTIM are optimizer state
- * (saved in checkpoints, not in exported models). A view may be row-sparse
- * (model_view.touched): only its touched rows need saving.
+ * One training step, for every model (optim.h does the update):
+ *
+ *   model_zero_grad(m);
+ *   loss = model_forward(m, ws, batch, n, &hp, &rng);  keeps what backward needs in ws
+ *   model_backward(m, ws);                             grad += d loss / d params
+ *   (all-reduce the gradients here, later: MPI)
+ *   optim_step(opt, &hp);                              params -= update(grad)
+ *
+ * forward returns the batch's mean loss; backward accumulates the gradient
+ * of that mean into the gradient views (so several forward/backward pairs
+ * between two zero_grads accumulate, for gradient accumulation).
+ *
+ * Parameters and gradients are named tensor views (struct model_view) in a
+ * fixed order: the checkpoint writer saves the data as safetensors, the
+ * loader copies into them by name, the optimizer updates view.data from
+ * view.grad. Each parameter view has a `trainable` flag; a frozen view
+ * (model_set_trainable) has grad == NULL and costs no gradient memory, and
+ * the optimizer skips it. Gradient memory is allocated by model_grad_alloc
+ * (the optimizer calls it), so a model trained by the fast path below never
+ * pays for it. A gradient may be row-sparse (grad_rows): only those rows of
+ * grad are nonzero since the last zero_grad, and optimizers update only
+ * those rows (lazy updates, as TensorFlow's LazyAdam / PyTorch's SparseAdam).
+ *
+ * Fast path: a model may offer sgd_fast, one fused SGD step on one example
+ * applied in place, which several threads may call at once (Hogwild). The
+ * trainer uses it when the model has it and the optimizer is SGD.
+ *
+ * Examples. An example is a token sequence plus a target:
+ *   classification  tokens = the text's ids (n-gram features, BPE ids),
+ *                   targets = its label indices (softmax: usually one; k > 1
+ *                   is a uniform target over them; OVA: the positive labels);
+ *   language model  from a sequence s[0..T] (T+1 tokens): tokens = s,
+ *                   ntokens = T, targets = s + 1, ntargets = T, i.e.
+ *                   targets[i] = tokens[i + 1]; MODEL_IGNORE masks a target.
+ * Sequence lengths vary per example; a transformer pads or packs them.
  *
  * Implementations: "ngram" (model-ngram.c, fastText's supervised model).
  * A transformer adds its own ops table and uses n_layer/n_head/n_ctx.
@@ -20,6 +50,7 @@
 #ifndef TUNETOP_MODEL_H
 #define TUNETOP_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,17 +86,25 @@ struct model_config {
 	uint32_t n_ctx;
 };
 
-/* One training example: input feature ids and target label indices. */
+/* A target that contributes nothing (padding, a prompt's tokens in LM). */
+#define MODEL_IGNORE UINT32_MAX
+
+/* One example: a token sequence and its target (see the top of this file). */
 struct model_example {
-	const uint32_t *ids;    /* [nids], each < ninputs (others are ignored) */
-	uint32_t nids;
-	const uint32_t *labels; /* [nlabels_ex], each < nlabels (others ignored) */
-	uint32_t nlabels_ex;    /* softmax: 1 (k > 1: uniform target over them) */
+	const uint32_t *tokens; /* [ntokens], each < ninputs (others are ignored) */
+	uint32_t ntokens;
+	const uint32_t *targets; /* [ntargets]: label indices, or next tokens */
+	uint32_t ntargets;
 };
 
+/*
+ * One step's hyperparameters: forward reads the loss fields (dropout,
+ * label_smoothing, class_weights), the optimizer (and sgd_fast) the update
+ * fields (lr, weight_decay, clip, betas, eps).
+ */
 struct model_hparams {
 	float lr;               /* learning rate of this step (after the schedule) */
-	float weight_decay;     /* SGD: L2 on touched rows; AdamW: decoupled */
+	float weight_decay;     /* decoupled: w -= lr * wd * w (lazy on sparse rows) */
 	float dropout;          /* on the hidden vector, 0 = off */
 	float label_smoothing;  /* eps in [0, 1) */
 	float clip;             /* max global gradient norm, 0 = off */
@@ -76,7 +115,7 @@ struct model_hparams {
 /* Sets fastText-like SGD defaults (lr 0.1) and AdamW betas 0.9/0.999/1e-8. */
 void model_hparams_default(struct model_hparams *hp);
 
-/* What a training step reports. */
+/* What a fused (fast path) step reports. */
 struct model_stat {
 	float loss;             /* mean training objective over the examples */
 	float grad_norm;        /* global gradient norm before clipping */
@@ -91,7 +130,7 @@ enum model_dtype {
 
 enum {
 	MODEL_VIEW_PARAM = 1,   /* a weight: saved in models and checkpoints */
-	MODEL_VIEW_OPTIM = 2,   /* optimizer state: checkpoints only */
+	MODEL_VIEW_OPTIM = 2,   /* optimizer state (optim.h): checkpoints only */
 };
 
 #define MODEL_VIEW_MAXDIM 4
@@ -107,10 +146,22 @@ struct model_view {
 	 * Row-sparse views (2-D): touched[r] != 0 for the rows training may
 	 * have changed; every other row still holds what model_create put
 	 * there (regenerated from the seed, or zero), so a file need store
-	 * only the touched rows. A loader marks the rows it copies. NULL: the
-	 * view is dense and is always stored whole.
+	 * only the touched rows. A loader marks the rows it copies; an
+	 * optimizer marks the rows it updates. NULL: the view is dense and is
+	 * always stored whole.
 	 */
 	uint8_t *touched;
+	/* Parameters only. Frozen views (trainable false) have no gradient. */
+	bool trainable;
+	/* [same shape] d loss / d data (F32), or NULL: frozen, no gradient memory yet */
+	float *grad;
+	/*
+	 * Row-sparse gradient (2-D): only rows grad_rows[0..ngrad_rows) of
+	 * grad may be nonzero since the last zero_grad (distinct, any order).
+	 * NULL: the gradient is dense.
+	 */
+	const uint32_t *grad_rows;
+	size_t ngrad_rows;
 };
 
 /* ---- the interface ----------------------------------------------------- */
@@ -129,37 +180,38 @@ struct model_ops {
 	void (*ws_destroy)(struct model_ws *ws);
 
 	/*
-	 * One SGD step on one example, applied in place (Hogwild: several
-	 * threads may call this concurrently on the same model, each with its
-	 * own ws and rng).
+	 * Mean loss of the batch ex[0..n) (dropout drawn from rng if
+	 * hp->dropout > 0 and rng != NULL); keeps in ws what backward needs,
+	 * including the ex pointer: the examples must outlive backward.
 	 */
-	struct model_stat (*sgd_step)(struct model *m, struct model_ws *ws,
+	float (*forward)(struct model *m, struct model_ws *ws, const struct model_example *ex,
+			 size_t n, const struct model_hparams *hp, struct model_rng *rng);
+	/* grad += d (forward's loss) / d params for every view with grad != NULL. */
+	void (*backward)(struct model *m, struct model_ws *ws);
+	/* Every gradient to zero (sparse gradients: their rows, and the row list). */
+	void (*zero_grad)(struct model *m);
+	/* Gradient memory (zeroed) for the trainable views; idempotent; -1 + err. */
+	int (*grad_alloc)(struct model *m, struct tt_err *err);
+	/* Freeze (0) or unfreeze view i; only before grad_alloc. -1 + err. */
+	int (*set_trainable)(struct model *m, size_t i, bool on, struct tt_err *err);
+
+	/*
+	 * Optional fast path (NULL: none): one SGD step on one example with
+	 * hp->lr, weight decay and clipping, applied in place. Several threads
+	 * may call it at once on the same model, each with its own ws and rng.
+	 */
+	struct model_stat (*sgd_fast)(struct model *m, struct model_ws *ws,
 				      const struct model_example *ex,
 				      const struct model_hparams *hp, struct model_rng *rng);
-	/* Allocate (zeroed) AdamW state; idempotent. -1 + err if out of memory. */
-	int (*adamw_init)(struct model *m, struct tt_err *err);
-	/* One AdamW step on the mean loss of a batch (one thread). */
-	struct model_stat (*adamw_step)(struct model *m, struct model_ws *ws,
-					const struct model_example *ex, size_t n,
-					const struct model_hparams *hp, struct model_rng *rng);
 
-	/* Loss of one example (dropout drawn from rng if hp->dropout > 0). */
-	float (*loss)(const struct model *m, struct model_ws *ws,
-		      const struct model_example *ex, const struct model_hparams *hp,
-		      struct model_rng *rng);
 	/*
-	 * Loss and its gradient without changing the weights: grad [nparams]
-	 * is overwritten, laid out as the MODEL_VIEW_PARAM views in order.
-	 * For gradient checks and small models; rng as in loss.
+	 * probs [nlabels]: softmax (sums to 1) or independent sigmoids, the
+	 * full vector; a language model gives the next token's distribution.
 	 */
-	float (*grad)(const struct model *m, struct model_ws *ws,
-		      const struct model_example *ex, const struct model_hparams *hp,
-		      struct model_rng *rng, float *grad);
-
-	/* probs [nlabels]: softmax (sums to 1) or independent sigmoids. */
 	void (*predict)(const struct model *m, struct model_ws *ws,
-			const uint32_t *ids, uint32_t nids, float *probs);
+			const uint32_t *tokens, uint32_t ntokens, float *probs);
 
+	/* Elements in the MODEL_VIEW_PARAM views. */
 	size_t (*nparams)(const struct model *m);
 	size_t (*nviews)(const struct model *m);
 	/* Fills *out for view i < nviews; views with data == NULL are absent. */
@@ -184,19 +236,20 @@ void model_destroy(struct model *m);
 struct model_ws *model_ws_create(const struct model *m);
 void model_ws_destroy(const struct model *m, struct model_ws *ws);
 
-struct model_stat model_sgd_step(struct model *m, struct model_ws *ws,
+float model_forward(struct model *m, struct model_ws *ws, const struct model_example *ex,
+		    size_t n, const struct model_hparams *hp, struct model_rng *rng);
+void model_backward(struct model *m, struct model_ws *ws);
+void model_zero_grad(struct model *m);
+int model_grad_alloc(struct model *m, struct tt_err *err);
+/* Freeze or unfreeze the parameter view called name; -1 + err if none. */
+int model_set_trainable(struct model *m, const char *name, bool on, struct tt_err *err);
+/* 1 if the model has the fused SGD fast path. */
+int model_has_sgd_fast(const struct model *m);
+struct model_stat model_sgd_fast(struct model *m, struct model_ws *ws,
 				 const struct model_example *ex,
 				 const struct model_hparams *hp, struct model_rng *rng);
-int model_adamw_init(struct model *m, struct tt_err *err);
-struct model_stat model_adamw_step(struct model *m, struct model_ws *ws,
-				   const struct model_example *ex, size_t n,
-				   const struct model_hparams *hp, struct model_rng *rng);
-float model_loss(const struct model *m, struct model_ws *ws, const struct model_example *ex,
-		 const struct model_hparams *hp, struct model_rng *rng);
-float model_grad(const struct model *m, struct model_ws *ws, const struct model_example *ex,
-		 const struct model_hparams *hp, struct model_rng *rng, float *grad);
-void model_predict(const struct model *m, struct model_ws *ws, const uint32_t *ids,
-		   uint32_t nids, float *probs);
+void model_predict(const struct model *m, struct model_ws *ws, const uint32_t *tokens,
+		   uint32_t ntokens, float *probs);
 
 size_t model_nparams(const struct model *m);
 size_t model_nviews(const struct model *m);

@@ -47,7 +47,8 @@ static char *bundle_config_json(const struct model *m, bool multilabel)
  *                              model's matrix when written (no copy)
  * Every other row is what model_create gives (the seeded initialization of
  * the input matrix, zero for optimizer moments), so a load reproduces the
- * matrix bit for bit. Files with a dense NAME still load.
+ * matrix bit for bit. Files with a dense NAME still load. Each sparse view
+ * gathers its own touched rows (a param and its moments share the array).
  */
 static int bundle_sparse_view(const struct model_view *v)
 {
@@ -92,69 +93,96 @@ static void bundle_sparse_tensors(const struct model_view *v, const uint32_t *ro
 	ts[1].gather = rows;
 }
 
-int bundle_save(const char *path, struct model *model, const struct tok_vocab *vocab,
-		char *const *labels, uint32_t nlabels, bool multilabel, bool with_optim,
+/* One view as tensors: dense, or NAME.index + NAME.rows when row-sparse. */
+struct bundle_out {
+	struct st_tensor *ts;
+	size_t n;
+	char **names;           /* allocated names, to free */
+	size_t nnames;
+	uint32_t **rows;        /* allocated row lists, to free */
+	size_t nrows;
+};
+
+static void bundle_out_view(struct bundle_out *o, const struct model_view *v)
+{
+	struct st_tensor *t = &o->ts[o->n];
+
+	if (bundle_sparse_view(v)) {
+		size_t k;
+		uint32_t *rows = bundle_touched_rows(v, &k);
+
+		o->rows[o->nrows++] = rows;
+		bundle_sparse_tensors(v, rows, k, &o->names[o->nnames], t);
+		o->nnames += 2;
+		o->n += 2;
+		return;
+	}
+	t->name = v->name;
+	t->dtype = v->dtype == MODEL_F32 ? ST_F32 : ST_I64;
+	t->ndim = (int)v->ndim;
+	memcpy(t->shape, v->shape, v->ndim * sizeof v->shape[0]);
+	t->data = v->data;
+	t->nbytes = model_view_numel(v) * (v->dtype == MODEL_F32 ? 4 : 8);
+	o->n++;
+}
+
+int bundle_save(const char *path, struct model *model, const struct tokenizer *tok,
+		struct optim *opt, char *const *labels, uint32_t nlabels, bool multilabel,
 		const struct bundle_meta *meta, size_t nmeta, struct tt_err *err)
 {
-	size_t nv = model_nviews(model), n = 0, nm = 0, i, nsparse = 0, nrows = 0;
-	struct st_tensor *ts = tt_xcalloc(2 * nv + 1, sizeof *ts);
-	char **names = tt_xcalloc(2 * nv + 1, sizeof *names);
-	uint32_t *rows = NULL;
-	const char **keys = tt_xcalloc(nmeta + 3, sizeof *keys);
-	const char **vals = tt_xcalloc(nmeta + 3, sizeof *vals);
+	size_t nv = model_nviews(model), no = opt != NULL ? optim_nviews(opt) : 0, nm = 0, i;
+	struct bundle_out o;
+	const char **keys = tt_xcalloc(nmeta + 4, sizeof *keys);
+	const char **vals = tt_xcalloc(nmeta + 4, sizeof *vals);
 	char *labels_json = bundle_labels_json(labels, nlabels);
 	char *config_json = bundle_config_json(model, multilabel);
 	struct tt_buf vb;
 	int rc;
 
-	for (i = 0; i < nv; i++) {
+	memset(&o, 0, sizeof o);
+	o.ts = tt_xcalloc(2 * (nv + no) + 1, sizeof *o.ts);
+	o.names = tt_xcalloc(2 * (nv + no) + 1, sizeof *o.names);
+	o.rows = tt_xcalloc(nv + no + 1, sizeof *o.rows);
+	for (i = 0; i < nv + no; i++) {
 		struct model_view v;
 
-		model_view(model, i, &v);
-		if (v.data == NULL || ((v.flags & MODEL_VIEW_OPTIM) && !with_optim))
-			continue;
-		if (bundle_sparse_view(&v)) {
-			if (rows == NULL)
-				rows = bundle_touched_rows(&v, &nrows);
-			bundle_sparse_tensors(&v, rows, nrows, &names[2 * nsparse], &ts[n]);
-			nsparse++;
-			n += 2;
-			continue;
-		}
-		ts[n].name = v.name;
-		ts[n].dtype = v.dtype == MODEL_F32 ? ST_F32 : ST_I64;
-		ts[n].ndim = (int)v.ndim;
-		memcpy(ts[n].shape, v.shape, v.ndim * sizeof v.shape[0]);
-		ts[n].data = v.data;
-		ts[n].nbytes = model_view_numel(&v) * (v.dtype == MODEL_F32 ? 4 : 8);
-		n++;
+		if (i < nv)
+			model_view(model, i, &v);
+		else
+			optim_view(opt, i - nv, &v);
+		if (v.data != NULL)
+			bundle_out_view(&o, &v);
 	}
 	tt_buf_init(&vb);
-	tok_vocab_save(vocab, &vb);
-	ts[n].name = "tokenizer.vocab";
-	ts[n].dtype = ST_U8;
-	ts[n].ndim = 1;
-	ts[n].shape[0] = vb.len;
-	ts[n].data = vb.data;
-	ts[n].nbytes = vb.len;
-	n++;
+	tokenizer_save(tok, &vb);
+	o.ts[o.n].name = tok->ops->tensor;
+	o.ts[o.n].dtype = ST_U8;
+	o.ts[o.n].ndim = 1;
+	o.ts[o.n].shape[0] = vb.len;
+	o.ts[o.n].data = vb.data;
+	o.ts[o.n].nbytes = vb.len;
+	o.n++;
 	keys[nm] = "tunetop.labels";
 	vals[nm++] = labels_json;
 	keys[nm] = "tunetop.model";
 	vals[nm++] = config_json;
+	keys[nm] = "tunetop.tokenizer";
+	vals[nm++] = tokenizer_name(tok);
 	for (i = 0; i < nmeta; i++) {
 		keys[nm] = meta[i].key;
 		vals[nm++] = meta[i].value;
 	}
-	rc = st_write(path, ts, n, keys, vals, nm, err);
-	for (i = 0; i < 2 * nsparse; i++)
-		free(names[i]);
-	free(names);
-	free(rows);
+	rc = st_write(path, o.ts, o.n, keys, vals, nm, err);
+	for (i = 0; i < o.nnames; i++)
+		free(o.names[i]);
+	for (i = 0; i < o.nrows; i++)
+		free(o.rows[i]);
+	free(o.names);
+	free(o.rows);
+	free(o.ts);
 	tt_buf_fini(&vb);
 	free(labels_json);
 	free(config_json);
-	free(ts);
 	free(keys);
 	free(vals);
 	return rc;
@@ -221,10 +249,10 @@ static int bundle_read_config(const struct st_file *f, const char *path, struct 
  * NAME.index and NAME.rows into a row-sparse view, marking the rows touched.
  * 1 when read, 0 when the file has neither tensor, -1 on a bad pair.
  */
-static int bundle_read_sparse(const struct st_file *f, const char *path, struct model_view *v,
-			      struct tt_err *err)
+static int bundle_read_sparse(const struct st_file *f, const char *path, const char *fname,
+			      struct model_view *v, struct tt_err *err)
 {
-	char *iname = tt_xprintf("%s.index", v->name), *rname = tt_xprintf("%s.rows", v->name);
+	char *iname = tt_xprintf("%s.index", fname), *rname = tt_xprintf("%s.rows", fname);
 	const struct st_tensor *ti = st_find(f, iname), *tr = st_find(f, rname);
 	uint64_t cols = v->shape[1], k, rb = cols * sizeof(float);
 	int64_t *idx = NULL;
@@ -294,51 +322,90 @@ static int bundle_read_dense_rows(const struct st_tensor *t, const char *path,
 	return 0;
 }
 
-/* Copy each view's tensor into the model; optimizer state is optional. */
+/*
+ * One view from the file's tensor fname (dense, or fname.index + .rows for
+ * a row-sparse view). 1 when read, 0 when the file has no such tensor, -1
+ * on error.
+ */
+static int bundle_read_view(const struct st_file *f, const char *path, const char *fname,
+			    struct model_view *v, struct tt_err *err)
+{
+	const struct st_tensor *t = st_find(f, fname);
+	uint64_t numel = model_view_numel(v);
+
+	if (t == NULL)
+		return bundle_sparse_view(v) ? bundle_read_sparse(f, path, fname, v, err) : 0;
+	if (bundle_sparse_view(v))
+		return bundle_read_dense_rows(t, path, v, err) != 0 ? -1 : 1;
+	if (v->dtype == MODEL_F32 ? st_copy_f32(t, v->data, numel, err) :
+	    st_copy_i64(t, v->data, numel, err))
+		return -1;
+	return 1;
+}
+
+/* Copy each parameter view's tensor into the model; all are required. */
 static int bundle_read_views(struct bundle *b, const struct st_file *f, const char *path,
 			     struct tt_err *err)
 {
 	size_t nv = model_nviews(b->model), i;
-	int have_optim = st_find(f, "optim.adamw.step") != NULL;
 
-	if (have_optim && model_adamw_init(b->model, err) != 0)
-		return -1;
-	b->has_optimizer = have_optim;
+	b->has_optimizer = st_find(f, "optim.adamw.step") != NULL;
 	for (i = 0; i < nv; i++) {
 		struct model_view v;
-		const struct st_tensor *t;
-		uint64_t numel;
 		int rc;
 
 		model_view(b->model, i, &v);
 		if (v.data == NULL)
 			continue;
-		t = st_find(f, v.name);
-		if (t == NULL && bundle_sparse_view(&v)) {
-			rc = bundle_read_sparse(f, path, &v, err);
-			if (rc < 0)
-				return -1;
-			if (rc > 0)
-				continue;
-		}
-		if (t == NULL && (v.flags & MODEL_VIEW_OPTIM))
-			continue;
-		if (t == NULL) {
+		rc = bundle_read_view(f, path, v.name, &v, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
 			tt_err_set(err, path, 0, 0, "tensor %s is missing", v.name);
 			return -1;
 		}
-		numel = model_view_numel(&v);
-		if (bundle_sparse_view(&v)) {
-			if (bundle_read_dense_rows(t, path, &v, err) != 0)
-				return -1;
-			continue;
-		}
-		rc = v.dtype == MODEL_F32 ? st_copy_f32(t, v.data, numel, err) :
-		     st_copy_i64(t, v.data, numel, err);
-		if (rc != 0)
-			return -1;
 	}
 	return 0;
+}
+
+/* The names the n-gram model's AdamW moments had before optim.c. */
+static const char *bundle_legacy_name(const char *name)
+{
+	static const char *const map[][2] = {
+		{ "optim.adamw.ngram.input.weight.m", "optim.adamw.input.m" },
+		{ "optim.adamw.ngram.input.weight.v", "optim.adamw.input.v" },
+		{ "optim.adamw.ngram.output.weight.m", "optim.adamw.output.m" },
+		{ "optim.adamw.ngram.output.weight.v", "optim.adamw.output.v" },
+	};
+
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(map[i][0], name) == 0)
+			return map[i][1];
+	return NULL;
+}
+
+int bundle_load_optim(const char *path, struct optim *opt, struct tt_err *err)
+{
+	struct st_file f;
+	size_t n = optim_nviews(opt), i;
+	int rc = 0;
+
+	if (st_open(&f, path, err) != 0)
+		return -1;
+	for (i = 0; i < n && rc >= 0; i++) {
+		struct model_view v;
+		const char *old;
+
+		optim_view(opt, i, &v);
+		rc = bundle_read_view(&f, path, v.name, &v, err);
+		old = bundle_legacy_name(v.name);
+		if (rc == 0 && old != NULL)
+			rc = bundle_read_view(&f, path, old, &v, err);
+	}
+	st_close(&f);
+	if (rc < 0 && err->file[0] == '\0')
+		snprintf(err->file, sizeof err->file, "%s", path);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Every model-file error names the file (the tokenizer and tensor readers do not know it). */
@@ -348,11 +415,42 @@ static void bundle_name_file(struct tt_err *err, const char *path)
 		snprintf(err->file, sizeof err->file, "%s", path);
 }
 
+/* The tokenizer named in the metadata (files without the key: ngram). */
+static int bundle_read_tokenizer(struct bundle *b, const struct st_file *f, const char *path,
+				 struct tt_err *err)
+{
+	const char *name = st_meta(f, "tunetop.tokenizer");
+	const struct tokenizer_ops *ops = tokenizer_find(name != NULL ? name : "ngram");
+	const struct st_tensor *t;
+
+	if (ops == NULL) {
+		char *esc = tt_esc_dup(name);
+
+		tt_err_set(err, path, 0, 0, "not a tunetop model: unknown tokenizer '%s' in "
+			   "tunetop.tokenizer", esc);
+		free(esc);
+		return -1;
+	}
+	t = st_find(f, ops->tensor);
+	if (t == NULL || t->dtype != ST_U8) {
+		tt_err_set(err, path, 0, 0, "not a tunetop model: no %s tensor", ops->tensor);
+		return -1;
+	}
+	b->tok = ops->load(t->data, t->nbytes, err);
+	if (b->tok == NULL) {
+		char why[sizeof err->msg];
+
+		snprintf(why, sizeof why, "%s", err->msg);
+		tt_err_set(err, path, 0, 0, "tensor %s: %s", ops->tensor, why);
+		return -1;
+	}
+	return 0;
+}
+
 int bundle_load(struct bundle *b, const char *path, struct tt_err *err)
 {
 	struct st_file f;
 	struct model_config mc;
-	const struct st_tensor *vt;
 	size_t i;
 	int rc = -1;
 
@@ -360,11 +458,8 @@ int bundle_load(struct bundle *b, const char *path, struct tt_err *err)
 	tempfile_clean_stale(path);    /* a checkpoint killed midway left its temp file */
 	if (st_open(&f, path, err) != 0)
 		return -1;
-	vt = st_find(&f, "tokenizer.vocab");
-	if (vt == NULL || vt->dtype != ST_U8) {
-		bundle_fail(err, path, "no tokenizer.vocab tensor");
+	if (bundle_read_tokenizer(b, &f, path, err) != 0)
 		goto out;
-	}
 	if (bundle_read_labels(b, &f, path, err) != 0 ||
 	    bundle_read_config(&f, path, &mc, &b->multilabel, err) != 0)
 		goto out;
@@ -372,14 +467,7 @@ int bundle_load(struct bundle *b, const char *path, struct tt_err *err)
 		bundle_fail(err, path, "the label set and the model disagree");
 		goto out;
 	}
-	if (tok_vocab_load(&b->vocab, vt->data, vt->nbytes, err) != 0) {
-		char why[sizeof err->msg];
-
-		snprintf(why, sizeof why, "%s", err->msg);
-		tt_err_set(err, path, 0, 0, "tensor tokenizer.vocab: %s", why);
-		goto out;
-	}
-	if (tok_vocab_nfeatures(&b->vocab) != mc.ninputs) {
+	if (tokenizer_vocab_size(b->tok) != mc.ninputs) {
 		bundle_fail(err, path, "the tokenizer and the model disagree");
 		goto out;
 	}
@@ -410,7 +498,7 @@ void bundle_fini(struct bundle *b)
 
 	if (b->model != NULL)
 		model_destroy(b->model);
-	tok_vocab_fini(&b->vocab);
+	tokenizer_destroy(b->tok);
 	for (l = 0; l < b->nlabels; l++)
 		free(b->labels[l]);
 	free(b->labels);
@@ -436,11 +524,11 @@ void bundle_predict(const struct bundle *b, struct model_ws *ws, const char *tex
 		    float *probs)
 {
 	uint32_t stack[4096], *ids = stack;
-	size_t n = tok_encode(&b->vocab, text, len, ids, 4096, NULL);
+	size_t n = tokenizer_encode(b->tok, text, len, ids, 4096);
 
 	if (n > 4096) {
 		ids = tt_xmalloc(n * sizeof *ids);
-		tok_encode(&b->vocab, text, len, ids, n, NULL);
+		tokenizer_encode(b->tok, text, len, ids, n);
 	}
 	model_predict(b->model, ws, ids, (uint32_t)n, probs);
 	if (ids != stack)

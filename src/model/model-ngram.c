@@ -23,12 +23,21 @@
  * Backward: gs = dL/ds [nlabels]; d output = gs (x) hd; gh = (output^T gs) * mask
  * is dL/dhidden, and every occurrence of an input row receives gh / n.
  *
- * SGD (ngram_sgd_step) is fastText's update: gh is computed from the output
- * rows before they change, the output rows are updated in place, then gh/n is
- * added to each input row used. No locks: several threads run it at once on
- * the same weights (Hogwild); a thread may read a row another is writing,
- * which is the accepted cost of Hogwild (formally a data race in C11; run
- * one thread under ThreadSanitizer).
+ * Batches (forward/backward, model.h). forward keeps per example hd [dim],
+ * the dropout mask [dim], gs [nlabels] and n in the workspace (B rows each);
+ * backward scales gs by 1/B (the loss is the batch mean) and accumulates
+ * d output densely and d input row-sparsely: grad_in is a full [ninputs,
+ * dim] buffer (calloc'd, so only the pages of rows ever touched become
+ * resident), with the list of rows written since zero_grad, which zero_grad
+ * clears row by row and optimizers update lazily (optim.c). Gradient
+ * memory is allocated by grad_alloc only (the fast path needs none).
+ *
+ * SGD fast path (ngram_sgd_fast) is fastText's update: gh is computed from
+ * the output rows before they change, the output rows are updated in place,
+ * then gh/n is added to each input row used. No locks: several threads run
+ * it at once on the same weights (Hogwild); a thread may read a row another
+ * is writing, which is the accepted cost of Hogwild (formally a data race in
+ * C11; run one thread under ThreadSanitizer). A frozen matrix is not updated.
  *
  * L2 weight decay with SGD is lazy: a row is multiplied by (1 - lr * wd) only
  * when the step touches it - every output row on every step, an input row
@@ -41,23 +50,14 @@
  *   ||d output||^2 = ||gs||^2 ||hd||^2,   ||d input||^2 = ||gh||^2 / n
  * (the second treats repeated ids as distinct rows; exact otherwise).
  *
- * AdamW (ngram_adamw_step) averages the gradient over a batch: dense for the
- * output matrix (first and second moments [nlabels, dim], updated every
- * step), sparse for the input rows (accumulated per touched row in the
- * workspace). The input moments are lazy, as in TensorFlow's LazyAdam and
- * PyTorch's SparseAdam: only rows touched by the batch update their moments
- * and weights, and decoupled weight decay also reaches only those rows; an
- * untouched row keeps its stale moments instead of decaying them. Bias
- * correction uses the global step count. AdamW state costs two extra input
- * matrices, so it is allocated only by adamw_init. One thread only.
- *
  * Saved files are row-sparse: touched[r] marks the input rows an update
  * has reached. Every other row still holds its uniform(-1/dim, 1/dim)
  * initialization, which ngram_create regenerates from the seed, so a file
  * stores only the touched rows and loads bit for bit (a few hundred
  * thousand rows of a 2M-bucket matrix on short texts).
  *
- * The per-example paths do not allocate: scratch lives in struct model_ws.
+ * The per-example paths do not allocate: scratch lives in struct model_ws
+ * (it grows once to the largest batch seen).
  * Large matrices are 2 MB aligned and madvise'd for transparent huge pages
  * (random row access otherwise misses the TLB on nearly every bucket row).
  * Vectors are short (dim ~ 50-100), so the inner loops are plain C unrolled
@@ -79,27 +79,29 @@ struct ngram_model {
 	float *input;           /* [ninputs, dim] */
 	float *output;          /* [nlabels, dim] */
 	uint8_t *touched;       /* [ninputs] 1: the row may differ from its init */
-	/* AdamW state, NULL until adamw_init */
-	float *m_in, *v_in;     /* [ninputs, dim] */
-	float *m_out, *v_out;   /* [nlabels, dim] */
-	int64_t adam_t;         /* AdamW steps taken */
+	bool train_in, train_out;       /* trainable flags */
+	/* gradients, NULL until grad_alloc (and for a frozen matrix) */
+	float *grad_in;         /* [ninputs, dim], nonzero only on grad_rows */
+	float *grad_out;        /* [nlabels, dim] */
+	uint8_t *in_rows;       /* [ninputs] 1: the row is in grad_rows */
+	uint32_t *grad_rows;    /* [grad_cap] input rows written since zero_grad */
+	size_t ngrad_rows, grad_cap;
 };
 
 struct model_ws {
 	uint32_t ninputs, nlabels, dim;
 	float *hidden;          /* [dim] mean of the input rows */
-	float *hd;              /* [dim] hidden after dropout */
-	float *mask;            /* [dim] dropout scale: 0 or 1/(1-p) */
-	int dropped;            /* mask in use for this example */
 	float *gh;              /* [dim] dL/dhidden */
 	float *scores;          /* [nlabels] s, then probabilities */
-	float *gs;              /* [nlabels] dL/ds */
-	/* AdamW batch accumulators, allocated on first use */
-	float *g_out;           /* [nlabels, dim] */
-	uint32_t *slot;         /* [ninputs] row -> index into rows, UINT32_MAX: none */
-	uint32_t *rows;         /* [rows_cap] touched input rows */
-	float *g_rows;          /* [rows_cap, dim] their gradients */
-	size_t nrows, rows_cap;
+	/* kept by forward for backward, per example of the batch (cap rows) */
+	size_t cap;
+	const struct model_example *ex; /* the batch forward saw */
+	size_t nex;
+	float *hd;              /* [cap, dim] hidden after dropout */
+	float *mask;            /* [cap, dim] dropout scale: 0 or 1/(1-p) */
+	uint8_t *dropped;       /* [cap] mask in use for this example */
+	float *gs;              /* [cap, nlabels] dL/ds */
+	uint32_t *nvalid;       /* [cap] valid input ids */
 };
 
 static struct ngram_model *
@@ -209,22 +211,21 @@ ngram_hidden(const struct ngram_model *m, const uint32_t *ids, uint32_t nids, fl
 	return n;
 }
 
-/* Inverted dropout on ws->hidden into ws->hd; the mask is kept for backward. */
-static void
-ngram_dropout(struct model_ws *ws, float p, struct model_rng *rng)
+/* Inverted dropout on hidden into hd [dim]; returns 1 if mask [dim] is in use. */
+static int
+ngram_dropout(const float *hidden, float *hd, float *mask, uint32_t dim, float p,
+	      struct model_rng *rng)
 {
-	uint32_t dim = ws->dim;
-
-	ws->dropped = p > 0.0f && rng != NULL;
-	if (!ws->dropped) {
-		memcpy(ws->hd, ws->hidden, dim * sizeof *ws->hd);
-		return;
+	if (!(p > 0.0f && rng != NULL)) {
+		memcpy(hd, hidden, dim * sizeof *hd);
+		return 0;
 	}
 	float keep = 1.0f / (1.0f - p);
 	for (uint32_t d = 0; d < dim; d++) {
-		ws->mask[d] = model_rng_uniform(rng) < p ? 0.0f : keep;
-		ws->hd[d] = ws->hidden[d] * ws->mask[d];
+		mask[d] = model_rng_uniform(rng) < p ? 0.0f : keep;
+		hd[d] = hidden[d] * mask[d];
 	}
+	return 1;
 }
 
 /* scores [nlabels] = output [nlabels, dim] @ hd [dim] */
@@ -280,19 +281,24 @@ ngram_softmax(float *s, uint32_t K)
  * The target is uniform over the example's (valid) labels; w is their mean
  * class weight. No valid label: L = 0, gs = 0.
  */
+/*
+ * Softmax cross-entropy with label smoothing and class weights.
+ * In: p = scores [K]. Out: p = probabilities, gs = dL/ds. Returns L.
+ * The target is uniform over the example's (valid) labels; w is their mean
+ * class weight. No valid label: L = 0, gs = 0.
+ */
 static float
-ngram_loss_softmax(const struct model_example *ex, const struct model_hparams *hp,
-		   struct model_ws *ws)
+ngram_loss_softmax(const struct model_example *ex, const struct model_hparams *hp, uint32_t K,
+		   float *p, float *gs)
 {
-	uint32_t K = ws->nlabels, k = 0;
-	float *p = ws->scores, *gs = ws->gs;
+	uint32_t k = 0;
 	float eps = hp->label_smoothing, w = 0.0f, lse, loss = 0.0f;
 	float s_sum = 0.0f, s_lab = 0.0f;
 
 	for (uint32_t c = 0; c < K; c++)
 		s_sum += p[c];
-	for (uint32_t j = 0; j < ex->nlabels_ex; j++) {
-		uint32_t y = ex->labels[j];
+	for (uint32_t j = 0; j < ex->ntargets; j++) {
+		uint32_t y = ex->targets[j];
 		if (y >= K)
 			continue;
 		s_lab += p[y];
@@ -309,8 +315,8 @@ ngram_loss_softmax(const struct model_example *ex, const struct model_hparams *h
 	loss = w * (lse - (1.0f - eps) / (float)k * s_lab - eps / (float)K * s_sum);
 	for (uint32_t c = 0; c < K; c++)
 		gs[c] = w * (p[c] - eps / (float)K);
-	for (uint32_t j = 0; j < ex->nlabels_ex; j++) {
-		uint32_t y = ex->labels[j];
+	for (uint32_t j = 0; j < ex->ntargets; j++) {
+		uint32_t y = ex->targets[j];
 		if (y < K)
 			gs[y] -= w * (1.0f - eps) / (float)k;
 	}
@@ -320,21 +326,19 @@ ngram_loss_softmax(const struct model_example *ex, const struct model_hparams *h
 /*
  * One-vs-all binary cross-entropy, summed over labels; class weights scale
  * the positive term (like pos_weight), label smoothing pulls targets to eps/2
- * and 1 - eps/2. Out: ws->scores = sigmoids, ws->gs = dL/ds. Returns L.
+ * and 1 - eps/2. In: s = scores [K]. Out: s = sigmoids, gs = dL/ds. Returns L.
  */
 static float
-ngram_loss_ova(const struct model_example *ex, const struct model_hparams *hp,
-	       struct model_ws *ws)
+ngram_loss_ova(const struct model_example *ex, const struct model_hparams *hp, uint32_t K,
+	       float *s, float *gs)
 {
-	uint32_t K = ws->nlabels;
-	float *s = ws->scores, *gs = ws->gs;
 	float eps = hp->label_smoothing, loss = 0.0f;
 
 	/* gs doubles as the 0/1 target while it is built */
 	memset(gs, 0, K * sizeof *gs);
-	for (uint32_t j = 0; j < ex->nlabels_ex; j++)
-		if (ex->labels[j] < K)
-			gs[ex->labels[j]] = 1.0f;
+	for (uint32_t j = 0; j < ex->ntargets; j++)
+		if (ex->targets[j] < K)
+			gs[ex->targets[j]] = 1.0f;
 	for (uint32_t c = 0; c < K; c++) {
 		float y = (1.0f - eps) * gs[c] + 0.5f * eps;
 		float pw = ngram_class_weight(hp, c);
@@ -348,33 +352,39 @@ ngram_loss_ova(const struct model_example *ex, const struct model_hparams *hp,
 }
 
 /*
- * Full forward for training: hidden, dropout, scores, loss, gs.
- * Returns the loss; *n = number of valid input ids.
+ * Forward of example ex into batch slot b: hidden, dropout, scores, loss,
+ * gs. Returns the loss; ws->nvalid[b] = number of valid input ids.
  */
 static float
-ngram_forward(const struct ngram_model *m, struct model_ws *ws, const struct model_example *ex,
-	      const struct model_hparams *hp, struct model_rng *rng, uint32_t *n)
+ngram_forward_one(const struct ngram_model *m, struct model_ws *ws, size_t b,
+		  const struct model_example *ex, const struct model_hparams *hp,
+		  struct model_rng *rng)
 {
-	*n = ngram_hidden(m, ex->ids, ex->nids, ws->hidden);
-	ngram_dropout(ws, hp->dropout, rng);
-	ngram_scores(m, ws->hd, ws->scores);
+	uint32_t dim = m->dim, K = m->nlabels;
+	float *hd = ws->hd + b * dim, *gs = ws->gs + b * K;
+
+	ws->nvalid[b] = ngram_hidden(m, ex->tokens, ex->ntokens, ws->hidden);
+	ws->dropped[b] = (uint8_t)ngram_dropout(ws->hidden, hd, ws->mask + b * dim, dim,
+						hp->dropout, rng);
+	ngram_scores(m, hd, ws->scores);
 	if (m->base.cfg.loss == MODEL_LOSS_OVA)
-		return ngram_loss_ova(ex, hp, ws);
-	return ngram_loss_softmax(ex, hp, ws);
+		return ngram_loss_ova(ex, hp, K, ws->scores, gs);
+	return ngram_loss_softmax(ex, hp, K, ws->scores, gs);
 }
 
-/* gh [dim] = (output^T @ gs) * mask, from the output rows as they are now. */
+/* gh [dim] = (output^T @ gs) * mask of slot b, from the output rows as they are now. */
 static void
-ngram_grad_hidden(const struct ngram_model *m, struct model_ws *ws, const float *gs)
+ngram_grad_hidden(const struct ngram_model *m, struct model_ws *ws, size_t b, const float *gs)
 {
 	uint32_t dim = m->dim;
+	const float *mask = ws->mask + b * dim;
 
 	memset(ws->gh, 0, dim * sizeof *ws->gh);
 	for (uint32_t c = 0; c < m->nlabels; c++)
 		ngram_vaxpy(ws->gh, gs[c], m->output + (size_t)c * dim, dim);
-	if (ws->dropped)
+	if (ws->dropped[b])
 		for (uint32_t d = 0; d < dim; d++)
-			ws->gh[d] *= ws->mask[d];
+			ws->gh[d] *= mask[d];
 }
 
 static float
@@ -392,20 +402,179 @@ ngram_clip_scale(float norm, float clip)
 	return 1.0f;
 }
 
-/* ---- SGD (Hogwild) ----------------------------------------------------- */
+/* Room for n examples in the batch buffers (grows, never shrinks). */
+static void
+ngram_ws_reserve(struct model_ws *ws, size_t n)
+{
+	if (n <= ws->cap)
+		return;
+	ws->cap = n;
+	ws->hd = tt_xrealloc(ws->hd, n * ws->dim * sizeof *ws->hd);
+	ws->mask = tt_xrealloc(ws->mask, n * ws->dim * sizeof *ws->mask);
+	ws->dropped = tt_xrealloc(ws->dropped, n * sizeof *ws->dropped);
+	ws->gs = tt_xrealloc(ws->gs, n * ws->nlabels * sizeof *ws->gs);
+	ws->nvalid = tt_xrealloc(ws->nvalid, n * sizeof *ws->nvalid);
+}
+
+static float
+ngram_forward(struct model *mm, struct model_ws *ws, const struct model_example *ex, size_t n,
+	      const struct model_hparams *hp, struct model_rng *rng)
+{
+	const struct ngram_model *m = ngram_ccast(mm);
+	float loss = 0.0f;
+
+	ngram_ws_reserve(ws, n);
+	ws->ex = ex;
+	ws->nex = n;
+	for (size_t b = 0; b < n; b++)
+		loss += ngram_forward_one(m, ws, b, &ex[b], hp, rng);
+	return n > 0 ? loss / (float)n : 0.0f;
+}
+
+/* ---- backward and gradients -------------------------------------------- */
+
+/* grad_in row r += a * x, recording r in the row list. */
+static void
+ngram_grad_row(struct ngram_model *m, uint32_t r, float a, const float *x)
+{
+	if (!m->in_rows[r]) {
+		if (m->ngrad_rows == m->grad_cap) {
+			m->grad_cap = m->grad_cap ? 2 * m->grad_cap : 1024;
+			m->grad_rows = tt_xrealloc(m->grad_rows, m->grad_cap * sizeof *m->grad_rows);
+		}
+		m->grad_rows[m->ngrad_rows++] = r;
+		m->in_rows[r] = 1;
+	}
+	ngram_vaxpy(m->grad_in + (size_t)r * m->dim, a, x, m->dim);
+}
+
+static void
+ngram_backward(struct model *mm, struct model_ws *ws)
+{
+	struct ngram_model *m = ngram_cast(mm);
+	uint32_t dim = m->dim, K = m->nlabels;
+	float inv_b;
+
+	if (ws->nex == 0)
+		return;
+	inv_b = 1.0f / (float)ws->nex;
+	for (size_t b = 0; b < ws->nex; b++) {
+		const struct model_example *ex = &ws->ex[b];
+		float *gs = ws->gs + b * K, *hd = ws->hd + b * dim;
+		uint32_t n = ws->nvalid[b];
+
+		ngram_vscale(gs, inv_b, K);
+		if (m->grad_out != NULL)
+			for (uint32_t c = 0; c < K; c++)
+				ngram_vaxpy(m->grad_out + (size_t)c * dim, gs[c], hd, dim);
+		if (n == 0 || m->grad_in == NULL)
+			continue;
+		ngram_grad_hidden(m, ws, b, gs);
+		for (uint32_t i = 0; i < ex->ntokens; i++)
+			if (ex->tokens[i] < m->ninputs)
+				ngram_grad_row(m, ex->tokens[i], 1.0f / (float)n, ws->gh);
+	}
+	ws->nex = 0;    /* gs is scaled now: a second backward would be wrong */
+}
+
+static void
+ngram_zero_grad(struct model *mm)
+{
+	struct ngram_model *m = ngram_cast(mm);
+
+	if (m->grad_out != NULL)
+		memset(m->grad_out, 0, (size_t)m->nlabels * m->dim * sizeof *m->grad_out);
+	for (size_t i = 0; i < m->ngrad_rows; i++) {
+		uint32_t r = m->grad_rows[i];
+
+		memset(m->grad_in + (size_t)r * m->dim, 0, m->dim * sizeof *m->grad_in);
+		m->in_rows[r] = 0;
+	}
+	m->ngrad_rows = 0;
+}
+
+static void
+ngram_grad_free(struct ngram_model *m, int input, int output)
+{
+	if (input) {
+		free(m->grad_in);
+		free(m->in_rows);
+		free(m->grad_rows);
+		m->grad_in = NULL;
+		m->in_rows = NULL;
+		m->grad_rows = NULL;
+		m->ngrad_rows = m->grad_cap = 0;
+	}
+	if (output) {
+		free(m->grad_out);
+		m->grad_out = NULL;
+	}
+}
+
+/*
+ * calloc, not the huge-page allocator: the input gradient is written only
+ * on the rows a batch uses, so only their pages ever become resident.
+ */
+static int
+ngram_grad_alloc(struct model *mm, struct tt_err *err)
+{
+	struct ngram_model *m = ngram_cast(mm);
+
+	if (m->train_in && m->grad_in == NULL) {
+		m->grad_in = calloc((size_t)m->ninputs * m->dim, sizeof *m->grad_in);
+		m->in_rows = calloc(m->ninputs, 1);
+		if (m->grad_in == NULL || m->in_rows == NULL) {
+			ngram_grad_free(m, 1, 0);
+			tt_err_set(err, NULL, 0, 0, "gradients: cannot allocate %zu MB",
+				   ((size_t)m->ninputs * m->dim * sizeof(float)) >> 20);
+			return -1;
+		}
+	}
+	if (m->train_out && m->grad_out == NULL)
+		m->grad_out = tt_xcalloc((size_t)m->nlabels * m->dim, sizeof *m->grad_out);
+	return 0;
+}
+
+enum {
+	NGRAM_VIEW_INPUT,
+	NGRAM_VIEW_OUTPUT,
+	NGRAM_NVIEWS,
+};
+
+static int
+ngram_set_trainable(struct model *mm, size_t i, bool on, struct tt_err *err)
+{
+	struct ngram_model *m = ngram_cast(mm);
+
+	if (i >= NGRAM_NVIEWS) {
+		tt_err_set(err, NULL, 0, 0, "ngram model: no parameter view %zu", i);
+		return -1;
+	}
+	if (i == NGRAM_VIEW_INPUT)
+		m->train_in = on;
+	else
+		m->train_out = on;
+	if (!on)
+		ngram_grad_free(m, i == NGRAM_VIEW_INPUT, i == NGRAM_VIEW_OUTPUT);
+	return 0;
+}
+
+/* ---- SGD fast path (Hogwild) ------------------------------------------- */
 
 static struct model_stat
-ngram_sgd_step(struct model *mm, struct model_ws *ws, const struct model_example *ex,
+ngram_sgd_fast(struct model *mm, struct model_ws *ws, const struct model_example *ex,
 	       const struct model_hparams *hp, struct model_rng *rng)
 {
 	struct ngram_model *m = ngram_cast(mm);
 	struct model_stat st;
 	uint32_t dim = m->dim, n;
 	float decay, lr, norm2;
+	const float *hd = ws->hd, *gs = ws->gs;    /* slot 0 */
 
-	st.loss = ngram_forward(m, ws, ex, hp, rng, &n);
-	ngram_grad_hidden(m, ws, ws->gs);
-	norm2 = ngram_sumsq(ws->gs, m->nlabels) * ngram_sumsq(ws->hd, dim);
+	st.loss = ngram_forward_one(m, ws, 0, ex, hp, rng);
+	n = ws->nvalid[0];
+	ngram_grad_hidden(m, ws, 0, gs);
+	norm2 = ngram_sumsq(gs, m->nlabels) * ngram_sumsq(hd, dim);
 	if (n > 0)
 		norm2 += ngram_sumsq(ws->gh, dim) / (float)n;
 	st.grad_norm = sqrtf(norm2);
@@ -413,54 +582,24 @@ ngram_sgd_step(struct model *mm, struct model_ws *ws, const struct model_example
 	decay = 1.0f - hp->lr * hp->weight_decay;
 
 	/* output [nlabels, dim]: W_c = decay W_c - lr gs_c hd */
-	for (uint32_t c = 0; c < m->nlabels; c++)
-		ngram_vdecay_axpy(m->output + (size_t)c * dim, decay, -lr * ws->gs[c], ws->hd, dim);
-	if (n == 0)
+	if (m->train_out)
+		for (uint32_t c = 0; c < m->nlabels; c++)
+			ngram_vdecay_axpy(m->output + (size_t)c * dim, decay, -lr * gs[c], hd, dim);
+	if (n == 0 || !m->train_in)
 		return st;
 	/* input rows: W_x = decay W_x - (lr / n) gh, once per occurrence */
 	float a = -lr / (float)n;
-	for (uint32_t i = 0; i < ex->nids; i++) {
-		if (ex->ids[i] >= m->ninputs)
+	for (uint32_t i = 0; i < ex->ntokens; i++) {
+		if (ex->tokens[i] >= m->ninputs)
 			continue;
-		float *row = m->input + (size_t)ex->ids[i] * dim;
-		m->touched[ex->ids[i]] = 1;     /* Hogwild: racing stores of 1 */
+		float *row = m->input + (size_t)ex->tokens[i] * dim;
+		m->touched[ex->tokens[i]] = 1;  /* Hogwild: racing stores of 1 */
 		if (decay != 1.0f)
 			ngram_vdecay_axpy(row, decay, a, ws->gh, dim);
 		else
 			ngram_vaxpy(row, a, ws->gh, dim);
 	}
 	return st;
-}
-
-/* ---- loss and dense gradient (checks, small models) -------------------- */
-
-static float
-ngram_loss(const struct model *mm, struct model_ws *ws, const struct model_example *ex,
-	   const struct model_hparams *hp, struct model_rng *rng)
-{
-	uint32_t n;
-
-	return ngram_forward(ngram_ccast(mm), ws, ex, hp, rng, &n);
-}
-
-/* grad [ninputs*dim + nlabels*dim] = [d input, d output], weights unchanged. */
-static float
-ngram_grad(const struct model *mm, struct model_ws *ws, const struct model_example *ex,
-	   const struct model_hparams *hp, struct model_rng *rng, float *grad)
-{
-	const struct ngram_model *m = ngram_ccast(mm);
-	uint32_t dim = m->dim, n;
-	float loss = ngram_forward(m, ws, ex, hp, rng, &n);
-	float *g_in = grad, *g_out = grad + (size_t)m->ninputs * dim;
-
-	ngram_grad_hidden(m, ws, ws->gs);
-	memset(grad, 0, ((size_t)m->ninputs + m->nlabels) * dim * sizeof *grad);
-	for (uint32_t c = 0; c < m->nlabels; c++)
-		ngram_vaxpy(g_out + (size_t)c * dim, ws->gs[c], ws->hd, dim);
-	for (uint32_t i = 0; n > 0 && i < ex->nids; i++)
-		if (ex->ids[i] < m->ninputs)
-			ngram_vaxpy(g_in + (size_t)ex->ids[i] * dim, 1.0f / (float)n, ws->gh, dim);
-	return loss;
 }
 
 /* ---- prediction -------------------------------------------------------- */
@@ -506,151 +645,6 @@ ngram_alloc_matrix(size_t rows, size_t cols)
 	return p;
 }
 
-/* ---- AdamW (minibatch, one thread) ------------------------------------- */
-
-/* Index of row in the batch accumulator, adding it (zeroed) if new. */
-static uint32_t
-ngram_batch_slot(struct model_ws *ws, uint32_t row)
-{
-	uint32_t s = ws->slot[row];
-
-	if (s != UINT32_MAX)
-		return s;
-	if (ws->nrows == ws->rows_cap) {
-		ws->rows_cap = ws->rows_cap ? ws->rows_cap * 2 : 1024;
-		ws->rows = tt_xrealloc(ws->rows, ws->rows_cap * sizeof *ws->rows);
-		ws->g_rows = tt_xrealloc(ws->g_rows, ws->rows_cap * ws->dim * sizeof *ws->g_rows);
-	}
-	s = (uint32_t)ws->nrows++;
-	ws->slot[row] = s;
-	ws->rows[s] = row;
-	memset(ws->g_rows + (size_t)s * ws->dim, 0, ws->dim * sizeof *ws->g_rows);
-	return s;
-}
-
-static void
-ngram_batch_alloc(struct model_ws *ws)
-{
-	if (ws->slot != NULL)
-		return;
-	ws->g_out = tt_xmalloc((size_t)ws->nlabels * ws->dim * sizeof *ws->g_out);
-	ws->slot = tt_xmalloc((size_t)ws->ninputs * sizeof *ws->slot);
-	memset(ws->slot, 0xff, (size_t)ws->ninputs * sizeof *ws->slot);
-}
-
-/* Accumulates one example's gradient, scaled by inv_b, into the batch. */
-static float
-ngram_batch_add(const struct ngram_model *m, struct model_ws *ws, const struct model_example *ex,
-		const struct model_hparams *hp, struct model_rng *rng, float inv_b)
-{
-	uint32_t dim = m->dim, n;
-	float loss = ngram_forward(m, ws, ex, hp, rng, &n);
-
-	ngram_vscale(ws->gs, inv_b, m->nlabels);
-	for (uint32_t c = 0; c < m->nlabels; c++)
-		ngram_vaxpy(ws->g_out + (size_t)c * dim, ws->gs[c], ws->hd, dim);
-	if (n == 0)
-		return loss;
-	ngram_grad_hidden(m, ws, ws->gs);
-	for (uint32_t i = 0; i < ex->nids; i++) {
-		if (ex->ids[i] >= m->ninputs)
-			continue;
-		uint32_t s = ngram_batch_slot(ws, ex->ids[i]);
-		ngram_vaxpy(ws->g_rows + (size_t)s * dim, 1.0f / (float)n, ws->gh, dim);
-	}
-	return loss;
-}
-
-struct ngram_adam {
-	float lr, decay, b1, b2, eps, bc1, bc2, gscale;
-};
-
-/* One AdamW update of n parameters w with moments mo, v and gradient g. */
-static void
-ngram_adam_update(const struct ngram_adam *a, float *restrict w, float *restrict mo,
-		  float *restrict v, const float *restrict g, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		float gi = g[i] * a->gscale;
-		mo[i] = a->b1 * mo[i] + (1.0f - a->b1) * gi;
-		v[i] = a->b2 * v[i] + (1.0f - a->b2) * gi * gi;
-		float mhat = mo[i] / a->bc1;
-		float vhat = v[i] / a->bc2;
-		w[i] = a->decay * w[i] - a->lr * mhat / (sqrtf(vhat) + a->eps);
-	}
-}
-
-static struct model_stat
-ngram_adamw_step(struct model *mm, struct model_ws *ws, const struct model_example *ex,
-		 size_t nex, const struct model_hparams *hp, struct model_rng *rng)
-{
-	struct ngram_model *m = ngram_cast(mm);
-	struct model_stat st = { 0.0f, 0.0f };
-	uint32_t dim = m->dim;
-	struct ngram_adam a;
-	float norm2, loss = 0.0f;
-
-	if (nex == 0 || m->m_in == NULL)
-		return st;      /* adamw_init not called: nothing to do */
-	ngram_batch_alloc(ws);
-	memset(ws->g_out, 0, (size_t)m->nlabels * dim * sizeof *ws->g_out);
-	ws->nrows = 0;
-	for (size_t i = 0; i < nex; i++)
-		loss += ngram_batch_add(m, ws, &ex[i], hp, rng, 1.0f / (float)nex);
-	st.loss = loss / (float)nex;
-
-	norm2 = ngram_sumsq(ws->g_out, m->nlabels * dim);
-	for (size_t r = 0; r < ws->nrows; r++)
-		norm2 += ngram_sumsq(ws->g_rows + r * dim, dim);
-	st.grad_norm = sqrtf(norm2);
-
-	m->adam_t++;
-	a.lr = hp->lr;
-	a.decay = 1.0f - hp->lr * hp->weight_decay;
-	a.b1 = hp->beta1;
-	a.b2 = hp->beta2;
-	a.eps = hp->eps;
-	a.bc1 = (float)(1.0 - pow(hp->beta1, (double)m->adam_t));
-	a.bc2 = (float)(1.0 - pow(hp->beta2, (double)m->adam_t));
-	a.gscale = ngram_clip_scale(st.grad_norm, hp->clip);
-	ngram_adam_update(&a, m->output, m->m_out, m->v_out, ws->g_out, m->nlabels * dim);
-	for (size_t r = 0; r < ws->nrows; r++) {
-		size_t off = (size_t)ws->rows[r] * dim;
-		ngram_adam_update(&a, m->input + off, m->m_in + off, m->v_in + off,
-				  ws->g_rows + r * dim, dim);
-		m->touched[ws->rows[r]] = 1;
-		ws->slot[ws->rows[r]] = UINT32_MAX;
-	}
-	ws->nrows = 0;
-	return st;
-}
-
-static int
-ngram_adamw_init(struct model *mm, struct tt_err *err)
-{
-	struct ngram_model *m = ngram_cast(mm);
-	size_t nin = (size_t)m->ninputs * m->dim, nout = (size_t)m->nlabels * m->dim;
-
-	if (m->m_in != NULL)
-		return 0;
-	m->m_in = ngram_alloc_matrix(m->ninputs, m->dim);
-	m->v_in = ngram_alloc_matrix(m->ninputs, m->dim);
-	m->m_out = ngram_alloc_matrix(m->nlabels, m->dim);
-	m->v_out = ngram_alloc_matrix(m->nlabels, m->dim);
-	if (!m->m_in || !m->v_in || !m->m_out || !m->v_out) {
-		free(m->m_in);
-		free(m->v_in);
-		free(m->m_out);
-		free(m->v_out);
-		m->m_in = m->v_in = m->m_out = m->v_out = NULL;
-		tt_err_set(err, NULL, 0, 0, "AdamW state: cannot allocate %zu MB",
-			   (2 * (nin + nout) * sizeof(float)) >> 20);
-		return -1;
-	}
-	m->adam_t = 0;
-	return 0;
-}
-
 /* ---- lifecycle --------------------------------------------------------- */
 
 static int
@@ -686,7 +680,6 @@ ngram_init_input(struct ngram_model *m, uint64_t seed)
 }
 
 static void ngram_destroy(struct model *mm);
-
 /*
  * The two matrices are sized by the user (buckets x dim can be hundreds of
  * MB), so running out of memory is an error reported to the caller, not the
@@ -706,6 +699,7 @@ ngram_create(const struct model_config *cfg, struct tt_err *err)
 	m->ninputs = cfg->ninputs;
 	m->nlabels = cfg->nlabels;
 	m->dim = cfg->dim;
+	m->train_in = m->train_out = true;
 	m->input = ngram_alloc_matrix(m->ninputs, m->dim);
 	m->output = ngram_alloc_matrix(m->nlabels, m->dim);
 	m->touched = calloc(m->ninputs, 1);
@@ -728,10 +722,7 @@ ngram_destroy(struct model *mm)
 	free(m->input);
 	free(m->output);
 	free(m->touched);
-	free(m->m_in);
-	free(m->v_in);
-	free(m->m_out);
-	free(m->v_out);
+	ngram_grad_free(m, 1, 1);
 	free(m);
 }
 
@@ -745,11 +736,9 @@ ngram_ws_create(const struct model *mm)
 	ws->nlabels = m->nlabels;
 	ws->dim = m->dim;
 	ws->hidden = tt_xcalloc(m->dim, sizeof(float));
-	ws->hd = tt_xcalloc(m->dim, sizeof(float));
-	ws->mask = tt_xcalloc(m->dim, sizeof(float));
 	ws->gh = tt_xcalloc(m->dim, sizeof(float));
 	ws->scores = tt_xcalloc(m->nlabels, sizeof(float));
-	ws->gs = tt_xcalloc(m->nlabels, sizeof(float));
+	ngram_ws_reserve(ws, 1);        /* the fast path's slot */
 	return ws;
 }
 
@@ -757,15 +746,13 @@ static void
 ngram_ws_destroy(struct model_ws *ws)
 {
 	free(ws->hidden);
-	free(ws->hd);
-	free(ws->mask);
 	free(ws->gh);
 	free(ws->scores);
+	free(ws->hd);
+	free(ws->mask);
+	free(ws->dropped);
 	free(ws->gs);
-	free(ws->g_out);
-	free(ws->slot);
-	free(ws->rows);
-	free(ws->g_rows);
+	free(ws->nvalid);
 	free(ws);
 }
 
@@ -779,17 +766,6 @@ ngram_nparams(const struct model *mm)
 	return ((size_t)m->ninputs + m->nlabels) * m->dim;
 }
 
-enum {
-	NGRAM_VIEW_INPUT,
-	NGRAM_VIEW_OUTPUT,
-	NGRAM_VIEW_M_IN,
-	NGRAM_VIEW_V_IN,
-	NGRAM_VIEW_M_OUT,
-	NGRAM_VIEW_V_OUT,
-	NGRAM_VIEW_STEP,
-	NGRAM_NVIEWS,
-};
-
 static size_t
 ngram_nviews(const struct model *mm)
 {
@@ -798,16 +774,18 @@ ngram_nviews(const struct model *mm)
 }
 
 static void
-ngram_view_matrix(struct model_view *v, const char *name, unsigned flags, uint32_t rows,
-		  uint32_t cols, float *data)
+ngram_view_matrix(struct model_view *v, const char *name, uint32_t rows, uint32_t cols,
+		  float *data, bool trainable, float *grad)
 {
 	v->name = name;
 	v->dtype = MODEL_F32;
-	v->flags = flags;
+	v->flags = MODEL_VIEW_PARAM;
 	v->ndim = 2;
 	v->shape[0] = rows;
 	v->shape[1] = cols;
 	v->data = data;
+	v->trainable = trainable;
+	v->grad = grad;
 }
 
 static void
@@ -819,33 +797,17 @@ ngram_view(struct model *mm, size_t i, struct model_view *out)
 	memset(out, 0, sizeof *out);
 	switch (i) {
 	case NGRAM_VIEW_INPUT:
-		ngram_view_matrix(out, "ngram.input.weight", MODEL_VIEW_PARAM, in, d, m->input);
+		ngram_view_matrix(out, "ngram.input.weight", in, d, m->input, m->train_in,
+				  m->grad_in);
 		out->touched = m->touched;
+		if (m->grad_in != NULL) {
+			out->grad_rows = m->grad_rows;
+			out->ngrad_rows = m->ngrad_rows;
+		}
 		break;
 	case NGRAM_VIEW_OUTPUT:
-		ngram_view_matrix(out, "ngram.output.weight", MODEL_VIEW_PARAM, nl, d, m->output);
-		break;
-	case NGRAM_VIEW_M_IN:
-		ngram_view_matrix(out, "optim.adamw.input.m", MODEL_VIEW_OPTIM, in, d, m->m_in);
-		out->touched = m->touched;      /* zero where never touched */
-		break;
-	case NGRAM_VIEW_V_IN:
-		ngram_view_matrix(out, "optim.adamw.input.v", MODEL_VIEW_OPTIM, in, d, m->v_in);
-		out->touched = m->touched;
-		break;
-	case NGRAM_VIEW_M_OUT:
-		ngram_view_matrix(out, "optim.adamw.output.m", MODEL_VIEW_OPTIM, nl, d, m->m_out);
-		break;
-	case NGRAM_VIEW_V_OUT:
-		ngram_view_matrix(out, "optim.adamw.output.v", MODEL_VIEW_OPTIM, nl, d, m->v_out);
-		break;
-	case NGRAM_VIEW_STEP:
-		out->name = "optim.adamw.step";
-		out->dtype = MODEL_I64;
-		out->flags = MODEL_VIEW_OPTIM;
-		out->ndim = 1;
-		out->shape[0] = 1;
-		out->data = m->m_in ? &m->adam_t : NULL;
+		ngram_view_matrix(out, "ngram.output.weight", nl, d, m->output, m->train_out,
+				  m->grad_out);
 		break;
 	default:
 		break;
@@ -858,11 +820,12 @@ const struct model_ops model_ngram_ops = {
 	.destroy = ngram_destroy,
 	.ws_create = ngram_ws_create,
 	.ws_destroy = ngram_ws_destroy,
-	.sgd_step = ngram_sgd_step,
-	.adamw_init = ngram_adamw_init,
-	.adamw_step = ngram_adamw_step,
-	.loss = ngram_loss,
-	.grad = ngram_grad,
+	.forward = ngram_forward,
+	.backward = ngram_backward,
+	.zero_grad = ngram_zero_grad,
+	.grad_alloc = ngram_grad_alloc,
+	.set_trainable = ngram_set_trainable,
+	.sgd_fast = ngram_sgd_fast,
 	.predict = ngram_predict,
 	.nparams = ngram_nparams,
 	.nviews = ngram_nviews,

@@ -2,7 +2,7 @@
  * model.c - the model front end: ops lookup, dispatch, random numbers.
  *
  * The functions here only forward to the ops table of the model; they exist
- * so call sites read model_sgd_step(m, ...) rather than m->ops->sgd_step(m, ...).
+ * so call sites read model_forward(m, ...) rather than m->ops->forward(m, ...).
  */
 #include <string.h>
 
@@ -93,45 +93,64 @@ model_ws_destroy(const struct model *m, struct model_ws *ws)
 		m->ops->ws_destroy(ws);
 }
 
-struct model_stat
-model_sgd_step(struct model *m, struct model_ws *ws, const struct model_example *ex,
-	       const struct model_hparams *hp, struct model_rng *rng)
-{
-	return m->ops->sgd_step(m, ws, ex, hp, rng);
-}
-
-int
-model_adamw_init(struct model *m, struct tt_err *err)
-{
-	return m->ops->adamw_init(m, err);
-}
-
-struct model_stat
-model_adamw_step(struct model *m, struct model_ws *ws, const struct model_example *ex,
-		 size_t n, const struct model_hparams *hp, struct model_rng *rng)
-{
-	return m->ops->adamw_step(m, ws, ex, n, hp, rng);
-}
-
 float
-model_loss(const struct model *m, struct model_ws *ws, const struct model_example *ex,
-	   const struct model_hparams *hp, struct model_rng *rng)
+model_forward(struct model *m, struct model_ws *ws, const struct model_example *ex, size_t n,
+	      const struct model_hparams *hp, struct model_rng *rng)
 {
-	return m->ops->loss(m, ws, ex, hp, rng);
-}
-
-float
-model_grad(const struct model *m, struct model_ws *ws, const struct model_example *ex,
-	   const struct model_hparams *hp, struct model_rng *rng, float *grad)
-{
-	return m->ops->grad(m, ws, ex, hp, rng, grad);
+	return m->ops->forward(m, ws, ex, n, hp, rng);
 }
 
 void
-model_predict(const struct model *m, struct model_ws *ws, const uint32_t *ids, uint32_t nids,
-	      float *probs)
+model_backward(struct model *m, struct model_ws *ws)
 {
-	m->ops->predict(m, ws, ids, nids, probs);
+	m->ops->backward(m, ws);
+}
+
+void
+model_zero_grad(struct model *m)
+{
+	m->ops->zero_grad(m);
+}
+
+int
+model_grad_alloc(struct model *m, struct tt_err *err)
+{
+	return m->ops->grad_alloc(m, err);
+}
+
+int
+model_set_trainable(struct model *m, const char *name, bool on, struct tt_err *err)
+{
+	size_t n = model_nviews(m);
+	struct model_view v;
+
+	for (size_t i = 0; i < n; i++) {
+		model_view(m, i, &v);
+		if (v.data != NULL && (v.flags & MODEL_VIEW_PARAM) && strcmp(v.name, name) == 0)
+			return m->ops->set_trainable(m, i, on, err);
+	}
+	tt_err_set(err, NULL, 0, 0, "model %s has no parameter called '%s'", m->ops->name, name);
+	return -1;
+}
+
+int
+model_has_sgd_fast(const struct model *m)
+{
+	return m->ops->sgd_fast != NULL;
+}
+
+struct model_stat
+model_sgd_fast(struct model *m, struct model_ws *ws, const struct model_example *ex,
+	       const struct model_hparams *hp, struct model_rng *rng)
+{
+	return m->ops->sgd_fast(m, ws, ex, hp, rng);
+}
+
+void
+model_predict(const struct model *m, struct model_ws *ws, const uint32_t *tokens,
+	      uint32_t ntokens, float *probs)
+{
+	m->ops->predict(m, ws, tokens, ntokens, probs);
 }
 
 size_t

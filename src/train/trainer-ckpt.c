@@ -1,9 +1,10 @@
 /*
  * trainer-ckpt.c - checkpoints and exported models of a run.
  *
- * A checkpoint is a bundle (bundle.h) with the optimizer state and the
- * run's position: step, epoch, position in the epoch's order, best metric,
- * and every option value. The random state needs no saving: each step's
+ * A checkpoint is a bundle (bundle.h: model, tokenizer, labels) with the
+ * optimizer state (optim.h's views; none for SGD) and the run's position:
+ * step, epoch, position in the epoch's order, best metric, and every
+ * option value. The random state needs no saving: each step's
  * generator is seeded from (seed, step) and each epoch's order from
  * (seed, epoch), so (step, epoch, pos) is enough to continue exactly.
  * Files are written atomically (temp file, fsync, rename).
@@ -72,9 +73,9 @@ int trainer_save(struct trainer *t, const char *path, int with_optimizer, struct
 	snprintf(best, sizeof best, "%.17g", t->best);
 	snprintf(best_step, sizeof best_step, "%" PRIu64, t->best_step);
 	snprintf(hash, sizeof hash, "%016" PRIx64, trainer_data_hash(t->in));
-	rc = bundle_save(path, t->model, &t->vocab, t->in->label_names, t->in->nlabels,
-			 t->in->multilabel, with_optimizer != 0, meta, sizeof meta / sizeof meta[0],
-			 err);
+	rc = bundle_save(path, t->model, t->tok, with_optimizer ? t->opt : NULL,
+			 t->in->label_names, t->in->nlabels, t->in->multilabel, meta,
+			 sizeof meta / sizeof meta[0], err);
 	free(options);
 	return rc;
 }
@@ -147,16 +148,20 @@ int trainer_restore(struct trainer *t, const char *path, struct tt_err *err)
 		return -1;
 	}
 	/* Take the checkpoint's tokenizer and weights in place of the fresh ones. */
+	optim_destroy(t->opt);
+	t->opt = NULL;
 	model_ws_destroy(t->model, t->ws);
 	model_destroy(t->model);
-	tok_vocab_fini(&t->vocab);
-	t->vocab = b.vocab;
-	memset(&b.vocab, 0, sizeof b.vocab);
+	tokenizer_destroy(t->tok);
+	t->tok = b.tok;
+	b.tok = NULL;
 	t->model = b.model;
 	b.model = NULL;
 	t->ws = model_ws_create(t->model);
 	trainer_read_hp(t);
-	if (t->hp.adamw && model_adamw_init(t->model, err) != 0) {
+	/* then the optimizer, with the state the checkpoint saved */
+	if (trainer_make_optim(t, err) != 0 ||
+	    (t->opt != NULL && b.has_optimizer && bundle_load_optim(path, t->opt, err) != 0)) {
 		bundle_fini(&b);
 		return -1;
 	}

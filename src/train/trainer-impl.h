@@ -1,7 +1,8 @@
 /*
  * trainer-impl.h - the trainer's insides, shared by trainer.c (thread,
- * messages, publication), trainer-run.c (data, steps, evaluation) and
- * trainer-ckpt.c (checkpoints). Not for other modules: use trainer.h.
+ * messages, publication), trainer-run.c (data, model, evaluation),
+ * trainer-step.c (optimizer steps and rounds) and trainer-ckpt.c
+ * (checkpoints). Not for other modules: use trainer.h.
  */
 #ifndef TUNETOP_TRAINER_IMPL_H
 #define TUNETOP_TRAINER_IMPL_H
@@ -12,8 +13,10 @@
 
 #include "tunetop/chan.h"
 #include "tunetop/model.h"
+#include "tunetop/optim.h"
 #include "tunetop/sched.h"
 #include "tunetop/tokenize.h"
+#include "tunetop/tokenizer.h"
 #include "tunetop/trainer.h"
 
 struct trainer_msg {
@@ -34,14 +37,14 @@ struct trainer_hp {
 	uint32_t epochs;
 	uint32_t threads;
 	uint64_t seed;
-	int adamw;
+	enum optim_kind optim;
 	uint64_t eval_every;
 	uint64_t log_every;
 	uint32_t patience;
 	struct model_hparams model;
 };
 
-/* Tokenized data: feature ids per record and the labeled rows per split. */
+/* Tokenized data: token ids per record and the labeled rows per split. */
 struct trainer_data {
 	uint32_t *ids;
 	uint64_t *off;                  /* [n + 1] */
@@ -85,9 +88,9 @@ struct trainer {
 	struct trainer_input *in;
 	struct trainer_input *pending;  /* reload at the next step */
 	struct trainer_data data;
-	struct tok_vocab vocab;
-	int have_vocab;
+	struct tokenizer *tok;          /* the model's: encodes every text */
 	struct model *model;
+	struct optim *opt;              /* NULL on the SGD fast path (model_sgd_fast) */
 	struct model_ws *ws;            /* the trainer thread's scratch */
 	float *class_weights;
 	double pred_next;               /* tt_now() before which epoch ends skip predicting */
@@ -128,11 +131,14 @@ struct trainer_norm {
 void trainer_norm_build(struct trainer_norm *nm, const struct trainer_input *in,
 			const struct tok_config *cfg);
 void trainer_norm_fini(struct trainer_norm *nm);
+/* The record where the first half of the text bytes ends (work split in two). */
+size_t trainer_norm_middle(const struct trainer_input *in);
+/* Record row as an example (tokens and label targets). */
+void trainer_example(const struct trainer *t, uint32_t row, struct model_example *ex);
 
 int trainer_prepare(struct trainer *t, struct tt_err *err);
 void trainer_release(struct trainer *t);
 void trainer_read_hp(struct trainer *t);
-void trainer_run_round(struct trainer *t);
 void trainer_after_round(struct trainer *t);
 void trainer_data_reencode(struct trainer *t);
 void trainer_reweight(struct trainer *t);
@@ -142,6 +148,13 @@ uint64_t trainer_total_steps(const struct trainer *t);
 void trainer_evaluate(struct trainer *t, enum ds_split split, struct metrics_report *out);
 double trainer_metric_value(const struct trainer *t, const struct metrics_report *r);
 int trainer_apply_input(struct trainer *t, struct trainer_input *in, struct tt_err *err);
+
+/* trainer-step.c */
+/* 1 when steps take the model's fused Hogwild SGD (no optimizer object). */
+int trainer_fast_path(const struct trainer *t);
+/* The optimizer the run's settings ask for (none on the fast path); -1 + err. */
+int trainer_make_optim(struct trainer *t, struct tt_err *err);
+void trainer_run_round(struct trainer *t);
 
 /* trainer.c: publication, used by the run */
 void trainer_add_point(struct trainer *t, const struct trainer_point *p);

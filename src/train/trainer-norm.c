@@ -42,7 +42,7 @@ static void *trainer_norm_part(void *arg)
 }
 
 /* The record where the first half of the text bytes ends. */
-static size_t trainer_norm_middle(const struct trainer_input *in)
+size_t trainer_norm_middle(const struct trainer_input *in)
 {
 	uint64_t half = in->text_off[in->n] / 2;
 	size_t lo = 0, hi = in->n;

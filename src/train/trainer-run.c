@@ -1,31 +1,23 @@
 /*
  * trainer-run.c - what the trainer thread does between messages: prepare
- * the data and the model, run rounds of optimizer steps, evaluate, log.
+ * the data, the tokenizer and the model, evaluate, log, after each round.
+ * The steps themselves are in trainer-step.c.
  *
- * Steps. A step is one optimizer update on batch_size examples: for SGD
- * (fastText's recipe) the examples of a step are applied one by one, for
- * AdamW as one minibatch. Step s of an epoch covers positions
- * [s*B, s*B + B) of that epoch's shuffled order, and its random numbers
- * (dropout) come from a generator seeded with (seed, s) - so a run is a
- * pure function of its seed, and a checkpoint needs only (epoch, position,
- * step) to continue exactly as the uninterrupted run would have (with one
- * thread; Hogwild threads race by design).
- *
- * Rounds. The trainer runs steps in rounds that end at the next logged
- * point, evaluation, epoch end or `step N` target - or earlier when a
- * message raises `interrupt`, which workers check before each step. With
- * threads > 1 (SGD only) workers claim the round's steps from an atomic
- * counter and update the shared weights without locks (Hogwild).
+ * Data. The tokenizer is the model's (tokenizer.h): a fresh run fits the
+ * n-gram tokenizer's vocabulary on the train split (trainer_fit_tokenizer,
+ * the one place that knows which tokenizer a new run builds), a restored
+ * run takes the checkpoint's. Every record is then encoded through the
+ * tokenizer interface alone, on two threads (trainer_encode), into one id
+ * array with offsets; an example is a record's ids with its label ids as
+ * targets (classification, model.h).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "trainer-impl.h"
-
-/* A gradient norm above this is an explosion, whatever clip is set to. */
-static const double TRAINER_GRAD_EXPLODED = 1e4;
 
 void trainer_read_hp(struct trainer *t)
 {
@@ -40,7 +32,8 @@ void trainer_read_hp(struct trainer *t)
 	hp->epochs = (uint32_t)cfg_get_int(&t->cfg, "epochs");
 	hp->threads = (uint32_t)cfg_get_int(&t->cfg, "threads");
 	hp->seed = (uint64_t)cfg_get_int(&t->cfg, "seed");
-	hp->adamw = strcmp(cfg_get_str(&t->cfg, "optimizer"), "adamw") == 0;
+	hp->optim = OPTIM_SGD;
+	optim_parse(cfg_get_str(&t->cfg, "optimizer"), &hp->optim);
 	hp->eval_every = (uint64_t)cfg_get_int(&t->cfg, "eval_every");
 	hp->log_every = (uint64_t)cfg_get_int(&t->cfg, "log_every");
 	hp->patience = (uint32_t)cfg_get_int(&t->cfg, "patience");
@@ -109,51 +102,98 @@ static void trainer_data_free(struct trainer_data *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* Token ids of records [from, to), appended to ids; off[i] relative to its start. */
+struct trainer_enc_part {
+	const struct tokenizer *tok;
+	const struct trainer_input *in;
+	size_t from, to;
+	uint32_t *ids;
+	size_t len, cap;
+	uint64_t *off;          /* [n + 1], shared: each part writes its own records */
+};
+
+static void *trainer_encode_part(void *arg)
+{
+	struct trainer_enc_part *p = arg;
+
+	for (size_t i = p->from; i < p->to; i++) {
+		const char *text = p->in->texts + p->in->text_off[i];
+		size_t len = p->in->text_off[i + 1] - p->in->text_off[i];
+		size_t k = tokenizer_encode(p->tok, text, len, p->ids + p->len, p->cap - p->len);
+
+		if (k > p->cap - p->len) {
+			while (p->cap - p->len < k)
+				p->cap *= 2;
+			p->ids = tt_xrealloc(p->ids, p->cap * sizeof *p->ids);
+			tokenizer_encode(p->tok, text, len, p->ids + p->len, p->cap - p->len);
+		}
+		p->off[i] = p->len;
+		p->len += k;
+	}
+	return NULL;
+}
+
 /*
- * Feature ids of every record, and the labeled rows of each split. nm: the
- * texts already normalized with the vocabulary's settings, or NULL.
+ * Token ids of every record through the model's tokenizer, the two halves
+ * of the text bytes on two threads, then the labeled rows of each split.
  */
-static void trainer_encode(struct trainer *t, const struct trainer_norm *nm)
+static void trainer_encode(struct trainer *t)
 {
 	const struct trainer_input *in = t->in;
 	struct trainer_data *d = &t->data;
-	struct trainer_norm own;
-	size_t i, cap = 1 << 16, used = 0;
-	int s;
+	struct trainer_enc_part part[2];
+	size_t mid = trainer_norm_middle(in), i;
+	pthread_t th;
+	int k, s, threaded;
 
-	if (nm == NULL) {
-		trainer_norm_build(&own, in, &t->vocab.cfg);
-		nm = &own;
-	}
 	trainer_data_free(d);
 	d->off = tt_xmalloc((in->n + 1) * sizeof *d->off);
-	d->ids = tt_xmalloc(cap * sizeof *d->ids);
+	for (k = 0; k < 2; k++) {
+		part[k].tok = t->tok;
+		part[k].in = in;
+		part[k].from = k == 0 ? 0 : mid;
+		part[k].to = k == 0 ? mid : in->n;
+		part[k].cap = 1 << 15;
+		part[k].ids = tt_xmalloc(part[k].cap * sizeof *part[k].ids);
+		part[k].len = 0;
+		part[k].off = d->off;
+	}
+	threaded = pthread_create(&th, NULL, trainer_encode_part, &part[1]) == 0;
+	trainer_encode_part(&part[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		trainer_encode_part(&part[1]);
+	/* the second half follows the first */
+	d->ids = tt_xrealloc(part[0].ids, (part[0].len + part[1].len + 1) * sizeof *d->ids);
+	memcpy(d->ids + part[0].len, part[1].ids, part[1].len * sizeof *d->ids);
+	free(part[1].ids);
+	for (i = mid; i < in->n; i++)
+		d->off[i] += part[0].len;
+	d->off[in->n] = part[0].len + part[1].len;
 	for (s = 0; s < DS_NSPLITS; s++)
 		d->rows[s] = tt_xmalloc((in->n + 1) * sizeof *d->rows[s]);
 	for (i = 0; i < in->n; i++) {
-		size_t k = tok_encode_words(&t->vocab, nm->text[i], nm->len[i], nm->nwords[i],
-					    d->ids + used, cap - used, NULL);
-
-		if (k > cap - used) {
-			while (cap - used < k)
-				cap *= 2;
-			d->ids = tt_xrealloc(d->ids, cap * sizeof *d->ids);
-			tok_encode_words(&t->vocab, nm->text[i], nm->len[i], nm->nwords[i],
-					 d->ids + used, cap - used, NULL);
-		}
-		d->off[i] = used;
-		used += k;
 		if (in->label_off[i + 1] > in->label_off[i]) {
 			s = in->split[i] < DS_NSPLITS ? in->split[i] : DS_SPLIT_NONE;
 			d->rows[s][d->nrows[s]++] = (uint32_t)i;
 			if (s == DS_SPLIT_TRAIN)
-				d->train_tokens += k;
+				d->train_tokens += d->off[i + 1] - d->off[i];
 		}
 	}
-	d->off[in->n] = used;
 	d->perm = tt_xmalloc((d->nrows[DS_SPLIT_TRAIN] + 1) * sizeof *d->perm);
-	if (nm == &own)
-		trainer_norm_fini(&own);
+}
+
+/* Record row as a classification example: its token ids, its label ids as targets. */
+void trainer_example(const struct trainer *t, uint32_t row, struct model_example *ex)
+{
+	const struct trainer_data *d = &t->data;
+	const struct trainer_input *in = t->in;
+
+	ex->tokens = d->ids + d->off[row];
+	ex->ntokens = (uint32_t)(d->off[row + 1] - d->off[row]);
+	ex->targets = in->label_ids + in->label_off[row];
+	ex->ntargets = in->label_off[row + 1] - in->label_off[row];
 }
 
 /* The epoch's order: a seeded shuffle of the train rows. */
@@ -248,7 +288,7 @@ static int trainer_new_model(struct trainer *t, struct tt_err *err)
 	}
 	memset(&mc, 0, sizeof mc);
 	mc.type = type;
-	mc.ninputs = tok_vocab_nfeatures(&t->vocab);
+	mc.ninputs = tokenizer_vocab_size(t->tok);
 	mc.nlabels = t->in->nlabels;
 	mc.dim = (uint32_t)cfg_get_int(&t->cfg, "dim");
 	mc.loss = t->in->multilabel || strcmp(cfg_get_str(&t->cfg, "loss"), "ova") == 0 ?
@@ -258,55 +298,66 @@ static int trainer_new_model(struct trainer *t, struct tt_err *err)
 	if (t->model == NULL)
 		return -1;
 	t->ws = model_ws_create(t->model);
-	if (t->hp.adamw && model_adamw_init(t->model, err) != 0)
-		return -1;
-	return 0;
+	return trainer_make_optim(t, err);
 }
 
 void trainer_release(struct trainer *t)
 {
+	optim_destroy(t->opt);
+	t->opt = NULL;
 	if (t->ws != NULL)
 		model_ws_destroy(t->model, t->ws);
 	if (t->model != NULL)
 		model_destroy(t->model);
 	t->ws = NULL;
 	t->model = NULL;
-	if (t->have_vocab)
-		tok_vocab_fini(&t->vocab);
-	t->have_vocab = 0;
+	tokenizer_destroy(t->tok);
+	t->tok = NULL;
 	trainer_data_free(&t->data);
 	free(t->class_weights);
 	t->class_weights = NULL;
 }
 
-/* Fresh run (or a resumed one): vocabulary, features, model, counters. */
-int trainer_prepare(struct trainer *t, struct tt_err *err)
+/*
+ * A new run's tokenizer: the n-gram vocabulary of the train split's texts,
+ * normalized once on two threads (trainer-norm.c).
+ */
+static int trainer_fit_tokenizer(struct trainer *t, struct tt_err *err)
 {
 	struct trainer_norm nm;
 	struct tok_config tc;
+	struct tok_vocab vocab;
 	size_t i;
 
+	trainer_tok_config(t, &tc);
+	if (tok_config_check(&tc, err) != 0)
+		return -1;
+	tok_vocab_init(&vocab, &tc);
+	trainer_phase(t, "preparing: normalizing %zu records", t->in->n);
+	trainer_norm_build(&nm, t->in, &tc);
+	trainer_phase(t, "preparing: vocabulary and features of %zu records", t->in->n);
+	for (i = 0; i < t->in->n; i++) {
+		if (t->in->split[i] == DS_SPLIT_TRAIN)
+			tok_vocab_add_words(&vocab, nm.text[i], nm.len[i]);
+	}
+	tok_vocab_finish(&vocab);
+	trainer_norm_fini(&nm);
+	t->tok = tokenizer_ngram_create(&vocab);
+	return 0;
+}
+
+/* Fresh run (or a resumed one): tokenizer, token ids, model, counters. */
+int trainer_prepare(struct trainer *t, struct tt_err *err)
+{
 	trainer_release(t);
 	trainer_read_hp(t);
 	if (t->in == NULL || t->in->nlabels == 0) {
 		tt_err_set(err, NULL, 0, 0, "no labels in the data (label some records first)");
 		return -1;
 	}
-	trainer_tok_config(t, &tc);
-	if (tok_config_check(&tc, err) != 0)
+	if (trainer_fit_tokenizer(t, err) != 0)
 		return -1;
-	tok_vocab_init(&t->vocab, &tc);
-	t->have_vocab = 1;
-	trainer_phase(t, "preparing: normalizing %zu records", t->in->n);
-	trainer_norm_build(&nm, t->in, &tc);
-	trainer_phase(t, "preparing: vocabulary and features of %zu records", t->in->n);
-	for (i = 0; i < t->in->n; i++) {
-		if (t->in->split[i] == DS_SPLIT_TRAIN)
-			tok_vocab_add_words(&t->vocab, nm.text[i], nm.len[i]);
-	}
-	tok_vocab_finish(&t->vocab);
-	trainer_encode(t, &nm);
-	trainer_norm_fini(&nm);
+	trainer_encode(t);
 	if (t->data.nrows[DS_SPLIT_TRAIN] == 0) {
 		tt_err_set(err, NULL, 0, 0, "the train split has no labeled records (try 'split 80/10/10')");
 		return -1;
@@ -350,213 +401,13 @@ int trainer_apply_input(struct trainer *t, struct trainer_input *in, struct tt_e
 	t->in = in;
 	if (t->model == NULL)
 		return 0;
-	trainer_encode(t, NULL);
+	trainer_encode(t);
 	if (t->pos > t->data.nrows[DS_SPLIT_TRAIN])
 		t->pos = t->data.nrows[DS_SPLIT_TRAIN];
 	trainer_shuffle(t);
 	trainer_class_weights(t);
 	trainer_read_hp(t);
 	return 0;
-}
-
-/* ---- steps ---- */
-
-struct trainer_round {
-	struct trainer *t;
-	uint64_t step0;
-	size_t pos0;
-	uint64_t nsteps;
-	atomic_ullong next;
-};
-
-struct trainer_worker {
-	struct trainer_round *r;
-	struct model_ws *ws;
-	struct model_example *batch;
-	double loss_sum;
-	uint64_t steps;
-	uint64_t tokens;
-	int bad;
-	uint64_t bad_step;
-	double bad_value;
-	pthread_t thread;
-};
-
-static void trainer_example(const struct trainer *t, uint32_t row, struct model_example *ex)
-{
-	const struct trainer_data *d = &t->data;
-	const struct trainer_input *in = t->in;
-
-	ex->ids = d->ids + d->off[row];
-	ex->nids = (uint32_t)(d->off[row + 1] - d->off[row]);
-	ex->labels = in->label_ids + in->label_off[row];
-	ex->nlabels_ex = in->label_off[row + 1] - in->label_off[row];
-}
-
-/* One step: returns its mean loss; sets *gn to its largest gradient norm. */
-static double trainer_step(struct trainer *t, struct trainer_worker *w, uint64_t step,
-			   size_t first, size_t last, double *gn)
-{
-	struct model_hparams hp = t->hp.model;
-	struct model_rng rng;
-	struct model_stat st;
-	double sum = 0;
-	size_t i;
-
-	hp.lr = (float)(t->hp.base_lr * sched_factor(t->hp.schedule, step, trainer_total_steps(t),
-						       t->hp.warmup));
-	model_rng_seed(&rng, t->hp.seed ^ (step * 0x9E3779B97F4A7C15ull));
-	*gn = 0;
-	for (i = first; i < last; i++) {
-		trainer_example(t, t->data.perm[i], &w->batch[i - first]);
-		w->tokens += w->batch[i - first].nids;
-	}
-	if (t->hp.adamw) {
-		st = model_adamw_step(t->model, w->ws, w->batch, last - first, &hp, &rng);
-		*gn = st.grad_norm;
-		return st.loss;
-	}
-	for (i = first; i < last; i++) {
-		st = model_sgd_step(t->model, w->ws, &w->batch[i - first], &hp, &rng);
-		sum += st.loss;
-		if (!(st.grad_norm <= *gn))
-			*gn = st.grad_norm;
-		if (!isfinite(st.loss))
-			return st.loss;
-	}
-	return sum / (double)(last - first);
-}
-
-static void *trainer_worker_main(void *arg)
-{
-	struct trainer_worker *w = arg;
-	struct trainer_round *r = w->r;
-	struct trainer *t = r->t;
-	size_t ntrain = t->data.nrows[DS_SPLIT_TRAIN];
-
-	while (!atomic_load(&t->interrupt)) {
-		uint64_t k = atomic_fetch_add(&r->next, 1);
-		size_t first = r->pos0 + (size_t)k * t->hp.batch, last;
-		double loss, gn;
-
-		if (k >= r->nsteps)
-			break;
-		last = first + t->hp.batch < ntrain ? first + t->hp.batch : ntrain;
-		loss = trainer_step(t, w, r->step0 + k, first, last, &gn);
-		w->loss_sum += loss;
-		w->steps++;
-		if (!isfinite(loss) || !isfinite(gn) || gn > TRAINER_GRAD_EXPLODED) {
-			w->bad = 1;
-			w->bad_step = r->step0 + k + 1;
-			w->bad_value = isfinite(loss) ? gn : loss;
-			atomic_store(&t->interrupt, 1);
-			break;
-		}
-	}
-	return NULL;
-}
-
-/* Steps until the next stop: point, eval, epoch end, step target. */
-static uint64_t trainer_round_steps(const struct trainer *t)
-{
-	size_t ntrain = t->data.nrows[DS_SPLIT_TRAIN];
-	uint64_t n = (ntrain - t->pos + t->hp.batch - 1) / t->hp.batch;
-
-	if (t->next_point > t->step && t->next_point - t->step < n)
-		n = t->next_point - t->step;
-	if (t->next_eval > t->step && t->next_eval - t->step < n)
-		n = t->next_eval - t->step;
-	if (t->pause_at != UINT64_MAX && t->pause_at - t->step < n)
-		n = t->pause_at - t->step;
-	return n;
-}
-
-static int trainer_run_workers(struct trainer *t, struct trainer_round *r,
-			       struct trainer_worker *w, int nw)
-{
-	int i, bad = -1;
-
-	for (i = 0; i < nw; i++) {
-		w[i].r = r;
-		w[i].ws = i == 0 ? t->ws : model_ws_create(t->model);
-		w[i].batch = tt_xmalloc(t->hp.batch * sizeof *w[i].batch);
-	}
-	for (i = 1; i < nw; i++) {
-		if (pthread_create(&w[i].thread, NULL, trainer_worker_main, &w[i]) != 0)
-			w[i].thread = 0;
-	}
-	trainer_worker_main(&w[0]);
-	for (i = 1; i < nw; i++) {
-		if (w[i].thread != 0)
-			pthread_join(w[i].thread, NULL);
-		else
-			trainer_worker_main(&w[i]);
-		model_ws_destroy(t->model, w[i].ws);
-	}
-	for (i = 0; i < nw; i++) {
-		free(w[i].batch);
-		if (w[i].bad && (bad < 0 || w[i].bad_step < w[bad].bad_step))
-			bad = i;
-	}
-	return bad;
-}
-
-static void trainer_diverged(struct trainer *t, const struct trainer_worker *w)
-{
-	t->diverged = 1;
-	t->pause_at = UINT64_MAX;
-	trainer_notice(t, 1, "diverged at step %llu: %s %g; paused (lower lr, then resume, "
-		       "or load the last checkpoint)", (unsigned long long)w->bad_step,
-		       isfinite(w->bad_value) ? "gradient norm" : "loss", w->bad_value);
-	trainer_add_event(t, TRAINER_EV_DIVERGED, NULL, NULL, NULL, "diverged");
-	t->state = TRAINER_PAUSED;
-}
-
-void trainer_run_round(struct trainer *t)
-{
-	struct trainer_round r;
-	struct trainer_worker w[64];
-	int nw = t->hp.adamw ? 1 : (int)t->hp.threads, bad, i;
-	double t0 = tt_now(), dt;
-	uint64_t done;
-
-	if (t->epoch >= t->hp.epochs) {
-		trainer_after_round(t);    /* a resumed run that had already finished */
-		return;
-	}
-	if (nw > 64)
-		nw = 64;
-	memset(&r, 0, sizeof r);
-	memset(w, 0, sizeof w);
-	r.t = t;
-	r.step0 = t->step;
-	r.pos0 = t->pos;
-	r.nsteps = trainer_round_steps(t);
-	atomic_store(&r.next, 0);
-	t->lr_now = t->hp.base_lr * sched_factor(t->hp.schedule, t->step, trainer_total_steps(t),
-						 t->hp.warmup);
-	bad = trainer_run_workers(t, &r, w, nw);
-	dt = tt_now() - t0;
-	done = atomic_load(&r.next);
-	if (done > r.nsteps)
-		done = r.nsteps;
-	for (i = 0; i < nw; i++) {
-		t->loss_sum += w[i].loss_sum;
-		t->loss_steps += w[i].steps;
-		t->tokens_since += w[i].tokens;
-	}
-	t->time_since += dt;
-	t->run_seconds += dt;
-	t->step += done;
-	t->pos += (size_t)done * t->hp.batch;
-	if (t->pos > t->data.nrows[DS_SPLIT_TRAIN])
-		t->pos = t->data.nrows[DS_SPLIT_TRAIN];
-	if (bad >= 0) {
-		trainer_diverged(t, &w[bad]);
-		trainer_publish(t, 1);
-		return;
-	}
-	trainer_after_round(t);
 }
 
 /* ---- evaluation ---- */
@@ -575,15 +426,15 @@ void trainer_evaluate(struct trainer *t, enum ds_split split, struct metrics_rep
 		uint32_t j;
 
 		trainer_example(t, t->data.rows[split][i], &ex);
-		model_predict(t->model, t->ws, ex.ids, ex.nids, probs);
+		model_predict(t->model, t->ws, ex.tokens, ex.ntokens, probs);
 		if (t->model->cfg.loss == MODEL_LOSS_OVA) {
 			memset(truth, 0, nl);
-			for (j = 0; j < ex.nlabels_ex; j++)
-				if (ex.labels[j] < nl)
-					truth[ex.labels[j]] = 1;
+			for (j = 0; j < ex.ntargets; j++)
+				if (ex.targets[j] < nl)
+					truth[ex.targets[j]] = 1;
 			metrics_eval_add_multi(&acc, truth, probs, 0.5f);
-		} else if (ex.labels[0] < nl) {
-			metrics_eval_add(&acc, ex.labels[0], probs);
+		} else if (ex.targets[0] < nl) {
+			metrics_eval_add(&acc, ex.targets[0], probs);
 		}
 	}
 	metrics_report_fini(out);
@@ -741,10 +592,10 @@ void trainer_reweight(struct trainer *t)
 	trainer_class_weights(t);
 }
 
-/* After the tokenizer changed (a restored checkpoint): features again. */
+/* After the tokenizer changed (a restored checkpoint): token ids again. */
 void trainer_data_reencode(struct trainer *t)
 {
-	trainer_encode(t, NULL);
+	trainer_encode(t);
 	if (t->pos > t->data.nrows[DS_SPLIT_TRAIN])
 		t->pos = t->data.nrows[DS_SPLIT_TRAIN];
 	trainer_class_weights(t);

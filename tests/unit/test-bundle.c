@@ -1,7 +1,8 @@
 /*
  * test-bundle.c - model files: only the rows training touched are stored,
  * and a save/load round trip is bit for bit (every weight, every
- * prediction), for models, checkpoints with AdamW state, and files written
+ * prediction), for models, checkpoints with AdamW state (optim.c's views,
+ * and files that name the moments as before optim.c), and files written
  * dense by earlier versions.
  */
 #include <stdarg.h>
@@ -34,8 +35,10 @@ static char *const label_names[] = { "cats", "dogs", "money" };
 struct fx {
 	char dir[64];
 	char path[96];
-	struct tok_vocab vocab;
+	struct tok_vocab vocab;         /* the tokenizer's (tok is in charge) */
+	struct tokenizer *tok;
 	struct model *model;
+	struct optim *opt;              /* after train(f, 1) */
 };
 
 static int setup(void **state)
@@ -58,6 +61,7 @@ static int setup(void **state)
 	tok_vocab_finish(&f->vocab);
 	mc.type = "ngram";
 	mc.ninputs = (uint32_t)tok_vocab_nfeatures(&f->vocab);
+	f->tok = tokenizer_ngram_create(&f->vocab);
 	mc.nlabels = NLAB;
 	mc.dim = DIM;
 	mc.loss = MODEL_LOSS_SOFTMAX;
@@ -74,8 +78,9 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	char cmd[128];
 
+	optim_destroy(f->opt);
 	model_destroy(f->model);
-	tok_vocab_fini(&f->vocab);
+	tokenizer_destroy(f->tok);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
 	if (system(cmd) != 0)
 		return -1;
@@ -96,22 +101,27 @@ static void train(struct fx *f, int adamw)
 	model_hparams_default(&hp);
 	hp.lr = adamw ? 0.01f : 0.5f;
 	model_rng_seed(&rng, 1);
-	if (adamw)
-		assert_int_equal(model_adamw_init(f->model, &err), 0);
+	if (adamw) {
+		f->opt = optim_create(f->model, OPTIM_ADAMW, &err);
+		assert_non_null(f->opt);
+	}
 	for (size_t i = 0; i < 6; i++) {
-		ex[i].ids = ids[i];
-		ex[i].nids = (uint32_t)tok_encode(&f->vocab, texts[i], strlen(texts[i]), ids[i], 64,
-						  NULL);
-		ex[i].labels = &golds[i];
-		ex[i].nlabels_ex = 1;
+		ex[i].tokens = ids[i];
+		ex[i].ntokens = (uint32_t)tokenizer_encode(f->tok, texts[i], strlen(texts[i]), ids[i],
+							   64);
+		ex[i].targets = &golds[i];
+		ex[i].ntargets = 1;
 	}
 	for (int e = 0; e < 5; e++) {
 		if (adamw) {
-			model_adamw_step(f->model, ws, ex, 6, &hp, &rng);
+			model_zero_grad(f->model);
+			model_forward(f->model, ws, ex, 6, &hp, &rng);
+			model_backward(f->model, ws);
+			optim_step(f->opt, &hp);
 			continue;
 		}
 		for (size_t i = 0; i < 6; i++)
-			model_sgd_step(f->model, ws, &ex[i], &hp, &rng);
+			model_sgd_fast(f->model, ws, &ex[i], &hp, &rng);
 	}
 	model_ws_destroy(f->model, ws);
 }
@@ -135,6 +145,22 @@ static void assert_same_views(struct model *a, struct model *b)
 	}
 }
 
+/* Every optimizer view of a and b holds the same bytes. */
+static void assert_same_optim(struct optim *a, struct optim *b)
+{
+	assert_int_equal(optim_nviews(a), optim_nviews(b));
+	assert_true(optim_nviews(a) > 0);
+	for (size_t i = 0; i < optim_nviews(a); i++) {
+		struct model_view va, vb;
+
+		optim_view(a, i, &va);
+		optim_view(b, i, &vb);
+		assert_string_equal(va.name, vb.name);
+		assert_memory_equal(va.data, vb.data,
+				    model_view_numel(&va) * (va.dtype == MODEL_F32 ? 4 : 8));
+	}
+}
+
 static void assert_same_predictions(struct fx *f, const struct bundle *b)
 {
 	struct model_ws *ws = model_ws_create(f->model), *wb = model_ws_create(b->model);
@@ -142,7 +168,7 @@ static void assert_same_predictions(struct fx *f, const struct bundle *b)
 	float pa[NLAB], pb[NLAB];
 
 	mine.model = f->model;
-	mine.vocab = f->vocab;
+	mine.tok = f->tok;
 	for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
 		bundle_predict(&mine, ws, probes[i], strlen(probes[i]), pa);
 		bundle_predict(b, wb, probes[i], strlen(probes[i]), pb);
@@ -179,12 +205,12 @@ static void test_sparse_round_trip(void **state)
 	struct tt_err err;
 	struct st_file sf;
 	size_t k;
-	uint64_t dense = (uint64_t)tok_vocab_nfeatures(&f->vocab) * DIM * 4;
+	uint64_t dense = (uint64_t)tokenizer_vocab_size(f->tok) * DIM * 4;
 
 	train(f, 0);
 	k = touched_rows(f->model);
 	assert_true(k > 10 && k < 200);
-	assert_int_equal(bundle_save(f->path, f->model, &f->vocab, label_names, NLAB, false, false,
+	assert_int_equal(bundle_save(f->path, f->model, f->tok, NULL, label_names, NLAB, false,
 				     NULL, 0, &err), 0);
 	/* only the touched rows are in the file: far below the dense matrix */
 	assert_true((uint64_t)file_size(f->path) < dense / 50);
@@ -201,20 +227,88 @@ static void test_sparse_round_trip(void **state)
 	bundle_fini(&b);
 }
 
-/* A checkpoint with AdamW moments: the same index serves m and v. */
+/* A checkpoint with AdamW moments: row-sparse like their parameter. */
 static void test_sparse_checkpoint_adamw(void **state)
 {
 	struct fx *f = *state;
 	struct bundle b;
 	struct tt_err err;
+	struct st_file sf;
+	struct optim *o;
 
 	train(f, 1);
-	assert_int_equal(bundle_save(f->path, f->model, &f->vocab, label_names, NLAB, false, true,
+	assert_int_equal(bundle_save(f->path, f->model, f->tok, f->opt, label_names, NLAB, false,
 				     NULL, 0, &err), 0);
+	assert_int_equal(st_open(&sf, f->path, &err), 0);
+	assert_non_null(st_find(&sf, "optim.adamw.ngram.input.weight.m.rows"));
+	assert_non_null(st_find(&sf, "optim.adamw.ngram.output.weight.v"));
+	assert_non_null(st_find(&sf, "optim.adamw.step"));
+	st_close(&sf);
 	assert_int_equal(bundle_load(&b, f->path, &err), 0);
 	assert_true(b.has_optimizer);
 	assert_same_views(f->model, b.model);
 	assert_same_predictions(f, &b);
+	o = optim_create(b.model, OPTIM_ADAMW, &err);
+	assert_non_null(o);
+	assert_int_equal(bundle_load_optim(f->path, o, &err), 0);
+	assert_same_optim(f->opt, o);
+	optim_destroy(o);
+	bundle_fini(&b);
+}
+
+/* A checkpoint from before optim.c: the moments under their old names, dense. */
+static void test_legacy_optim_names(void **state)
+{
+	struct fx *f = *state;
+	static const char *const names[][2] = {
+		{ "optim.adamw.ngram.input.weight.m", "optim.adamw.input.m" },
+		{ "optim.adamw.ngram.input.weight.v", "optim.adamw.input.v" },
+		{ "optim.adamw.ngram.output.weight.m", "optim.adamw.output.m" },
+		{ "optim.adamw.ngram.output.weight.v", "optim.adamw.output.v" },
+		{ "optim.adamw.step", "optim.adamw.step" },
+	};
+	struct st_tensor ts[8];
+	struct model_view in, out, v;
+	struct tt_buf vb;
+	struct bundle b;
+	struct tt_err err;
+	struct optim *o;
+	char cfgjson[256];
+	const char *keys[] = { "tunetop.labels", "tunetop.model" };
+	const char *vals[] = { "[\"cats\",\"dogs\",\"money\"]", cfgjson };
+
+	train(f, 1);
+	model_find_view(f->model, "ngram.input.weight", &in);
+	model_find_view(f->model, "ngram.output.weight", &out);
+	snprintf(cfgjson, sizeof cfgjson, "{\"type\":\"ngram\",\"ninputs\":%llu,\"nlabels\":%d,"
+		 "\"dim\":%d,\"loss\":\"softmax\",\"seed\":7,\"multilabel\":false}",
+		 (unsigned long long)in.shape[0], NLAB, DIM);
+	tt_buf_init(&vb);
+	tokenizer_save(f->tok, &vb);
+	memset(ts, 0, sizeof ts);
+	ts[0] = (struct st_tensor){ in.name, ST_F32, 2, { in.shape[0], DIM }, in.data,
+				    in.shape[0] * DIM * 4, NULL };
+	ts[1] = (struct st_tensor){ out.name, ST_F32, 2, { NLAB, DIM }, out.data, NLAB * DIM * 4,
+				    NULL };
+	ts[2] = (struct st_tensor){ "tokenizer.vocab", ST_U8, 1, { vb.len }, vb.data, vb.len,
+				    NULL };
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(optim_find_view(f->opt, names[i][0], &v), 0);
+		ts[3 + i] = (struct st_tensor){ names[i][1], v.dtype == MODEL_F32 ? ST_F32 : ST_I64,
+						(int)v.ndim, { v.shape[0], v.shape[1] }, v.data,
+						model_view_numel(&v) * (v.dtype == MODEL_F32 ? 4 : 8),
+						NULL };
+	}
+	assert_int_equal(st_write(f->path, ts, 8, keys, vals, 2, &err), 0);
+	tt_buf_fini(&vb);
+	assert_int_equal(bundle_load(&b, f->path, &err), 0);
+	assert_true(b.has_optimizer);
+	assert_same_views(f->model, b.model);
+	o = optim_create(b.model, OPTIM_ADAMW, &err);
+	assert_non_null(o);
+	assert_int_equal(bundle_load_optim(f->path, o, &err), 0);
+	assert_same_optim(f->opt, o);
+	optim_destroy(o);
 	bundle_fini(&b);
 }
 
@@ -239,7 +333,7 @@ static void test_dense_file_loads(void **state)
 		 "\"dim\":%d,\"loss\":\"softmax\",\"seed\":7,\"multilabel\":false}",
 		 (unsigned long long)in.shape[0], NLAB, DIM);
 	tt_buf_init(&vb);
-	tok_vocab_save(&f->vocab, &vb);
+	tokenizer_save(f->tok, &vb);
 	memset(ts, 0, sizeof ts);
 	ts[0] = (struct st_tensor){ in.name, ST_F32, 2, { in.shape[0], DIM }, in.data,
 				    in.shape[0] * DIM * 4, NULL };
@@ -255,7 +349,7 @@ static void test_dense_file_loads(void **state)
 	assert_same_predictions(f, &b);
 	assert_int_equal(touched_rows(b.model), touched_rows(f->model));
 	snprintf(path2, sizeof path2, "%s/again.safetensors", f->dir);
-	assert_int_equal(bundle_save(path2, b.model, &b.vocab, label_names, NLAB, false, false,
+	assert_int_equal(bundle_save(path2, b.model, b.tok, NULL, label_names, NLAB, false,
 				     NULL, 0, &err), 0);
 	assert_true(file_size(path2) < file_size(f->path) / 50);
 	assert_int_equal(st_open(&sf, path2, &err), 0);
@@ -280,7 +374,7 @@ static void test_bad_index(void **state)
 	FILE *fp;
 
 	train(f, 0);
-	assert_int_equal(bundle_save(f->path, f->model, &f->vocab, label_names, NLAB, false, false,
+	assert_int_equal(bundle_save(f->path, f->model, f->tok, NULL, label_names, NLAB, false,
 				     NULL, 0, &err), 0);
 	assert_int_equal(st_open(&sf, f->path, &err), 0);
 	ti = st_find(&sf, "ngram.input.weight.index");
@@ -308,6 +402,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sparse_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sparse_checkpoint_adamw, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_legacy_optim_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dense_file_loads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_index, setup, teardown),
 	};

@@ -1,7 +1,9 @@
 /*
- * test-model-ngram.c - the fastText-style classifier: gradients checked
- * against central differences, SGD/AdamW steps against the gradient,
- * learning a separable toy set, probabilities, determinism, views.
+ * test-model-ngram.c - the fastText-style classifier through the model
+ * interface: forward/backward gradients checked against central
+ * differences, the SGD fast path and optim.c's SGD/AdamW against the
+ * gradient and each other, frozen views, gradient accumulation, learning a
+ * separable toy set, probabilities, determinism, views.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "tunetop/model.h"
+#include "tunetop/optim.h"
 #include "tunetop/tokenize.h"
 
 enum { NIN = 11, NLAB = 4, DIM = 13 };  /* 13: exercises the unrolled tails */
@@ -71,6 +74,55 @@ param_ptr(struct model *m, size_t i)
 	return i < nin ? in + i : out + (i - nin);
 }
 
+/* Loss of one example (forward on a batch of one). */
+static float
+ex_loss(struct model *m, struct model_ws *ws, const struct model_example *ex,
+	   const struct model_hparams *hp, struct model_rng *rng)
+{
+	return model_forward(m, ws, ex, 1, hp, rng);
+}
+
+/* The gradient views, input then output, into g [nparams] (0 where frozen). */
+static void
+read_grad(struct model *m, float *g)
+{
+	struct model_view v;
+	size_t off = 0;
+
+	for (size_t i = 0; i < model_nviews(m); i++) {
+		model_view(m, i, &v);
+		uint64_t n = model_view_numel(&v);
+		if (v.grad != NULL)
+			memcpy(g + off, v.grad, n * sizeof *g);
+		else
+			memset(g + off, 0, n * sizeof *g);
+		off += n;
+	}
+}
+
+/* Loss and gradient of a batch: zero_grad, forward, backward; weights unchanged. */
+static float
+batch_grad(struct model *m, struct model_ws *ws, const struct model_example *ex, size_t n,
+	   const struct model_hparams *hp, struct model_rng *rng, float *g)
+{
+	struct tt_err err;
+	float loss;
+
+	assert_int_equal(model_grad_alloc(m, &err), 0);
+	model_zero_grad(m);
+	loss = model_forward(m, ws, ex, n, hp, rng);
+	model_backward(m, ws);
+	read_grad(m, g);
+	return loss;
+}
+
+static float
+ex_grad(struct model *m, struct model_ws *ws, const struct model_example *ex,
+	   const struct model_hparams *hp, struct model_rng *rng, float *g)
+{
+	return batch_grad(m, ws, ex, 1, hp, rng, g);
+}
+
 /*
  * Central differences on every parameter, in double from float losses:
  * relative error < 1e-2 wherever the gradient is above the float noise floor.
@@ -88,17 +140,17 @@ grad_check(struct model *m, const struct model_example *ex, const struct model_h
 
 	model_rng_seed(&r0, 99);
 	r = r0;
-	model_grad(m, ws, ex, hp, &r, g);
+	ex_grad(m, ws, ex, hp, &r, g);
 	for (size_t i = 0; i < np; i++) {
 		float *p = param_ptr(m, i), save = *p;
 		double lp, lm, num, err, scale;
 
 		*p = save + (float)h;
 		r = r0;
-		lp = model_loss(m, ws, ex, hp, &r);
+		lp = ex_loss(m, ws, ex, hp, &r);
 		*p = save - (float)h;
 		r = r0;
-		lm = model_loss(m, ws, ex, hp, &r);
+		lm = ex_loss(m, ws, ex, hp, &r);
 		*p = save;
 		num = (lp - lm) / (2.0 * h);
 		err = fabs(num - g[i]);
@@ -150,7 +202,7 @@ test_grad_softmax_smoothing_weights(void **state)
 	hp.class_weights = w;
 	randomize_output(m, 6);
 	grad_check(m, &ex, &hp);
-	ex.nlabels_ex = 2;      /* two labels: uniform target over them */
+	ex.ntargets = 2;      /* two labels: uniform target over them */
 	grad_check(m, &ex, &hp);
 	model_destroy(m);
 }
@@ -204,14 +256,14 @@ test_loss_reference(void **state)
 	(void)state;
 	model_hparams_default(&hp);
 	/* all scores 0: softmax loss log K, OVA loss K log 2 */
-	assert_float_equal(model_loss(m, ws, &ex, &hp, NULL), logf(NLAB), 1e-6);
-	assert_float_equal(model_loss(o, wo, &ex, &hp, NULL), NLAB * logf(2.0f), 1e-5);
+	assert_float_equal(ex_loss(m, ws, &ex, &hp, NULL), logf(NLAB), 1e-6);
+	assert_float_equal(ex_loss(o, wo, &ex, &hp, NULL), NLAB * logf(2.0f), 1e-5);
 	/* smoothing cannot change a uniform prediction's loss; a weight scales it */
 	hp.label_smoothing = 0.3f;
-	assert_float_equal(model_loss(m, ws, &ex, &hp, NULL), logf(NLAB), 1e-6);
+	assert_float_equal(ex_loss(m, ws, &ex, &hp, NULL), logf(NLAB), 1e-6);
 	const float w[NLAB] = { 1, 3, 1, 1 };
 	hp.class_weights = w;
-	assert_float_equal(model_loss(m, ws, &ex, &hp, NULL), 3 * logf(NLAB), 1e-5);
+	assert_float_equal(ex_loss(m, ws, &ex, &hp, NULL), 3 * logf(NLAB), 1e-5);
 	model_ws_destroy(m, ws);
 	model_ws_destroy(o, wo);
 	model_destroy(m);
@@ -237,13 +289,13 @@ check_sgd_matches_grad(enum model_loss loss, float clip)
 	hp.lr = 0.5f;
 	hp.clip = clip;
 	randomize_output(m, 10);
-	model_grad(m, ws, &ex, &hp, NULL, g);
+	ex_grad(m, ws, &ex, &hp, NULL, g);
 	for (size_t i = 0; i < np; i++) {
 		before[i] = *param_ptr(m, i);
 		norm += (double)g[i] * g[i];
 	}
 	norm = sqrt(norm);
-	st = model_sgd_step(m, ws, &ex, &hp, NULL);
+	st = model_sgd_fast(m, ws, &ex, &hp, NULL);
 	assert_float_equal(st.grad_norm, norm, 1e-4 * norm);
 	scale = clip > 0 && norm > clip ? clip / norm : 1.0;
 	for (size_t i = 0; i < np; i++) {
@@ -285,7 +337,7 @@ test_sgd_weight_decay_lazy(void **state)
 	memcpy(row5, in + 5 * DIM, sizeof row5);
 	memcpy(row2, in + 2 * DIM, sizeof row2);
 	/* output is zero, so gh = 0 and only the decay moves row 2 */
-	model_sgd_step(m, ws, &ex, &hp, NULL);
+	model_sgd_fast(m, ws, &ex, &hp, NULL);
 	assert_memory_equal(in + 5 * DIM, row5, sizeof row5);
 	for (int d = 0; d < DIM; d++)
 		assert_float_equal(in[2 * DIM + d], row2[d] * 0.95f, 1e-7);
@@ -308,19 +360,26 @@ test_adamw_first_step(void **state)
 	struct model_hparams hp;
 	struct model_view v;
 	struct tt_err err;
+	struct optim *o;
 
 	(void)state;
 	model_hparams_default(&hp);
 	hp.lr = 0.01f;
 	randomize_output(m, 13);
-	assert_int_equal(model_find_view(m, "optim.adamw.input.m", &v), -1);
-	assert_int_equal(model_adamw_init(m, &err), 0);
-	assert_int_equal(model_find_view(m, "optim.adamw.input.m", &v), 0);
-	model_grad(m, ws, &ex[0], &hp, NULL, g1);
-	model_grad(m, ws, &ex[1], &hp, NULL, g2);
+	ex_grad(m, ws, &ex[0], &hp, NULL, g1);
+	ex_grad(m, ws, &ex[1], &hp, NULL, g2);
+	o = optim_create(m, OPTIM_ADAMW, &err);
+	assert_non_null(o);
+	assert_int_equal(optim_nviews(o), 5);
+	assert_int_equal(optim_find_view(o, "optim.adamw.ngram.input.weight.m", &v), 0);
+	assert_int_equal(v.flags, MODEL_VIEW_OPTIM);
+	assert_int_equal(optim_find_view(o, "optim.adamw.ngram.output.weight.v", &v), 0);
 	for (size_t i = 0; i < np; i++)
 		before[i] = *param_ptr(m, i);
-	model_adamw_step(m, ws, ex, 2, &hp, NULL);
+	model_zero_grad(m);
+	model_forward(m, ws, ex, 2, &hp, NULL);
+	model_backward(m, ws);
+	optim_step(o, &hp);
 	for (size_t i = 0; i < np; i++) {
 		float g = 0.5f * (g1[i] + g2[i]);
 		float delta = *param_ptr(m, i) - before[i];
@@ -332,8 +391,14 @@ test_adamw_first_step(void **state)
 			continue;
 		assert_float_equal(delta, g > 0 ? -hp.lr : hp.lr, 1e-4);
 	}
-	assert_int_equal(model_find_view(m, "optim.adamw.step", &v), 0);
+	assert_int_equal(optim_find_view(o, "optim.adamw.step", &v), 0);
 	assert_int_equal(*(int64_t *)v.data, 1);
+	/* the moments of input rows no example used stay zero; rows 1, 4, 6 moved */
+	assert_int_equal(optim_find_view(o, "optim.adamw.ngram.input.weight.m", &v), 0);
+	assert_true(((float *)v.data)[0 * DIM] == 0.0f && ((float *)v.data)[2 * DIM] == 0.0f);
+	assert_true(((float *)v.data)[4 * DIM] != 0.0f);
+	assert_true(v.touched[1] && v.touched[4] && v.touched[6] && !v.touched[0]);
+	optim_destroy(o);
 	model_ws_destroy(m, ws);
 	free(g1);
 	free(g2);
@@ -428,7 +493,7 @@ test_sgd_learns_toy(void **state)
 		for (size_t k = 0; k < t.n; k++) {
 			size_t i = (k * 7 + (size_t)epoch) % t.n;      /* a fixed shuffle */
 			struct model_example ex = toy_example(&t, i);
-			sum += model_sgd_step(m, ws, &ex, &hp, &rng).loss;
+			sum += model_sgd_fast(m, ws, &ex, &hp, &rng).loss;
 		}
 		if (epoch == 0)
 			first = sum;
@@ -450,12 +515,14 @@ test_adamw_learns_toy(void **state)
 	struct model_hparams hp;
 	struct model_example batch[4];
 	struct tt_err err;
+	struct optim *o;
 
 	(void)state;
 	toy_build(&t, 1);
 	m = make_model(MODEL_LOSS_SOFTMAX, tok_vocab_nfeatures(&t.vocab), 2, 10, 43);
 	ws = model_ws_create(m);
-	assert_int_equal(model_adamw_init(m, &err), 0);
+	o = optim_create(m, OPTIM_ADAMW, &err);
+	assert_non_null(o);
 	model_hparams_default(&hp);
 	hp.lr = 0.05f;
 	hp.weight_decay = 0.01f;
@@ -463,10 +530,14 @@ test_adamw_learns_toy(void **state)
 		for (size_t b = 0; b < t.n; b += 4) {
 			for (size_t j = 0; j < 4; j++)
 				batch[j] = toy_example(&t, (b + j * 3 + (size_t)epoch) % t.n);
-			model_adamw_step(m, ws, batch, 4, &hp, NULL);
+			model_zero_grad(m);
+			model_forward(m, ws, batch, 4, &hp, NULL);
+			model_backward(m, ws);
+			optim_step(o, &hp);
 		}
 	}
 	assert_true(toy_accuracy(m, ws, &t) == 1.0);
+	optim_destroy(o);
 	model_ws_destroy(m, ws);
 	model_destroy(m);
 	tok_vocab_fini(&t.vocab);
@@ -489,7 +560,7 @@ test_ova_learns_toy(void **state)
 	for (int epoch = 0; epoch < 10; epoch++)
 		for (size_t i = 0; i < t.n; i++) {
 			struct model_example ex = toy_example(&t, i);
-			model_sgd_step(m, ws, &ex, &hp, NULL);
+			model_sgd_fast(m, ws, &ex, &hp, NULL);
 		}
 	assert_true(toy_accuracy(m, ws, &t) == 1.0);
 	model_ws_destroy(m, ws);
@@ -552,7 +623,7 @@ train_steps(struct model *m, uint64_t rng_seed, int steps)
 		for (int k = 0; k < 4; k++)
 			ids[k] = (uint32_t)(model_rng_next(&rng) % NIN);
 		struct model_example ex = { ids, 4, &y, 1 };
-		model_sgd_step(m, ws, &ex, &hp, &rng);
+		model_sgd_fast(m, ws, &ex, &hp, &rng);
 	}
 	model_ws_destroy(m, ws);
 }
@@ -603,6 +674,9 @@ test_init_and_views(void **state)
 	assert_int_equal(n, NLAB * DIM);
 	for (uint64_t i = 0; i < n; i++)
 		assert_true(out[i] == 0.0f);
+	assert_int_equal(model_nviews(m), 2);
+	assert_true(v.trainable);
+	assert_null(v.grad);            /* no gradient memory until grad_alloc */
 	assert_int_equal(model_find_view(m, "optim.adamw.step", &v), -1);
 	model_destroy(m);
 }
@@ -646,9 +720,163 @@ test_out_of_range_ignored(void **state)
 	(void)state;
 	model_hparams_default(&hp);
 	randomize_output(m, 32);
-	assert_float_equal(model_loss(m, ws, &ex, &hp, NULL), model_loss(m, ws, &ex2, &hp, NULL),
+	assert_float_equal(ex_loss(m, ws, &ex, &hp, NULL), ex_loss(m, ws, &ex2, &hp, NULL),
 			   1e-7);
-	model_sgd_step(m, ws, &ex, &hp, NULL);
+	model_sgd_fast(m, ws, &ex, &hp, NULL);
+	model_ws_destroy(m, ws);
+	model_destroy(m);
+}
+
+/* ---- forward/backward and optim.c against the fast path ---------------- */
+
+/*
+ * optim.c's SGD on a batch of one moves every weight exactly as the fused
+ * fast path does (distinct ids, so lazy decay reaches each row once),
+ * with and without clipping and weight decay, and reports the same norm.
+ */
+static void
+check_optim_sgd_matches_fast(enum model_loss loss, float clip, float wd)
+{
+	struct model *a = make_model(loss, NIN, NLAB, DIM, 14);
+	struct model *b = make_model(loss, NIN, NLAB, DIM, 14);
+	struct model_ws *wa = model_ws_create(a), *wb = model_ws_create(b);
+	const uint32_t ids[] = { 1, 4, 9 };
+	uint32_t y = 2;
+	struct model_example ex = { ids, 3, &y, 1 };
+	struct model_hparams hp;
+	struct model_stat st;
+	struct tt_err err;
+	struct optim *o = optim_create(b, OPTIM_SGD, &err);
+	float gn;
+
+	assert_non_null(o);
+	assert_int_equal(optim_nviews(o), 0);
+	model_hparams_default(&hp);
+	hp.lr = 0.4f;
+	hp.clip = clip;
+	hp.weight_decay = wd;
+	randomize_output(a, 15);
+	randomize_output(b, 15);
+	for (int step = 0; step < 3; step++) {
+		st = model_sgd_fast(a, wa, &ex, &hp, NULL);
+		model_zero_grad(b);
+		model_forward(b, wb, &ex, 1, &hp, NULL);
+		model_backward(b, wb);
+		gn = optim_step(o, &hp);
+		assert_float_equal(gn, st.grad_norm, 1e-4 * st.grad_norm + 1e-7);
+	}
+	for (size_t i = 0; i < model_nparams(a); i++)
+		assert_float_equal(*param_ptr(a, i), *param_ptr(b, i), 1e-6);
+	optim_destroy(o);
+	model_ws_destroy(a, wa);
+	model_ws_destroy(b, wb);
+	model_destroy(a);
+	model_destroy(b);
+}
+
+static void
+test_optim_sgd_matches_fast_path(void **state)
+{
+	(void)state;
+	check_optim_sgd_matches_fast(MODEL_LOSS_SOFTMAX, 0.0f, 0.0f);
+	check_optim_sgd_matches_fast(MODEL_LOSS_OVA, 0.0f, 0.1f);
+	check_optim_sgd_matches_fast(MODEL_LOSS_SOFTMAX, 0.05f, 0.1f);     /* clipped */
+}
+
+/* The gradient of a batch's mean is the mean of the examples' gradients; backward accumulates. */
+static void
+test_backward_accumulates(void **state)
+{
+	struct model *m = make_model(MODEL_LOSS_SOFTMAX, NIN, NLAB, DIM, 16);
+	struct model_ws *ws = model_ws_create(m);
+	size_t np = model_nparams(m);
+	float *g1 = calloc(np, sizeof *g1), *g2 = calloc(np, sizeof *g2);
+	float *gb = calloc(np, sizeof *gb), *gacc = calloc(np, sizeof *gacc);
+	const uint32_t ids_a[] = { 1, 4, 4 }, ids_b[] = { 4, 6, 10 };
+	uint32_t ya = 0, yb = 3;
+	struct model_example ex[2] = { { ids_a, 3, &ya, 1 }, { ids_b, 3, &yb, 1 } };
+	struct model_hparams hp;
+	float la, lb, lbatch;
+	int nonzero = 0;
+
+	(void)state;
+	model_hparams_default(&hp);
+	randomize_output(m, 17);
+	la = batch_grad(m, ws, &ex[0], 1, &hp, NULL, g1);
+	lb = batch_grad(m, ws, &ex[1], 1, &hp, NULL, g2);
+	lbatch = batch_grad(m, ws, ex, 2, &hp, NULL, gb);
+	assert_float_equal(lbatch, 0.5f * (la + lb), 1e-6);
+	/* two passes without zero_grad in between: the sum */
+	model_zero_grad(m);
+	model_forward(m, ws, &ex[0], 1, &hp, NULL);
+	model_backward(m, ws);
+	model_forward(m, ws, &ex[1], 1, &hp, NULL);
+	model_backward(m, ws);
+	read_grad(m, gacc);
+	for (size_t i = 0; i < np; i++) {
+		assert_float_equal(gb[i], 0.5f * (g1[i] + g2[i]), 1e-6);
+		assert_float_equal(gacc[i], g1[i] + g2[i], 1e-6);
+		nonzero += gb[i] != 0.0f;
+	}
+	assert_true(nonzero > 3 * DIM);
+	/* zero_grad clears every row the sparse gradient reached */
+	model_zero_grad(m);
+	read_grad(m, gacc);
+	for (size_t i = 0; i < np; i++)
+		assert_true(gacc[i] == 0.0f);
+	model_ws_destroy(m, ws);
+	free(g1);
+	free(g2);
+	free(gb);
+	free(gacc);
+	model_destroy(m);
+}
+
+/* A frozen view has no gradient memory and no optimizer state, and no step moves it. */
+static void
+test_frozen_view(void **state)
+{
+	struct model *m = make_model(MODEL_LOSS_SOFTMAX, NIN, NLAB, DIM, 18);
+	struct model_ws *ws = model_ws_create(m);
+	const uint32_t ids[] = { 2, 5 };
+	uint32_t y = 1;
+	struct model_example ex = { ids, 2, &y, 1 };
+	struct model_hparams hp;
+	struct model_view v;
+	struct tt_err err;
+	struct optim *o;
+	uint64_t nout;
+	float *out = view_data(m, "ngram.output.weight", &nout), *in;
+	float *save = malloc(nout * sizeof *save), row2[DIM];
+
+	(void)state;
+	randomize_output(m, 19);
+	memcpy(save, out, nout * sizeof *save);
+	assert_int_equal(model_set_trainable(m, "ngram.output.weight", false, &err), 0);
+	assert_int_equal(model_set_trainable(m, "nope", false, &err), -1);
+	assert_non_null(strstr(err.msg, "nope"));
+	o = optim_create(m, OPTIM_ADAMW, &err);
+	assert_non_null(o);
+	assert_int_equal(model_find_view(m, "ngram.output.weight", &v), 0);
+	assert_false(v.trainable);
+	assert_null(v.grad);
+	assert_int_equal(model_find_view(m, "ngram.input.weight", &v), 0);
+	assert_non_null(v.grad);
+	assert_int_equal(optim_nviews(o), 3);   /* input m, v and the step */
+	assert_int_equal(optim_find_view(o, "optim.adamw.ngram.output.weight.m", &v), -1);
+	model_hparams_default(&hp);
+	hp.lr = 0.1f;
+	in = view_data(m, "ngram.input.weight", NULL);
+	memcpy(row2, in + 2 * DIM, sizeof row2);
+	model_zero_grad(m);
+	model_forward(m, ws, &ex, 1, &hp, NULL);
+	model_backward(m, ws);
+	optim_step(o, &hp);
+	model_sgd_fast(m, ws, &ex, &hp, NULL);
+	assert_memory_equal(out, save, nout * sizeof *save);
+	assert_memory_not_equal(in + 2 * DIM, row2, sizeof row2);
+	optim_destroy(o);
+	free(save);
 	model_ws_destroy(m, ws);
 	model_destroy(m);
 }
@@ -673,6 +901,9 @@ main(void)
 		cmocka_unit_test(test_init_and_views),
 		cmocka_unit_test(test_create_errors),
 		cmocka_unit_test(test_out_of_range_ignored),
+		cmocka_unit_test(test_optim_sgd_matches_fast_path),
+		cmocka_unit_test(test_backward_accumulates),
+		cmocka_unit_test(test_frozen_view),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
