@@ -27,9 +27,10 @@
  * (model_set_trainable) has grad == NULL and costs no gradient memory, and
  * the optimizer skips it. Gradient memory is allocated by model_grad_alloc
  * (the optimizer calls it), so a model trained by the fast path below never
- * pays for it. A gradient may be row-sparse (grad_rows): only those rows of
- * grad are nonzero since the last zero_grad, and optimizers update only
- * those rows (lazy updates, as TensorFlow's LazyAdam / PyTorch's SparseAdam).
+ * pays for it. A gradient may be row-sparse (grad_rows, like a sparse COO
+ * tensor of rows: indices plus their values): it then holds only the rows
+ * written since the last zero_grad, and optimizers update only those rows
+ * (lazy updates, as TensorFlow's LazyAdam / PyTorch's SparseAdam).
  *
  * Fast path: a model may offer sgd_fast, one fused SGD step on one example
  * applied in place, which several threads may call at once (Hogwild). The
@@ -153,13 +154,13 @@ struct model_view {
 	uint8_t *touched;
 	/* Parameters only. Frozen views (trainable false) have no gradient. */
 	bool trainable;
-	/* [same shape] d loss / d data (F32), or NULL: frozen, no gradient memory yet */
-	float *grad;
 	/*
-	 * Row-sparse gradient (2-D): only rows grad_rows[0..ngrad_rows) of
-	 * grad may be nonzero since the last zero_grad (distinct, any order).
-	 * NULL: the gradient is dense.
+	 * d loss / d data (F32): dense, the view's shape; or NULL (frozen, or
+	 * no gradient memory yet). Row-sparse (grad_rows != NULL, 2-D views):
+	 * [ngrad_rows, shape[1]], row k being the gradient of data row
+	 * grad_rows[k] (distinct rows, any order); every other row's is zero.
 	 */
+	float *grad;
 	const uint32_t *grad_rows;
 	size_t ngrad_rows;
 };

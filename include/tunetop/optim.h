@@ -25,9 +25,8 @@
  * LazyAdam, PyTorch's SparseAdam); bias correction uses the global step t.
  * The rows updated are marked in view.touched.
  *
- * AdamW moments are allocated only for trainable views (zeroed, with
- * calloc: a row-sparse view's pages become resident only where rows are
- * updated). They are exposed as views flagged MODEL_VIEW_OPTIM, so a
+ * AdamW moments are allocated only for trainable views (zeroed; large ones
+ * mapped with transparent huge pages, resident as rows are written). They are exposed as views flagged MODEL_VIEW_OPTIM, so a
  * checkpoint saves and restores them exactly:
  *   optim.adamw.<param>.m, optim.adamw.<param>.v   F32, the param's shape
  *                                                   (row-sparse like it)

@@ -70,5 +70,13 @@ extern const struct tokenizer_ops tokenizer_ngram_ops;
 struct tokenizer *tokenizer_ngram_create(struct tok_vocab *v);
 /* Its vocabulary and preprocessing; NULL if t is not an n-gram tokenizer. */
 const struct tok_vocab *tokenizer_ngram_vocab(const struct tokenizer *t);
+/*
+ * encode for text tok_normalize already made with the vocabulary's config
+ * (nwords as it returned): the same ids as tokenizer_encode on the raw
+ * text, without normalizing again. For a trainer that normalized every
+ * text once to build the vocabulary.
+ */
+size_t tokenizer_ngram_encode_words(const struct tokenizer *t, const char *norm, size_t len,
+				    size_t nwords, uint32_t *ids, size_t cap);
 
 #endif

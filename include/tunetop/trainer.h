@@ -1,8 +1,10 @@
 /*
  * trainer.h - the background training thread.
  *
- * The trainer thread alone owns the model, the optimizer, the tokenized
- * data and the random numbers. Other threads talk to it through this API
+ * The trainer thread alone owns the model, its tokenizer, the optimizer
+ * (model.h, tokenizer.h, optim.h), the tokenized data and the random
+ * numbers. It drives any model through forward/backward and optim_step,
+ * or the model's fused Hogwild SGD when it has one (trainer-step.c). Other threads talk to it through this API
  * only: trainer_send() queues a message (start, pause, set lr 0.1, ...)
  * that the trainer handles between optimizer steps; what it publishes (a
  * snapshot of its state and last evaluation, logged points, events) is

@@ -26,11 +26,12 @@
  * Batches (forward/backward, model.h). forward keeps per example hd [dim],
  * the dropout mask [dim], gs [nlabels] and n in the workspace (B rows each);
  * backward scales gs by 1/B (the loss is the batch mean) and accumulates
- * d output densely and d input row-sparsely: grad_in is a full [ninputs,
- * dim] buffer (calloc'd, so only the pages of rows ever touched become
- * resident), with the list of rows written since zero_grad, which zero_grad
- * clears row by row and optimizers update lazily (optim.c). Gradient
- * memory is allocated by grad_alloc only (the fast path needs none).
+ * d output densely and d input row-sparsely (model.h): grad_in holds only
+ * the rows a batch used, compactly ([ngrad_rows, dim], row k for input row
+ * grad_rows[k]; slot[r] finds r's), so a step costs the batch's rows, not
+ * the matrix, and zero_grad just forgets them. Optimizers update those
+ * rows lazily (optim.c). Gradient memory is allocated by grad_alloc only
+ * (the fast path needs none).
  *
  * SGD fast path (ngram_sgd_fast) is fastText's update: gh is computed from
  * the output rows before they change, the output rows are updated in place,
@@ -81,9 +82,9 @@ struct ngram_model {
 	uint8_t *touched;       /* [ninputs] 1: the row may differ from its init */
 	bool train_in, train_out;       /* trainable flags */
 	/* gradients, NULL until grad_alloc (and for a frozen matrix) */
-	float *grad_in;         /* [ninputs, dim], nonzero only on grad_rows */
+	float *grad_in;         /* [grad_cap, dim]: row k is d input[grad_rows[k]] */
 	float *grad_out;        /* [nlabels, dim] */
-	uint8_t *in_rows;       /* [ninputs] 1: the row is in grad_rows */
+	uint32_t *slot;         /* [ninputs] input row -> k, UINT32_MAX: no gradient */
 	uint32_t *grad_rows;    /* [grad_cap] input rows written since zero_grad */
 	size_t ngrad_rows, grad_cap;
 };
@@ -433,19 +434,24 @@ ngram_forward(struct model *mm, struct model_ws *ws, const struct model_example 
 
 /* ---- backward and gradients -------------------------------------------- */
 
-/* grad_in row r += a * x, recording r in the row list. */
+/* The gradient of input row r += a * x, adding r (zeroed) to the rows if new. */
 static void
 ngram_grad_row(struct ngram_model *m, uint32_t r, float a, const float *x)
 {
-	if (!m->in_rows[r]) {
+	uint32_t k = m->slot[r];
+
+	if (k == UINT32_MAX) {
 		if (m->ngrad_rows == m->grad_cap) {
-			m->grad_cap = m->grad_cap ? 2 * m->grad_cap : 1024;
+			m->grad_cap *= 2;
 			m->grad_rows = tt_xrealloc(m->grad_rows, m->grad_cap * sizeof *m->grad_rows);
+			m->grad_in = tt_xrealloc(m->grad_in, m->grad_cap * m->dim * sizeof *m->grad_in);
 		}
-		m->grad_rows[m->ngrad_rows++] = r;
-		m->in_rows[r] = 1;
+		k = (uint32_t)m->ngrad_rows++;
+		m->grad_rows[k] = r;
+		m->slot[r] = k;
+		memset(m->grad_in + (size_t)k * m->dim, 0, m->dim * sizeof *m->grad_in);
 	}
-	ngram_vaxpy(m->grad_in + (size_t)r * m->dim, a, x, m->dim);
+	ngram_vaxpy(m->grad_in + (size_t)k * m->dim, a, x, m->dim);
 }
 
 static void
@@ -484,12 +490,8 @@ ngram_zero_grad(struct model *mm)
 
 	if (m->grad_out != NULL)
 		memset(m->grad_out, 0, (size_t)m->nlabels * m->dim * sizeof *m->grad_out);
-	for (size_t i = 0; i < m->ngrad_rows; i++) {
-		uint32_t r = m->grad_rows[i];
-
-		memset(m->grad_in + (size_t)r * m->dim, 0, m->dim * sizeof *m->grad_in);
-		m->in_rows[r] = 0;
-	}
+	for (size_t i = 0; i < m->ngrad_rows; i++)
+		m->slot[m->grad_rows[i]] = UINT32_MAX;
 	m->ngrad_rows = 0;
 }
 
@@ -498,10 +500,10 @@ ngram_grad_free(struct ngram_model *m, int input, int output)
 {
 	if (input) {
 		free(m->grad_in);
-		free(m->in_rows);
+		free(m->slot);
 		free(m->grad_rows);
 		m->grad_in = NULL;
-		m->in_rows = NULL;
+		m->slot = NULL;
 		m->grad_rows = NULL;
 		m->ngrad_rows = m->grad_cap = 0;
 	}
@@ -511,24 +513,24 @@ ngram_grad_free(struct ngram_model *m, int input, int output)
 	}
 }
 
-/*
- * calloc, not the huge-page allocator: the input gradient is written only
- * on the rows a batch uses, so only their pages ever become resident.
- */
+/* The input gradient starts with room for 1024 rows and grows with the batches. */
 static int
 ngram_grad_alloc(struct model *mm, struct tt_err *err)
 {
 	struct ngram_model *m = ngram_cast(mm);
 
 	if (m->train_in && m->grad_in == NULL) {
-		m->grad_in = calloc((size_t)m->ninputs * m->dim, sizeof *m->grad_in);
-		m->in_rows = calloc(m->ninputs, 1);
-		if (m->grad_in == NULL || m->in_rows == NULL) {
-			ngram_grad_free(m, 1, 0);
+		m->slot = malloc((size_t)m->ninputs * sizeof *m->slot);
+		if (m->slot == NULL) {
 			tt_err_set(err, NULL, 0, 0, "gradients: cannot allocate %zu MB",
-				   ((size_t)m->ninputs * m->dim * sizeof(float)) >> 20);
+				   ((size_t)m->ninputs * sizeof *m->slot) >> 20);
 			return -1;
 		}
+		memset(m->slot, 0xff, (size_t)m->ninputs * sizeof *m->slot);
+		m->grad_cap = 1024;
+		m->ngrad_rows = 0;
+		m->grad_rows = tt_xmalloc(m->grad_cap * sizeof *m->grad_rows);
+		m->grad_in = tt_xmalloc(m->grad_cap * m->dim * sizeof *m->grad_in);
 	}
 	if (m->train_out && m->grad_out == NULL)
 		m->grad_out = tt_xcalloc((size_t)m->nlabels * m->dim, sizeof *m->grad_out);

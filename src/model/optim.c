@@ -14,12 +14,48 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct optim_slot {
 	size_t view;            /* model view index */
 	float *m, *v;           /* [numel] AdamW moments, NULL for SGD */
+	size_t bytes;           /* of each */
 	char *mname, *vname;
 };
+
+/* Sizes from which moments are mapped with transparent huge pages. */
+static const size_t OPTIM_HUGE = (size_t)2 << 20;
+
+/*
+ * A zeroed array. Large ones are anonymous mappings (zero pages, resident
+ * only once written) asked to use transparent huge pages: a row-sparse
+ * view's rows are updated all over the matrix, and with 4 KB pages nearly
+ * every row would cost a TLB miss. NULL if out of memory.
+ */
+static float *optim_alloc(size_t bytes)
+{
+	void *p;
+
+	if (bytes < OPTIM_HUGE)
+		return calloc(1, bytes ? bytes : 1);
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static void optim_free(float *p, size_t bytes)
+{
+	if (p == NULL)
+		return;
+	if (bytes < OPTIM_HUGE)
+		free(p);
+	else
+		munmap(p, bytes);
+}
 
 struct optim {
 	struct model *model;
@@ -53,8 +89,8 @@ const char *optim_kind_name(enum optim_kind kind)
 static void optim_free_slots(struct optim *o)
 {
 	for (size_t i = 0; i < o->nslots; i++) {
-		free(o->slots[i].m);
-		free(o->slots[i].v);
+		optim_free(o->slots[i].m, o->slots[i].bytes);
+		optim_free(o->slots[i].v, o->slots[i].bytes);
 		free(o->slots[i].mname);
 		free(o->slots[i].vname);
 	}
@@ -83,8 +119,9 @@ static int optim_make_slots(struct optim *o, struct tt_err *err)
 		if (o->kind != OPTIM_ADAMW)
 			continue;
 		n = model_view_numel(&v);
-		s->m = calloc(n, sizeof *s->m);
-		s->v = calloc(n, sizeof *s->v);
+		s->bytes = n * sizeof *s->m;
+		s->m = optim_alloc(s->bytes);
+		s->v = optim_alloc(s->bytes);
 		s->mname = tt_xprintf("optim.adamw.%s.m", v.name);
 		s->vname = tt_xprintf("optim.adamw.%s.v", v.name);
 		if (s->m == NULL || s->v == NULL) {
@@ -152,8 +189,8 @@ static double optim_view_sumsq(const struct model_view *v)
 	if (v->grad_rows == NULL)
 		return optim_sumsq(v->grad, model_view_numel(v));
 	cols = v->shape[1];
-	for (size_t r = 0; r < v->ngrad_rows; r++)
-		s += optim_sumsq(v->grad + (uint64_t)v->grad_rows[r] * cols, cols);
+	for (size_t k = 0; k < v->ngrad_rows; k++)
+		s += optim_sumsq(v->grad + k * cols, cols);
 	return s;
 }
 
@@ -192,17 +229,17 @@ static void optim_adamw(const struct optim_rule *a, float *restrict w, float *re
 	}
 }
 
-/* Elements [off, off + n) of one view. */
+/* Elements [off, off + n) of one view from the gradient g [n]. */
 static void optim_update(const struct optim *o, const struct optim_rule *a,
 			 const struct optim_slot *s, const struct model_view *v, uint64_t off,
-			 size_t n)
+			 const float *g, size_t n)
 {
 	float *w = (float *)v->data + off;
 
 	if (o->kind == OPTIM_ADAMW)
-		optim_adamw(a, w, s->m + off, s->v + off, v->grad + off, n);
+		optim_adamw(a, w, s->m + off, s->v + off, g, n);
 	else
-		optim_sgd(a, w, v->grad + off, n);
+		optim_sgd(a, w, g, n);
 }
 
 static void optim_update_view(const struct optim *o, const struct optim_rule *a,
@@ -211,15 +248,16 @@ static void optim_update_view(const struct optim *o, const struct optim_rule *a,
 	if (v->grad == NULL)
 		return;
 	if (v->grad_rows == NULL) {
-		optim_update(o, a, s, v, 0, model_view_numel(v));
+		optim_update(o, a, s, v, 0, v->grad, model_view_numel(v));
 		if (v->touched != NULL)
 			memset(v->touched, 1, v->shape[0]);
 		return;
 	}
 	for (size_t k = 0; k < v->ngrad_rows; k++) {
 		uint32_t r = v->grad_rows[k];
+		uint64_t cols = v->shape[1];
 
-		optim_update(o, a, s, v, (uint64_t)r * v->shape[1], v->shape[1]);
+		optim_update(o, a, s, v, r * cols, v->grad + k * cols, cols);
 		if (v->touched != NULL)
 			v->touched[r] = 1;
 	}

@@ -81,6 +81,14 @@ const struct tok_vocab *tokenizer_ngram_vocab(const struct tokenizer *t)
 	return &((const struct tokenizer_ngram *)t)->vocab;
 }
 
+size_t tokenizer_ngram_encode_words(const struct tokenizer *t, const char *norm, size_t len,
+				    size_t nwords, uint32_t *ids, size_t cap)
+{
+	const struct tokenizer_ngram *n = (const struct tokenizer_ngram *)t;
+
+	return tok_encode_words(&n->vocab, norm, len, nwords, ids, cap, NULL);
+}
+
 /* ---- front end --------------------------------------------------------- */
 
 static const struct tokenizer_ops *const tokenizer_all[] = {

@@ -5,11 +5,13 @@
  *
  * Data. The tokenizer is the model's (tokenizer.h): a fresh run fits the
  * n-gram tokenizer's vocabulary on the train split (trainer_fit_tokenizer,
- * the one place that knows which tokenizer a new run builds), a restored
- * run takes the checkpoint's. Every record is then encoded through the
- * tokenizer interface alone, on two threads (trainer_encode), into one id
- * array with offsets; an example is a record's ids with its label ids as
- * targets (classification, model.h).
+ * the one place that knows which tokenizer a new run builds, and which
+ * encodes the texts it has normalized for the fit without normalizing them
+ * again); a restored run takes the checkpoint's, and new labels keep the
+ * run's. Otherwise records are encoded through the tokenizer interface
+ * alone. Either way on two threads (trainer_encode), into one id array
+ * with offsets; an example is a record's ids with its label ids as targets
+ * (classification, model.h).
  */
 #include <math.h>
 #include <pthread.h>
@@ -106,26 +108,38 @@ static void trainer_data_free(struct trainer_data *d)
 struct trainer_enc_part {
 	const struct tokenizer *tok;
 	const struct trainer_input *in;
+	const struct trainer_norm *nm;  /* the texts normalized for the fit, or NULL */
 	size_t from, to;
 	uint32_t *ids;
 	size_t len, cap;
 	uint64_t *off;          /* [n + 1], shared: each part writes its own records */
 };
 
+/* Record i's ids into ids [cap]; how many there are (snprintf-like). */
+static size_t trainer_encode_one(const struct trainer_enc_part *p, size_t i, uint32_t *ids,
+				 size_t cap)
+{
+	const struct trainer_input *in = p->in;
+
+	if (p->nm != NULL)
+		return tokenizer_ngram_encode_words(p->tok, p->nm->text[i], p->nm->len[i],
+						    p->nm->nwords[i], ids, cap);
+	return tokenizer_encode(p->tok, in->texts + in->text_off[i],
+				in->text_off[i + 1] - in->text_off[i], ids, cap);
+}
+
 static void *trainer_encode_part(void *arg)
 {
 	struct trainer_enc_part *p = arg;
 
 	for (size_t i = p->from; i < p->to; i++) {
-		const char *text = p->in->texts + p->in->text_off[i];
-		size_t len = p->in->text_off[i + 1] - p->in->text_off[i];
-		size_t k = tokenizer_encode(p->tok, text, len, p->ids + p->len, p->cap - p->len);
+		size_t k = trainer_encode_one(p, i, p->ids + p->len, p->cap - p->len);
 
 		if (k > p->cap - p->len) {
 			while (p->cap - p->len < k)
 				p->cap *= 2;
 			p->ids = tt_xrealloc(p->ids, p->cap * sizeof *p->ids);
-			tokenizer_encode(p->tok, text, len, p->ids + p->len, p->cap - p->len);
+			trainer_encode_one(p, i, p->ids + p->len, p->cap - p->len);
 		}
 		p->off[i] = p->len;
 		p->len += k;
@@ -136,8 +150,10 @@ static void *trainer_encode_part(void *arg)
 /*
  * Token ids of every record through the model's tokenizer, the two halves
  * of the text bytes on two threads, then the labeled rows of each split.
+ * nm: the texts the n-gram tokenizer's fit normalized (they are not
+ * normalized again), or NULL.
  */
-static void trainer_encode(struct trainer *t)
+static void trainer_encode(struct trainer *t, const struct trainer_norm *nm)
 {
 	const struct trainer_input *in = t->in;
 	struct trainer_data *d = &t->data;
@@ -151,6 +167,7 @@ static void trainer_encode(struct trainer *t)
 	for (k = 0; k < 2; k++) {
 		part[k].tok = t->tok;
 		part[k].in = in;
+		part[k].nm = nm;
 		part[k].from = k == 0 ? 0 : mid;
 		part[k].to = k == 0 ? mid : in->n;
 		part[k].cap = 1 << 15;
@@ -319,8 +336,9 @@ void trainer_release(struct trainer *t)
 }
 
 /*
- * A new run's tokenizer: the n-gram vocabulary of the train split's texts,
- * normalized once on two threads (trainer-norm.c).
+ * A new run's tokenizer, the n-gram vocabulary of the train split's texts,
+ * and every record's ids: the texts are normalized once, on two threads
+ * (trainer-norm.c), for both.
  */
 static int trainer_fit_tokenizer(struct trainer *t, struct tt_err *err)
 {
@@ -341,8 +359,9 @@ static int trainer_fit_tokenizer(struct trainer *t, struct tt_err *err)
 			tok_vocab_add_words(&vocab, nm.text[i], nm.len[i]);
 	}
 	tok_vocab_finish(&vocab);
-	trainer_norm_fini(&nm);
 	t->tok = tokenizer_ngram_create(&vocab);
+	trainer_encode(t, &nm);
+	trainer_norm_fini(&nm);
 	return 0;
 }
 
@@ -357,7 +376,6 @@ int trainer_prepare(struct trainer *t, struct tt_err *err)
 	}
 	if (trainer_fit_tokenizer(t, err) != 0)
 		return -1;
-	trainer_encode(t);
 	if (t->data.nrows[DS_SPLIT_TRAIN] == 0) {
 		tt_err_set(err, NULL, 0, 0, "the train split has no labeled records (try 'split 80/10/10')");
 		return -1;
@@ -401,7 +419,7 @@ int trainer_apply_input(struct trainer *t, struct trainer_input *in, struct tt_e
 	t->in = in;
 	if (t->model == NULL)
 		return 0;
-	trainer_encode(t);
+	trainer_encode(t, NULL);
 	if (t->pos > t->data.nrows[DS_SPLIT_TRAIN])
 		t->pos = t->data.nrows[DS_SPLIT_TRAIN];
 	trainer_shuffle(t);
@@ -595,7 +613,7 @@ void trainer_reweight(struct trainer *t)
 /* After the tokenizer changed (a restored checkpoint): token ids again. */
 void trainer_data_reencode(struct trainer *t)
 {
-	trainer_encode(t);
+	trainer_encode(t, NULL);
 	if (t->pos > t->data.nrows[DS_SPLIT_TRAIN])
 		t->pos = t->data.nrows[DS_SPLIT_TRAIN];
 	trainer_class_weights(t);

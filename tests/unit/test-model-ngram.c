@@ -82,7 +82,7 @@ ex_loss(struct model *m, struct model_ws *ws, const struct model_example *ex,
 	return model_forward(m, ws, ex, 1, hp, rng);
 }
 
-/* The gradient views, input then output, into g [nparams] (0 where frozen). */
+/* The gradient views, input then output, densely into g [nparams] (0 where frozen). */
 static void
 read_grad(struct model *m, float *g)
 {
@@ -91,11 +91,14 @@ read_grad(struct model *m, float *g)
 
 	for (size_t i = 0; i < model_nviews(m); i++) {
 		model_view(m, i, &v);
-		uint64_t n = model_view_numel(&v);
-		if (v.grad != NULL)
-			memcpy(g + off, v.grad, n * sizeof *g);
-		else
+		uint64_t n = model_view_numel(&v), cols = v.shape[1];
+		if (v.grad == NULL || v.grad_rows != NULL)
 			memset(g + off, 0, n * sizeof *g);
+		if (v.grad != NULL && v.grad_rows == NULL)
+			memcpy(g + off, v.grad, n * sizeof *g);
+		/* row-sparse: row k of grad is the gradient of row grad_rows[k] */
+		for (size_t k = 0; v.grad != NULL && k < v.ngrad_rows; k++)
+			memcpy(g + off + v.grad_rows[k] * cols, v.grad + k * cols, cols * sizeof *g);
 		off += n;
 	}
 }
@@ -881,6 +884,44 @@ test_frozen_view(void **state)
 	model_destroy(m);
 }
 
+/* A batch using more input rows than the gradient first has room for: the rows grow. */
+static void
+test_sparse_grad_grows(void **state)
+{
+	enum { BIG = 5000, USED = 3000, D = 5 };
+	struct model *m = make_model(MODEL_LOSS_SOFTMAX, BIG, NLAB, D, 21);
+	struct model_ws *ws = model_ws_create(m);
+	uint32_t *ids = malloc(USED * sizeof *ids), y = 1;
+	struct model_example ex = { ids, USED, &y, 1 };
+	struct model_hparams hp;
+	struct model_view v;
+	struct tt_err err;
+
+	(void)state;
+	for (uint32_t i = 0; i < USED; i++)
+		ids[i] = (i * 7) % BIG;         /* distinct: 7 and 5000 are coprime */
+	randomize_output(m, 22);
+	model_hparams_default(&hp);
+	assert_int_equal(model_grad_alloc(m, &err), 0);
+	model_zero_grad(m);
+	model_forward(m, ws, &ex, 1, &hp, NULL);
+	model_backward(m, ws);
+	assert_int_equal(model_find_view(m, "ngram.input.weight", &v), 0);
+	assert_int_equal(v.ngrad_rows, USED);
+	/* every used row gets gh / n: the same nonzero vector */
+	assert_true(v.grad[0] != 0.0f);
+	for (size_t k = 0; k < USED; k++) {
+		assert_int_equal(v.grad_rows[k], ids[k]);
+		assert_memory_equal(v.grad + k * D, v.grad, D * sizeof(float));
+	}
+	model_zero_grad(m);
+	assert_int_equal(model_find_view(m, "ngram.input.weight", &v), 0);
+	assert_int_equal(v.ngrad_rows, 0);
+	free(ids);
+	model_ws_destroy(m, ws);
+	model_destroy(m);
+}
+
 int
 main(void)
 {
@@ -904,6 +945,7 @@ main(void)
 		cmocka_unit_test(test_optim_sgd_matches_fast_path),
 		cmocka_unit_test(test_backward_accumulates),
 		cmocka_unit_test(test_frozen_view),
+		cmocka_unit_test(test_sparse_grad_grows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
