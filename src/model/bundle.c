@@ -32,7 +32,14 @@ static char *bundle_config_json(const struct model *m, bool multilabel)
 			      "dim", (json_int_t)c->dim,
 			      "loss", c->loss == MODEL_LOSS_OVA ? "ova" : "softmax",
 			      "seed", (json_int_t)c->seed, "multilabel", multilabel);
-	char *s = json_dumps(o, JSON_COMPACT);
+	char *s;
+
+	if (c->n_layer > 0) {      /* transformers: absent for the n-gram model */
+		json_object_set_new(o, "n_layer", json_integer(c->n_layer));
+		json_object_set_new(o, "n_head", json_integer(c->n_head));
+		json_object_set_new(o, "n_ctx", json_integer(c->n_ctx));
+	}
+	s = json_dumps(o, JSON_COMPACT);
 
 	json_decref(o);
 	return s;
@@ -216,6 +223,15 @@ static int bundle_read_labels(struct bundle *b, const struct st_file *f, const c
 	return 0;
 }
 
+/* An optional small count in the model config; 0 when absent or out of range. */
+static uint32_t bundle_config_u32(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	json_int_t n = json_is_integer(v) ? json_integer_value(v) : 0;
+
+	return n > 0 && n <= 0xffffff ? (uint32_t)n : 0;
+}
+
 static int bundle_read_config(const struct st_file *f, const char *path, struct model_config *mc,
 			      bool *multilabel, struct tt_err *err)
 {
@@ -240,6 +256,9 @@ static int bundle_read_config(const struct st_file *f, const char *path, struct 
 	mc->dim = (uint32_t)dim;
 	mc->loss = strcmp(loss, "ova") == 0 ? MODEL_LOSS_OVA : MODEL_LOSS_SOFTMAX;
 	mc->seed = (uint64_t)seed;
+	mc->n_layer = bundle_config_u32(o, "n_layer");
+	mc->n_head = bundle_config_u32(o, "n_head");
+	mc->n_ctx = bundle_config_u32(o, "n_ctx");
 	*multilabel = ml != 0;
 	json_decref(o);
 	return 0;

@@ -397,12 +397,38 @@ static void test_bad_index(void **state)
 	assert_non_null(strstr(err.file, "m.safetensors"));
 }
 
+/* The transformer fields of the model config survive a round trip (absent: 0). */
+static void test_config_layers(void **state)
+{
+	struct fx *f = *state;
+	struct bundle b;
+	struct tt_err err;
+
+	assert_int_equal(bundle_save(f->path, f->model, f->tok, NULL, label_names, NLAB, false,
+				     NULL, 0, &err), 0);
+	assert_int_equal(bundle_load(&b, f->path, &err), 0);
+	assert_int_equal(b.model->cfg.n_layer, 0);
+	bundle_fini(&b);
+	f->model->cfg.n_layer = 2;      /* the n-gram model ignores them */
+	f->model->cfg.n_head = 4;
+	f->model->cfg.n_ctx = 64;
+	assert_int_equal(bundle_save(f->path, f->model, f->tok, NULL, label_names, NLAB, false,
+				     NULL, 0, &err), 0);
+	assert_int_equal(bundle_load(&b, f->path, &err), 0);
+	assert_int_equal(b.model->cfg.n_layer, 2);
+	assert_int_equal(b.model->cfg.n_head, 4);
+	assert_int_equal(b.model->cfg.n_ctx, 64);
+	assert_string_equal(tokenizer_name(b.tok), "ngram");
+	bundle_fini(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sparse_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sparse_checkpoint_adamw, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_legacy_optim_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_layers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dense_file_loads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_index, setup, teardown),
 	};
