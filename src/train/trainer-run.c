@@ -13,6 +13,7 @@
  * with offsets; an example is a record's ids with its label ids as targets
  * (classification, model.h).
  */
+#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -185,6 +186,12 @@ static void trainer_encode(struct trainer *t, const struct trainer_norm *nm)
 	d->ids = tt_xrealloc(part[0].ids, (part[0].len + part[1].len + 1) * sizeof *d->ids);
 	memcpy(d->ids + part[0].len, part[1].ids, part[1].len * sizeof *d->ids);
 	free(part[1].ids);
+	/*
+	 * The halves grew their buffers in two malloc arenas and freed them:
+	 * give the pages back before the model is allocated (about 50 MB of
+	 * peak RSS on the SpamAssassin benchmark).
+	 */
+	malloc_trim(0);
 	for (i = mid; i < in->n; i++)
 		d->off[i] += part[0].len;
 	d->off[in->n] = part[0].len + part[1].len;
@@ -362,6 +369,7 @@ static int trainer_fit_tokenizer(struct trainer *t, struct tt_err *err)
 	t->tok = tokenizer_ngram_create(&vocab);
 	trainer_encode(t, &nm);
 	trainer_norm_fini(&nm);
+	malloc_trim(0);         /* the normalized texts, freed in two arenas */
 	return 0;
 }
 
