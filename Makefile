@@ -28,11 +28,14 @@ LIB_OBJS  = $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))
 UNIT_SRCS = $(wildcard tests/unit/test-*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS = $(wildcard tests/fuzz/fuzz-*.c)
+# Benchmark drivers (bench/*.c), linked against the library like the tests.
+BENCH_SRCS = $(wildcard bench/*.c)
+BENCH_BINS = $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps run test unit cli tui bench fuzz asan tsan clean man
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/tunetop $(UNIT_BINS)
+all: $(BUILD)/tunetop $(UNIT_BINS) $(BENCH_BINS)
 
 deps:
 	@scripts/deps.sh build
@@ -58,6 +61,11 @@ $(BUILD)/libtunetop.a: $(LIB_OBJS)
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtunetop.a | $(BUILD)/tests
 	@$(if $(V),,echo "  TEST    $@")
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libtunetop.a $(TEST_LIBS) $(LDLIBS_ALL)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libtunetop.a
+	@$(if $(V),,echo "  BENCH   $@")
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libtunetop.a $(LDLIBS_ALL)
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
@@ -91,7 +99,7 @@ fuzz: deps
 
 bench: deps
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory $(BUILD)/tunetop
+	@$(MAKE) --no-print-directory $(BUILD)/tunetop $(BENCH_BINS)
 	@bench/run.sh
 
 clean:
