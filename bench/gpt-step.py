@@ -74,7 +74,7 @@ def main():
     ap = argparse.ArgumentParser()
     for name, default in (('vocab', 8192), ('dim', 256), ('layers', 4), ('heads', 4),
                           ('batch', 8), ('context', 64), ('steps', 10), ('warmup', 3),
-                          ('threads', 2), ('dropout-pct', 0)):
+                          ('threads', 2), ('dropout-pct', 0), ('foreach', 0)):
         ap.add_argument('--' + name, type=int, default=default)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -83,7 +83,7 @@ def main():
     model.train()
     nparams = sum(p.numel() for p in model.parameters())
     opt = torch.optim.AdamW(model.parameters(), lr=3e-4, betas=(0.9, 0.999), eps=1e-8,
-                            weight_decay=0.01)
+                            weight_decay=0.01, foreach=bool(a.foreach))
     data = torch.randint(0, a.vocab, (a.batch * a.context + 1,))
     x = data[:-1].view(a.batch, a.context)
     y = data[1:].view(a.batch, a.context)

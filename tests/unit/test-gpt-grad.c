@@ -522,6 +522,35 @@ static void test_model_dropout_switch(void **state)
 	gpt_destroy(g);
 }
 
+/* Two backward passes without zero_grad add up: twice the gradient. */
+static void test_model_backward_accumulates(void **state)
+{
+	(void)state;
+	struct gpt_config cfg = {.vocab = 16, .ctx = 8, .dim = 8, .layers = 1, .heads = 2};
+	struct tt_err err;
+	struct gpt *g = gpt_create(&cfg, 4, &err);
+	int32_t tokens[6] = {1, 2, 3, 4, 5, 6}, targets[6] = {2, 3, 4, 5, 6, 7};
+	float loss;
+
+	assert_int_equal(gpt_reserve(g, 1, 6, &err), 0);
+	gpt_zero_grad(g);
+	assert_int_equal(gpt_forward(g, tokens, targets, 1, 6, &loss, &err), 0);
+	gpt_backward(g);
+	float *once = tt_xmalloc(g->nparams * sizeof *once);
+
+	memcpy(once, g->grads, g->nparams * sizeof *once);
+	assert_int_equal(gpt_forward(g, tokens, targets, 1, 6, &loss, &err), 0);
+	gpt_backward(g);
+	for (size_t i = 0; i < g->nparams; i++)
+		assert_float_equal(g->grads[i], 2.0f * once[i], 1e-6f + 1e-5f * fabsf(once[i]));
+	/* backward without a new forward adds nothing (the logits are spent) */
+	memcpy(once, g->grads, g->nparams * sizeof *once);
+	gpt_backward(g);
+	assert_memory_equal(once, g->grads, g->nparams * sizeof *once);
+	free(once);
+	gpt_destroy(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_model_lm_grad),
 		cmocka_unit_test(test_model_classify_grad),
 		cmocka_unit_test(test_model_dropout_switch),
+		cmocka_unit_test(test_model_backward_accumulates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
