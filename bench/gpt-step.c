@@ -7,7 +7,8 @@
  *       GFLOP/s of a 1024 x 1024 x 1024 sgemm (best of 10 after warm-up)
  *   gpt-step --vocab V --dim C --layers L --heads H --batch B --context T
  *            [--steps S] [--warmup W] [--threads N] [--dropout P]
- *       one line: params, tokens, ms per step (median of S after W), peak RSS
+ *       one line: params, tokens, ms per step (median and fastest of S after
+ *       W warm-up steps), peak RSS, last loss
  *
  * Tokens are fixed random ids (seed 1), targets the next token.
  */
@@ -125,8 +126,8 @@ int main(int argc, char **argv)
 	struct rusage ru;
 
 	getrusage(RUSAGE_SELF, &ru);
-	printf("params %zu tokens %zu ms %.2f rss_mb %.0f loss %.4f\n", gpt_config_nparams(&cfg), n,
-	       ms[steps / 2], ru.ru_maxrss / 1024.0, loss);
+	printf("params %zu tokens %zu ms %.2f ms_min %.2f rss_mb %.0f loss %.4f\n",
+	       gpt_config_nparams(&cfg), n, ms[steps / 2], ms[0], ru.ru_maxrss / 1024.0, loss);
 	gpt_adamw_free(&opt);
 	free(ms);
 	free(tokens);

@@ -8,7 +8,9 @@ masked softmax attention; torch 1.13 has no fused attention), AdamW (lr
     gpt-step.py --vocab V --dim C --layers L --heads H --batch B --context T
                 [--steps S] [--warmup W] [--threads N] [--dropout-pct P]
 
-Prints one line like gpt-step.c: params, tokens, ms (median), rss_mb, loss.
+Prints one line like gpt-step.c: params, tokens, ms (median), ms_min, rss_mb, loss.
+AdamW runs with foreach=False (torch 1.13's default); --foreach 1 was tried
+here and was slower, with more memory.
 Run with OMP_NUM_THREADS and OMP_WAIT_POLICY=PASSIVE set by the caller."""
 import argparse
 import math
@@ -99,8 +101,8 @@ def main():
             times.append((time.perf_counter() - t0) * 1e3)
     times.sort()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print('params %d tokens %d ms %.2f rss_mb %.0f loss %.4f'
-          % (nparams, a.batch * a.context, times[len(times) // 2], rss, loss.item()))
+    print('params %d tokens %d ms %.2f ms_min %.2f rss_mb %.0f loss %.4f'
+          % (nparams, a.batch * a.context, times[len(times) // 2], times[0], rss, loss.item()))
 
 
 if __name__ == '__main__':

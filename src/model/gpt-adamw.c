@@ -13,6 +13,13 @@
 
 #include "tunetop/gpt.h"
 
+/* Baseline and AVX2+FMA versions, picked at load time (see gpt-layers.c). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define GPT_SIMD __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define GPT_SIMD
+#endif
+
 void gpt_adamw_init(struct gpt_adamw *o, const struct gpt *g)
 {
 	o->n = g->nparams;
@@ -29,7 +36,7 @@ void gpt_adamw_free(struct gpt_adamw *o)
 	o->n = 0;
 }
 
-void gpt_adamw_step(struct gpt_adamw *o, struct gpt *g, float lr, float beta1, float beta2,
+GPT_SIMD void gpt_adamw_step(struct gpt_adamw *o, struct gpt *g, float lr, float beta1, float beta2,
 		    float eps, float weight_decay)
 {
 	o->t++;

@@ -33,6 +33,19 @@
 #include "tunetop/gpt-layers.h"
 
 /*
+ * The loops are compiled twice, for baseline x86-64 (SSE2) and for
+ * x86-64-v3 (AVX2 and FMA), and the dynamic loader picks one for the CPU
+ * (GCC's function multiversioning, as torch dispatches its kernels at run
+ * time); other targets get one version. Results differ in the last bits
+ * between the two (FMA contraction).
+ */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define GPT_SIMD __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define GPT_SIMD
+#endif
+
+/*
  * exp for the GELU, softmax and cross-entropy loops: Cephes' expf
  * (x = n ln 2 + r, |r| <= ln 2 / 2, a degree-7 polynomial for e^r, 2^n
  * through the exponent bits), about 2e-7 relative error, with no call
@@ -65,7 +78,7 @@ static inline float fast_exp(float x)
  * Sums with 8 partial accumulators, so the compiler may vectorize them
  * (a plain float sum is one dependency chain it must keep in order).
  */
-static float sum_exp(const float *x, size_t n, float shift)
+GPT_SIMD static float sum_exp(const float *x, size_t n, float shift)
 {
 	float acc[8] = {0};
 	size_t i = 0;
@@ -87,7 +100,7 @@ static inline float fast_tanh(float u)
 	return 1.0f - 2.0f / (fast_exp(2.0f * u) + 1.0f);
 }
 
-void gpt_encoder_forward(float *out, const int32_t *tokens, const float *wte, const float *wpe,
+GPT_SIMD void gpt_encoder_forward(float *out, const int32_t *tokens, const float *wte, const float *wpe,
 			 uint32_t B, uint32_t T, uint32_t C)
 {
 	for (size_t b = 0; b < B; b++) {
@@ -102,7 +115,7 @@ void gpt_encoder_forward(float *out, const int32_t *tokens, const float *wte, co
 	}
 }
 
-void gpt_encoder_backward(float *dwte, float *dwpe, const float *dout, const int32_t *tokens,
+GPT_SIMD void gpt_encoder_backward(float *dwte, float *dwpe, const float *dout, const int32_t *tokens,
 			  uint32_t B, uint32_t T, uint32_t C)
 {
 	for (size_t b = 0; b < B; b++) {
@@ -119,7 +132,7 @@ void gpt_encoder_backward(float *dwte, float *dwpe, const float *dout, const int
 	}
 }
 
-void gpt_layernorm_forward(float *out, float *mean, float *rstd, const float *inp,
+GPT_SIMD void gpt_layernorm_forward(float *out, float *mean, float *rstd, const float *inp,
 			   const float *w, const float *b, size_t N, uint32_t C)
 {
 	for (size_t r = 0; r < N; r++) {
@@ -142,7 +155,7 @@ void gpt_layernorm_forward(float *out, float *mean, float *rstd, const float *in
 	}
 }
 
-void gpt_layernorm_backward(float *dinp, float *dw, float *db, const float *dout,
+GPT_SIMD void gpt_layernorm_backward(float *dinp, float *dw, float *db, const float *dout,
 			    const float *inp, const float *w, const float *mean,
 			    const float *rstd, size_t N, uint32_t C)
 {
@@ -187,7 +200,7 @@ void gpt_matmul_forward(float *out, const float *inp, const float *w, const floa
 		    (int)C, w, (int)OC, beta, out, (int)OC);
 }
 
-void gpt_matmul_backward(float *dinp, float *dw, float *dbias, const float *dout,
+GPT_SIMD void gpt_matmul_backward(float *dinp, float *dw, float *dbias, const float *dout,
 			 const float *inp, const float *w, size_t N, uint32_t C, uint32_t OC)
 {
 	if (dinp)
@@ -206,7 +219,7 @@ void gpt_matmul_backward(float *dinp, float *dw, float *dbias, const float *dout
 }
 
 /* Row t of a causal softmax over s[0..t]; zero after. */
-static void softmax_causal_row(float *row, uint32_t t, uint32_t T)
+GPT_SIMD static void softmax_causal_row(float *row, uint32_t t, uint32_t T)
 {
 	float mx = row[0];
 
@@ -265,7 +278,7 @@ void gpt_attention_forward(float *out, float *att, const float *qkv, uint32_t B,
 	}
 }
 
-void gpt_attention_backward(float *dqkv, const float *dout, const float *qkv, const float *att,
+GPT_SIMD void gpt_attention_backward(float *dqkv, const float *dout, const float *qkv, const float *att,
 			    uint32_t B, uint32_t T, uint32_t C, uint32_t NH, float p,
 			    uint64_t seed, uint64_t stream, float *scratch)
 {
@@ -317,7 +330,7 @@ void gpt_attention_backward(float *dqkv, const float *dout, const float *qkv, co
 
 #define GPT_GELU_K 0.7978845608028654f /* sqrt(2 / pi) */
 
-void gpt_gelu_forward(float *out, const float *inp, size_t n)
+GPT_SIMD void gpt_gelu_forward(float *out, const float *inp, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		float x = inp[i];
@@ -326,7 +339,7 @@ void gpt_gelu_forward(float *out, const float *inp, size_t n)
 	}
 }
 
-void gpt_gelu_backward(float *dinp, const float *inp, const float *dout, size_t n)
+GPT_SIMD void gpt_gelu_backward(float *dinp, const float *inp, const float *dout, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		float x = inp[i];
@@ -339,7 +352,7 @@ void gpt_gelu_backward(float *dinp, const float *inp, const float *dout, size_t 
 	}
 }
 
-void gpt_residual_forward(float *out, const float *a, const float *b, size_t n)
+GPT_SIMD void gpt_residual_forward(float *out, const float *a, const float *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		out[i] = a[i] + b[i];
@@ -353,7 +366,7 @@ static uint64_t mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
-void gpt_dropout(float *x, size_t n, float p, uint64_t seed, uint64_t stream)
+GPT_SIMD void gpt_dropout(float *x, size_t n, float p, uint64_t seed, uint64_t stream)
 {
 	if (p <= 0.0f)
 		return;
@@ -369,7 +382,7 @@ void gpt_dropout(float *x, size_t n, float p, uint64_t seed, uint64_t stream)
 	}
 }
 
-double gpt_crossentropy_forward(float *lse, const float *logits, const int32_t *targets,
+GPT_SIMD double gpt_crossentropy_forward(float *lse, const float *logits, const int32_t *targets,
 				size_t N, uint32_t V, uint32_t *count)
 {
 	double loss = 0.0;
@@ -393,7 +406,7 @@ double gpt_crossentropy_forward(float *lse, const float *logits, const int32_t *
 	return loss;
 }
 
-void gpt_crossentropy_backward(float *logits, const float *lse, const int32_t *targets,
+GPT_SIMD void gpt_crossentropy_backward(float *logits, const float *lse, const int32_t *targets,
 			       size_t N, uint32_t V, float scale)
 {
 	for (size_t r = 0; r < N; r++) {
