@@ -14,6 +14,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * GPT_SIMD on a loop kernel's definition: compiled twice, for baseline
+ * x86-64 (SSE2) and for x86-64-v3 (AVX2 and FMA), and the dynamic loader
+ * picks one for the CPU (GCC's function multiversioning through an ifunc;
+ * torch dispatches its kernels at run time too). The two differ in the
+ * last bits (FMA contraction). One version on other targets, and under
+ * ThreadSanitizer, whose runtime is not ready when the loader runs ifunc
+ * resolvers.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_THREAD__)
+#define GPT_SIMD __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define GPT_SIMD
+#endif
+
 /* out[b,t,:] = wte[tokens[b,t]] + wpe[t]   (out [B,T,C]) */
 void gpt_encoder_forward(float *out, const int32_t *tokens, const float *wte, const float *wpe,
 			 uint32_t B, uint32_t T, uint32_t C);

@@ -11,14 +11,9 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "tunetop/gpt-layers.h"
 #include "tunetop/gpt.h"
 
-/* Baseline and AVX2+FMA versions, picked at load time (see gpt-layers.c). */
-#if defined(__x86_64__) && defined(__GNUC__)
-#define GPT_SIMD __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define GPT_SIMD
-#endif
 
 void gpt_adamw_init(struct gpt_adamw *o, const struct gpt *g)
 {
