@@ -91,8 +91,8 @@ static inline float fast_tanh(float u)
 	return 1.0f - 2.0f / (fast_exp(2.0f * u) + 1.0f);
 }
 
-GPT_SIMD void gpt_encoder_forward(float *out, const int32_t *tokens, const float *wte, const float *wpe,
-			 uint32_t B, uint32_t T, uint32_t C)
+GPT_SIMD void gpt_encoder_forward(float *out, const int32_t *tokens, const float *wte,
+				  const float *wpe, uint32_t B, uint32_t T, uint32_t C)
 {
 	for (size_t b = 0; b < B; b++) {
 		for (size_t t = 0; t < T; t++) {
@@ -106,8 +106,8 @@ GPT_SIMD void gpt_encoder_forward(float *out, const int32_t *tokens, const float
 	}
 }
 
-GPT_SIMD void gpt_encoder_backward(float *dwte, float *dwpe, const float *dout, const int32_t *tokens,
-			  uint32_t B, uint32_t T, uint32_t C)
+GPT_SIMD void gpt_encoder_backward(float *dwte, float *dwpe, const float *dout,
+				   const int32_t *tokens, uint32_t B, uint32_t T, uint32_t C)
 {
 	for (size_t b = 0; b < B; b++) {
 		for (size_t t = 0; t < T; t++) {
@@ -269,9 +269,10 @@ void gpt_attention_forward(float *out, float *att, const float *qkv, uint32_t B,
 	}
 }
 
-GPT_SIMD void gpt_attention_backward(float *dqkv, const float *dout, const float *qkv, const float *att,
-			    uint32_t B, uint32_t T, uint32_t C, uint32_t NH, float p,
-			    uint64_t seed, uint64_t stream, float *scratch)
+GPT_SIMD void gpt_attention_backward(float *dqkv, const float *dout, const float *qkv,
+				     const float *att, uint32_t B, uint32_t T, uint32_t C,
+				     uint32_t NH, float p, uint64_t seed, uint64_t stream,
+				     float *scratch)
 {
 	uint32_t hs = C / NH, C3 = 3 * C;
 	float scale = 1.0f / sqrtf((float)hs);
