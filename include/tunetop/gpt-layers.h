@@ -19,11 +19,13 @@
  * x86-64 (SSE2) and for x86-64-v3 (AVX2 and FMA), and the dynamic loader
  * picks one for the CPU (GCC's function multiversioning through an ifunc;
  * torch dispatches its kernels at run time too). The two differ in the
- * last bits (FMA contraction). One version on other targets, and under
- * ThreadSanitizer, whose runtime is not ready when the loader runs ifunc
- * resolvers.
+ * last bits (FMA contraction). One version on other targets, with clang
+ * (14 names the dispatcher "f.ifunc", which other files calling f do not
+ * see), and under ThreadSanitizer, whose runtime is not ready when the
+ * loader runs ifunc resolvers.
  */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_THREAD__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+	!defined(__SANITIZE_THREAD__)
 #define GPT_SIMD __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define GPT_SIMD

@@ -209,6 +209,30 @@ GPT_SIMD void gpt_matmul_backward(float *dinp, float *dw, float *dbias, const fl
 	}
 }
 
+/* splitmix64's output function. */
+static uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+GPT_SIMD void gpt_dropout(float *x, size_t n, float p, uint64_t seed, uint64_t stream)
+{
+	if (p <= 0.0f)
+		return;
+	uint64_t base = mix64(seed ^ mix64(stream + 0x9e3779b97f4a7c15ULL));
+	/* keep when the top 24 bits, as a fraction, are >= p */
+	uint32_t threshold = (uint32_t)(p * 16777216.0f);
+	float keep = 1.0f / (1.0f - p);
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t r = (uint32_t)(mix64(base + i * 0x9e3779b97f4a7c15ULL) >> 40);
+
+		x[i] = r >= threshold ? x[i] * keep : 0.0f;
+	}
+}
+
 /* Row t of a causal softmax over s[0..t]; zero after. */
 GPT_SIMD static void softmax_causal_row(float *row, uint32_t t, uint32_t T)
 {
@@ -348,30 +372,6 @@ GPT_SIMD void gpt_residual_forward(float *out, const float *a, const float *b, s
 {
 	for (size_t i = 0; i < n; i++)
 		out[i] = a[i] + b[i];
-}
-
-/* splitmix64's output function. */
-static uint64_t mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-GPT_SIMD void gpt_dropout(float *x, size_t n, float p, uint64_t seed, uint64_t stream)
-{
-	if (p <= 0.0f)
-		return;
-	uint64_t base = mix64(seed ^ mix64(stream + 0x9e3779b97f4a7c15ULL));
-	/* keep when the top 24 bits, as a fraction, are >= p */
-	uint32_t threshold = (uint32_t)(p * 16777216.0f);
-	float keep = 1.0f / (1.0f - p);
-
-	for (size_t i = 0; i < n; i++) {
-		uint32_t r = (uint32_t)(mix64(base + i * 0x9e3779b97f4a7c15ULL) >> 40);
-
-		x[i] = r >= threshold ? x[i] * keep : 0.0f;
-	}
 }
 
 GPT_SIMD double gpt_crossentropy_forward(float *lse, const float *logits, const int32_t *targets,
