@@ -181,8 +181,9 @@ void gpt_set_training(struct gpt *g, bool training, uint64_t seed);
 int gpt_forward(struct gpt *g, const int32_t *tokens, const int32_t *targets, uint32_t B,
 		uint32_t T, float *loss, struct tt_err *err);
 /*
- * Classification forward: tokens [B*T], right-padded; lengths[b] in
- * [1, T] tokens of row b count; labels [B] (< nlabels, or -1 = ignored) or
+ * Classification forward: tokens [B*T], right-padded (any valid id; since
+ * attention is causal, padding after a row's tokens cannot reach them, so
+ * no attention mask is needed); lengths[b] in [1, T] tokens of row b count; labels [B] (< nlabels, or -1 = ignored) or
  * NULL. Pools ln_f's output (last token or mean), then logits [B, K] =
  * pooled score^T in g->a.cls_logits; *loss the mean cross-entropy.
  */
@@ -214,7 +215,8 @@ void gpt_adamw_step(struct gpt_adamw *o, struct gpt *g, float lr, float beta1, f
  * without "transformer.", attn.bias / attn.masked_bias / lm_head.weight
  * ignored, F32, F16 or BF16 converted to float). The configuration comes
  * from the shapes; heads from the file's "n_head" metadata, else from
- * heads_hint, else dim / 64. score.weight, when present, sets nlabels.
+ * heads_hint, else dim / 64 (GPT-2's head size). score.weight, when
+ * present, sets nlabels. Dropout is 0: set g->cfg.dropout to train with it.
  * Errors name the file and the tensor.
  */
 struct gpt *gpt_load(const char *path, uint32_t heads_hint, struct tt_err *err);
