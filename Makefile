@@ -28,11 +28,14 @@ LIB_OBJS  = $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))
 UNIT_SRCS = $(wildcard tests/unit/test-*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS = $(wildcard tests/fuzz/fuzz-*.c)
+# Benchmark drivers (bench/*.c), linked against the library like the tests.
+BENCH_SRCS = $(wildcard bench/*.c)
+BENCH_BINS = $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps run test unit cli tui bench fuzz asan tsan clean man
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/tunetop $(UNIT_BINS)
+all: $(BUILD)/tunetop $(UNIT_BINS) $(BENCH_BINS)
 
 deps:
 	@scripts/deps.sh build
@@ -48,6 +51,11 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard include/tunetop/*.h src/*/*.h) | $(BUILD)/o
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
 
+# The GPT kernels and AdamW: -O3 so their loops vectorize, -fno-math-errno so
+# sqrtf is an instruction, -fno-trapping-math so clamps become blends (nothing
+# there reads errno or floating-point exception flags).
+$(BUILD)/obj/model/gpt-layers.o $(BUILD)/obj/model/gpt-adamw.o: CFLAGS_ALL += -O3 -fno-math-errno -fno-trapping-math
+
 $(BUILD)/tunetop: $(OBJS)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $(OBJS) $(LDLIBS_ALL)
@@ -58,6 +66,11 @@ $(BUILD)/libtunetop.a: $(LIB_OBJS)
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtunetop.a | $(BUILD)/tests
 	@$(if $(V),,echo "  TEST    $@")
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libtunetop.a $(TEST_LIBS) $(LDLIBS_ALL)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libtunetop.a
+	@$(if $(V),,echo "  BENCH   $@")
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libtunetop.a $(LDLIBS_ALL)
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
@@ -91,7 +104,7 @@ fuzz: deps
 
 bench: deps
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory $(BUILD)/tunetop
+	@$(MAKE) --no-print-directory $(BUILD)/tunetop $(BENCH_BINS)
 	@bench/run.sh
 
 clean:

@@ -16,6 +16,9 @@
 #               (bench/parity.sh, figures in bench/PARITY.md)
 #   4. datapane key press to screen in the data pane at 1M records: move,
 #               page, top/bottom, detail, search next, sort (bench/datapane.sh)
+#   5. gpt-step one GPT-2 training step, tunetop vs PyTorch with 2 threads,
+#               small and 124M shapes, with model FLOP utilization
+#               (bench/gpt-step.sh; driver bench/gpt-step.c)
 #
 # Every section runs even when an earlier one fails; the exit status is 1 if
 # any failed. Scratch files go to bench/out/ (git-ignored). Figures measured on
@@ -64,6 +67,12 @@ section "4. datapane: key press to screen at 1,000,000 records"
 if ! bench/datapane.sh; then
 	echo "datapane: FAILED (see the message above)" >&2
 	failed="$failed datapane"
+fi
+
+section "5. gpt-step: GPT-2 training step, tunetop vs PyTorch"
+if ! bench/gpt-step.sh; then
+	echo "gpt-step: FAILED (see the message above)" >&2
+	failed="$failed gpt-step"
 fi
 
 echo
