@@ -16,6 +16,9 @@
 #               (bench/parity.sh, figures in bench/PARITY.md)
 #   4. datapane key press to screen in the data pane at 1M records: move,
 #               page, top/bottom, detail, search next, sort (bench/datapane.sh)
+#   5. bpe      GPT-2's BPE: tunetop, GPT-2's encoder.py and the npm port
+#               gpt-3-encoder on the same lines: differences and time
+#               (bench/bpe.sh)
 #
 # Every section runs even when an earlier one fails; the exit status is 1 if
 # any failed. Scratch files go to bench/out/ (git-ignored). Figures measured on
@@ -64,6 +67,12 @@ section "4. datapane: key press to screen at 1,000,000 records"
 if ! bench/datapane.sh; then
 	echo "datapane: FAILED (see the message above)" >&2
 	failed="$failed datapane"
+fi
+
+section "5. bpe: tunetop vs GPT-2's encoder.py vs npm gpt-3-encoder"
+if ! bench/bpe.sh; then
+	echo "bpe: FAILED (see the message above)" >&2
+	failed="$failed bpe"
 fi
 
 echo

@@ -104,4 +104,5 @@ def main():
     sys.stdout.write(''.join(o + '\n' for o in out))
 
 
-main()
+if __name__ == "__main__":
+    main()
