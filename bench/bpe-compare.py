@@ -1,5 +1,6 @@
 #!/usr/bin/python3
 # bpe-compare.py LINES REF TUNETOP NODE ENCODER_JSON VOCAB_BPE
+# bpe-compare.py --classes CLASSES_TXT NODE_CLASSES
 #
 # For bench/bpe.sh: how many lines tunetop and the npm port gpt-3-encoder
 # encode differently from GPT-2's encoder.py (REF), and why the port
@@ -33,7 +34,34 @@ def read_lines(path):
     return lines
 
 
+def classes(table, node_path):
+    """Code points whose class differs: tests/data/bpe/classes.txt vs node's."""
+    want = {}
+    for line in open(table):
+        if not line.startswith("#"):
+            a, b, k = line.split()
+            for c in range(int(a, 16), int(b, 16) + 1):
+                want[c] = k
+    node = open(node_path).read()
+    diff, examples, i = {}, {}, 0
+    for c in range(0x110000):
+        if 0xd800 <= c <= 0xdfff:
+            continue
+        pair = (want.get(c, "O"), node[i])
+        i += 1
+        if pair[0] != pair[1]:
+            diff[pair] = diff.get(pair, 0) + 1
+            examples.setdefault(pair, []).append("U+%04X" % c)
+    names = {"S": "white space", "L": "a letter", "N": "a number", "O": "other"}
+    print(f"character classes: node differs from the regex module on {sum(diff.values())} code points:")
+    for (a, b), n in sorted(diff.items()):
+        print(f"  {n:6d}  {names[a]} for GPT-2, {names[b]} for node (e.g. {', '.join(examples[(a, b)][:3])})")
+    return 0
+
+
 def main():
+    if sys.argv[1] == "--classes":
+        return classes(sys.argv[2], sys.argv[3])
     lines, ref, tt, node = (read_lines(p) for p in sys.argv[1:5])
     encoder = json.load(open(sys.argv[5], encoding="utf-8"))
     merges = [tuple(m.split()) for m in open(sys.argv[6], encoding="utf-8").read().split("\n")[1:-1]]

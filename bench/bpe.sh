@@ -39,6 +39,8 @@ compare() {
 }
 
 rc=0
+node bench/bpe-node-classes.js >"$out/node-classes.txt"
+/usr/bin/python3 bench/bpe-compare.py --classes tests/data/bpe/classes.txt "$out/node-classes.txt"
 /usr/bin/python3 tests/bpe/gen-lines.py "${BPE_LINES:-12000}" 12 >"$out/lines.txt"
 echo "== ${BPE_LINES:-12000} generated lines"
 compare lines

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # gen-lines.py [N] [SEED]        N varied lines (default 12000, seed 12) on stdout
 # gen-lines.py --all-code-points  every code point but the surrogates and LF,
-#                                 each in contexts that tell its class (slow)
+#                                 each in a few contexts (long; the classes
+#                                 themselves are checked by test-bpe.c)
 #
 # Lines for comparing BPE encoders (tests/cli/bpe.sh): many scripts,
 # whitespace runs (tabs, NBSP, U+3000, the Unicode spaces, the separators
@@ -120,7 +121,8 @@ def line(rng):
 
 
 def all_code_points():
-    # "x" c "1 " c c "! " c " x": a letter, number, other or space each split differently.
+    # "x" c "1 " c c "! " c " x": a letter, number, other or space splits differently
+    # (the ids may still agree when no merge crosses the split).
     out = []
     for c in range(0x110000):
         if c == 10 or 0xd800 <= c <= 0xdfff:

@@ -124,6 +124,41 @@ static void test_pretok_classes(void **state)
 	assert_int_equal(bpe_char_class(0x01c5), BPE_LETTER);   /* Lt */
 }
 
+/*
+ * Every code point's class against the regex module's, from the table
+ * tests/bpe/gen-classes.py wrote with python3-regex.
+ */
+static void test_classes_all_code_points(void **state)
+{
+	FILE *f = fopen("tests/data/bpe/classes.txt", "r");
+	static unsigned char want[0x110000];    /* 0 other, else the class */
+	unsigned first, last, nranges = 0, nbad = 0;
+	char line[128], cl;
+
+	(void)state;
+	assert_non_null(f);
+	memset(want, BPE_OTHER, sizeof want);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (line[0] == '#')
+			continue;
+		assert_int_equal(sscanf(line, "%x %x %c", &first, &last, &cl), 3);
+		assert_true(first <= last && last < 0x110000);
+		for (unsigned c = first; c <= last; c++)
+			want[c] = cl == 'S' ? BPE_SPACE : cl == 'L' ? BPE_LETTER : BPE_NUMBER;
+		nranges++;
+	}
+	fclose(f);
+	assert_true(nranges > 500);
+	for (uint32_t c = 0; c < 0x110000; c++) {
+		if (c >= 0xd800 && c <= 0xdfff)
+			continue;
+		if (bpe_char_class(c) != want[c] && nbad++ < 5)
+			print_error("U+%04X: class %d, the regex module's %d\n", c,
+				    bpe_char_class(c), want[c]);
+	}
+	assert_int_equal(nbad, 0);
+}
+
 static void encodes(const struct bpe *b, const char *text, const uint32_t *want, size_t n)
 {
 	struct bpe_ids ids;
@@ -412,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_byte_table),
 		cmocka_unit_test(test_pretok_lookahead),
 		cmocka_unit_test(test_pretok_classes),
+		cmocka_unit_test(test_classes_all_code_points),
 		cmocka_unit_test(test_known_ids),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_blob),
