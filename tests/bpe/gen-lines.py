@@ -65,7 +65,7 @@ def rand_code_point(rng):
 
 def long_word(rng):
     kind = rng.randrange(4)
-    n = rng.randrange(40, 300)
+    n = rng.randrange(30, 200)
     if kind == 0:
         return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(n))
     if kind == 1:

