@@ -113,3 +113,16 @@ run "$TUNETOP" tokenize train --vocab-size 300 --out "$T/tb" "$T/badc.txt"
 expect_err "train: invalid UTF-8 named by line:column" "badc.txt:1:3: invalid UTF-8"
 run "$TUNETOP" tokenize train --vocab-size 100 < /dev/null
 expect_rc "train: a vocabulary under 257 is a usage error" 2
+
+# ---- the tokens command (REPL, headless here) ----
+
+run "$TUNETOP" --headless -e 'tokens hello'
+expect_rc "tokens: without a tokenizer, an error" 1
+expect_err "tokens: says how to load one" "no BPE tokenizer loaded (tokenizer VOCAB MERGES"
+run "$TUNETOP" --headless -e "tokenizer $V $M" -e 'tokens "It'"'"'s  a\ttab"'
+expect_rc "tokens: after tokenizer" 0
+expect_out "tokenizer: its size" "tokenizer: 50257 tokens, 50000 merges"
+expect_out "tokens: the pieces, quoted text kept as typed" '"It"=1026 | "'"'"'s"=338 | " "=220 | " a"=257 | "\t"=197 | "tab"=8658'
+expect_out "tokens: the counts" "6 tokens, 6 pre-tokens, 11 bytes"
+run "$TUNETOP" --headless -e "tokenizer $T/syntax.json $M"
+expect_err "tokenizer: a bad file by line:column" "syntax.json:2:"
