@@ -168,7 +168,7 @@ int bpe_explain(const struct bpe *b, struct bpe_cache *cache, const char *text, 
 /*
  * The pieces for display, appended to out on one line: pre-tokens apart by
  * " | ", pieces by a space, each as its text (escaped) in quotes and its id:
- *   "It"=1026 "'s"=338 | " a"=257
+ *   "It"=1026 | "'s"=338 | " <"=1279 "|"=91 | "end"=437 "of"=1659 "text"=5239
  * A piece that ends inside a character shows its bytes as \xNN.
  */
 void bpe_format_pieces(const struct bpe_pieces *p, const char *text, struct tt_buf *out);

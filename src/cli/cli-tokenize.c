@@ -60,8 +60,22 @@ static int cli_tok_usage(const char *why, const char *arg)
 	return -1;
 }
 
+/* --vocab-size's value into a->vocab_size. */
+static int cli_tok_size(const char *v, struct cli_tok_args *a)
+{
+	char *end;
+
+	errno = 0;
+	a->vocab_size = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || a->vocab_size < 257 ||
+	    a->vocab_size > (1L << 24))
+		return cli_tok_usage("--vocab-size expects a number in 257..16777216, not", v);
+	return 0;
+}
+
 static int cli_tok_parse(int argc, char **argv, struct cli_tok_args *a)
 {
+	const char *size = NULL;
 	int i = 2;
 
 	memset(a, 0, sizeof *a);
@@ -84,7 +98,7 @@ static int cli_tok_parse(int argc, char **argv, struct cli_tok_args *a)
 		else if (strcmp(arg, "--out") == 0 && a->train)
 			slot = &a->out;
 		else if (strcmp(arg, "--vocab-size") == 0 && a->train)
-			slot = &arg;
+			slot = &size;
 		else if (arg[0] == '-' && arg[1] != '\0')
 			return cli_tok_usage("unknown option", arg);
 		if (slot == NULL) {
@@ -96,19 +110,11 @@ static int cli_tok_parse(int argc, char **argv, struct cli_tok_args *a)
 		if (i + 1 >= argc)
 			return cli_tok_usage("a value is missing after", arg);
 		*slot = argv[++i];
-		if (slot == &arg) {
-			char *end;
-
-			errno = 0;
-			a->vocab_size = strtol(arg, &end, 10);
-			if (errno != 0 || end == arg || *end != '\0' || a->vocab_size < 257 ||
-			    a->vocab_size > (1L << 24))
-				return cli_tok_usage("--vocab-size expects a number in 257..16777216, "
-						     "not", arg);
-		}
 	}
-	if (a->train && a->vocab_size == 0)
+	if (a->train && size == NULL)
 		return cli_tok_usage("train needs --vocab-size N", NULL);
+	if (a->train && cli_tok_size(size, a) != 0)
+		return -1;
 	if (!a->train && (a->vocab == NULL || a->merges == NULL))
 		return cli_tok_usage("needs --vocab FILE and --merges FILE", NULL);
 	return 0;

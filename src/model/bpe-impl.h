@@ -46,9 +46,9 @@ int bpe_set_token(struct bpe *b, uint32_t id, const char *s, size_t len, const c
  */
 int bpe_finish_tokens(struct bpe *b, char *why, size_t n);
 /*
- * The next merge: left + right, both tokens, and their concatenation a
- * token. -1 with a message in why: 1 = the left side is no token, 2 = the
- * right side, 3 = the concatenation is no token, 4 = a duplicate.
+ * The next merge (rank = the merges so far): left + right, ids of tokens.
+ * -1 with a message in why (size n) when their concatenation is no token
+ * or the pair is a merge already.
  */
 int bpe_add_merge(struct bpe *b, uint32_t left, uint32_t right, char *why, size_t n);
 
