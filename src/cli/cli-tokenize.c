@@ -50,13 +50,18 @@ static void cli_tok_report(const struct tt_err *err)
 	tt_esc_printf(stderr, "tunetop tokenize: %s\n", msg);
 }
 
+static void cli_tok_usage_to(FILE *f)
+{
+	fputs("usage: tunetop tokenize --vocab FILE --merges FILE [--pieces] [TEXTFILE]\n"
+	      "       tunetop tokenize train --vocab-size N [--out DIR] [CORPUS]\n", f);
+}
+
 static int cli_tok_usage(const char *why, const char *arg)
 {
 	if (why != NULL)
 		tt_esc_printf(stderr, "tunetop tokenize: %s%s%s%s\n", why, arg ? " '" : "",
 			      arg ? arg : "", arg ? "'" : "");
-	fputs("usage: tunetop tokenize --vocab FILE --merges FILE [--pieces] [TEXTFILE]\n"
-	      "       tunetop tokenize train --vocab-size N [--out DIR] [CORPUS]\n", stderr);
+	cli_tok_usage_to(stderr);
 	return -1;
 }
 
@@ -291,6 +296,12 @@ int cli_tokenize(int argc, char **argv)
 {
 	struct cli_tok_args a;
 
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			cli_tok_usage_to(stdout);
+			return CLI_TOK_OK;
+		}
+	}
 	if (cli_tok_parse(argc, argv, &a) != 0)
 		return CLI_TOK_USAGE;
 	return a.train ? cli_tok_train(&a) : cli_tok_encode(&a);
