@@ -19,6 +19,9 @@
 #   5. gpt-step one GPT-2 training step, tunetop vs PyTorch with 2 threads,
 #               small and 124M shapes, with model FLOP utilization
 #               (bench/gpt-step.sh; driver bench/gpt-step.c)
+#   6. bpe      GPT-2's BPE: tunetop, GPT-2's encoder.py and the npm port
+#               gpt-3-encoder on the same lines: differences and time
+#               (bench/bpe.sh)
 #
 # Every section runs even when an earlier one fails; the exit status is 1 if
 # any failed. Scratch files go to bench/out/ (git-ignored). Figures measured on
@@ -73,6 +76,12 @@ section "5. gpt-step: GPT-2 training step, tunetop vs PyTorch"
 if ! bench/gpt-step.sh; then
 	echo "gpt-step: FAILED (see the message above)" >&2
 	failed="$failed gpt-step"
+fi
+
+section "6. bpe: tunetop vs GPT-2's encoder.py vs npm gpt-3-encoder"
+if ! bench/bpe.sh; then
+	echo "bpe: FAILED (see the message above)" >&2
+	failed="$failed bpe"
 fi
 
 echo

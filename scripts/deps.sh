@@ -5,7 +5,8 @@
 # missing and apt-get is usable (root, or sudo without a password), installs
 # it; otherwise prints the exact command to run and fails.
 #   build  compiler, libraries, test tools (make run / make test; the shell
-#          tests read JSON with python3)
+#          tests read JSON with python3; tests/cli/bpe.sh runs GPT-2's encoder.py
+#          with python3-regex)
 #   fuzz   clang and its libFuzzer runtime
 #   bench  the peers: fastText, PyTorch, Node.js/npm for the corpora; fortunes
 #          and lz4 for the many-class sets (bench/make-many-class.py)
@@ -13,7 +14,7 @@ set -eu
 
 build="gcc make libc6-dev pkg-config libncurses-dev libreadline-dev libopenblas-dev
 libyaml-dev libjansson-dev libutf8proc-dev libxxhash-dev libcmocka-dev tmux locales procps
-python3"
+python3 python3-regex"
 fuzz="clang libclang-rt-14-dev"
 bench="fasttext python3 python3-torch nodejs time fortunes lz4"
 

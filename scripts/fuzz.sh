@@ -28,6 +28,7 @@ for t in tests/fuzz/fuzz-*.c; do
 	fuzz-fasttext) seeds="tests/data/fasttext" ;;
 	fuzz-yaml) seeds="tests/data/cfg sessions/demo.yaml" ;;
 	fuzz-safetensors) seeds="tests/data/safetensors" ;;
+	fuzz-bpe) seeds="tests/data/bpe" ;;
 	*) seeds="" ;;
 	esac
 	for s in $seeds; do

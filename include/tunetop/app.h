@@ -11,6 +11,9 @@
 #include "tunetop/dataset.h"
 #include "tunetop/edit.h"
 
+struct bpe;
+struct bpe_cache;
+
 struct app {
 	struct cfg cfg;
 	struct dataset ds;
@@ -47,6 +50,9 @@ struct app {
 	struct edit_preds preds;
 	/* Who edited what, for the filters `edited` and `by=` (app.c). */
 	struct edit_edits edits;
+	/* The BPE tokenizer `tokens` shows (loaded by `tokenizer`), or NULL; its cache. */
+	struct bpe *bpe;
+	struct bpe_cache *bpe_cache;
 	uint64_t session_seq;       /* the journal's next seq when the data was opened */
 	struct app_edited {         /* a cache: records edited, for one question */
 		uint8_t *map;

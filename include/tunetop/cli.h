@@ -5,6 +5,8 @@
  *                 [--model ngram] [--out DIR] [--json]
  *   tunetop eval MODEL DATA [--json]
  *   tunetop predict MODEL [--k K] [--json] [TEXT...]   (stdin lines without TEXT)
+ *   tunetop tokenize --vocab FILE --merges FILE [--pieces] [TEXTFILE]
+ *   tunetop tokenize train --vocab-size N [--out DIR] [CORPUS]   (cli-tokenize.c)
  *
  * Each returns the process exit status: 0, 1 (failed), 2 (usage).
  */
@@ -14,5 +16,6 @@
 int cli_train(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_predict(int argc, char **argv);
+int cli_tokenize(int argc, char **argv);
 
 #endif

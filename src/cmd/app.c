@@ -2,6 +2,7 @@
  * app.c - application state.
  */
 #include "tunetop/app.h"
+#include "tunetop/bpe.h"
 
 #include "tunetop/cmd-edit.h"
 #include "tunetop/journal.h"
@@ -30,6 +31,8 @@ void app_fini(struct app *a)
 	journal_close(a->journal);
 	a->journal = NULL;
 	app_edited_reset(a);
+	bpe_destroy(a->bpe);
+	bpe_cache_destroy(a->bpe_cache);
 	if (a->session != NULL) {
 		session_fini(a->session);
 		free(a->session);
