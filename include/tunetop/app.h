@@ -66,6 +66,8 @@ struct app {
 	uint64_t label_errors_seq;              /* bumped with every new ranking */
 	uint64_t label_errors_at;               /* journal seq when the last run started */
 	char label_errors_msg[256];             /* its outcome, for the status line */
+	/* The checks' findings for the filter term likely-error (cmd-labelerr.c). */
+	struct edit_findings findings;
 };
 
 void app_init(struct app *a);
@@ -123,5 +125,7 @@ int app_label_errors_start(struct app *a, struct tt_err *err);
 int app_label_errors_poll(struct app *a);
 int app_label_errors_wait(struct app *a, struct tt_err *err);
 void app_label_errors_reset(struct app *a);
+/* Provide a->findings (app_init does). */
+void app_findings_attach(struct app *a);
 
 #endif

@@ -19,6 +19,7 @@ void app_init(struct app *a)
 	cfg_init(&a->cfg);
 	dataset_init(&a->ds);
 	app_edited_attach(a);
+	app_findings_attach(a);
 }
 
 void app_fini(struct app *a)
