@@ -12,6 +12,7 @@
  * renormalized over the labels that are ranked.
  *
  * Options (cfg): label_errors_folds (k, 5), label_errors_repeats (1),
+ * label_errors_epochs (0: the model's epochs),
  * label_errors_rank (self_confidence | normalized_margin), seed, and the
  * training options of the model (epochs, lr, dim, ...), made
  * deterministic per fold as xval.h says.

@@ -33,6 +33,7 @@ struct xval_setup {
 	struct trainer_input *input;    /* ownership passes to the job */
 	uint32_t folds;                 /* k >= 2 */
 	uint32_t repeats;               /* >= 1: runs averaged */
+	uint32_t epochs;                /* of each training; 0: the cfg's epochs */
 	uint64_t seed;
 };
 

@@ -121,6 +121,8 @@ static const struct cfg_option cfg_options[] = {
 	  "folds of the cross-validation behind label errors (k)" },
 	{ "label_errors_repeats", CFG_INT, 1, 10, "1", NULL, "check",
 	  "cross-validations with other folds and seeds, probabilities averaged" },
+	{ "label_errors_epochs", CFG_INT, 0, 10000, "0", NULL, "check",
+	  "epochs of each fold's training (0 = the model's epochs)" },
 	{ "label_errors_rank", CFG_ENUM, 0, 0, "self_confidence",
 	  "self_confidence|normalized_margin", "check",
 	  "rank label errors by self-confidence (1 - p[given]) or normalized margin" },

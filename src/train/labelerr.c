@@ -79,6 +79,7 @@ struct xval *labelerr_start(const struct dataset *ds, const struct cfg *cfg, str
 	s.cfg = cfg;
 	s.folds = (uint32_t)cfg_get_int(cfg, "label_errors_folds");
 	s.repeats = (uint32_t)cfg_get_int(cfg, "label_errors_repeats");
+	s.epochs = (uint32_t)cfg_get_int(cfg, "label_errors_epochs");
 	s.seed = (uint64_t)cfg_get_int(cfg, "seed");
 	return xval_start(&s, err);
 }

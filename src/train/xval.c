@@ -276,6 +276,12 @@ struct xval *xval_start(const struct xval_setup *setup, struct tt_err *err)
 	pthread_mutex_init(&x->lock, NULL);
 	pthread_cond_init(&x->cond, NULL);
 	xval_fold_cfg(setup->cfg, &x->cfg, setup->seed);
+	if (setup->epochs > 0) {
+		char v[32];
+
+		snprintf(v, sizeof v, "%u", setup->epochs);
+		cfg_set(&x->cfg, "epochs", v, NULL);
+	}
 	x->in = in;
 	x->folds = setup->folds;
 	x->repeats = setup->repeats;
