@@ -287,7 +287,7 @@ void labelerr_format_text(const struct dataset *ds, const struct labelerr_report
 		      "(%u-fold%s, ranked by %s, %.1fs)\n", r->nflagged, r->n, r->folds,
 		      r->repeats > 1 ? " x repeats" : "", labelerr_rank_name(r->rank), r->seconds);
 	for (l = 0; l < r->nlabels; l++) {
-		if (r->label_ranked[l])
+		if (r->label_ranked[l] || r->label_count[l] == 0)
 			continue;
 		tt_buf_adds(out, "  not ranked: ");
 		tt_esc_adds(out, r->label_names[l]);

@@ -184,7 +184,12 @@ static int xval_one_fold(struct xval *x, const uint32_t *fold, uint32_t f, uint6
 		trainer_snapshot_fini(&s);
 	}
 	if (st != TRAINER_DONE) {
-		snprintf(msg, msg_len, "fold %u: training %s", f + 1, trainer_state_name(st));
+		struct trainer_snapshot s;
+
+		trainer_snapshot_get(t, &s);
+		snprintf(msg, msg_len, "fold %u: training %s%s%.200s", f + 1, trainer_state_name(st),
+			 s.message[0] != '\0' ? ": " : "", s.message);
+		trainer_snapshot_fini(&s);
 		trainer_destroy(t);
 		return -1;
 	}
