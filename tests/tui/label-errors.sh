@@ -5,7 +5,8 @@
 # the likely-errors queue starts at the record the headless ranking puts first
 # (same session options, same seed; the record labeled meanwhile is not an
 # error, so the head stays), and the filter term
-# likely-error lists the flagged records.
+# likely-error lists the flagged records; label_errors_every reruns it after
+# edits.
 . tests/lib.sh
 . tests/tui/tui.inc
 
@@ -57,5 +58,16 @@ check "the filter term lists the flagged records" wait_for "1 of $flagged · que
 keys :
 type_line "label-errors status"
 check "status tells the edits since the run started" wait_for "edits since the run started"
+# label_errors_every 1: the next edit starts a new run by itself.
+keys :
+type_line "set label_errors_every 1"
+keys :
+type_line "filter off"
+keys :
+type_line "queue unlabeled"
+esc
+check "back to the unlabeled records" wait_for "1 of 816 · queue unlabeled"
+keys 2
+check "an edit reruns it (one more labeled record)" wait_for "of 696 records flagged" 120
 tui_stop
 exit $_failed
