@@ -14,6 +14,10 @@
 #               package sections): accuracy over seeds 1-3 with an ablation of
 #               fastText's recipe, time, memory and model size with --out
 #               (bench/parity.sh, figures in bench/PARITY.md)
+#   3c. label-errors  5% of the labels flipped in the corpus's 3-way split and
+#               in a many-class set (debsec): precision and recall of
+#               `check --label-errors` against the in-sample loss of one
+#               model, and its time against one training (bench/label-errors.sh)
 #   4. datapane key press to screen in the data pane at 1M records: move,
 #               page, top/bottom, detail, search next, sort (bench/datapane.sh)
 #   5. gpt-step one GPT-2 training step, tunetop vs PyTorch with 2 threads,
@@ -64,6 +68,17 @@ section "3b. parity: many-class short texts, tunetop vs fastText (bench/parity.s
 if ! bench/parity.sh; then
 	echo "parity: FAILED (see the message above)" >&2
 	failed="$failed parity"
+fi
+
+section "3c. label-errors: planted label errors, 5-fold confident learning vs in-sample loss"
+if [ -f "$SPAM_DIR/train.3.txt" ]; then
+	if ! bench/label-errors.sh; then
+		echo "label-errors: FAILED (see the message above)" >&2
+		failed="$failed label-errors"
+	fi
+else
+	echo "label-errors: skipped, the corpus was not converted" >&2
+	failed="$failed label-errors"
 fi
 
 section "4. datapane: key press to screen at 1,000,000 records"

@@ -13,6 +13,8 @@
 
 struct bpe;
 struct bpe_cache;
+struct labelerr_report;
+struct xval;
 
 struct app {
 	struct cfg cfg;
@@ -63,6 +65,14 @@ struct app {
 		char *by;
 		bool valid;
 	} edited;
+	/* Likely label errors (cmd-labelerr.c): the last ranking, the run making the next. */
+	struct labelerr_report *label_errors;   /* NULL: none yet */
+	struct xval *label_errors_job;          /* running in the background, or NULL */
+	uint64_t label_errors_seq;              /* bumped with every new ranking */
+	uint64_t label_errors_at;               /* journal seq when the last run started */
+	char label_errors_msg[256];             /* its outcome, for the status line */
+	/* The checks' findings for the filter term likely-error (cmd-labelerr.c). */
+	struct edit_findings findings;
 };
 
 void app_init(struct app *a);
@@ -107,5 +117,20 @@ char *app_next_run_dir(const struct app *a, struct tt_err *err);
  * as the trainer's notice.
  */
 int app_restore_run(struct app *a, const char *run_dir, const char *ckpt, struct tt_err *err);
+
+/*
+ * Likely label errors (cmd-labelerr.c). _start runs the cross-validation
+ * in the background; _poll (the workbench, on the job's wake fd and each
+ * tick) turns a finished run into a->label_errors and returns 1 (-1 failed
+ * or cancelled, message in label_errors_msg; 0 nothing new), and starts a
+ * new run after label_errors_every edits; _wait starts one if needed and
+ * waits for it; _reset cancels and forgets (new data).
+ */
+int app_label_errors_start(struct app *a, struct tt_err *err);
+int app_label_errors_poll(struct app *a);
+int app_label_errors_wait(struct app *a, struct tt_err *err);
+void app_label_errors_reset(struct app *a);
+/* Provide a->findings (app_init does). */
+void app_findings_attach(struct app *a);
 
 #endif

@@ -75,6 +75,8 @@ enum cmd_rc cmd_checkpoint_now_exec(struct cmd_ctx *ctx, int argc, char **argv);
  *              "least-confident" is another name for it
  *   entropy    highest entropy of the predicted distribution first
  *   random     shuffled with a seed (queue random SEED)
+ *   likely-errors  the last label-error ranking (label-errors), most likely
+ *              mislabeled first; records it did not rank go last
  *
  * Each part keeps the data pane's order; margin and entropy use the live
  * model's predictions, and records without one go last. The queue is
@@ -132,10 +134,11 @@ enum label_order {
 	LABEL_ORDER_MARGIN,		/* margin ascending; no prediction last */
 	LABEL_ORDER_ENTROPY,		/* entropy descending; no prediction last */
 	LABEL_ORDER_RANDOM,		/* shuffled with a seed */
+	LABEL_ORDER_LIKELY_ERRORS,	/* label-error score descending; not ranked last */
 	LABEL_ORDER_COUNT
 };
 
-/* "file", "unlabeled", "margin", "entropy", "random". */
+/* "file", "unlabeled", "margin", "entropy", "random", "likely-errors". */
 const char *label_order_name(enum label_order o);
 /* A name above, or "least-confident" (margin), -> *out; -1 if unknown. */
 int label_order_parse(const char *name, enum label_order *out);
@@ -144,7 +147,8 @@ bool label_order_uses_preds(enum label_order o);
 /*
  * Sort the candidate records idx[0..k) (in file order) into order o.
  * score[record] (NaN: no prediction; may be NULL) is the margin for
- * LABEL_ORDER_MARGIN and the entropy for LABEL_ORDER_ENTROPY. Ties, the
+ * LABEL_ORDER_MARGIN, the entropy for LABEL_ORDER_ENTROPY and the label-error
+ * score for LABEL_ORDER_LIKELY_ERRORS. Ties, the
  * records without a score and the file and unlabeled orders keep file order.
  */
 void label_queue_sort(const struct ds_record *recs, uint32_t *idx, size_t k,

@@ -111,6 +111,9 @@ enum cmd_rc cmd_save_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_split_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_check_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_label_errors_exec(struct cmd_ctx *ctx, int argc, char **argv);
+/* The last label-error ranking's summary and first limit records (cmd-labelerr.c). */
+void cmd_label_errors_print(struct cmd_ctx *ctx, size_t limit);
 enum cmd_rc cmd_labels_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv);

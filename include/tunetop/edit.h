@@ -146,6 +146,11 @@ int edit_find(const struct edit_index *x, const struct dataset *ds, const char *
  * Numbers are probabilities, 0 to 1. A record without a prediction (or a
  * filter without a source, preds NULL) matches no prediction term, not
  * even pred!= or wrong.
+ *
+ * and, on the findings of the checks (struct edit_findings):
+ *
+ *   likely-error              flagged by the last label-error ranking
+ *                             (confident learning, `label-errors`)
  */
 
 /*
@@ -166,6 +171,20 @@ struct edit_preds {
  */
 struct edit_edits {
 	bool (*edited)(void *opaque, size_t index, bool session, const char *annotator);
+	void *opaque;
+};
+
+/*
+ * Where finding terms (likely-error) ask: has() says whether record index
+ * has the finding in the checks' last results. app.c provides it; without
+ * it (NULL) finding terms match nothing.
+ */
+enum edit_finding {
+	EDIT_FINDING_LIKELY_ERROR,
+};
+
+struct edit_findings {
+	bool (*has)(void *opaque, size_t index, enum edit_finding what);
 	void *opaque;
 };
 
@@ -190,6 +209,7 @@ enum edit_term_kind {
 	EDIT_T_WRONG,        /* wrong: predicted label != first label */
 	EDIT_T_EDITED,       /* edited: changed since the data was opened */
 	EDIT_T_BY,           /* by=NAME: changed by annotator NAME */
+	EDIT_T_FINDING,      /* likely-error: a check's finding (edit_term.finding) */
 };
 
 struct edit_term {
@@ -203,6 +223,7 @@ struct edit_term {
 	float lo, hi;        /* EDIT_T_CONF: the bounds... */
 	bool lo_open, hi_open;   /* ...and whether they are excluded (conf>X, conf<X) */
 	bool session;        /* EDIT_T_BY beside `edited`: in this session only */
+	enum edit_finding finding;   /* EDIT_T_FINDING */
 };
 
 struct edit_filter {
@@ -213,6 +234,8 @@ struct edit_filter {
 	const struct edit_preds *preds;
 	/* Who edited what, for edited and by=; NULL after parse, set by the caller. */
 	const struct edit_edits *edits;
+	/* The checks' findings, for likely-error; NULL after parse, set by the caller. */
+	const struct edit_findings *findings;
 };
 
 /*
@@ -226,6 +249,8 @@ int edit_filter_parse(struct edit_filter *f, const struct dataset *ds,
 bool edit_filter_match(const struct edit_filter *f, const struct dataset *ds, size_t index);
 /* Has f a pred=, pred!=, conf, correct or wrong term (does it need f->preds)? */
 bool edit_filter_uses_preds(const struct edit_filter *f);
+/* Has f a finding term (likely-error)? */
+bool edit_filter_uses_findings(const struct edit_filter *f);
 void edit_filter_fini(struct edit_filter *f);
 
 #endif

@@ -158,6 +158,9 @@ struct trainer_predictions {
 	float *conf;            /* [n] its probability */
 	float *margin;          /* [n] top-1 minus top-2 probability */
 	float *entropy;         /* [n] in nats */
+	/* Every class's probability, only after trainer_want_probs (else NULL, 0). */
+	uint32_t nprobs;        /* classes per row */
+	float *probs;           /* [n * nprobs] */
 };
 
 struct trainer_setup {
@@ -206,6 +209,8 @@ void trainer_predictions_get(struct trainer *t, struct trainer_predictions *out)
 void trainer_predictions_fini(struct trainer_predictions *p);
 /* Ask for predictions at every epoch end from the start (the workbench does). */
 void trainer_want_predictions(struct trainer *t);
+/* Predictions with the full probability vectors (out-of-fold predictions want them). */
+void trainer_want_probs(struct trainer *t);
 /* Copy points / events with index >= since; returns how many were copied. */
 size_t trainer_points(struct trainer *t, size_t since, struct trainer_point *out, size_t max);
 size_t trainer_events(struct trainer *t, size_t since, struct trainer_event *out, size_t max);

@@ -115,6 +115,7 @@ struct ui_data_view {
 	size_t ds_n;			/* ds.n when idx was built */
 	void *ds_recs;			/* ds.recs when idx was built */
 	uint64_t pred_step;		/* predictions idx was built with */
+	uint64_t lerr_seq;		/* app->label_errors_seq idx was built with */
 	uint64_t list_gen;		/* bumped whenever idx is rebuilt or sorted */
 	bool placed;			/* the person (or a session) put the cursor somewhere */
 	long text_rec;			/* the record text_top belongs to */
@@ -251,6 +252,15 @@ void ui_resize(struct ui *ui, int w, int h);
 void ui_mark(struct ui *ui, unsigned panes);
 void ui_mark_news(struct ui *ui, unsigned panes);
 /* A message in the status bar for a few seconds, and in the REPL. */
+/*
+ * ui-labelerr.c: the label-error run in the background. _fd: its wake fd,
+ * or -1 when none runs; _tick: take a finished run (message, panes) and
+ * mark the status bar while it runs; _status: "label errors 2/5 31%" for
+ * the status bar, false when none runs.
+ */
+int ui_label_errors_fd(const struct ui *ui);
+void ui_label_errors_tick(struct ui *ui);
+bool ui_label_errors_status(const struct ui *ui, char *out, size_t n);
 void ui_message(struct ui *ui, bool is_error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Command output sink (cmd_ctx.sink): the REPL scrollback. */

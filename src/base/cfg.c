@@ -116,6 +116,19 @@ static const struct cfg_option cfg_options[] = {
 	{ "threads", CFG_INT, 1, 256, "2", NULL, "train",
 	  "trainer threads (and BLAS threads)" },
 
+	/* check: model-assisted cleaning (likely label errors) */
+	{ "label_errors_folds", CFG_INT, 2, 20, "5", NULL, "check",
+	  "folds of the cross-validation behind label errors (k)" },
+	{ "label_errors_repeats", CFG_INT, 1, 10, "1", NULL, "check",
+	  "cross-validations with other folds and seeds, probabilities averaged" },
+	{ "label_errors_epochs", CFG_INT, 0, 10000, "0", NULL, "check",
+	  "epochs of each fold's training (0 = the model's epochs)" },
+	{ "label_errors_rank", CFG_ENUM, 0, 0, "self_confidence",
+	  "self_confidence|normalized_margin", "check",
+	  "rank label errors by self-confidence (1 - p[given]) or normalized margin" },
+	{ "label_errors_every", CFG_INT, 0, 1000000, "0", NULL, "check",
+	  "workbench: rerun label errors after every N label edits (0 = on request only)" },
+
 	/* ui: the terminal workbench */
 	{ "theme", CFG_STRING, 1, 256, "dark", NULL, "ui",
 	  "color theme: a name under themes/ or a path to a YAML file" },

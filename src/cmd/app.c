@@ -20,6 +20,7 @@ void app_init(struct app *a)
 	cfg_init(&a->cfg);
 	dataset_init(&a->ds);
 	app_edited_attach(a);
+	app_findings_attach(a);
 }
 
 void app_fini(struct app *a)
@@ -27,6 +28,7 @@ void app_fini(struct app *a)
 	int i;
 
 	trainer_destroy(a->trainer);
+	app_label_errors_reset(a);
 	free(a->start_notice);
 	journal_close(a->journal);
 	a->journal = NULL;
@@ -114,6 +116,7 @@ int app_load_data(struct app *a, const char *path, const char *format, struct tt
 	a->ds = next;
 	a->has_data = true;
 	app_edited_reset(a);	/* "edited" now means: since this load */
+	app_label_errors_reset(a);	/* its records were the old data's */
 	return 0;
 }
 

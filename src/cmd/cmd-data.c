@@ -9,6 +9,7 @@
 #include "tunetop/cmd.h"
 #include "tunetop/cmd-edit.h"
 #include "tunetop/journal.h"
+#include "tunetop/labelerr.h"
 #include "tunetop/quality.h"
 #include "tunetop/session.h"
 
@@ -251,25 +252,77 @@ enum cmd_rc cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return CMD_OK;
 }
 
+/*
+ * The label errors after the report: as text, the first 20; in JSON, the
+ * quality object (one line ending in "}\n") gets a "label_errors" key
+ * with every ranked record before its closing brace.
+ */
+static enum cmd_rc cmd_check_label_errors(struct cmd_ctx *ctx, bool json, struct tt_buf *out)
+{
+	struct tt_err err;
+	char *enc;
+
+	if (ctx->source == CMD_SRC_REPL || ctx->source == CMD_SRC_KEY) {
+		/* The workbench never blocks on it: the ranking comes in the background. */
+		char *run[] = { "label-errors", "run", NULL };
+
+		cmd_print(ctx, "%s", out->data);
+		return cmd_label_errors_exec(ctx, 2, run);
+	}
+	tt_err_clear(&err);
+	if (app_label_errors_wait(ctx->app, &err) != 0) {
+		cmd_error(ctx, "check: %s", err.msg);
+		return CMD_ERROR;
+	}
+	if (!json) {
+		cmd_print(ctx, "%s\n", out->data);
+		cmd_label_errors_print(ctx, 20);
+		return CMD_OK;
+	}
+	enc = labelerr_json(&ctx->app->ds, ctx->app->label_errors);
+	while (out->len > 0 && out->data[out->len - 1] == '\n')
+		out->data[--out->len] = '\0';
+	if (out->len > 0 && out->data[out->len - 1] == '}')
+		out->data[--out->len] = '\0';
+	tt_buf_adds(out, ",\"label_errors\":");
+	tt_esc_buf(out, enc, strlen(enc), TT_ESC_JSON);
+	tt_buf_adds(out, "}\n");
+	free(enc);
+	cmd_print(ctx, "%s", out->data);
+	return CMD_OK;
+}
+
 enum cmd_rc cmd_check_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct quality_report q;
 	struct tt_buf out;
+	bool json = false, lerr = false;
+	enum cmd_rc rc = CMD_OK;
 
-	if (argc > 1 && strcmp(argv[1], "--json") != 0) {
-		cmd_error(ctx, "check: unknown option '%s' (expected --json)", argv[1]);
-		return CMD_ERROR;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if (strcmp(argv[i], "--label-errors") == 0) {
+			lerr = true;
+		} else {
+			cmd_error(ctx, "check: unknown option '%s' (expected --json or --label-errors)",
+				  argv[i]);
+			return CMD_ERROR;
+		}
 	}
 	cmd_quality(ctx->app, &q);
 	tt_buf_init(&out);
-	if (argc > 1)
+	if (json)
 		quality_format_json(&ctx->app->ds, &q, &out);
 	else
 		quality_format_text(&ctx->app->ds, &q, &out);
-	cmd_print(ctx, "%s", out.data);
+	if (lerr)
+		rc = cmd_check_label_errors(ctx, json, &out);
+	else
+		cmd_print(ctx, "%s", out.data);
 	tt_buf_fini(&out);
 	quality_fini(&q);
-	return CMD_OK;
+	return rc;
 }
 
 enum cmd_rc cmd_labels_exec(struct cmd_ctx *ctx, int argc, char **argv)

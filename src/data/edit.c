@@ -387,7 +387,7 @@ int edit_find(const struct edit_index *x, const struct dataset *ds, const char *
 	"label=NAME, label!=NAME, labeled, unlabeled, split=train|valid|test|none, " \
 	"flag=flagged|unsure|none, flagged, unsure, text~/RE/ (text~/RE/i ignores case), " \
 	"text!~/RE/, note~/RE/, id=ID, all, pred=NAME, pred!=NAME, conf=LO..HI, " \
-	"conf<X, conf<=X, conf>X, conf>=X, correct, wrong, edited or by=NAME"
+	"conf<X, conf<=X, conf>X, conf>=X, correct, wrong, edited, by=NAME or likely-error"
 
 /* The end of the term starting at p: a space, except inside /.../. */
 static const char *edit_term_end(const char *p)
@@ -617,6 +617,11 @@ static int edit_term_parse(struct edit_term *t, const struct dataset *ds,
 	size_t i;
 
 	memset(t, 0, sizeof *t);
+	if (strcmp(term, "likely-error") == 0) {
+		t->kind = EDIT_T_FINDING;
+		t->finding = EDIT_FINDING_LIKELY_ERROR;
+		return 0;
+	}
 	for (i = 0; i < sizeof bare / sizeof bare[0]; i++) {
 		if (strcmp(term, bare[i].word) == 0) {
 			t->kind = bare[i].kind;
@@ -748,6 +753,7 @@ struct edit_pred_lookup {
 	const char *label;
 	float conf;
 	const struct edit_edits *edits;   /* for edited and by= */
+	const struct edit_findings *findings;   /* for likely-error */
 };
 
 static bool edit_pred_have(struct edit_pred_lookup *p, size_t index)
@@ -826,13 +832,16 @@ static bool edit_term_match(const struct edit_term *t, const struct dataset *ds,
 		       p->edits->edited(p->edits->opaque, index,
 					t->kind == EDIT_T_EDITED || t->session,
 					t->kind == EDIT_T_BY ? t->name : NULL);
+	case EDIT_T_FINDING:
+		return p->findings != NULL && p->findings->has != NULL &&
+		       p->findings->has(p->findings->opaque, index, t->finding);
 	}
 	return false;
 }
 
 bool edit_filter_match(const struct edit_filter *f, const struct dataset *ds, size_t index)
 {
-	struct edit_pred_lookup p = { f->preds, 0, NULL, 0, f->edits };
+	struct edit_pred_lookup p = { f->preds, 0, NULL, 0, f->edits, f->findings };
 	size_t i;
 
 	if (ds->recs[index].flags & DS_FLAG_DELETED)
@@ -859,6 +868,15 @@ bool edit_filter_uses_preds(const struct edit_filter *f)
 		default:
 			break;
 		}
+	}
+	return false;
+}
+
+bool edit_filter_uses_findings(const struct edit_filter *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		if (f->terms[i].kind == EDIT_T_FINDING)
+			return true;
 	}
 	return false;
 }

@@ -80,6 +80,7 @@ struct trainer {
 	struct chan news;               /* only its wake pipe: trainer -> UI */
 	atomic_int interrupt;           /* a message is waiting: end the round */
 	atomic_int want_predictions;    /* someone reads them: compute at epoch ends */
+	atomic_int want_probs;          /* ...with every class's probability */
 	pthread_t thread;
 
 	/* ---- the trainer thread's own ---- */

@@ -667,12 +667,15 @@ void trainer_predict_all(struct trainer *t)
 	p.conf = tt_xmalloc((n + 1) * sizeof *p.conf);
 	p.margin = tt_xmalloc((n + 1) * sizeof *p.margin);
 	p.entropy = tt_xmalloc((n + 1) * sizeof *p.entropy);
+	p.nprobs = atomic_load(&t->want_probs) ? nl : 0;
+	p.probs = p.nprobs > 0 ? tt_xmalloc((n * nl + 1) * sizeof *p.probs) : NULL;
 	for (i = 0; i < n; i++) {
 		const uint32_t *ids = t->data.ids + t->data.off[i];
+		float *row = p.probs != NULL ? p.probs + i * nl : probs;
 
-		model_predict(t->model, t->ws, ids, (uint32_t)(t->data.off[i + 1] - t->data.off[i]), probs);
+		model_predict(t->model, t->ws, ids, (uint32_t)(t->data.off[i + 1] - t->data.off[i]), row);
 		p.src[i] = t->in->src[i];
-		trainer_summarize(probs, nl, &p.label[i], &p.conf[i], &p.margin[i], &p.entropy[i]);
+		trainer_summarize(row, nl, &p.label[i], &p.conf[i], &p.margin[i], &p.entropy[i]);
 	}
 	free(probs);
 	pthread_mutex_lock(&t->lock);

@@ -823,6 +823,12 @@ void trainer_predictions_get(struct trainer *t, struct trainer_predictions *out)
 	out->conf = tt_xmalloc((n + 1) * sizeof *out->conf);
 	out->margin = tt_xmalloc((n + 1) * sizeof *out->margin);
 	out->entropy = tt_xmalloc((n + 1) * sizeof *out->entropy);
+	out->nprobs = t->preds.probs != NULL ? t->preds.nprobs : 0;
+	out->probs = NULL;
+	if (out->nprobs > 0) {
+		out->probs = tt_xmalloc((n * out->nprobs + 1) * sizeof *out->probs);
+		memcpy(out->probs, t->preds.probs, n * out->nprobs * sizeof *out->probs);
+	}
 	if (n > 0) {
 		memcpy(out->src, t->preds.src, n * sizeof *out->src);
 		memcpy(out->label, t->preds.label, n * sizeof *out->label);
@@ -840,10 +846,17 @@ void trainer_predictions_fini(struct trainer_predictions *p)
 	free(p->conf);
 	free(p->margin);
 	free(p->entropy);
+	free(p->probs);
 	memset(p, 0, sizeof *p);
 }
 
 void trainer_want_predictions(struct trainer *t)
 {
+	atomic_store(&t->want_predictions, 1);
+}
+
+void trainer_want_probs(struct trainer *t)
+{
+	atomic_store(&t->want_probs, 1);
 	atomic_store(&t->want_predictions, 1);
 }

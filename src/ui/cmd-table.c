@@ -15,8 +15,12 @@ static const struct cmd_entry cmd_entries[] = {
 	  "stratified split, e.g. 80/10/10; keeps existing splits unless 'reset'",
 	  1, 4, CMD_NEEDS_DATA, cmd_split_exec },
 	{ "stats", NULL, "", "counts per label and split", 0, 0, CMD_NEEDS_DATA, cmd_stats_exec },
-	{ "check", NULL, "[--json]", "health report: counts, unlabeled, empty, duplicates, lengths",
-	  0, 1, CMD_NEEDS_DATA, cmd_check_exec },
+	{ "check", NULL, "[--json] [--label-errors]",
+	  "health report: counts, unlabeled, empty, duplicates, lengths (--label-errors: and "
+	  "likely label errors, by cross-validation)", 0, 2, CMD_NEEDS_DATA, cmd_check_exec },
+	{ "label-errors", NULL, "[run|status|cancel|show [N]]",
+	  "likely label errors: k-fold out-of-fold predictions and confident learning "
+	  "(in the background in the workbench)", 0, 2, CMD_NEEDS_DATA, cmd_label_errors_exec },
 	{ "labels", NULL, "", "list the label set with counts", 0, 0, CMD_NEEDS_DATA,
 	  cmd_labels_exec },
 	/* Edits (cmd-edit.c): journaled, on disk before they are reported. */
@@ -153,9 +157,10 @@ static const struct cmd_entry cmd_entries[] = {
 	  cmd_prompt_exec },
 	{ "redraw", NULL, "", "repaint the whole screen", 0, 0, CMD_NEEDS_TUI, cmd_redraw_exec },
 	/* The labeling flow (cmd-ui-label.c). */
-	{ "queue", NULL, "[file|unlabeled|margin|entropy|random [SEED]|next]",
+	{ "queue", NULL, "[file|unlabeled|margin|entropy|random [SEED]|likely-errors|next]",
 	  "the label pane's order of the filtered records; margin (alias least-confident) and "
-	  "entropy: most uncertain first", 0, 2, CMD_NEEDS_TUI, cmd_queue_exec },
+	  "entropy: most uncertain first; likely-errors: the label-error ranking",
+	  0, 2, CMD_NEEDS_TUI, cmd_queue_exec },
 	{ "label-move", NULL, "next|prev|first|last", "move through the labeling queue", 1, 1,
 	  CMD_NEEDS_TUI, cmd_label_move_exec },
 	{ "label-key", NULL, "KEY", "label the record with the label on KEY and go to the next "

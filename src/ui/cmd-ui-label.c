@@ -27,12 +27,13 @@
 #include "tunetop/cmd-edit.h"
 #include "tunetop/journal.h"
 #include "tunetop/keys.h"
+#include "tunetop/labelerr.h"
 #include "tunetop/pane.h"
 #include "tunetop/session.h"
 #include "tunetop/ui.h"
 
 static const char *const label_order_names[LABEL_ORDER_COUNT] = {
-	"file", "unlabeled", "margin", "entropy", "random"
+	"file", "unlabeled", "margin", "entropy", "random", "likely-errors"
 };
 
 /* The toggled labels of multi-label mode: at most this many labels. */
@@ -50,6 +51,7 @@ struct label_queue {
 	const void *ds_recs;
 	uint64_t list_gen;		/* ui->data.list_gen when built */
 	uint64_t pred_step;		/* margin, entropy: the predictions used */
+	uint64_t lerr_seq;		/* likely-errors: the ranking used */
 	long saved;			/* record whose last edit is durable, or -1 */
 	long toggled_rec;		/* record the toggles belong to, or -1 */
 	bool toggled[LABEL_TOGGLE_MAX];
@@ -151,9 +153,9 @@ void label_queue_sort(const struct ds_record *recs, uint32_t *idx, size_t k,
 {
 	if (o == LABEL_ORDER_UNLABELED) {
 		label_sort_unlabeled(recs, idx, k);
-	} else if (label_order_uses_preds(o) && score != NULL) {
+	} else if ((label_order_uses_preds(o) || o == LABEL_ORDER_LIKELY_ERRORS) && score != NULL) {
 		label_sort_score = score;
-		label_sort_desc = o == LABEL_ORDER_ENTROPY;
+		label_sort_desc = o == LABEL_ORDER_ENTROPY || o == LABEL_ORDER_LIKELY_ERRORS;
 		qsort(idx, k, sizeof *idx, label_cmp_score);
 	} else if (o == LABEL_ORDER_RANDOM) {
 		label_shuffle(idx, k, seed);
@@ -173,16 +175,23 @@ size_t label_queue_order(const struct ds_record *recs, size_t n, enum label_orde
 	return k;
 }
 
-/* The live model's margin or entropy per dataset record (NaN: none); malloc'd. */
+/*
+ * The live model's margin or entropy, or the label-error score, per dataset
+ * record (NaN: none); malloc'd.
+ */
 static float *label_scores(const struct ui *ui, size_t n, enum label_order o)
 {
 	const struct trainer_predictions *p = &ui->train.preds;
+	const struct labelerr_report *le = ui->app->label_errors;
 	const float *src = o == LABEL_ORDER_ENTROPY ? p->entropy : p->margin;
 	float *m = tt_xmalloc((n ? n : 1) * sizeof *m);
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		m[i] = NAN;
+		m[i] = o == LABEL_ORDER_LIKELY_ERRORS && le != NULL && i < le->ds_n ?
+		       le->score_of[i] : NAN;
+	if (o == LABEL_ORDER_LIKELY_ERRORS)
+		return m;
 	for (i = 0; src != NULL && i < p->n; i++) {
 		if (p->src[i] < n)
 			m[p->src[i]] = src[i];
@@ -224,6 +233,7 @@ static void label_queue_rerank(struct ui *ui)
 		label_queue_sort(ds->recs, q->idx + at + 1, q->n - at - 1, q->order, q->seed, score);
 	free(score);
 	q->pred_step = ui->train.preds.step;
+	q->lerr_seq = ui->app->label_errors_seq;
 }
 
 /*
@@ -243,7 +253,7 @@ static void label_queue_build(struct ui *ui)
 	q->idx = tt_xmalloc((v->n ? v->n : 1) * sizeof *q->idx);
 	if (v->n > 0)
 		memcpy(q->idx, v->idx, v->n * sizeof *q->idx);
-	if (label_order_uses_preds(q->order))
+	if (label_order_uses_preds(q->order) || q->order == LABEL_ORDER_LIKELY_ERRORS)
 		score = label_scores(ui, ds->n, q->order);
 	label_queue_sort(ds->recs, q->idx, v->n, q->order, q->seed, score);
 	free(score);
@@ -255,6 +265,7 @@ static void label_queue_build(struct ui *ui)
 	q->ds_recs = ds->recs;
 	q->list_gen = v->list_gen;
 	q->pred_step = ui->train.preds.step;
+	q->lerr_seq = ui->app->label_errors_seq;
 	label_bind_keys(ui);
 }
 
@@ -273,7 +284,8 @@ static void label_queue_sync(struct ui *ui)
 	if (!q->built || q->app != ui->app || q->ds_n != ds->n || q->ds_recs != ds->recs ||
 	    q->list_gen != v->list_gen)
 		label_queue_build(ui);
-	else if (label_order_uses_preds(q->order) && q->pred_step != ui->train.preds.step)
+	else if ((label_order_uses_preds(q->order) && q->pred_step != ui->train.preds.step) ||
+		 (q->order == LABEL_ORDER_LIKELY_ERRORS && q->lerr_seq != ui->app->label_errors_seq))
 		label_queue_rerank(ui);
 }
 
@@ -697,7 +709,7 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		o = (enum label_order)((label_q.order + 1) % LABEL_ORDER_COUNT);
 	else if (label_order_parse(argv[1], &o) != 0) {
 		cmd_error(ctx, "queue: unknown order '%s' (expected file, unlabeled, margin "
-			  "(or least-confident), entropy or random [SEED])", argv[1]);
+			  "(or least-confident), entropy, random [SEED] or likely-errors)", argv[1]);
 		return CMD_ERROR;
 	}
 	if (argc > 2) {
@@ -718,6 +730,9 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (label_order_uses_preds(o) && ui->train.preds.n == 0)
 		cmd_print(ctx, "queue %s: no predictions yet (t trains); file order until they "
 			  "come\n", label_order_name(o));
+	if (o == LABEL_ORDER_LIKELY_ERRORS && ui->app->label_errors == NULL)
+		cmd_print(ctx, "queue likely-errors: no ranking yet (label-errors run); file order "
+			  "until it comes\n");
 	ui_mark(ui, 1u << PANE_LABEL);
 	return CMD_OK;
 }

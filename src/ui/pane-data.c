@@ -119,6 +119,7 @@ static int pane_data_parse(struct ui *ui, const char *text, struct edit_filter *
 		edit_index_fini(&tmp);
 	out->preds = &ui->app->preds;
 	out->edits = &ui->app->edits;
+	out->findings = &ui->app->findings;
 	return rc;
 }
 
@@ -176,6 +177,10 @@ void pane_data_refresh(struct ui *ui)
 		if (edit_filter_uses_preds(&v->filter))
 			v->filter_gen++;
 	}
+	if (v->lerr_seq != ui->app->label_errors_seq && edit_filter_uses_findings(&v->filter)) {
+		v->stale = true;	/* a new label-error ranking: likely-error selects anew */
+		v->filter_gen++;
+	}
 	if (!v->stale && v->ds_n == ds->n && v->ds_recs == (void *)ds->recs) {
 		if (v->resort)
 			pane_data_resort(ui, keep);
@@ -183,6 +188,7 @@ void pane_data_refresh(struct ui *ui)
 	}
 	v->filter.preds = &ui->app->preds;
 	v->filter.edits = &ui->app->edits;
+	v->filter.findings = &ui->app->findings;
 	v->idx = tt_xrealloc(v->idx, (ds->n + 1) * sizeof *v->idx);
 	for (i = 0; i < ds->n; i++) {
 		if (pane_data_filter_match(ui, i))
@@ -200,6 +206,7 @@ void pane_data_refresh(struct ui *ui)
 	v->ds_n = ds->n;
 	v->ds_recs = ds->recs;
 	v->pred_step = ui->train.preds.step;
+	v->lerr_seq = ui->app->label_errors_seq;
 }
 
 long pane_data_current(struct ui *ui)

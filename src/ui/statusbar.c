@@ -19,7 +19,7 @@
 #include "tunetop/journal.h"
 
 enum {
-	STATUS_FIELDS = 12,
+	STATUS_FIELDS = 14,
 	STATUS_FIELD_LEN = 64
 };
 
@@ -62,6 +62,8 @@ static int statusbar_view(const struct ui *ui, char f[][STATUS_FIELD_LEN], int n
 	const struct ui_data_view *v = &ui->data;
 	const char *what = v->title[0] != '\0' ? v->title : v->filter_text;
 
+	if (ui_label_errors_status(ui, f[n], STATUS_FIELD_LEN))
+		n++;
 	if (what[0] != '\0') {
 		snprintf(f[n], STATUS_FIELD_LEN, "filter %.*s", STATUS_FIELD_LEN - 8, what);
 		if (strlen(what) + 7 >= STATUS_FIELD_LEN)

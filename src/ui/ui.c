@@ -594,6 +594,7 @@ static void ui_tick(struct ui *ui)
 	due = now >= ui->last_frame + ui->refresh_interval || now < ui->urgent_until;
 
 	ui_bulk_show(ui);
+	ui_label_errors_tick(ui);
 	if (ui->msg[0] != '\0' && now >= ui->msg_until) {
 		ui->msg[0] = '\0';
 		ui_mark(ui, 1u << PANE_STATUS);
@@ -631,20 +632,23 @@ static void ui_trace_key(double since)
 static void ui_loop(struct ui *ui)
 {
 	while (!ui->quit && !ui->app->quit) {
-		struct pollfd fds[3];
+		struct pollfd fds[4];
 		nfds_t n = 2;
 		struct trainer *t = ui->app->trainer;
+		int lerr = ui_label_errors_fd(ui);
 		double woke;
 
 		fds[0] = (struct pollfd){ STDIN_FILENO, POLLIN, 0 };
 		fds[1] = (struct pollfd){ ui_sig_pipe[0], POLLIN, 0 };
 		if (t != NULL)
 			fds[n++] = (struct pollfd){ trainer_wake_fd(t), POLLIN, 0 };
+		if (lerr >= 0)	/* the label-error run: last, so fds[2] stays the trainer's */
+			fds[n++] = (struct pollfd){ lerr, POLLIN, 0 };
 		if (poll(fds, n, ui_timeout(ui, tt_now())) < 0 && errno != EINTR)
 			break;
 		if (fds[1].revents & POLLIN)
 			ui_handle_signals(ui);
-		if (n > 2 && (fds[2].revents & POLLIN)) {
+		if (t != NULL && (fds[2].revents & POLLIN)) {
 			trainer_drain_wake(t);
 			ui->news_pending = true;
 		}
