@@ -1,7 +1,7 @@
 /*
  * cmd-ui-label.c - the keyboard labeling flow of the label pane: the queue
  * of records to label (the data pane's list in unlabeled-first, file,
- * margin, entropy or seeded random order; see cmd-ui.h) walked with the
+ * margin, entropy or seeded random order; see label-queue.h) walked with the
  * data pane's one cursor, the one-key edits (label, accept the model's
  * suggestion, unsure, flag, discard, note, undo, redo, multi-label
  * toggles), the type-ahead picker for labels without a key, adding a label
@@ -31,10 +31,6 @@
 #include "tunetop/session.h"
 #include "tunetop/ui.h"
 
-static const char *const label_order_names[LABEL_ORDER_COUNT] = {
-	"file", "unlabeled", "margin", "entropy", "random"
-};
-
 /* The toggled labels of multi-label mode: at most this many labels. */
 #define LABEL_TOGGLE_MAX 64
 
@@ -58,120 +54,7 @@ struct label_queue {
 static struct label_queue label_q = { .order = LABEL_ORDER_UNLABELED, .saved = -1,
 				       .toggled_rec = -1, .seed = 1 };
 
-const char *label_order_name(enum label_order o)
-{
-	return (unsigned)o < LABEL_ORDER_COUNT ? label_order_names[o] : "?";
-}
-
-int label_order_parse(const char *name, enum label_order *out)
-{
-	int i;
-
-	if (strcmp(name, "least-confident") == 0) {
-		*out = LABEL_ORDER_MARGIN;
-		return 0;
-	}
-	for (i = 0; i < LABEL_ORDER_COUNT; i++) {
-		if (strcmp(label_order_names[i], name) == 0) {
-			*out = (enum label_order)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-bool label_order_uses_preds(enum label_order o)
-{
-	return o == LABEL_ORDER_MARGIN || o == LABEL_ORDER_ENTROPY;
-}
-
 static void label_bind_keys(struct ui *ui);
-
-/* splitmix64: the random order's generator. */
-static uint64_t label_rand(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* Scores for sorting (qsort has no context argument; one UI thread). */
-static const float *label_sort_score;
-static bool label_sort_desc;
-
-/* Scored records first (ascending, or descending), then by record index. */
-static int label_cmp_score(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	float sx = label_sort_score[x], sy = label_sort_score[y];
-	bool nx = isnan(sx), ny = isnan(sy);
-
-	if (nx != ny)
-		return nx ? 1 : -1;
-	if (!nx && sx != sy)
-		return (sx < sy) != label_sort_desc ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
-/* Unlabeled records first; each part keeps its order. */
-static void label_sort_unlabeled(const struct ds_record *recs, uint32_t *idx, size_t k)
-{
-	uint32_t *lab = tt_xmalloc((k ? k : 1) * sizeof *lab);
-	size_t i, u = 0, m = 0;
-
-	for (i = 0; i < k; i++) {
-		if (recs[idx[i]].label == DS_NO_LABEL)
-			idx[u++] = idx[i];
-		else
-			lab[m++] = idx[i];
-	}
-	memcpy(idx + u, lab, m * sizeof *lab);
-	free(lab);
-}
-
-/* Fisher-Yates with the seed: the same seed, the same order. */
-static void label_shuffle(uint32_t *idx, size_t k, uint64_t seed)
-{
-	uint64_t s = seed;
-	size_t i;
-
-	for (i = k; i > 1; i--) {
-		size_t j = (size_t)(label_rand(&s) % i);
-		uint32_t t = idx[i - 1];
-
-		idx[i - 1] = idx[j];
-		idx[j] = t;
-	}
-}
-
-void label_queue_sort(const struct ds_record *recs, uint32_t *idx, size_t k,
-		      enum label_order o, uint64_t seed, const float *score)
-{
-	if (o == LABEL_ORDER_UNLABELED) {
-		label_sort_unlabeled(recs, idx, k);
-	} else if (label_order_uses_preds(o) && score != NULL) {
-		label_sort_score = score;
-		label_sort_desc = o == LABEL_ORDER_ENTROPY;
-		qsort(idx, k, sizeof *idx, label_cmp_score);
-	} else if (o == LABEL_ORDER_RANDOM) {
-		label_shuffle(idx, k, seed);
-	}
-}
-
-size_t label_queue_order(const struct ds_record *recs, size_t n, enum label_order o,
-			 uint64_t seed, const float *score, uint32_t *out)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++) {
-		if (!(recs[i].flags & DS_FLAG_DELETED))
-			out[k++] = (uint32_t)i;
-	}
-	label_queue_sort(recs, out, k, o, seed, score);
-	return k;
-}
 
 /* The live model's margin or entropy per dataset record (NaN: none); malloc'd. */
 static float *label_scores(const struct ui *ui, size_t n, enum label_order o)
