@@ -14,6 +14,9 @@
 #               package sections): accuracy over seeds 1-3 with an ablation of
 #               fastText's recipe, time, memory and model size with --out
 #               (bench/parity.sh, figures in bench/PARITY.md)
+#   3c. active the active-learning loop on SpamAssassin 3-way: random order,
+#               margin and uncertain (margin with diversity), macro-F1 per round
+#               (bench/active.sh, figures in README.md)
 #   4. datapane key press to screen in the data pane at 1M records: move,
 #               page, top/bottom, detail, search next, sort (bench/datapane.sh)
 #
@@ -58,6 +61,17 @@ section "3b. parity: many-class short texts, tunetop vs fastText (bench/parity.s
 if ! bench/parity.sh; then
 	echo "parity: FAILED (see the message above)" >&2
 	failed="$failed parity"
+fi
+
+section "3c. active: the active-learning loop on SpamAssassin 3-way (bench/active.sh)"
+if [ -f "$SPAM_DIR/train.jsonl" ]; then
+	if ! bench/active.sh; then
+		echo "active: FAILED (see the message above)" >&2
+		failed="$failed active"
+	fi
+else
+	echo "active: skipped, the corpus was not converted" >&2
+	failed="$failed active"
 fi
 
 section "4. datapane: key press to screen at 1,000,000 records"

@@ -5,6 +5,7 @@
  *                 [--model ngram] [--out DIR] [--json]
  *   tunetop eval MODEL DATA [--json]
  *   tunetop predict MODEL [--k K] [--json] [TEXT...]   (stdin lines without TEXT)
+ *   tunetop queue DATA [--order ORDER] [--model MODEL] [--json] ...   (cli-queue.c)
  *
  * Each returns the process exit status: 0, 1 (failed), 2 (usage).
  */
@@ -14,5 +15,6 @@
 int cli_train(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_predict(int argc, char **argv);
+int cli_queue(int argc, char **argv);
 
 #endif

@@ -66,6 +66,8 @@ static void main_usage(FILE *f)
 	      "       tunetop eval MODEL DATA [--json]\n"
 	      "       tunetop predict MODEL [--k K] [--json] [TEXT...]\n"
 	      "       tunetop export --provenance JOURNAL_OR_DATA OUT.jsonl\n"
+	      "       tunetop queue DATA [--order ORDER] [--model MODEL] [--seed S] [--spread W]\n"
+	      "                     [--unlabeled] [--limit N] [--set k=v]... [--json]\n"
 	      "\n"
 	      "Options:\n"
 	      "  --config FILE     load options from a YAML file\n"
@@ -584,5 +586,7 @@ int main(int argc, char **argv)
 		return cli_predict(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "export") == 0)
 		return cli_export(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "queue") == 0)
+		return cli_queue(argc, argv);
 	return main_default(argc, argv);
 }

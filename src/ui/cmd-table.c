@@ -148,9 +148,10 @@ static const struct cmd_entry cmd_entries[] = {
 	  cmd_prompt_exec },
 	{ "redraw", NULL, "", "repaint the whole screen", 0, 0, CMD_NEEDS_TUI, cmd_redraw_exec },
 	/* The labeling flow (cmd-ui-label.c). */
-	{ "queue", NULL, "[file|unlabeled|margin|entropy|random [SEED]|next]",
+	{ "queue", NULL, "[file|unlabeled|margin|entropy|uncertain|random [SEED]|next]",
 	  "the label pane's order of the filtered records; margin (alias least-confident) and "
-	  "entropy: most uncertain first", 0, 2, CMD_NEEDS_TUI, cmd_queue_exec },
+	  "entropy: most uncertain first; uncertain: margin with near duplicates kept apart", 0, 2,
+	  CMD_NEEDS_TUI, cmd_queue_exec },
 	{ "label-move", NULL, "next|prev|first|last", "move through the labeling queue", 1, 1,
 	  CMD_NEEDS_TUI, cmd_label_move_exec },
 	{ "label-key", NULL, "KEY", "label the record with the label on KEY and go to the next "

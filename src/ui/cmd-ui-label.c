@@ -27,6 +27,7 @@
 #include "tunetop/cmd-edit.h"
 #include "tunetop/journal.h"
 #include "tunetop/keys.h"
+#include "tunetop/neargroup.h"
 #include "tunetop/pane.h"
 #include "tunetop/session.h"
 #include "tunetop/ui.h"
@@ -46,6 +47,9 @@ struct label_queue {
 	const void *ds_recs;
 	uint64_t list_gen;		/* ui->data.list_gen when built */
 	uint64_t pred_step;		/* margin, entropy: the predictions used */
+	uint32_t *group;		/* uncertain: near-duplicate group per record, or NULL */
+	size_t group_n;			/* for this dataset (size and records) */
+	const void *group_recs;
 	long saved;			/* record whose last edit is durable, or -1 */
 	long toggled_rec;		/* record the toggles belong to, or -1 */
 	bool toggled[LABEL_TOGGLE_MAX];
@@ -60,7 +64,7 @@ static void label_bind_keys(struct ui *ui);
 static float *label_scores(const struct ui *ui, size_t n, enum label_order o)
 {
 	const struct trainer_predictions *p = &ui->train.preds;
-	const float *src = o == LABEL_ORDER_ENTROPY ? p->entropy : p->margin;
+	const float *src = o == LABEL_ORDER_ENTROPY ? p->entropy : p->margin;	/* uncertain: margin */
 	float *m = tt_xmalloc((n ? n : 1) * sizeof *m);
 	size_t i;
 
@@ -71,6 +75,39 @@ static float *label_scores(const struct ui *ui, size_t n, enum label_order o)
 			m[p->src[i]] = src[i];
 	}
 	return m;
+}
+
+/*
+ * The near-duplicate groups of the data (for the uncertain order's
+ * spread), computed once per dataset: they depend on the texts only.
+ */
+static const uint32_t *label_groups(const struct dataset *ds)
+{
+	struct label_queue *q = &label_q;
+	struct neargroup_opts o;
+
+	if (q->group != NULL && q->group_n == ds->n && q->group_recs == ds->recs)
+		return q->group;
+	free(q->group);
+	q->group = tt_xmalloc((ds->n ? ds->n : 1) * sizeof *q->group);
+	neargroup_opts_default(&o);
+	neargroup_compute(ds, &o, q->group);
+	q->group_n = ds->n;
+	q->group_recs = ds->recs;
+	return q->group;
+}
+
+/* Sort idx[start..k) (the records up to start stay) and spread it if the order does. */
+static void label_queue_arrange(struct ui *ui, size_t start, const float *score)
+{
+	struct label_queue *q = &label_q;
+	const struct dataset *ds = &ui->app->ds;
+
+	if (start >= q->n)
+		return;
+	label_queue_sort(ds->recs, q->idx + start, q->n - start, q->order, q->seed, score);
+	if (label_order_spreads(q->order) && score != NULL)
+		label_queue_spread(q->idx, start, q->n, label_groups(ds), LABEL_QUEUE_SPREAD);
 }
 
 /*
@@ -104,7 +141,7 @@ static void label_queue_rerank(struct ui *ui)
 	size_t at = label_queue_pos(pane_data_current(ui));
 
 	if (at < q->n && at + 1 < q->n)
-		label_queue_sort(ds->recs, q->idx + at + 1, q->n - at - 1, q->order, q->seed, score);
+		label_queue_arrange(ui, at + 1, score);
 	free(score);
 	q->pred_step = ui->train.preds.step;
 }
@@ -128,9 +165,9 @@ static void label_queue_build(struct ui *ui)
 		memcpy(q->idx, v->idx, v->n * sizeof *q->idx);
 	if (label_order_uses_preds(q->order))
 		score = label_scores(ui, ds->n, q->order);
-	label_queue_sort(ds->recs, q->idx, v->n, q->order, q->seed, score);
-	free(score);
 	q->n = v->n;
+	label_queue_arrange(ui, 0, score);
+	free(score);
 	q->cursor = 0;
 	q->built = true;
 	q->app = ui->app;
@@ -580,7 +617,7 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		o = (enum label_order)((label_q.order + 1) % LABEL_ORDER_COUNT);
 	else if (label_order_parse(argv[1], &o) != 0) {
 		cmd_error(ctx, "queue: unknown order '%s' (expected file, unlabeled, margin "
-			  "(or least-confident), entropy or random [SEED])", argv[1]);
+			  "(or least-confident), entropy, uncertain or random [SEED])", argv[1]);
 		return CMD_ERROR;
 	}
 	if (argc > 2) {
