@@ -584,7 +584,7 @@ static void label_move(struct ui *ui, int delta)
 static enum cmd_rc label_edit(struct cmd_ctx *ctx, struct ui *ui, long i, enum edit_op op,
 			      json_t *after)
 {
-	struct journal_meta meta = { NULL, NAN };
+	struct journal_meta meta = { NULL, NAN, NULL };
 	float conf;
 	enum cmd_rc rc;
 
