@@ -57,6 +57,7 @@ struct app {
 		char *by;
 		bool valid;
 	} edited;
+	struct app_agree *agree;    /* answers of the journals for agreement (cmd-agree.c), or NULL */
 };
 
 void app_init(struct app *a);

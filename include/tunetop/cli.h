@@ -6,6 +6,7 @@
  *   tunetop eval MODEL DATA [--json]
  *   tunetop predict MODEL [--k K] [--json] [TEXT...]   (stdin lines without TEXT)
  *   tunetop queue DATA [--order ORDER] [--model MODEL] [--json] ...   (cli-queue.c)
+ *   tunetop agreement DATA [--journal FILE]... [--json]                (cli-queue.c)
  *
  * Each returns the process exit status: 0, 1 (failed), 2 (usage).
  */
@@ -16,5 +17,6 @@ int cli_train(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_predict(int argc, char **argv);
 int cli_queue(int argc, char **argv);
+int cli_agreement(int argc, char **argv);
 
 #endif

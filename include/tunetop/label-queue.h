@@ -20,10 +20,11 @@ enum label_order {
 	LABEL_ORDER_ENTROPY,		/* entropy descending; no prediction last */
 	LABEL_ORDER_RANDOM,		/* shuffled with a seed */
 	LABEL_ORDER_UNCERTAIN,		/* margin ascending, spread over near-duplicate groups */
+	LABEL_ORDER_DISAGREEMENTS,	/* answers that disagree, not adjudicated, first (agree.h) */
 	LABEL_ORDER_COUNT
 };
 
-/* "file", "unlabeled", "margin", "entropy", "random", "uncertain". */
+/* "file", "unlabeled", "margin", "entropy", "random", "uncertain", "disagreements". */
 const char *label_order_name(enum label_order o);
 /* A name above, or "least-confident" (margin), -> *out; -1 if unknown. */
 int label_order_parse(const char *name, enum label_order *out);
@@ -33,7 +34,8 @@ bool label_order_uses_preds(enum label_order o);
  * Sort the candidate records idx[0..k) (in file order) into order o.
  * score[record] (NaN: no prediction; may be NULL) is the margin for
  * LABEL_ORDER_MARGIN and LABEL_ORDER_UNCERTAIN (which label_queue_spread
- * then spreads) and the entropy for LABEL_ORDER_ENTROPY. Ties, the
+ * then spreads), the entropy for LABEL_ORDER_ENTROPY, and for
+ * LABEL_ORDER_DISAGREEMENTS 0 for a record to adjudicate (NaN: not). Ties, the
  * records without a score and the file and unlabeled orders keep file order.
  */
 void label_queue_sort(const struct ds_record *recs, uint32_t *idx, size_t k,
@@ -45,6 +47,8 @@ void label_queue_sort(const struct ds_record *recs, uint32_t *idx, size_t k,
 size_t label_queue_order(const struct ds_record *recs, size_t n, enum label_order o,
 			 uint64_t seed, const float *score, uint32_t *out);
 
+/* disagreements: the order that follows the annotators' answers. */
+bool label_order_uses_answers(enum label_order o);
 /* Orders whose sorted queue label_queue_spread spreads over groups: uncertain. */
 bool label_order_spreads(enum label_order o);
 

@@ -4,7 +4,8 @@
  * model for the orders that follow a model:
  *
  *   tunetop queue DATA [--order ORDER] [--model MODEL] [--seed S] [--spread W]
- *                 [--unlabeled] [--limit N] [--set k=v]... [--json]
+ *                 [--journal FILE]... [--unlabeled] [--limit N] [--set k=v]... [--json]
+ *   tunetop agreement DATA [--journal FILE]... [--set k=v]... [--json]
  *
  * One line per record, queue order: position, id, label, score (margin or
  * entropy; "-" when the order has none) and near-duplicate group. --json:
@@ -12,6 +13,11 @@
  * "group"}]}, index 0-based in the file. Orders margin, entropy and
  * uncertain need --model; uncertain keeps the records of one near-duplicate
  * group (neargroup.h) at least W apart (default LABEL_QUEUE_SPREAD).
+ * Order disagreements puts the records whose annotators disagree (in the
+ * data's journal and each --journal FILE, agree.h) first, with a sixth
+ * column (JSON: "answers") saying who answered what.
+ *
+ * `tunetop agreement` runs the agreement command (cmd-agree.h) on DATA.
  */
 #include <jansson.h>
 #include <math.h>
@@ -22,6 +28,7 @@
 #include "tunetop/app.h"
 #include "tunetop/bundle.h"
 #include "tunetop/cli.h"
+#include "tunetop/cmd-agree.h"
 #include "tunetop/label-queue.h"
 #include "tunetop/neargroup.h"
 
@@ -31,13 +38,16 @@ struct queue_args {
 	uint64_t seed;
 	size_t spread, limit;
 	int json, unlabeled;
+	const char **journals;
+	int njournals;
 };
 
 static void queue_usage(void)
 {
 	fputs("usage: tunetop queue DATA [--order ORDER] [--model MODEL] [--seed S] [--spread W]\n"
-	      "                     [--unlabeled] [--limit N] [--set k=v]... [--json]\n"
-	      "orders: file, unlabeled, margin, entropy, uncertain (need --model), random\n", stderr);
+	      "                     [--journal FILE]... [--unlabeled] [--limit N] [--set k=v]... [--json]\n"
+	      "orders: file, unlabeled, margin, entropy, uncertain (need --model), random,\n"
+	      "        disagreements (the data's journal and each --journal FILE)\n", stderr);
 }
 
 /* A whole non-negative number, or -1. */
@@ -64,6 +74,7 @@ static int queue_parse(int argc, char **argv, struct app *app, struct queue_args
 	int i;
 
 	memset(a, 0, sizeof *a);
+	a->journals = tt_xcalloc((size_t)argc, sizeof *a->journals);
 	a->order_name = "unlabeled";
 	a->seed = 1;
 	a->spread = LABEL_QUEUE_SPREAD;
@@ -92,6 +103,8 @@ static int queue_parse(int argc, char **argv, struct app *app, struct queue_args
 			a->order_name = v;
 		} else if (strcmp(arg, "--model") == 0) {
 			a->model = v;
+		} else if (strcmp(arg, "--journal") == 0) {
+			a->journals[a->njournals++] = v;
 		} else if (strcmp(arg, "--set") == 0) {
 			if (cfg_set_pair(&app->cfg, v, &err) != 0) {
 				tt_esc_printf(stderr, "tunetop queue: --set %s: %s\n", v, err.msg);
@@ -159,10 +172,11 @@ static int queue_scores(const struct queue_args *a, const struct dataset *ds, fl
 }
 
 static void queue_print(const struct queue_args *a, const struct dataset *ds,
-			const uint32_t *idx, size_t k, const float *score, const uint32_t *group)
+			const uint32_t *idx, size_t k, const float *score, const uint32_t *group,
+			const struct agree_table *t)
 {
 	json_t *root = NULL, *arr = NULL;
-	struct tt_buf id;
+	struct tt_buf id, ans;
 	size_t i;
 
 	if (a->json) {
@@ -170,6 +184,7 @@ static void queue_print(const struct queue_args *a, const struct dataset *ds,
 		arr = json_array();
 	}
 	tt_buf_init(&id);
+	tt_buf_init(&ans);
 	for (i = 0; i < k; i++) {
 		const struct ds_record *r = &ds->recs[idx[i]];
 		const char *label = r->label == DS_NO_LABEL ? NULL : ds->labels.names[r->label];
@@ -177,6 +192,11 @@ static void queue_print(const struct queue_args *a, const struct dataset *ds,
 
 		tt_buf_clear(&id);
 		ds_record_id(ds, idx[i], &id);
+		tt_buf_clear(&ans);
+		if (t != NULL && a->json)
+			agree_answers_json(t, idx[i], &ans);
+		else if (t != NULL)
+			agree_answers_line(t, idx[i], &ans);
 		if (a->json) {
 			json_t *o = json_pack("{s:I,s:s,s:o,s:o,s:I}", "index", (json_int_t)idx[i],
 					      "id", id.data, "label",
@@ -184,19 +204,29 @@ static void queue_print(const struct queue_args *a, const struct dataset *ds,
 					      isnan(sc) ? json_null() : json_real(sc), "group",
 					      (json_int_t)group[idx[i]]);
 
+			if (t != NULL)
+				json_object_set_new(o, "answers", json_loads(ans.data, 0, NULL));
 			json_array_append_new(arr, o);
 		} else {
 			char *sid = tt_esc_dup(id.data), *sl = tt_esc_dup(label != NULL ? label : "-");
 
 			if (isnan(sc))
-				printf("%zu\t%s\t%s\t-\t%u\n", i + 1, sid, sl, group[idx[i]]);
+				printf("%zu\t%s\t%s\t-\t%u", i + 1, sid, sl, group[idx[i]]);
 			else
-				printf("%zu\t%s\t%s\t%.4f\t%u\n", i + 1, sid, sl, sc, group[idx[i]]);
+				printf("%zu\t%s\t%s\t%.4f\t%u", i + 1, sid, sl, sc, group[idx[i]]);
 			free(sid);
 			free(sl);
+			if (t != NULL) {
+				char *sa = tt_esc_dup(ans.data);
+
+				printf("\t%s", sa);
+				free(sa);
+			}
+			putchar('\n');
 		}
 	}
 	tt_buf_fini(&id);
+	tt_buf_fini(&ans);
 	if (a->json) {
 		char *enc, *safe;
 
@@ -258,20 +288,90 @@ int cli_queue(int argc, char **argv)
 	idx = tt_xmalloc((app.ds.n ? app.ds.n : 1) * sizeof *idx);
 	neargroup_opts_default(&go);
 	neargroup_compute(&app.ds, &go, group);
+	for (int i = 0; i < a.njournals; i++) {
+		if (cmd_agree_add_journal(&app, a.journals[i], &err) != 0) {
+			char msg[1200];
+
+			tt_err_format(&err, msg, sizeof msg);
+			tt_esc_printf(stderr, "tunetop queue: %s\n", msg);
+			goto out;
+		}
+	}
 	if (label_order_uses_preds(a.order)) {
 		score = tt_xmalloc((app.ds.n ? app.ds.n : 1) * sizeof *score);
 		if (queue_scores(&a, &app.ds, score) != 0)
 			goto out;
+	} else if (label_order_uses_answers(a.order)) {
+		score = tt_xmalloc((app.ds.n ? app.ds.n : 1) * sizeof *score);
+		cmd_agree_keys(&app, score);
 	}
 	k = queue_build(&a, &app.ds, score, group, idx);
 	if (a.limit > 0 && a.limit < k)
 		k = a.limit;
-	queue_print(&a, &app.ds, idx, k, score, group);
+	queue_print(&a, &app.ds, idx, k, score, group,
+		    label_order_uses_answers(a.order) ? cmd_agree_table(&app) : NULL);
 	rc = 0;
 out:
 	free(score);
 	free(group);
 	free(idx);
+	free(a.journals);
+	app_fini(&app);
+	return rc;
+}
+
+/* tunetop agreement DATA [--journal FILE]... [--set k=v]... [--json] */
+int cli_agreement(int argc, char **argv)
+{
+	struct app app;
+	struct tt_err err;
+	struct cmd_ctx ctx;
+	const char *data = NULL;
+	char **av = tt_xcalloc((size_t)argc + 1, sizeof *av);
+	int ac = 0, rc = 2, i;
+
+	app_init(&app);
+	av[ac++] = "agreement";
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			av[ac++] = argv[i];
+		} else if (strcmp(argv[i], "--journal") == 0 && i + 1 < argc) {
+			av[ac++] = argv[i];
+			av[ac++] = argv[++i];
+		} else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
+			tt_err_clear(&err);
+			if (cfg_set_pair(&app.cfg, argv[++i], &err) != 0) {
+				tt_esc_printf(stderr, "tunetop agreement: --set %s: %s\n", argv[i], err.msg);
+				goto out;
+			}
+		} else if (argv[i][0] != '-' && data == NULL) {
+			data = argv[i];
+		} else {
+			tt_esc_printf(stderr, "tunetop agreement: unexpected '%s' (usage: tunetop "
+				"agreement DATA [--journal FILE]... [--set k=v]... [--json])\n", argv[i]);
+			goto out;
+		}
+	}
+	if (data == NULL) {
+		tt_esc_printf(stderr, "tunetop agreement: usage: tunetop agreement DATA "
+			"[--journal FILE]... [--set k=v]... [--json]\n");
+		goto out;
+	}
+	tt_err_clear(&err);
+	rc = 1;
+	if (app_load_data(&app, data, NULL, &err) != 0) {
+		char msg[1200];
+
+		tt_err_format(&err, msg, sizeof msg);
+		tt_esc_printf(stderr, "tunetop agreement: %s\n", msg);
+		goto out;
+	}
+	memset(&ctx, 0, sizeof ctx);
+	ctx.app = &app;
+	ctx.source = CMD_SRC_HEADLESS;
+	rc = cmd_agreement_exec(&ctx, ac, av) == CMD_OK ? 0 : 1;
+out:
+	free(av);
 	app_fini(&app);
 	return rc;
 }

@@ -3,6 +3,7 @@
  */
 #include "tunetop/app.h"
 
+#include "tunetop/cmd-agree.h"
 #include "tunetop/cmd-edit.h"
 #include "tunetop/journal.h"
 #include "tunetop/session.h"
@@ -28,6 +29,7 @@ void app_fini(struct app *a)
 	trainer_destroy(a->trainer);
 	free(a->start_notice);
 	journal_close(a->journal);
+	cmd_agree_fini(a);
 	a->journal = NULL;
 	app_edited_reset(a);
 	if (a->session != NULL) {

@@ -12,7 +12,8 @@
 #include "tunetop/util.h"
 
 static const char *const label_order_names[LABEL_ORDER_COUNT] = {
-	"file", "unlabeled", "margin", "entropy", "random", "uncertain"
+	"file", "unlabeled", "margin", "entropy", "random", "uncertain",
+	"disagreements"
 };
 
 const char *label_order_name(enum label_order o)
@@ -40,6 +41,11 @@ int label_order_parse(const char *name, enum label_order *out)
 bool label_order_uses_preds(enum label_order o)
 {
 	return o == LABEL_ORDER_MARGIN || o == LABEL_ORDER_ENTROPY || o == LABEL_ORDER_UNCERTAIN;
+}
+
+bool label_order_uses_answers(enum label_order o)
+{
+	return o == LABEL_ORDER_DISAGREEMENTS;
 }
 
 bool label_order_spreads(enum label_order o)
@@ -128,7 +134,7 @@ void label_queue_sort(const struct ds_record *recs, uint32_t *idx, size_t k,
 {
 	if (o == LABEL_ORDER_UNLABELED) {
 		label_sort_unlabeled(recs, idx, k);
-	} else if (label_order_uses_preds(o) && score != NULL) {
+	} else if ((label_order_uses_preds(o) || label_order_uses_answers(o)) && score != NULL) {
 		label_sort_scored(idx, k, score, o == LABEL_ORDER_ENTROPY);
 	} else if (o == LABEL_ORDER_RANDOM) {
 		label_shuffle(idx, k, seed);

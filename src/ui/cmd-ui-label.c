@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "tunetop/app.h"
+#include "tunetop/cmd-agree.h"
 #include "tunetop/cmd-edit.h"
 #include "tunetop/journal.h"
 #include "tunetop/keys.h"
@@ -163,8 +164,12 @@ static void label_queue_build(struct ui *ui)
 	q->idx = tt_xmalloc((v->n ? v->n : 1) * sizeof *q->idx);
 	if (v->n > 0)
 		memcpy(q->idx, v->idx, v->n * sizeof *q->idx);
-	if (label_order_uses_preds(q->order))
+	if (label_order_uses_preds(q->order)) {
 		score = label_scores(ui, ds->n, q->order);
+	} else if (label_order_uses_answers(q->order)) {
+		score = tt_xmalloc((ds->n ? ds->n : 1) * sizeof *score);
+		cmd_agree_keys(ui->app, score);
+	}
 	q->n = v->n;
 	label_queue_arrange(ui, 0, score);
 	free(score);
@@ -580,11 +585,17 @@ static void label_move(struct ui *ui, int delta)
 	label_queue_go(ui, at);
 }
 
-/* One durable edit of record i with the model's suggestion as provenance. */
+/*
+ * One durable edit of record i with the model's suggestion as provenance;
+ * in the disagreements queue a label is an adjudication, journaled with
+ * the answers it settles.
+ */
 static enum cmd_rc label_edit(struct cmd_ctx *ctx, struct ui *ui, long i, enum edit_op op,
 			      json_t *after)
 {
 	struct journal_meta meta = { NULL, NAN, NULL };
+	const struct agree_table *t;
+	struct tt_buf answers;
 	float conf;
 	enum cmd_rc rc;
 
@@ -592,7 +603,15 @@ static enum cmd_rc label_edit(struct cmd_ctx *ctx, struct ui *ui, long i, enum e
 		meta.confidence = conf;
 	else
 		meta.suggestion = NULL;
+	tt_buf_init(&answers);
+	if (op == EDIT_LABEL && label_q.order == LABEL_ORDER_DISAGREEMENTS &&
+	    (t = cmd_agree_table(ui->app)) != NULL && agree_disagrees(t, (size_t)i) &&
+	    !agree_settled(t, (size_t)i)) {
+		agree_answers_json(t, (size_t)i, &answers);
+		meta.adjudicates = answers.data;
+	}
 	rc = cmd_edit_apply(ctx, (size_t)i, op, after, &meta);
+	tt_buf_fini(&answers);
 	json_decref(after);
 	if (rc == CMD_OK)
 		label_q.saved = i;
@@ -617,7 +636,8 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		o = (enum label_order)((label_q.order + 1) % LABEL_ORDER_COUNT);
 	else if (label_order_parse(argv[1], &o) != 0) {
 		cmd_error(ctx, "queue: unknown order '%s' (expected file, unlabeled, margin "
-			  "(or least-confident), entropy, uncertain or random [SEED])", argv[1]);
+			  "(or least-confident), entropy, uncertain, disagreements or random [SEED])",
+			  argv[1]);
 		return CMD_ERROR;
 	}
 	if (argc > 2) {
@@ -638,6 +658,17 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (label_order_uses_preds(o) && ui->train.preds.n == 0)
 		cmd_print(ctx, "queue %s: no predictions yet (t trains); file order until they "
 			  "come\n", label_order_name(o));
+	if (label_order_uses_answers(o)) {
+		float *keys = tt_xmalloc((ui->app->ds.n ? ui->app->ds.n : 1) * sizeof *keys);
+		size_t open = cmd_agree_keys(ui->app, keys);
+
+		free(keys);
+		if (open == 0)
+			cmd_print(ctx, "queue disagreements: no record to adjudicate (agreement "
+				  "--journal FILE adds another annotator's answers)\n");
+		else
+			cmd_print(ctx, "queue disagreements: %zu records to adjudicate first\n", open);
+	}
 	ui_mark(ui, 1u << PANE_LABEL);
 	return CMD_OK;
 }
