@@ -272,6 +272,7 @@ int cli_queue(int argc, char **argv)
 	app_init(&app);
 	if (queue_parse(argc, argv, &app, &a) != 0) {
 		queue_usage();
+		free(a.journals);
 		app_fini(&app);
 		return 2;
 	}
@@ -281,6 +282,7 @@ int cli_queue(int argc, char **argv)
 
 		tt_err_format(&err, msg, sizeof msg);
 		tt_esc_printf(stderr, "tunetop queue: %s\n", msg);
+		free(a.journals);
 		app_fini(&app);
 		return 1;
 	}

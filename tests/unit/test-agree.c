@@ -144,7 +144,6 @@ static void load(struct dataset *ds)
 	struct tt_err err;
 
 	ds_options_default(&o);
-	dataset_init(ds);
 	tt_err_clear(&err);
 	assert_int_equal(dataset_load_buffer(ds, "agree.jsonl", data, sizeof data - 1, &o, &err), 0);
 }

@@ -188,7 +188,6 @@ static void make_data(struct dataset *ds, size_t n)
 		tt_buf_printf(&b, "{\"text\":\"%.*schanged%zu%s\"}\n", (int)(w - t), t, i, rest);
 	}
 	ds_options_default(&o);
-	dataset_init(ds);
 	tt_err_clear(&err);
 	assert_int_equal(dataset_load_buffer(ds, "near.jsonl", b.data, b.len, &o, &err), 0);
 	tt_buf_fini(&b);
