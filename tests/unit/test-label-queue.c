@@ -465,9 +465,11 @@ static void test_session_validation(void **state)
 	struct fixture *f = *state;
 	static const char *const good[] = { "file", "unlabeled", "margin", "least-confident",
 					    "entropy", "random", "random 42",
-					    "random 18446744073709551615" };
+					    "random 18446744073709551615", "uncertain",
+					    "disagreements" };
 	static const char *const bad[] = { "sideways", "entropy 3", "random x", "random 4x",
-					   "random -1", "random 18446744073709551616" };
+					   "random -1", "random 18446744073709551616",
+					   "uncertain 3" };
 	struct tt_err err;
 	size_t i;
 
