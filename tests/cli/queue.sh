@@ -64,3 +64,10 @@ if [ "$(wc -l <"$T/out")" -eq 5 ] && sort -t "$(printf '\t')" -k4,4g -c "$T/out"
 else
 	not_ok "margin: smallest first, 5 lines" "$(cat "$T/out")"
 fi
+
+run "$TUNETOP" queue "$DATA/small.jsonl" --order file --unlabeled
+if [ "$rc" -eq 0 ] && [ "$(cut -f 2 "$T/out")" = a5 ]; then ok "--unlabeled: only the unlabeled record"; else
+	not_ok "--unlabeled: only the unlabeled record" "$(cat "$T/out")"; fi
+run "$TUNETOP" queue "$DATA/small.jsonl" --spread x
+expect_rc "a bad --spread is a usage error" 2
+expect_err "a bad --spread explained" "--spread expects a number, not 'x'"
