@@ -6,7 +6,7 @@
  *   tunetop eval MODEL DATA [--json]
  *   tunetop predict MODEL [--k K] [--json] [TEXT...]   (stdin lines without TEXT)
  *   tunetop queue DATA [--order ORDER] [--model MODEL] [--json] ...   (cli-queue.c)
- *   tunetop agreement DATA [--journal FILE]... [--json]                (cli-queue.c)
+ *   tunetop agreement DATA [--journal FILE]... [--json]                (cli-agree.c)
  *
  * Each returns the process exit status: 0, 1 (failed), 2 (usage).
  */

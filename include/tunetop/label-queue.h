@@ -1,8 +1,10 @@
 /*
  * label-queue.h - the orders of the labeling queue as pure functions over
  * the records (and, for the orders that follow the model, a score per
- * record): file, unlabeled first, margin, entropy, seeded random. The label
- * pane (cmd-ui-label.c) walks them; `tunetop queue` prints them headless.
+ * record): file, unlabeled first, margin, entropy, seeded random,
+ * uncertain (margin, spread over near-duplicate groups) and disagreements
+ * (records whose annotators disagree first). The label pane
+ * (cmd-ui-label.c) walks them; `tunetop queue` prints them headless.
  */
 #ifndef TUNETOP_LABEL_QUEUE_H
 #define TUNETOP_LABEL_QUEUE_H

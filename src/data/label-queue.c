@@ -1,7 +1,10 @@
 /*
  * label-queue.c - the orders of the labeling queue (label-queue.h): pure
  * functions over the records and an optional score per record, used by
- * the label pane and by `tunetop queue`.
+ * the label pane and by `tunetop queue`. The uncertain order is the margin
+ * order spread over near-duplicate groups (label_queue_spread, with its
+ * design note below); the group numbers come from the caller (neargroup.h
+ * today), so another grouping can replace them without touching this file.
  */
 #include "tunetop/label-queue.h"
 

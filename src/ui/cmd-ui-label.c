@@ -1,7 +1,8 @@
 /*
  * cmd-ui-label.c - the keyboard labeling flow of the label pane: the queue
  * of records to label (the data pane's list in unlabeled-first, file,
- * margin, entropy or seeded random order; see label-queue.h) walked with the
+ * margin, entropy, uncertain, disagreements or seeded random order; see
+ * label-queue.h) walked with the
  * data pane's one cursor, the one-key edits (label, accept the model's
  * suggestion, unsure, flag, discard, note, undo, redo, multi-label
  * toggles), the type-ahead picker for labels without a key, adding a label
