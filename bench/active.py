@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""active.py OUTDIR SPAM_DIR [--seeds N] [--rounds R] [--batch B] [--orders a,b,c]
+"""active.py OUTDIR SPAM_DIR [--seeds N] [--rounds R] [--batch B] [--orders a,b,c] [--spread W]
 
 The active-learning loop of bench/active.sh, simulated on the SpamAssassin
 corpus converted by bench/spam-convert.mjs into SPAM_DIR: its train.jsonl
@@ -17,6 +17,7 @@ labels BATCH more records chosen by the order:
              (pure uncertainty)
   uncertain  `tunetop queue POOL --order uncertain --model M`: the same margin,
              spread so no near-duplicate group appears twice in 32 picks
+             (--spread W: in W picks)
 
 Prints one line per (order, seed, round) as it goes and, at the end, a
 table of mean macro-F1 per round and the labels each order needs to reach
@@ -73,7 +74,7 @@ def first_batch(train, batch, seed):
     return chosen
 
 
-def loop(out, train, test_path, order, seed, rounds, batch):
+def loop(out, train, test_path, order, seed, rounds, batch, spread):
     work = os.path.join(out, "%s-%d" % (order, seed))
     os.makedirs(work, exist_ok=True)
     labeled = first_batch(train, batch, seed)
@@ -102,7 +103,7 @@ def loop(out, train, test_path, order, seed, rounds, batch):
             pool_path = os.path.join(work, "pool.jsonl")
             write(pool_path, [train[i] for i in pool], with_labels=False)
             q = json.loads(run([TUNETOP, "queue", pool_path, "--order", order, "--model", model,
-                                "--limit", str(batch), "--json"]))
+                                "--limit", str(batch), "--spread", spread, "--json"]))
             picks = [pool[e["index"]] for e in q["queue"]]
         labeled += picks
     return f1s
@@ -114,7 +115,7 @@ def main():
         sys.exit(__doc__)
     out, spam = args[:2]
     opts = {"--seeds": "3", "--rounds": "10", "--batch": "30",
-            "--orders": "random,margin,uncertain"}
+            "--orders": "random,margin,uncertain", "--spread": "32"}
     rest = args[2:]
     for k in range(0, len(rest) - 1, 2):
         opts[rest[k]] = rest[k + 1]
@@ -128,7 +129,8 @@ def main():
     res = {}
     for seed in range(1, seeds + 1):
         for order in orders:
-            res[(order, seed)] = loop(out, train, test_path, order, seed, rounds, batch)
+            res[(order, seed)] = loop(out, train, test_path, order, seed, rounds, batch,
+                                      opts["--spread"])
     mean = {o: [sum(res[(o, s)][r] for s in range(1, seeds + 1)) / seeds
                 for r in range(rounds + 1)] for o in orders}
     print()
