@@ -37,6 +37,11 @@ int cmd_agree_add_journal(struct app *a, const char *path, struct tt_err *err);
  */
 const struct agree_table *cmd_agree_table(struct app *a);
 /*
+ * Can there be answers from two annotators (the journal names two, or
+ * another's journal was added)? Cheap: views ask it before the table.
+ */
+bool cmd_agree_possible(struct app *a);
+/*
  * score[record] for the disagreements queue order (room for ds.n): 0 for
  * a record whose answers disagree and are not adjudicated, NaN otherwise.
  * Returns how many records have 0.

@@ -127,6 +127,8 @@ const char *journal_path(const struct journal *j);
 const struct edit_index *journal_index(const struct journal *j);
 void journal_set_annotator(struct journal *j, const char *name);
 const char *journal_annotator_name(const struct journal *j, uint32_t index);
+/* How many annotator names the journal knows (its edits' and the current one). */
+uint32_t journal_annotator_count(const struct journal *j);
 
 /*
  * Make one undo step of n changes: append it durably, then apply it to ds.

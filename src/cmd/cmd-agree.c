@@ -169,6 +169,12 @@ const struct agree_table *cmd_agree_table(struct app *a)
 	return &g->merged;
 }
 
+bool cmd_agree_possible(struct app *a)
+{
+	return a->has_data && ((a->agree != NULL && a->agree->nextra > 0) ||
+			       (a->journal != NULL && journal_annotator_count(a->journal) > 1));
+}
+
 size_t cmd_agree_keys(struct app *a, float *score)
 {
 	const struct agree_table *t = cmd_agree_table(a);

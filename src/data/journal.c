@@ -211,6 +211,11 @@ void journal_set_annotator(struct journal *j, const char *name)
 	j->annotator = journal_intern_annotator(j, name);
 }
 
+uint32_t journal_annotator_count(const struct journal *j)
+{
+	return j->nannotators;
+}
+
 const char *journal_annotator_name(const struct journal *j, uint32_t index)
 {
 	return index < j->nannotators ? j->annotators[index] : "?";

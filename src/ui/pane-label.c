@@ -258,8 +258,11 @@ static void pane_label_note(struct ui *ui, struct layout_rect in, int y, const c
  */
 static bool pane_label_answers(struct ui *ui, long i, struct tt_buf *out)
 {
-	const struct agree_table *t = cmd_agree_table(ui->app);
+	const struct agree_table *t;
 
+	if (!cmd_agree_possible(ui->app))
+		return false;	/* one annotator: no table to build on each edit */
+	t = cmd_agree_table(ui->app);
 	if (t == NULL || (size_t)i >= t->nunits || agree_answers(t, (size_t)i) < 2)
 		return false;
 	tt_buf_adds(out, agree_disagrees(t, (size_t)i) ? "answers (disagree): " : "answers: ");
