@@ -18,6 +18,9 @@
 #               in a many-class set (debsec): precision and recall of
 #               `check --label-errors` against the in-sample loss of one
 #               model, and its time against one training (bench/label-errors.sh)
+#   3d. active the active-learning loop on SpamAssassin 3-way: random order,
+#               margin and uncertain (margin with diversity), macro-F1 per round
+#               (bench/active.sh, figures in README.md)
 #   4. datapane key press to screen in the data pane at 1M records: move,
 #               page, top/bottom, detail, search next, sort (bench/datapane.sh)
 #   5. gpt-step one GPT-2 training step, tunetop vs PyTorch with 2 threads,
@@ -79,6 +82,17 @@ if [ -f "$SPAM_DIR/train.3.txt" ]; then
 else
 	echo "label-errors: skipped, the corpus was not converted" >&2
 	failed="$failed label-errors"
+fi
+
+section "3d. active: the active-learning loop on SpamAssassin 3-way (bench/active.sh)"
+if [ -f "$SPAM_DIR/train.jsonl" ]; then
+	if ! bench/active.sh; then
+		echo "active: FAILED (see the message above)" >&2
+		failed="$failed active"
+	fi
+else
+	echo "active: skipped, the corpus was not converted" >&2
+	failed="$failed active"
 fi
 
 section "4. datapane: key press to screen at 1,000,000 records"

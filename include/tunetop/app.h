@@ -73,6 +73,7 @@ struct app {
 	char label_errors_msg[256];             /* its outcome, for the status line */
 	/* The checks' findings for the filter term likely-error (cmd-labelerr.c). */
 	struct edit_findings findings;
+	struct app_agree *agree;    /* answers of the journals for agreement (cmd-agree.c), or NULL */
 };
 
 void app_init(struct app *a);

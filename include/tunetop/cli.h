@@ -7,6 +7,8 @@
  *   tunetop predict MODEL [--k K] [--json] [TEXT...]   (stdin lines without TEXT)
  *   tunetop tokenize --vocab FILE --merges FILE [--pieces] [TEXTFILE]
  *   tunetop tokenize train --vocab-size N [--out DIR] [CORPUS]   (cli-tokenize.c)
+ *   tunetop queue DATA [--order ORDER] [--model MODEL] [--json] ...   (cli-queue.c)
+ *   tunetop agreement DATA [--journal FILE]... [--json]                (cli-agree.c)
  *
  * Each returns the process exit status: 0, 1 (failed), 2 (usage).
  */
@@ -17,5 +19,7 @@ int cli_train(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_predict(int argc, char **argv);
 int cli_tokenize(int argc, char **argv);
+int cli_queue(int argc, char **argv);
+int cli_agreement(int argc, char **argv);
 
 #endif

@@ -64,7 +64,10 @@ enum cmd_rc cmd_no_exec(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_edit_save(struct cmd_ctx *ctx, const char *path, enum ds_format_id fmt,
 		  struct tt_err *err);
 
-/* The annotator edits are credited to: option "annotator" if set, else $USER. */
+/*
+ * The annotator edits are credited to: option "annotator" if set, else
+ * the session's annotator, else NULL ($USER).
+ */
 const char *cmd_edit_annotator(const struct app *a);
 
 /* tunetop export --provenance JOURNAL_OR_DATA OUT.jsonl */

@@ -14,6 +14,7 @@
 
 #include "tunetop/cmd.h"
 #include "tunetop/dataset.h"
+#include "tunetop/label-queue.h"
 
 struct ui;
 
@@ -75,6 +76,8 @@ enum cmd_rc cmd_checkpoint_now_exec(struct cmd_ctx *ctx, int argc, char **argv);
  *              "least-confident" is another name for it
  *   entropy    highest entropy of the predicted distribution first
  *   random     shuffled with a seed (queue random SEED)
+ *   uncertain  margin, with near duplicates kept apart (label-queue.h)
+ *   disagreements  records the annotators disagree on first
  *   likely-errors  the last label-error ranking (label-errors), most likely
  *              mislabeled first; records it did not rank go last
  *
@@ -127,38 +130,6 @@ enum cmd_rc cmd_label_redo_exec(struct cmd_ctx *ctx, int argc, char **argv);
  * label key; works headless too (no key binding then).
  */
 enum cmd_rc cmd_add_label_exec(struct cmd_ctx *ctx, int argc, char **argv);
-
-enum label_order {
-	LABEL_ORDER_FILE,
-	LABEL_ORDER_UNLABELED,		/* unlabeled first, then file order */
-	LABEL_ORDER_MARGIN,		/* margin ascending; no prediction last */
-	LABEL_ORDER_ENTROPY,		/* entropy descending; no prediction last */
-	LABEL_ORDER_RANDOM,		/* shuffled with a seed */
-	LABEL_ORDER_LIKELY_ERRORS,	/* label-error score descending; not ranked last */
-	LABEL_ORDER_COUNT
-};
-
-/* "file", "unlabeled", "margin", "entropy", "random", "likely-errors". */
-const char *label_order_name(enum label_order o);
-/* A name above, or "least-confident" (margin), -> *out; -1 if unknown. */
-int label_order_parse(const char *name, enum label_order *out);
-/* margin and entropy: the orders that follow the live predictions. */
-bool label_order_uses_preds(enum label_order o);
-/*
- * Sort the candidate records idx[0..k) (in file order) into order o.
- * score[record] (NaN: no prediction; may be NULL) is the margin for
- * LABEL_ORDER_MARGIN, the entropy for LABEL_ORDER_ENTROPY and the label-error
- * score for LABEL_ORDER_LIKELY_ERRORS. Ties, the
- * records without a score and the file and unlabeled orders keep file order.
- */
-void label_queue_sort(const struct ds_record *recs, uint32_t *idx, size_t k,
-		      enum label_order o, uint64_t seed, const float *score);
-/*
- * The queue of all records[0..n) that are not deleted, in order o, into
- * out (room for n). Returns the count.
- */
-size_t label_queue_order(const struct ds_record *recs, size_t n, enum label_order o,
-			 uint64_t seed, const float *score, uint32_t *out);
 
 struct session;
 /* The record at the queue's cursor (rebuilt when stale), or -1. */

@@ -31,6 +31,7 @@ struct journal_event {
 	uint32_t annotator;    /* index into the journal's annotator names */
 	char *suggestion;      /* the model's suggestion shown then, or NULL */
 	double confidence;     /* its confidence, or NaN */
+	char *adjudicates;     /* an adjudication: the answers it settled (compact JSON), or NULL */
 };
 
 /* An undo step: one edit, or every record of a bulk edit. */
@@ -49,6 +50,11 @@ struct journal_step {
 struct journal_meta {
 	const char *suggestion;  /* NULL: none */
 	double confidence;       /* NaN: none */
+	/*
+	 * An adjudication: the answers the edit settles, compact JSON
+	 * [{"annotator":NAME,"label":[LABEL...]}, ...], or NULL (see agree.h).
+	 */
+	const char *adjudicates;
 };
 
 /* One record to change in an edit step: its field := after. */
@@ -121,6 +127,8 @@ const char *journal_path(const struct journal *j);
 const struct edit_index *journal_index(const struct journal *j);
 void journal_set_annotator(struct journal *j, const char *name);
 const char *journal_annotator_name(const struct journal *j, uint32_t index);
+/* How many annotator names the journal knows (its edits' and the current one). */
+uint32_t journal_annotator_count(const struct journal *j);
 
 /*
  * Make one undo step of n changes: append it durably, then apply it to ds.
@@ -188,6 +196,10 @@ size_t journal_record_history(const struct journal *j, const char *id, struct tt
 /* Has the record an edit (not undone) with seq >= since_seq, by annotator (NULL: anyone)? */
 bool journal_record_edited(const struct journal *j, const char *id, uint64_t since_seq,
 			   const char *annotator);
+/* fn for every edit not undone, oldest first, with its annotator's name. */
+void journal_each_event(const struct journal *j,
+			void (*fn)(void *opaque, const struct journal_event *ev, const char *annotator),
+			void *opaque);
 /* fn for every edit not undone with seq >= since_seq, by annotator (NULL: anyone). */
 void journal_each_edit(const struct journal *j, uint64_t since_seq, const char *annotator,
 		       void (*fn)(void *opaque, const struct edit_ref *ref), void *opaque);

@@ -55,6 +55,8 @@ static const struct cfg_option cfg_options[] = {
 	  "dataset format; auto detects it from the extension and content" },
 	{ "label_prefix", CFG_STRING, 1, 64, "__label__", NULL, "data",
 	  "label marker in fastText-format files" },
+	{ "annotator", CFG_STRING, 0, 128, "", NULL, "data",
+	  "who edits, journaled with every edit (empty: the session's annotator, else $USER)" },
 	{ "skip_bad", CFG_BOOL, 0, 1, "false", NULL, "data",
 	  "skip and list malformed records instead of stopping at the first" },
 	{ "max_record_mb", CFG_INT, 1, 4096, "16", NULL, "data",

@@ -4,6 +4,7 @@
 #include "tunetop/app.h"
 #include "tunetop/bpe.h"
 
+#include "tunetop/cmd-agree.h"
 #include "tunetop/cmd-edit.h"
 #include "tunetop/journal.h"
 #include "tunetop/session.h"
@@ -31,6 +32,7 @@ void app_fini(struct app *a)
 	app_label_errors_reset(a);
 	free(a->start_notice);
 	journal_close(a->journal);
+	cmd_agree_fini(a);
 	a->journal = NULL;
 	app_edited_reset(a);
 	bpe_destroy(a->bpe);

@@ -877,14 +877,14 @@ int cmd_edit_save(struct cmd_ctx *ctx, const char *path, enum ds_format_id fmt,
 
 const char *cmd_edit_annotator(const struct app *a)
 {
-	const char *s;
+	const char *s = cfg_get_str(&a->cfg, "annotator");
 
+	/* set annotator NAME (or --set) names who edits from now on, over the session's */
+	if (s != NULL && s[0] != '\0')
+		return s;
 	if (a->session != NULL && a->session->annotator != NULL && a->session->annotator[0] != '\0')
 		return a->session->annotator;
-	if (cfg_find("annotator") == NULL)
-		return NULL;
-	s = cfg_get_str(&a->cfg, "annotator");
-	return s != NULL && s[0] != '\0' ? s : NULL;
+	return NULL;
 }
 
 /* ---- tunetop export --provenance ---- */

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "tunetop/label-queue.h"
+
 void session_init(struct session *s)
 {
 	memset(s, 0, sizeof *s);
@@ -343,21 +345,20 @@ static int session_sort_ok(const char *v)
  */
 static int session_queue_ok(const char *v)
 {
-	static const char *const orders[] = { "file", "unlabeled", "margin", "least-confident",
-					      "entropy", "random", NULL };
+	char word[32];
 	size_t n = strcspn(v, " "), d;
 	const char *seed = v + n + 1;
-	int i;
+	enum label_order o;
 
-	for (i = 0; orders[i] != NULL; i++) {
-		if (strlen(orders[i]) == n && strncmp(orders[i], v, n) == 0)
-			break;
-	}
-	if (orders[i] == NULL)
+	if (n == 0 || n >= sizeof word)
+		return 0;
+	memcpy(word, v, n);
+	word[n] = '\0';
+	if (label_order_parse(word, &o) != 0)	/* the orders of label-queue.h */
 		return 0;
 	if (v[n] == '\0')
 		return 1;
-	if (strcmp(orders[i], "random") != 0)
+	if (o != LABEL_ORDER_RANDOM)
 		return 0;
 	d = strspn(seed, "0123456789");
 	if (d == 0 || seed[d] != '\0' || d > 20)

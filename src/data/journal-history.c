@@ -112,6 +112,18 @@ bool journal_record_edited(const struct journal *j, const char *id, uint64_t sin
 	return found;
 }
 
+void journal_each_event(const struct journal *j,
+			void (*fn)(void *opaque, const struct journal_event *ev, const char *annotator),
+			void *opaque)
+{
+	for (size_t s = 0; s < j->done.n; s++) {
+		const struct journal_step *step = j->done.s[s];
+
+		for (size_t e = 0; e < step->n; e++)
+			fn(opaque, &step->ev[e], journal_annotator_name(j, step->ev[e].annotator));
+	}
+}
+
 void journal_each_edit(const struct journal *j, uint64_t since_seq, const char *annotator,
 		       void (*fn)(void *opaque, const struct edit_ref *ref), void *opaque)
 {

@@ -117,6 +117,9 @@ struct journal *journal_new(const char *path, const char *name, struct dataset *
 
 /* ---- journal-parse.c ---- */
 
+/* Why text is not a valid "adjudicates" value (a list of answers), or NULL. */
+const char *journal_answers_check(const char *text);
+
 /* An error at line l (at the column of "key", if not NULL). Returns -1. */
 int journal_fail(struct journal_load *ld, const struct journal_line *l, const char *key,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -147,7 +147,8 @@ static int journal_parse_ref(struct journal_load *ld, struct journal_line *l, js
 
 static int journal_parse_meta(struct journal_load *ld, struct journal_line *l, json_t *o)
 {
-	json_t *s = json_object_get(o, "suggestion"), *c = json_object_get(o, "confidence");
+	json_t *s = json_object_get(o, "suggestion"), *c = json_object_get(o, "confidence"),
+	       *a = json_object_get(o, "adjudicates");
 
 	l->ev.confidence = NAN;
 	if (s != NULL && !json_is_null(s)) {
@@ -160,7 +161,40 @@ static int journal_parse_meta(struct journal_load *ld, struct journal_line *l, j
 			return journal_fail(ld, l, "confidence", "\"confidence\" is not a number");
 		l->ev.confidence = json_number_value(c);
 	}
+	if (a != NULL && !json_is_null(a)) {
+		char *enc = journal_dump(a);
+		const char *why = journal_answers_check(enc);
+
+		if (why != NULL) {
+			free(enc);
+			return journal_fail(ld, l, "adjudicates", "%s", why);
+		}
+		l->ev.adjudicates = enc;
+	}
 	return 0;
+}
+
+const char *journal_answers_check(const char *text)
+{
+	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
+	const char *why = NULL;
+	size_t i, k;
+
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		why = "expected a non-empty list of {\"annotator\": NAME, \"label\": [LABEL...]}";
+	for (i = 0; why == NULL && i < json_array_size(v); i++) {
+		json_t *e = json_array_get(v, i), *n = json_object_get(e, "annotator"),
+		       *lab = json_object_get(e, "label");
+
+		if (!json_is_object(e) || !json_is_string(n) || !json_is_array(lab))
+			why = "expected each answer as {\"annotator\": NAME, \"label\": [LABEL...]}";
+		for (k = 0; why == NULL && k < json_array_size(lab); k++) {
+			if (!json_is_string(json_array_get(lab, k)))
+				why = "expected the labels of an answer as strings";
+		}
+	}
+	json_decref(v);
+	return why;
 }
 
 /* "step" and "count": which step the event belongs to and whether it starts it. */

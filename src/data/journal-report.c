@@ -40,9 +40,12 @@ void journal_prov_line(struct journal *j, const struct journal_event *e, const c
 	else
 		tt_buf_adds(b, "null");
 	if (isfinite(e->confidence))
-		tt_buf_printf(b, ",\"confidence\":%.6g}\n", e->confidence);
+		tt_buf_printf(b, ",\"confidence\":%.6g", e->confidence);
 	else
-		tt_buf_adds(b, ",\"confidence\":null}\n");
+		tt_buf_adds(b, ",\"confidence\":null");
+	if (e->adjudicates != NULL)
+		tt_buf_printf(b, ",\"adjudicates\":%s", e->adjudicates);
+	tt_buf_adds(b, "}\n");
 	tt_buf_fini(&id);
 }
 

@@ -19,6 +19,7 @@ void journal_event_fini(struct journal_event *e)
 	free(e->after);
 	free(e->time);
 	free(e->suggestion);
+	free(e->adjudicates);
 	memset(e, 0, sizeof *e);
 }
 
@@ -157,6 +158,11 @@ static int journal_check_changes(const struct dataset *ds, const struct journal_
 		tt_err_set(err, NULL, 0, 0, "suggestion: %s (expected UTF-8 text)", what);
 		return -1;
 	}
+	if (meta != NULL && meta->adjudicates != NULL &&
+	    (why = journal_answers_check(meta->adjudicates)) != NULL) {
+		tt_err_set(err, NULL, 0, 0, "adjudicates: %s", why);
+		return -1;
+	}
 	return 0;
 }
 
@@ -180,6 +186,8 @@ static void journal_make_event(struct journal *j, const struct dataset *ds,
 		e->suggestion = tt_xstrdup(meta->suggestion);
 	if (meta != NULL && isfinite(meta->confidence))
 		e->confidence = meta->confidence;
+	if (meta != NULL && meta->adjudicates != NULL)
+		e->adjudicates = tt_xstrdup(meta->adjudicates);
 }
 
 int journal_edit(struct journal *j, struct dataset *ds, const struct journal_change *ch,

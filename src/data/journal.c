@@ -27,6 +27,15 @@
  * number as "rec":7. op is label, unlabel, flag, unflag, unsure, sure,
  * note, text, delete or undelete; before/after are the field's values
  * (edit.h). suggestion and confidence are there when the UI gave them.
+ * An adjudication (a label chosen where annotators disagreed, agree.h)
+ * also carries the answers it settled, who gave which label:
+ *
+ *   {"seq":30,...,"annotator":"lead","id":"t0042","op":"label",
+ *    "before":["billing"],"after":["refund"],
+ *    "adjudicates":[{"annotator":"ana","label":["billing"]},
+ *                   {"annotator":"bob","label":["refund"]}]}
+ *
+ * Journals written before it simply have none.
  * A bulk edit is one step of several events: each carries "step" (the
  * seq of the first) and the first also "count" (how many follow).
  *
@@ -202,6 +211,11 @@ void journal_set_annotator(struct journal *j, const char *name)
 	j->annotator = journal_intern_annotator(j, name);
 }
 
+uint32_t journal_annotator_count(const struct journal *j)
+{
+	return j->nannotators;
+}
+
 const char *journal_annotator_name(const struct journal *j, uint32_t index)
 {
 	return index < j->nannotators ? j->annotators[index] : "?";
@@ -241,6 +255,8 @@ void journal_encode_event(const struct journal *j, const struct journal_event *e
 	}
 	if (isfinite(e->confidence))
 		tt_buf_printf(b, ",\"confidence\":%.6g", e->confidence);
+	if (e->adjudicates != NULL)
+		tt_buf_printf(b, ",\"adjudicates\":%s", e->adjudicates);
 	tt_buf_adds(b, "}\n");
 }
 

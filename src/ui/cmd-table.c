@@ -2,6 +2,7 @@
  * cmd-table.c - every command, in the order help lists them.
  */
 #include "tunetop/cmd.h"
+#include "tunetop/cmd-agree.h"
 #include "tunetop/cmd-edit.h"
 #include "tunetop/cmd-ui.h"
 
@@ -43,6 +44,12 @@ static const struct cmd_entry cmd_entries[] = {
 	{ "undo", NULL, "", "revert the last edit (a bulk edit as a whole)", 0, 0, CMD_NEEDS_DATA,
 	  cmd_undo_exec },
 	{ "redo", NULL, "", "re-apply the last undone edit", 0, 0, CMD_NEEDS_DATA, cmd_redo_exec },
+	{ "agreement", NULL, "[--journal FILE]... [--json]",
+	  "annotator agreement: Cohen's kappa (two), Krippendorff's alpha, per label; FILE: "
+	  "another annotator's journal of this data", 0, -1, CMD_NEEDS_DATA, cmd_agreement_exec },
+	{ "adjudicate", NULL, "ID LABEL...",
+	  "label a record the annotators disagree on; the journal keeps their answers", 2, -1,
+	  CMD_NEEDS_DATA, cmd_adjudicate_exec },
 	{ "relabel", NULL, "FILTER LABEL [--yes]",
 	  "bulk: label every record the filter matches (preview, then ask)", 2, -1, CMD_NEEDS_DATA,
 	  cmd_relabel_exec },
@@ -157,10 +164,12 @@ static const struct cmd_entry cmd_entries[] = {
 	  cmd_prompt_exec },
 	{ "redraw", NULL, "", "repaint the whole screen", 0, 0, CMD_NEEDS_TUI, cmd_redraw_exec },
 	/* The labeling flow (cmd-ui-label.c). */
-	{ "queue", NULL, "[file|unlabeled|margin|entropy|random [SEED]|likely-errors|next]",
+	{ "queue", NULL, "[file|unlabeled|margin|entropy|uncertain|disagreements|likely-errors|"
+	  "random [SEED]|next]",
 	  "the label pane's order of the filtered records; margin (alias least-confident) and "
-	  "entropy: most uncertain first; likely-errors: the label-error ranking",
-	  0, 2, CMD_NEEDS_TUI, cmd_queue_exec },
+	  "entropy: most uncertain first; uncertain: margin with near duplicates kept apart; "
+	  "disagreements: records the annotators disagree on first; likely-errors: the "
+	  "label-error ranking", 0, 2, CMD_NEEDS_TUI, cmd_queue_exec },
 	{ "label-move", NULL, "next|prev|first|last", "move through the labeling queue", 1, 1,
 	  CMD_NEEDS_TUI, cmd_label_move_exec },
 	{ "label-key", NULL, "KEY", "label the record with the label on KEY and go to the next "

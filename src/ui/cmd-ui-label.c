@@ -1,7 +1,8 @@
 /*
  * cmd-ui-label.c - the keyboard labeling flow of the label pane: the queue
  * of records to label (the data pane's list in unlabeled-first, file,
- * margin, entropy or seeded random order; see cmd-ui.h) walked with the
+ * margin, entropy, uncertain, disagreements or seeded random order; see
+ * label-queue.h) walked with the
  * data pane's one cursor, the one-key edits (label, accept the model's
  * suggestion, unsure, flag, discard, note, undo, redo, multi-label
  * toggles), the type-ahead picker for labels without a key, adding a label
@@ -24,17 +25,15 @@
 #include <strings.h>
 
 #include "tunetop/app.h"
+#include "tunetop/cmd-agree.h"
 #include "tunetop/cmd-edit.h"
 #include "tunetop/journal.h"
 #include "tunetop/keys.h"
 #include "tunetop/labelerr.h"
+#include "tunetop/neargroup.h"
 #include "tunetop/pane.h"
 #include "tunetop/session.h"
 #include "tunetop/ui.h"
-
-static const char *const label_order_names[LABEL_ORDER_COUNT] = {
-	"file", "unlabeled", "margin", "entropy", "random", "likely-errors"
-};
 
 /* The toggled labels of multi-label mode: at most this many labels. */
 #define LABEL_TOGGLE_MAX 64
@@ -52,6 +51,9 @@ struct label_queue {
 	uint64_t list_gen;		/* ui->data.list_gen when built */
 	uint64_t pred_step;		/* margin, entropy: the predictions used */
 	uint64_t lerr_seq;		/* likely-errors: the ranking used */
+	uint32_t *group;		/* uncertain: near-duplicate group per record, or NULL */
+	size_t group_n;			/* for this dataset (size and records) */
+	const void *group_recs;
 	long saved;			/* record whose last edit is durable, or -1 */
 	long toggled_rec;		/* record the toggles belong to, or -1 */
 	bool toggled[LABEL_TOGGLE_MAX];
@@ -60,120 +62,7 @@ struct label_queue {
 static struct label_queue label_q = { .order = LABEL_ORDER_UNLABELED, .saved = -1,
 				       .toggled_rec = -1, .seed = 1 };
 
-const char *label_order_name(enum label_order o)
-{
-	return (unsigned)o < LABEL_ORDER_COUNT ? label_order_names[o] : "?";
-}
-
-int label_order_parse(const char *name, enum label_order *out)
-{
-	int i;
-
-	if (strcmp(name, "least-confident") == 0) {
-		*out = LABEL_ORDER_MARGIN;
-		return 0;
-	}
-	for (i = 0; i < LABEL_ORDER_COUNT; i++) {
-		if (strcmp(label_order_names[i], name) == 0) {
-			*out = (enum label_order)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-bool label_order_uses_preds(enum label_order o)
-{
-	return o == LABEL_ORDER_MARGIN || o == LABEL_ORDER_ENTROPY;
-}
-
 static void label_bind_keys(struct ui *ui);
-
-/* splitmix64: the random order's generator. */
-static uint64_t label_rand(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* Scores for sorting (qsort has no context argument; one UI thread). */
-static const float *label_sort_score;
-static bool label_sort_desc;
-
-/* Scored records first (ascending, or descending), then by record index. */
-static int label_cmp_score(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	float sx = label_sort_score[x], sy = label_sort_score[y];
-	bool nx = isnan(sx), ny = isnan(sy);
-
-	if (nx != ny)
-		return nx ? 1 : -1;
-	if (!nx && sx != sy)
-		return (sx < sy) != label_sort_desc ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
-/* Unlabeled records first; each part keeps its order. */
-static void label_sort_unlabeled(const struct ds_record *recs, uint32_t *idx, size_t k)
-{
-	uint32_t *lab = tt_xmalloc((k ? k : 1) * sizeof *lab);
-	size_t i, u = 0, m = 0;
-
-	for (i = 0; i < k; i++) {
-		if (recs[idx[i]].label == DS_NO_LABEL)
-			idx[u++] = idx[i];
-		else
-			lab[m++] = idx[i];
-	}
-	memcpy(idx + u, lab, m * sizeof *lab);
-	free(lab);
-}
-
-/* Fisher-Yates with the seed: the same seed, the same order. */
-static void label_shuffle(uint32_t *idx, size_t k, uint64_t seed)
-{
-	uint64_t s = seed;
-	size_t i;
-
-	for (i = k; i > 1; i--) {
-		size_t j = (size_t)(label_rand(&s) % i);
-		uint32_t t = idx[i - 1];
-
-		idx[i - 1] = idx[j];
-		idx[j] = t;
-	}
-}
-
-void label_queue_sort(const struct ds_record *recs, uint32_t *idx, size_t k,
-		      enum label_order o, uint64_t seed, const float *score)
-{
-	if (o == LABEL_ORDER_UNLABELED) {
-		label_sort_unlabeled(recs, idx, k);
-	} else if ((label_order_uses_preds(o) || o == LABEL_ORDER_LIKELY_ERRORS) && score != NULL) {
-		label_sort_score = score;
-		label_sort_desc = o == LABEL_ORDER_ENTROPY || o == LABEL_ORDER_LIKELY_ERRORS;
-		qsort(idx, k, sizeof *idx, label_cmp_score);
-	} else if (o == LABEL_ORDER_RANDOM) {
-		label_shuffle(idx, k, seed);
-	}
-}
-
-size_t label_queue_order(const struct ds_record *recs, size_t n, enum label_order o,
-			 uint64_t seed, const float *score, uint32_t *out)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++) {
-		if (!(recs[i].flags & DS_FLAG_DELETED))
-			out[k++] = (uint32_t)i;
-	}
-	label_queue_sort(recs, out, k, o, seed, score);
-	return k;
-}
 
 /*
  * The live model's margin or entropy, or the label-error score, per dataset
@@ -183,20 +72,53 @@ static float *label_scores(const struct ui *ui, size_t n, enum label_order o)
 {
 	const struct trainer_predictions *p = &ui->train.preds;
 	const struct labelerr_report *le = ui->app->label_errors;
-	const float *src = o == LABEL_ORDER_ENTROPY ? p->entropy : p->margin;
+	const float *src = o == LABEL_ORDER_ENTROPY ? p->entropy : p->margin;	/* uncertain: margin */
 	float *m = tt_xmalloc((n ? n : 1) * sizeof *m);
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		m[i] = o == LABEL_ORDER_LIKELY_ERRORS && le != NULL && i < le->ds_n ?
+		m[i] = label_order_uses_errors(o) && le != NULL && i < le->ds_n ?
 		       le->score_of[i] : NAN;
-	if (o == LABEL_ORDER_LIKELY_ERRORS)
+	if (label_order_uses_errors(o))
 		return m;
 	for (i = 0; src != NULL && i < p->n; i++) {
 		if (p->src[i] < n)
 			m[p->src[i]] = src[i];
 	}
 	return m;
+}
+
+/*
+ * The near-duplicate groups of the data (for the uncertain order's
+ * spread), computed once per dataset: they depend on the texts only.
+ */
+static const uint32_t *label_groups(const struct dataset *ds)
+{
+	struct label_queue *q = &label_q;
+	struct neargroup_opts o;
+
+	if (q->group != NULL && q->group_n == ds->n && q->group_recs == ds->recs)
+		return q->group;
+	free(q->group);
+	q->group = tt_xmalloc((ds->n ? ds->n : 1) * sizeof *q->group);
+	neargroup_opts_default(&o);
+	neargroup_compute(ds, &o, q->group);
+	q->group_n = ds->n;
+	q->group_recs = ds->recs;
+	return q->group;
+}
+
+/* Sort idx[start..k) (the records up to start stay) and spread it if the order does. */
+static void label_queue_arrange(struct ui *ui, size_t start, const float *score)
+{
+	struct label_queue *q = &label_q;
+	const struct dataset *ds = &ui->app->ds;
+
+	if (start >= q->n)
+		return;
+	label_queue_sort(ds->recs, q->idx + start, q->n - start, q->order, q->seed, score);
+	if (label_order_spreads(q->order) && score != NULL)
+		label_queue_spread(q->idx, start, q->n, label_groups(ds), LABEL_QUEUE_SPREAD);
 }
 
 /*
@@ -230,7 +152,7 @@ static void label_queue_rerank(struct ui *ui)
 	size_t at = label_queue_pos(pane_data_current(ui));
 
 	if (at < q->n && at + 1 < q->n)
-		label_queue_sort(ds->recs, q->idx + at + 1, q->n - at - 1, q->order, q->seed, score);
+		label_queue_arrange(ui, at + 1, score);
 	free(score);
 	q->pred_step = ui->train.preds.step;
 	q->lerr_seq = ui->app->label_errors_seq;
@@ -253,11 +175,15 @@ static void label_queue_build(struct ui *ui)
 	q->idx = tt_xmalloc((v->n ? v->n : 1) * sizeof *q->idx);
 	if (v->n > 0)
 		memcpy(q->idx, v->idx, v->n * sizeof *q->idx);
-	if (label_order_uses_preds(q->order) || q->order == LABEL_ORDER_LIKELY_ERRORS)
+	if (label_order_uses_preds(q->order) || label_order_uses_errors(q->order)) {
 		score = label_scores(ui, ds->n, q->order);
-	label_queue_sort(ds->recs, q->idx, v->n, q->order, q->seed, score);
-	free(score);
+	} else if (label_order_uses_answers(q->order)) {
+		score = tt_xmalloc((ds->n ? ds->n : 1) * sizeof *score);
+		cmd_agree_keys(ui->app, score);
+	}
 	q->n = v->n;
+	label_queue_arrange(ui, 0, score);
+	free(score);
 	q->cursor = 0;
 	q->built = true;
 	q->app = ui->app;
@@ -285,7 +211,7 @@ static void label_queue_sync(struct ui *ui)
 	    q->list_gen != v->list_gen)
 		label_queue_build(ui);
 	else if ((label_order_uses_preds(q->order) && q->pred_step != ui->train.preds.step) ||
-		 (q->order == LABEL_ORDER_LIKELY_ERRORS && q->lerr_seq != ui->app->label_errors_seq))
+		 (label_order_uses_errors(q->order) && q->lerr_seq != ui->app->label_errors_seq))
 		label_queue_rerank(ui);
 }
 
@@ -672,11 +598,17 @@ static void label_move(struct ui *ui, int delta)
 	label_queue_go(ui, at);
 }
 
-/* One durable edit of record i with the model's suggestion as provenance. */
+/*
+ * One durable edit of record i with the model's suggestion as provenance;
+ * in the disagreements queue a label is an adjudication, journaled with
+ * the answers it settles.
+ */
 static enum cmd_rc label_edit(struct cmd_ctx *ctx, struct ui *ui, long i, enum edit_op op,
 			      json_t *after)
 {
-	struct journal_meta meta = { NULL, NAN };
+	struct journal_meta meta = { NULL, NAN, NULL };
+	const struct agree_table *t;
+	struct tt_buf answers;
 	float conf;
 	enum cmd_rc rc;
 
@@ -684,7 +616,15 @@ static enum cmd_rc label_edit(struct cmd_ctx *ctx, struct ui *ui, long i, enum e
 		meta.confidence = conf;
 	else
 		meta.suggestion = NULL;
+	tt_buf_init(&answers);
+	if (op == EDIT_LABEL && label_q.order == LABEL_ORDER_DISAGREEMENTS &&
+	    (t = cmd_agree_table(ui->app)) != NULL && agree_disagrees(t, (size_t)i) &&
+	    !agree_settled(t, (size_t)i)) {
+		agree_answers_json(t, (size_t)i, &answers);
+		meta.adjudicates = answers.data;
+	}
 	rc = cmd_edit_apply(ctx, (size_t)i, op, after, &meta);
+	tt_buf_fini(&answers);
 	json_decref(after);
 	if (rc == CMD_OK)
 		label_q.saved = i;
@@ -709,7 +649,8 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		o = (enum label_order)((label_q.order + 1) % LABEL_ORDER_COUNT);
 	else if (label_order_parse(argv[1], &o) != 0) {
 		cmd_error(ctx, "queue: unknown order '%s' (expected file, unlabeled, margin "
-			  "(or least-confident), entropy, random [SEED] or likely-errors)", argv[1]);
+			  "(or least-confident), entropy, uncertain, disagreements, likely-errors or "
+			  "random [SEED])", argv[1]);
 		return CMD_ERROR;
 	}
 	if (argc > 2) {
@@ -730,9 +671,20 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (label_order_uses_preds(o) && ui->train.preds.n == 0)
 		cmd_print(ctx, "queue %s: no predictions yet (t trains); file order until they "
 			  "come\n", label_order_name(o));
-	if (o == LABEL_ORDER_LIKELY_ERRORS && ui->app->label_errors == NULL)
+	if (label_order_uses_errors(o) && ui->app->label_errors == NULL)
 		cmd_print(ctx, "queue likely-errors: no ranking yet (label-errors run); file order "
 			  "until it comes\n");
+	if (label_order_uses_answers(o)) {
+		float *keys = tt_xmalloc((ui->app->ds.n ? ui->app->ds.n : 1) * sizeof *keys);
+		size_t open = cmd_agree_keys(ui->app, keys);
+
+		free(keys);
+		if (open == 0)
+			cmd_print(ctx, "queue disagreements: no record to adjudicate (agreement "
+				  "--journal FILE adds another annotator's answers)\n");
+		else
+			cmd_print(ctx, "queue disagreements: %zu records to adjudicate first\n", open);
+	}
 	ui_mark(ui, 1u << PANE_LABEL);
 	return CMD_OK;
 }

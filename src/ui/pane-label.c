@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tunetop/app.h"
+#include "tunetop/cmd-agree.h"
 #include "tunetop/cmd-ui.h"
 #include "tunetop/session.h"
 
@@ -250,6 +251,35 @@ static void pane_label_note(struct ui *ui, struct layout_rect in, int y, const c
 	grid_text(&ui->screen, in.x + w, y, text, in.w - w, GRID_ROLE_DIM, 0);
 }
 
+/*
+ * "answers: ana billing · bob refund" (who gave which label, when two or
+ * more annotators answered; "adjudicated" once settled) into out; false
+ * when there is nothing to show.
+ */
+static bool pane_label_answers(struct ui *ui, long i, struct tt_buf *out)
+{
+	const struct agree_table *t;
+
+	if (!cmd_agree_possible(ui->app))
+		return false;	/* one annotator: no table to build on each edit */
+	t = cmd_agree_table(ui->app);
+	if (t == NULL || (size_t)i >= t->nunits || agree_answers(t, (size_t)i) < 2)
+		return false;
+	tt_buf_adds(out, agree_disagrees(t, (size_t)i) ? "answers (disagree): " : "answers: ");
+	agree_answers_line(t, (size_t)i, out);
+	if (agree_settled(t, (size_t)i))
+		tt_buf_adds(out, " · adjudicated");
+	return true;
+}
+
+static void pane_label_answers_draw(struct ui *ui, struct layout_rect in, int y, const char *line)
+{
+	char text[512];
+
+	pane_preview(line, strlen(line), text, sizeof text);
+	grid_text(&ui->screen, in.x, y, text, in.w, GRID_ROLE_LABEL_KEY, GRID_ATTR_BOLD);
+}
+
 /* Text rows the pane keeps before it gives up the blank row and the action row. */
 #define PANE_LABEL_TEXT_MIN 2
 
@@ -263,10 +293,10 @@ static void pane_label_record(struct ui *ui, struct layout_rect in, long i)
 {
 	const struct dataset *ds = &ui->app->ds;
 	const struct ds_record *rec = &ds->recs[i];
-	struct tt_buf labels;
+	struct tt_buf labels, answers;
 	const char *label;
 	struct layout_rect text = in, keys = in;
-	int krows, spare, actions, blank, note;
+	int krows, spare, actions, blank, note, ans;
 	char where[64];
 
 	tt_buf_init(&labels);
@@ -297,6 +327,14 @@ static void pane_label_record(struct ui *ui, struct layout_rect in, long i)
 		text.h--;
 		pane_label_note(ui, in, text.y + text.h, rec->note);
 	}
+	tt_buf_init(&answers);
+	ans = text.h >= 2 && pane_label_answers(ui, i, &answers);	/* then the answers */
+	if (ans) {
+		text.h--;
+		pane_label_answers_draw(ui, in, text.y + text.h, answers.data);	/* above the note */
+	}
+	tt_buf_fini(&answers);
+	note += ans;
 	pane_record_text(ui, text, i, GRID_ATTR_BOLD, where, sizeof where);
 	pane_text_where_draw(ui, in, in.y, where);
 	pane_label_line(ui, in, text.y + text.h + note, i, label);

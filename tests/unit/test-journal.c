@@ -237,7 +237,7 @@ static void test_meta(void **state)
 	struct fx *fx = *state;
 	json_t *v = json_loads("[\"billing\"]", 0, NULL);
 	struct journal_change c = { rec(fx, "b"), EDIT_LABEL, v };
-	struct journal_meta m = { "billing", 0.875 };
+	struct journal_meta m = { "billing", 0.875, NULL };
 	const struct journal_step *s;
 	struct tt_err err;
 	char *j;
@@ -718,7 +718,7 @@ static void test_provenance(void **state)
 	struct fx *fx = *state;
 	json_t *v = json_loads("[\"billing\"]", 0, NULL);
 	struct journal_change c = { rec(fx, "b"), EDIT_LABEL, v };
-	struct journal_meta m = { "billing", 0.5 };
+	struct journal_meta m = { "billing", 0.5, NULL };
 	struct tt_err err;
 	char out[200], *p;
 	size_t n;

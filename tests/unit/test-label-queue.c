@@ -465,9 +465,11 @@ static void test_session_validation(void **state)
 	struct fixture *f = *state;
 	static const char *const good[] = { "file", "unlabeled", "margin", "least-confident",
 					    "entropy", "random", "random 42",
-					    "random 18446744073709551615" };
+					    "random 18446744073709551615", "uncertain",
+					    "disagreements" };
 	static const char *const bad[] = { "sideways", "entropy 3", "random x", "random 4x",
-					   "random -1", "random 18446744073709551616" };
+					   "random -1", "random 18446744073709551616",
+					   "uncertain 3" };
 	struct tt_err err;
 	size_t i;
 
@@ -562,6 +564,61 @@ static void test_add_label_journaled(void **state)
 	assert_int_equal(found, 1);
 }
 
+/*
+ * Two annotators disagree on a2: the disagreements queue starts there, the
+ * label pane shows every answer and who gave it, and the label given there
+ * is journaled as an adjudication with those answers.
+ */
+/* The journal's last line into last. */
+static void last_journal_line(struct fixture *f, char *last, size_t n)
+{
+	char path[160], line[4096];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s.journal", f->data);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	last[0] = '\0';
+	while (fgets(line, sizeof line, fp) != NULL)
+		snprintf(last, n, "%s", line);
+	fclose(fp);
+}
+
+static void test_disagreements(void **state)
+{
+	struct fixture *f = *state;
+	char last[4096];
+
+	assert_int_equal(run(f, "set annotator ana"), CMD_OK);
+	assert_int_equal(run(f, "label a1 billing"), CMD_OK);
+	assert_int_equal(run(f, "label a2 access"), CMD_OK);
+	assert_int_equal(run(f, "set annotator bob"), CMD_OK);
+	assert_int_equal(run(f, "label a1 billing"), CMD_OK);
+	assert_int_equal(run(f, "label a2 billing"), CMD_OK);
+	assert_int_equal(run(f, "set annotator lead"), CMD_OK);
+	assert_int_equal(run(f, "queue disagreements"), CMD_OK);
+	assert_non_null(strstr(f->out.data, "1 records to adjudicate first"));
+	assert_int_equal(label_queue_current(&f->ui), 1);
+	assert_int_equal(ui_set_layout(&f->ui, LAYOUT_LABELING), 0);
+	assert_shows(f, "answers (disagree): ana access · bob billing");
+	assert_int_equal(run(f, "label-as access"), CMD_OK);
+	last_journal_line(f, last, sizeof last);
+	assert_non_null(strstr(last, "\"annotator\":\"lead\",\"id\":\"a2\""));
+	assert_non_null(strstr(last, "\"adjudicates\":[{\"annotator\":\"ana\",\"label\":[\"access\"]},"
+				     "{\"annotator\":\"bob\",\"label\":[\"billing\"]}]"));
+	/* back on a2: settled now */
+	assert_int_equal(run(f, "label-move prev"), CMD_OK);
+	assert_int_equal(label_queue_current(&f->ui), 1);
+	assert_shows(f, "ana access · bob billing · adjudicated");
+	/* outside the disagreements queue a label from the pane is an answer */
+	assert_int_equal(run(f, "queue file"), CMD_OK);
+	assert_int_equal(run(f, "label-move first"), CMD_OK);
+	assert_int_equal(run(f, "label-as access"), CMD_OK);
+	last_journal_line(f, last, sizeof last);
+	assert_non_null(strstr(last, "\"annotator\":\"lead\",\"id\":\"a1\""));
+	assert_null(strstr(last, "adjudicates"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -580,6 +637,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_session_validation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_label, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_label_journaled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_disagreements, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
