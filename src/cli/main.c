@@ -3,7 +3,7 @@
  *
  *   tunetop [--config F] [--set k=v]... [DATA | SESSION.yaml]
  *   tunetop --headless [-e CMDS | --script FILE]... [DATA | SESSION.yaml]
- *   tunetop check [--json] [--format F] [--skip-bad] DATA
+ *   tunetop check [--json] [--near-dups] [--format F] [--skip-bad] DATA
  *   tunetop convert [--from F] [--to F] [--skip-bad] IN OUT
  *
  * Start-up order: options from --config, then --set, then the session or
@@ -59,7 +59,7 @@ static void main_usage(FILE *f)
 {
 	fputs("usage: tunetop [OPTIONS] [DATA | SESSION.yaml]\n"
 	      "       tunetop --headless [-e COMMANDS | --script FILE]... [DATA | SESSION.yaml]\n"
-	      "       tunetop check [--json] [--format F] [--skip-bad] [--set k=v] DATA\n"
+	      "       tunetop check [--json] [--near-dups] [--format F] [--skip-bad] [--set k=v] DATA\n"
 	      "       tunetop convert [--from F] [--to F] [--skip-bad] [--set k=v] IN OUT\n"
 	      "       tunetop train --data TRAIN [--valid V|none] [--test T] [--config F] [--set k=v]...\n"
 	      "                     [--model ngram] [--out DIR] [--json]\n"
@@ -439,6 +439,7 @@ struct main_io {
 	const char *from;
 	const char *to;
 	int json;
+	int near;
 };
 
 static int main_parse_io(int argc, char **argv, struct app *app, struct main_io *io,
@@ -453,6 +454,10 @@ static int main_parse_io(int argc, char **argv, struct app *app, struct main_io 
 
 		if (strcmp(arg, "--json") == 0) {
 			io->json = 1;
+			continue;
+		}
+		if (strcmp(arg, "--near-dups") == 0 && strcmp(argv[1], "check") == 0) {
+			io->near = 1;
 			continue;
 		}
 		if (strcmp(arg, "--skip-bad") == 0) {
@@ -514,7 +519,8 @@ static int main_check(int argc, char **argv)
 					app.ds.bad[i].col, app.ds.bad[i].msg);
 			memset(&ctx, 0, sizeof ctx);
 			ctx.app = &app;
-			rc = cmd_run_line(&ctx, io.json ? "check --json" : "check") == CMD_OK ?
+			rc = cmd_run_line(&ctx, io.json ? (io.near ? "check --json --near-dups" :
+				"check --json") : (io.near ? "check --near-dups" : "check")) == CMD_OK ?
 			     EXIT_OK : EXIT_FAILED;
 		}
 	}

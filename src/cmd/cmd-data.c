@@ -9,6 +9,7 @@
 #include "tunetop/cmd.h"
 #include "tunetop/cmd-edit.h"
 #include "tunetop/journal.h"
+#include "tunetop/findings.h"
 #include "tunetop/quality.h"
 #include "tunetop/session.h"
 
@@ -251,23 +252,46 @@ enum cmd_rc cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return CMD_OK;
 }
 
+/* check [--json] [--near-dups]: the health report and the findings. */
 enum cmd_rc cmd_check_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct quality_report q;
+	struct findings f;
+	struct findings_options o;
 	struct tt_buf out;
+	struct tt_err err;
+	bool json = false, near = false;
+	int i;
 
-	if (argc > 1 && strcmp(argv[1], "--json") != 0) {
-		cmd_error(ctx, "check: unknown option '%s' (expected --json)", argv[1]);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if (strcmp(argv[i], "--near-dups") == 0) {
+			near = true;
+		} else {
+			cmd_error(ctx, "check: unknown option '%s' (expected --json or --near-dups)",
+				  argv[i]);
+			return CMD_ERROR;
+		}
+	}
+	tt_err_clear(&err);
+	if (findings_options_from_cfg(&ctx->app->cfg, &o, &err) != 0) {
+		cmd_error(ctx, "check: %s", err.msg);
 		return CMD_ERROR;
 	}
+	o.near = near;
 	cmd_quality(ctx->app, &q);
+	findings_compute(&ctx->app->ds, &o, &f);
 	tt_buf_init(&out);
-	if (argc > 1)
-		quality_format_json(&ctx->app->ds, &q, &out);
-	else
+	if (json) {
+		quality_format_json(&ctx->app->ds, &q, findings_json(&ctx->app->ds, &q, &f), &out);
+	} else {
 		quality_format_text(&ctx->app->ds, &q, &out);
+		findings_format_text(&ctx->app->ds, &q, &f, 10, &out);
+	}
 	cmd_print(ctx, "%s", out.data);
 	tt_buf_fini(&out);
+	findings_fini(&f);
 	quality_fini(&q);
 	return CMD_OK;
 }

@@ -15,8 +15,9 @@ static const struct cmd_entry cmd_entries[] = {
 	  "stratified split, e.g. 80/10/10; keeps existing splits unless 'reset'",
 	  1, 4, CMD_NEEDS_DATA, cmd_split_exec },
 	{ "stats", NULL, "", "counts per label and split", 0, 0, CMD_NEEDS_DATA, cmd_stats_exec },
-	{ "check", NULL, "[--json]", "health report: counts, unlabeled, empty, duplicates, lengths",
-	  0, 1, CMD_NEEDS_DATA, cmd_check_exec },
+	{ "check", NULL, "[--json] [--near-dups]", "health report: counts, duplicates (exact "
+	  "and, with --near-dups, near), leaks across splits, outliers, class balance",
+	  0, 2, CMD_NEEDS_DATA, cmd_check_exec },
 	{ "labels", NULL, "", "list the label set with counts", 0, 0, CMD_NEEDS_DATA,
 	  cmd_labels_exec },
 	/* Edits (cmd-edit.c): journaled, on disk before they are reported. */

@@ -1,0 +1,432 @@
+/*
+ * findings.c - duplicate and near-duplicate groups, leaks and outliers,
+ * record by record (findings.h).
+ *
+ * Duplicates: a 64-bit XXH3 hash of each record's normalized text, sorted
+ * with the record index; runs of equal hashes are groups (a chance
+ * collision among a million texts has probability about 3e-8, so texts are
+ * not compared again). Near duplicates come from neardup_groups. Both
+ * become struct findings_groups through one path (findings_groups_build)
+ * that orders them and marks disagreeing labels and leaks.
+ */
+#include "tunetop/findings.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "tunetop/neardup.h"
+#include "tunetop/normtext.h"
+
+int findings_options_from_cfg(const struct cfg *c, struct findings_options *o,
+			      struct tt_err *err)
+{
+	memset(o, 0, sizeof *o);
+	o->min_words = (int)cfg_get_int(c, "check_min_words");
+	o->z = cfg_get_num(c, "check_outlier_z");
+	o->min_class = cfg_get_int(c, "check_min_class");
+	return minhash_params_init(&o->mh, cfg_get_str(c, "neardup_shingle"),
+				   (int)cfg_get_int(c, "neardup_perm"),
+				   cfg_get_num(c, "neardup_threshold"),
+				   (int)cfg_get_int(c, "neardup_bands"), err);
+}
+
+static const char *findings_kind_names[FINDINGS_O_NKINDS] = {
+	"empty", "short", "long", "control", "encoding", "nonletter",
+};
+
+const char *findings_outlier_name(unsigned bit)
+{
+	int k;
+
+	for (k = 0; k < FINDINGS_O_NKINDS; k++) {
+		if (bit == 1u << k)
+			return findings_kind_names[k];
+	}
+	return NULL;
+}
+
+unsigned findings_outlier_parse(const char *name)
+{
+	int k;
+
+	for (k = 0; k < FINDINGS_O_NKINDS; k++) {
+		if (strcmp(name, findings_kind_names[k]) == 0)
+			return 1u << k;
+	}
+	return 0;
+}
+
+/* ---- groups ---- */
+
+static bool findings_same_labels(const struct ds_record *a, const struct ds_record *b)
+{
+	uint32_t i, n = ds_record_nlabels(a);
+
+	if (n != ds_record_nlabels(b))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (ds_record_label_at(a, i) != ds_record_label_at(b, i))
+			return false;
+	}
+	return true;
+}
+
+static void findings_group_marks(const struct dataset *ds, struct findings_group *g)
+{
+	const struct ds_record *first = NULL;
+	bool train = false, held = false;
+	uint32_t i;
+
+	for (i = 0; i < g->n; i++) {
+		const struct ds_record *r = &ds->recs[g->members[i]];
+
+		train |= r->split == DS_SPLIT_TRAIN;
+		held |= r->split == DS_SPLIT_VALID || r->split == DS_SPLIT_TEST;
+		if (ds_record_nlabels(r) == 0)
+			continue;
+		if (first == NULL)
+			first = r;
+		else if (!findings_same_labels(first, r))
+			g->disagree = true;
+	}
+	g->leak = train && held;
+}
+
+static int findings_group_cmp(const void *pa, const void *pb)
+{
+	const struct findings_group *a = pa, *b = pb;
+
+	if (a->disagree != b->disagree)
+		return a->disagree ? -1 : 1;
+	if (a->leak != b->leak)
+		return a->leak ? -1 : 1;
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	return (a->members[0] > b->members[0]) - (a->members[0] < b->members[0]);
+}
+
+/*
+ * Groups from one number per record (FINDINGS_NONE: in none; numbers
+ * 0..ngroups-1, each used by 2 or more records). One allocation holds
+ * every member list.
+ */
+static void findings_groups_build(const struct dataset *ds, const uint32_t *gid, uint32_t ngroups,
+				  struct findings_groups *out)
+{
+	uint32_t *count = tt_xcalloc((size_t)ngroups + 1, sizeof *count), *members, g;
+	size_t i, at = 0;
+
+	memset(out, 0, sizeof *out);
+	out->of = tt_xmalloc((ds->n + 1) * sizeof *out->of);
+	for (i = 0; i < ds->n; i++) {
+		if (gid[i] != FINDINGS_NONE)
+			count[gid[i]]++;
+	}
+	out->g = tt_xcalloc((size_t)ngroups + 1, sizeof *out->g);
+	out->n = ngroups;
+	for (g = 0; g < ngroups; g++)
+		at += count[g];
+	members = tt_xmalloc((at + 1) * sizeof *members);
+	out->records = at;
+	for (g = 0, at = 0; g < ngroups; g++) {
+		out->g[g].members = members + at;
+		at += count[g];
+	}
+	for (i = 0; i < ds->n; i++) {
+		if (gid[i] != FINDINGS_NONE)
+			out->g[gid[i]].members[out->g[gid[i]].n++] = (uint32_t)i;
+	}
+	free(count);
+	for (g = 0; g < ngroups; g++) {
+		findings_group_marks(ds, &out->g[g]);
+		out->disagree += out->g[g].disagree;
+		out->leak += out->g[g].leak;
+	}
+	/* The first group's members start the one allocation: remember it before sorting. */
+	if (ngroups > 0)
+		qsort(out->g, ngroups, sizeof *out->g, findings_group_cmp);
+	for (i = 0; i < ds->n; i++)
+		out->of[i] = FINDINGS_NONE;
+	for (g = 0; g < ngroups; g++) {
+		for (i = 0; i < out->g[g].n; i++)
+			out->of[out->g[g].members[i]] = g;
+	}
+	out->g[ngroups].members = members;    /* the sentinel owns the allocation */
+}
+
+static void findings_groups_fini(struct findings_groups *gs)
+{
+	if (gs->g != NULL)
+		free(gs->g[gs->n].members);
+	free(gs->g);
+	free(gs->of);
+	memset(gs, 0, sizeof *gs);
+}
+
+struct findings_hkey {
+	uint64_t hash;
+	uint32_t index;
+};
+
+static int findings_hkey_cmp(const void *pa, const void *pb)
+{
+	const struct findings_hkey *a = pa, *b = pb;
+
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+/* Exact duplicates after normalization: gid[] numbered in order of first record. */
+static uint32_t findings_dup_ids(const struct dataset *ds, uint32_t *gid)
+{
+	struct findings_hkey *k = tt_xmalloc((ds->n + 1) * sizeof *k);
+	struct tt_buf scratch;
+	size_t i, m = 0, start, end;
+	uint32_t ngroups = 0, *first = tt_xmalloc((ds->n + 1) * sizeof *first);
+
+	tt_buf_init(&scratch);
+	for (i = 0; i < ds->n; i++) {
+		const struct ds_record *r = &ds->recs[i];
+
+		gid[i] = FINDINGS_NONE;
+		first[i] = FINDINGS_NONE;
+		if (r->flags & DS_FLAG_DELETED)
+			continue;
+		k[m].hash = normtext_hash(r->text, r->text_len, &scratch);
+		if (scratch.len == 0)
+			continue;    /* empty texts are outliers, not a group */
+		k[m++].index = (uint32_t)i;
+	}
+	tt_buf_fini(&scratch);
+	qsort(k, m, sizeof *k, findings_hkey_cmp);
+	/* Mark each run's first record, then number runs in file order. */
+	for (start = 0; start < m; start = end) {
+		for (end = start + 1; end < m && k[end].hash == k[start].hash; end++)
+			first[k[end].index] = k[start].index;
+		if (end - start > 1)
+			first[k[start].index] = k[start].index;
+	}
+	for (i = 0; i < ds->n; i++) {
+		if (first[i] == FINDINGS_NONE)
+			continue;
+		gid[i] = first[i] == i ? ngroups++ : gid[first[i]];
+	}
+	free(first);
+	free(k);
+	return ngroups;
+}
+
+/* ---- outliers ---- */
+
+struct findings_measure {
+	size_t chars, words, letters, visible;
+	bool control, encoding;
+};
+
+static bool findings_space(int32_t cp)
+{
+	return cp == ' ' || (cp >= '\t' && cp <= '\r') ||
+	       (cp >= 0x80 && utf8proc_category(cp) >= UTF8PROC_CATEGORY_ZS &&
+		utf8proc_category(cp) <= UTF8PROC_CATEGORY_ZP);
+}
+
+static bool findings_letter(int32_t cp)
+{
+	utf8proc_category_t c;
+
+	if (cp < 0x80)
+		return (cp | 32) >= 'a' && (cp | 32) <= 'z';
+	c = utf8proc_category(cp);
+	return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
+}
+
+/* C0/C1 controls and DEL other than tab and line breaks. */
+static bool findings_control(int32_t cp)
+{
+	return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7f && cp < 0xa0);
+}
+
+static void findings_measure(const char *s, size_t n, struct findings_measure *m)
+{
+	size_t i = 0;
+	int32_t prev = 0, cp;
+	bool inword = false;
+
+	memset(m, 0, sizeof *m);
+	while (i < n) {
+		utf8proc_ssize_t k;
+
+		if ((unsigned char)s[i] < 0x80) {
+			cp = (unsigned char)s[i];
+			k = 1;
+		} else {
+			k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+					     (utf8proc_ssize_t)(n - i), &cp);
+			if (k <= 0) {
+				m->encoding = true;    /* invalid UTF-8 (the loaders refuse it) */
+				k = 1;
+				cp = 0xfffd;
+			}
+		}
+		i += (size_t)k;
+		m->chars++;
+		if (cp == 0xfffd || ((prev == 0xc3 || prev == 0xc2) && cp >= 0x80 && cp <= 0xbf) ||
+		    (prev == 0xe2 && cp == 0x20ac))
+			m->encoding = true;
+		if (findings_control(cp))
+			m->control = true;
+		prev = cp;
+		if (findings_space(cp)) {
+			inword = false;
+			continue;
+		}
+		if (!inword)
+			m->words++;
+		inword = true;
+		m->visible++;
+		m->letters += findings_letter(cp);
+	}
+}
+
+static int findings_size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median of v[0..n) (sorts v). */
+static double findings_median(size_t *v, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof *v, findings_size_cmp);
+	return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
+}
+
+double findings_length_z(const struct findings *f, size_t chars)
+{
+	if (f->mad_chars <= 0)
+		return 0;
+	return 0.6745 * ((double)chars - (double)f->median_chars) / f->mad_chars;
+}
+
+static void findings_outliers(const struct dataset *ds, struct findings *f)
+{
+	size_t *chars = tt_xmalloc((ds->n + 1) * sizeof *chars);
+	size_t *tmp = tt_xmalloc((ds->n + 1) * sizeof *tmp);
+	size_t i, m = 0;
+	double med, z;
+	int k;
+
+	for (i = 0; i < ds->n; i++) {
+		const struct ds_record *r = &ds->recs[i];
+		struct findings_measure me;
+		uint8_t o = 0;
+
+		chars[i] = 0;
+		if (r->flags & DS_FLAG_DELETED)
+			continue;
+		findings_measure(r->text, r->text_len, &me);
+		chars[i] = me.chars;
+		tmp[m++] = me.chars;
+		if (me.words == 0)
+			o |= FINDINGS_O_EMPTY;
+		else if ((int)me.words < f->opt.min_words)
+			o |= FINDINGS_O_SHORT;
+		if (me.control)
+			o |= FINDINGS_O_CONTROL;
+		if (me.encoding)
+			o |= FINDINGS_O_ENCODING;
+		if (me.visible >= 4 && me.letters * 2 < me.visible)
+			o |= FINDINGS_O_NONLETTER;
+		f->outlier[i] = o;
+	}
+	med = findings_median(tmp, m);
+	f->median_chars = (size_t)med;
+	for (i = 0, m = 0; i < ds->n; i++) {
+		if (!(ds->recs[i].flags & DS_FLAG_DELETED))
+			tmp[m++] = (size_t)fabs((double)chars[i] - med);
+	}
+	f->mad_chars = findings_median(tmp, m);
+	for (i = 0; i < ds->n && f->mad_chars > 0; i++) {
+		if (ds->recs[i].flags & DS_FLAG_DELETED)
+			continue;
+		z = 0.6745 * ((double)chars[i] - med) / f->mad_chars;
+		if (z > f->opt.z)
+			f->outlier[i] |= FINDINGS_O_LONG;
+		else if (z < -f->opt.z && !(f->outlier[i] & FINDINGS_O_EMPTY))
+			f->outlier[i] |= FINDINGS_O_SHORT;
+	}
+	for (i = 0; i < ds->n; i++) {
+		if (f->outlier[i] == 0)
+			continue;
+		f->flags[i] |= FINDINGS_OUTLIER;
+		f->outliers++;
+		for (k = 0; k < FINDINGS_O_NKINDS; k++)
+			f->per_kind[k] += (f->outlier[i] >> k) & 1u;
+	}
+	free(chars);
+	free(tmp);
+}
+
+/* ---- all of it ---- */
+
+static void findings_mark(struct findings *f, const struct findings_groups *gs, unsigned flag)
+{
+	uint32_t g, i;
+
+	for (g = 0; g < gs->n; g++) {
+		for (i = 0; i < gs->g[g].n; i++) {
+			uint32_t r = gs->g[g].members[i];
+
+			f->flags[r] |= (uint8_t)flag;
+			if (gs->g[g].leak)
+				f->flags[r] |= FINDINGS_LEAK;
+		}
+	}
+}
+
+void findings_compute(const struct dataset *ds, const struct findings_options *o,
+		      struct findings *f)
+{
+	uint32_t *gid = tt_xmalloc((ds->n + 1) * sizeof *gid), n;
+	size_t i;
+
+	memset(f, 0, sizeof *f);
+	f->n = ds->n;
+	f->opt = *o;
+	f->flags = tt_xcalloc(ds->n + 1, 1);
+	f->outlier = tt_xcalloc(ds->n + 1, 1);
+	n = findings_dup_ids(ds, gid);
+	findings_groups_build(ds, gid, n, &f->dups);
+	findings_mark(f, &f->dups, FINDINGS_DUP);
+	free(gid);
+	if (o->near) {
+		struct neardup_result nr;
+		double t0 = tt_now();
+
+		neardup_groups(ds, &o->mh, o->threads, &nr);
+		findings_groups_build(ds, nr.group, nr.ngroups, &f->nears);
+		f->near_compared = nr.compared;
+		neardup_result_fini(&nr);
+		findings_mark(f, &f->nears, FINDINGS_NEAR);
+		f->has_near = true;
+		f->near_seconds = tt_now() - t0;
+	}
+	findings_outliers(ds, f);
+	for (i = 0; i < ds->n; i++)
+		f->leak_records += (f->flags[i] & FINDINGS_LEAK) != 0;
+}
+
+void findings_fini(struct findings *f)
+{
+	free(f->flags);
+	free(f->outlier);
+	findings_groups_fini(&f->dups);
+	findings_groups_fini(&f->nears);
+	memset(f, 0, sizeof *f);
+}
