@@ -4,9 +4,9 @@
  *
  * A text is normalized (normtext.h), cut into shingles (character n-grams
  * counted in code points, or word n-grams), and each shingle is hashed
- * once (XXH3) and then by `perm` multiply-add-shift functions
- * ((a_k h + b_k) >> 32, a_k odd): sig[k] is the least value over the
- * shingles. Two signatures agree at k with probability the Jaccard
+ * once (XXH3, folded to 32 bits) and then by `perm` multiply-add
+ * functions (a_k h + b_k mod 2^32, a_k odd: bijections of the random
+ * shingle hash): sig[k] is the least value over the shingles. Two signatures agree at k with probability the Jaccard
  * similarity of the shingle sets. LSH splits the signature into `bands`
  * bands of `rows` values; texts that agree on a whole band share that
  * band's key and become candidates.
@@ -37,7 +37,7 @@ enum minhash_kind {
 struct minhash_params {
 	enum minhash_kind kind;
 	int ngram;            /* 1..16 */
-	int perm;             /* 16..1024 */
+	int perm;             /* 16..1024, a multiple of 8 */
 	int bands, rows;      /* bands * rows <= perm */
 	double threshold;     /* estimated Jaccard needed to join a group */
 	uint64_t seed;
@@ -56,7 +56,7 @@ double minhash_candidate_prob(const struct minhash_params *p, double j);
 
 struct minhash {
 	struct minhash_params p;
-	uint64_t *a, *b;         /* [perm] multiplier (odd) and offset */
+	uint32_t *a, *b;         /* [perm] multiplier (odd) and offset */
 };
 
 void minhash_init(struct minhash *m, const struct minhash_params *p);

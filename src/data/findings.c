@@ -12,6 +12,7 @@
 #include "tunetop/findings.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -165,60 +166,6 @@ static void findings_groups_fini(struct findings_groups *gs)
 	memset(gs, 0, sizeof *gs);
 }
 
-struct findings_hkey {
-	uint64_t hash;
-	uint32_t index;
-};
-
-static int findings_hkey_cmp(const void *pa, const void *pb)
-{
-	const struct findings_hkey *a = pa, *b = pb;
-
-	if (a->hash != b->hash)
-		return a->hash < b->hash ? -1 : 1;
-	return (a->index > b->index) - (a->index < b->index);
-}
-
-/* Exact duplicates after normalization: gid[] numbered in order of first record. */
-static uint32_t findings_dup_ids(const struct dataset *ds, uint32_t *gid)
-{
-	struct findings_hkey *k = tt_xmalloc((ds->n + 1) * sizeof *k);
-	struct tt_buf scratch;
-	size_t i, m = 0, start, end;
-	uint32_t ngroups = 0, *first = tt_xmalloc((ds->n + 1) * sizeof *first);
-
-	tt_buf_init(&scratch);
-	for (i = 0; i < ds->n; i++) {
-		const struct ds_record *r = &ds->recs[i];
-
-		gid[i] = FINDINGS_NONE;
-		first[i] = FINDINGS_NONE;
-		if (r->flags & DS_FLAG_DELETED)
-			continue;
-		k[m].hash = normtext_hash(r->text, r->text_len, &scratch);
-		if (scratch.len == 0)
-			continue;    /* empty texts are outliers, not a group */
-		k[m++].index = (uint32_t)i;
-	}
-	tt_buf_fini(&scratch);
-	qsort(k, m, sizeof *k, findings_hkey_cmp);
-	/* Mark each run's first record, then number runs in file order. */
-	for (start = 0; start < m; start = end) {
-		for (end = start + 1; end < m && k[end].hash == k[start].hash; end++)
-			first[k[end].index] = k[start].index;
-		if (end - start > 1)
-			first[k[start].index] = k[start].index;
-	}
-	for (i = 0; i < ds->n; i++) {
-		if (first[i] == FINDINGS_NONE)
-			continue;
-		gid[i] = first[i] == i ? ngroups++ : gid[first[i]];
-	}
-	free(first);
-	free(k);
-	return ngroups;
-}
-
 /* ---- outliers ---- */
 
 struct findings_measure {
@@ -249,27 +196,51 @@ static bool findings_control(int32_t cp)
 	return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7f && cp < 0xa0);
 }
 
+/* ASCII classes: bit 1 space, 2 letter, 4 control (not tab or a line break). */
+static const unsigned char findings_ascii_class[128] = {
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 1, 1, 5, 5, 1, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+	0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 4,
+};
+
 static void findings_measure(const char *s, size_t n, struct findings_measure *m)
 {
 	size_t i = 0;
 	int32_t prev = 0, cp;
 	bool inword = false;
+	unsigned c, ctl = 0;
 
 	memset(m, 0, sizeof *m);
 	while (i < n) {
 		utf8proc_ssize_t k;
 
 		if ((unsigned char)s[i] < 0x80) {
-			cp = (unsigned char)s[i];
-			k = 1;
-		} else {
-			k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-					     (utf8proc_ssize_t)(n - i), &cp);
-			if (k <= 0) {
-				m->encoding = true;    /* invalid UTF-8 (the loaders refuse it) */
-				k = 1;
-				cp = 0xfffd;
+			/* the ASCII fast path: a table lookup a byte */
+			c = findings_ascii_class[(unsigned char)s[i]];
+			ctl |= c;
+			m->chars++;
+			if (c & 1u) {
+				inword = false;
+			} else {
+				m->words += !inword;
+				inword = true;
+				m->visible++;
+				m->letters += c >> 1 & 1u;
 			}
+			prev = (unsigned char)s[i++];
+			continue;
+		}
+		k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+				     (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0) {
+			m->encoding = true;    /* invalid UTF-8 (the loaders refuse it) */
+			k = 1;
+			cp = 0xfffd;
 		}
 		i += (size_t)k;
 		m->chars++;
@@ -289,22 +260,8 @@ static void findings_measure(const char *s, size_t n, struct findings_measure *m
 		m->visible++;
 		m->letters += findings_letter(cp);
 	}
-}
-
-static int findings_size_cmp(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Median of v[0..n) (sorts v). */
-static double findings_median(size_t *v, size_t n)
-{
-	if (n == 0)
-		return 0;
-	qsort(v, n, sizeof *v, findings_size_cmp);
-	return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
+	if (ctl & 4u)
+		m->control = true;
 }
 
 double findings_length_z(const struct findings *f, size_t chars)
@@ -314,28 +271,41 @@ double findings_length_z(const struct findings *f, size_t chars)
 	return 0.6745 * ((double)chars - (double)f->median_chars) / f->mad_chars;
 }
 
-static void findings_outliers(const struct dataset *ds, struct findings *f)
-{
-	size_t *chars = tt_xmalloc((ds->n + 1) * sizeof *chars);
-	size_t *tmp = tt_xmalloc((ds->n + 1) * sizeof *tmp);
-	size_t i, m = 0;
-	double med, z;
-	int k;
+/*
+ * One pass over a slice of the records, on up to two threads: the hash of
+ * each normalized text and the measures outliers need.
+ */
+struct findings_scan {
+	const struct dataset *ds;
+	const struct findings_options *o;
+	uint64_t *hash;          /* [n] */
+	uint8_t *has;            /* [n] 1: not deleted, not empty after normalization */
+	uint32_t *chars;         /* [n] code points */
+	uint8_t *outlier;        /* [n] */
+	size_t from, to;
+};
 
-	for (i = 0; i < ds->n; i++) {
-		const struct ds_record *r = &ds->recs[i];
+static void *findings_scan_part(void *arg)
+{
+	struct findings_scan *sc = arg;
+	struct tt_buf scratch;
+	size_t i;
+
+	tt_buf_init(&scratch);
+	for (i = sc->from; i < sc->to; i++) {
+		const struct ds_record *r = &sc->ds->recs[i];
 		struct findings_measure me;
 		uint8_t o = 0;
 
-		chars[i] = 0;
 		if (r->flags & DS_FLAG_DELETED)
 			continue;
+		sc->hash[i] = normtext_hash(r->text, r->text_len, &scratch);
+		sc->has[i] = scratch.len > 0;
 		findings_measure(r->text, r->text_len, &me);
-		chars[i] = me.chars;
-		tmp[m++] = me.chars;
+		sc->chars[i] = me.chars > UINT32_MAX ? UINT32_MAX : (uint32_t)me.chars;
 		if (me.words == 0)
 			o |= FINDINGS_O_EMPTY;
-		else if ((int)me.words < f->opt.min_words)
+		else if ((int)me.words < sc->o->min_words)
 			o |= FINDINGS_O_SHORT;
 		if (me.control)
 			o |= FINDINGS_O_CONTROL;
@@ -343,19 +313,72 @@ static void findings_outliers(const struct dataset *ds, struct findings *f)
 			o |= FINDINGS_O_ENCODING;
 		if (me.visible >= 4 && me.letters * 2 < me.visible)
 			o |= FINDINGS_O_NONLETTER;
-		f->outlier[i] = o;
+		sc->outlier[i] = o;
 	}
-	med = findings_median(tmp, m);
-	f->median_chars = (size_t)med;
-	for (i = 0, m = 0; i < ds->n; i++) {
+	tt_buf_fini(&scratch);
+	return NULL;
+}
+
+static void findings_scan(struct findings_scan *all)
+{
+	struct findings_scan half = *all;
+	pthread_t tid;
+	int threaded;
+
+	half.from = all->to = all->ds->n / 2;
+	half.to = all->ds->n;
+	threaded = all->ds->n >= 10000 && pthread_create(&tid, NULL, findings_scan_part, &half) == 0;
+	findings_scan_part(all);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		findings_scan_part(&half);
+	all->to = all->ds->n;
+}
+
+/* The lower median of v[i] over the records kept (keep[i]), from a histogram. */
+static uint32_t findings_median(const uint32_t *v, const struct dataset *ds, size_t m)
+{
+	uint32_t max = 0, x;
+	size_t i, *hist, seen = 0;
+
+	for (i = 0; i < ds->n; i++) {
+		if (!(ds->recs[i].flags & DS_FLAG_DELETED) && v[i] > max)
+			max = v[i];
+	}
+	hist = tt_xcalloc((size_t)max + 1, sizeof *hist);
+	for (i = 0; i < ds->n; i++) {
 		if (!(ds->recs[i].flags & DS_FLAG_DELETED))
-			tmp[m++] = (size_t)fabs((double)chars[i] - med);
+			hist[v[i]]++;
 	}
-	f->mad_chars = findings_median(tmp, m);
+	for (x = 0; x <= max; x++) {
+		seen += hist[x];
+		if (m > 0 && seen > (m - 1) / 2)
+			break;
+	}
+	free(hist);
+	return m > 0 ? x : 0;
+}
+
+static void findings_outliers(const struct dataset *ds, struct findings *f, uint32_t *chars)
+{
+	uint32_t *dev = tt_xmalloc((ds->n + 1) * sizeof *dev), med;
+	size_t i, m = 0;
+	double z;
+	int k;
+
+	for (i = 0; i < ds->n; i++)
+		m += !(ds->recs[i].flags & DS_FLAG_DELETED);
+	med = findings_median(chars, ds, m);
+	f->median_chars = med;
+	for (i = 0; i < ds->n; i++)
+		dev[i] = chars[i] > med ? chars[i] - med : med - chars[i];
+	f->mad_chars = findings_median(dev, ds, m);
+	free(dev);
 	for (i = 0; i < ds->n && f->mad_chars > 0; i++) {
 		if (ds->recs[i].flags & DS_FLAG_DELETED)
 			continue;
-		z = 0.6745 * ((double)chars[i] - med) / f->mad_chars;
+		z = 0.6745 * ((double)chars[i] - (double)med) / f->mad_chars;
 		if (z > f->opt.z)
 			f->outlier[i] |= FINDINGS_O_LONG;
 		else if (z < -f->opt.z && !(f->outlier[i] & FINDINGS_O_EMPTY))
@@ -369,10 +392,91 @@ static void findings_outliers(const struct dataset *ds, struct findings *f)
 		for (k = 0; k < FINDINGS_O_NKINDS; k++)
 			f->per_kind[k] += (f->outlier[i] >> k) & 1u;
 	}
-	free(chars);
-	free(tmp);
 }
 
+/* ---- exact duplicates after normalization ---- */
+
+struct findings_key {
+	uint32_t hash;      /* the low 32 bits: sorted on */
+	uint32_t index;
+};
+
+/* LSD radix sort on hash, 8 bits a pass, stable (equal hashes stay in record order). */
+static void findings_radix_sort(struct findings_key *v, struct findings_key *tmp, size_t n)
+{
+	struct findings_key *src = v, *dst = tmp, *swap;
+	size_t count[256], i, sum, c;
+	int pass, b;
+
+	for (pass = 0; pass < 4; pass++) {
+		int shift = pass * 8;
+
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[(src[i].hash >> shift) & 0xff]++;
+		for (b = 0, sum = 0; b < 256; b++) {
+			c = count[b];
+			count[b] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i].hash >> shift) & 0xff]++] = src[i];
+		swap = src;
+		src = dst;
+		dst = swap;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof *v);
+}
+
+/*
+ * gid[i] := duplicate group of record i, numbered in order of first
+ * record; returns the number of groups. Records sort on 32 bits of the
+ * hash; within a run, records with the same full 64-bit hash are one text.
+ */
+static uint32_t findings_dup_ids(const struct dataset *ds, const struct findings_scan *sc,
+				 uint32_t *gid)
+{
+	struct findings_key *k = tt_xmalloc((ds->n + 1) * sizeof *k);
+	struct findings_key *tmp = tt_xmalloc((ds->n + 1) * sizeof *tmp);
+	uint32_t *first = tmp != NULL ? (uint32_t *)tt_xmalloc((ds->n + 1) * sizeof *first) : NULL;
+	uint32_t ngroups = 0;
+	size_t i, j, m = 0, start, end;
+
+	for (i = 0; i < ds->n; i++) {
+		gid[i] = FINDINGS_NONE;
+		first[i] = FINDINGS_NONE;
+		if ((ds->recs[i].flags & DS_FLAG_DELETED) || !sc->has[i])
+			continue;    /* empty texts are outliers, not a group */
+		k[m].hash = (uint32_t)sc->hash[i];
+		k[m++].index = (uint32_t)i;
+	}
+	findings_radix_sort(k, tmp, m);
+	free(tmp);
+	for (start = 0; start < m; start = end) {
+		for (end = start + 1; end < m && k[end].hash == k[start].hash; end++)
+			;
+		/* each record joins the first earlier one with its full hash */
+		for (i = start + 1; i < end; i++) {
+			for (j = start; j < i; j++) {
+				if (first[k[j].index] != FINDINGS_NONE && first[k[j].index] != k[j].index)
+					continue;    /* only a text's first record is compared */
+				if (sc->hash[k[j].index] == sc->hash[k[i].index]) {
+					first[k[i].index] = k[j].index;
+					first[k[j].index] = k[j].index;
+					break;
+				}
+			}
+		}
+	}
+	for (i = 0; i < ds->n; i++) {
+		if (first[i] != FINDINGS_NONE)
+			gid[i] = first[i] == i ? ngroups++ : gid[first[i]];
+	}
+	free(first);
+	free(k);
+	return ngroups;
+}
 /* ---- all of it ---- */
 
 static void findings_mark(struct findings *f, const struct findings_groups *gs, unsigned flag)
@@ -394,6 +498,7 @@ void findings_compute(const struct dataset *ds, const struct findings_options *o
 		      struct findings *f)
 {
 	uint32_t *gid = tt_xmalloc((ds->n + 1) * sizeof *gid), n;
+	struct findings_scan sc;
 	size_t i;
 
 	memset(f, 0, sizeof *f);
@@ -401,7 +506,18 @@ void findings_compute(const struct dataset *ds, const struct findings_options *o
 	f->opt = *o;
 	f->flags = tt_xcalloc(ds->n + 1, 1);
 	f->outlier = tt_xcalloc(ds->n + 1, 1);
-	n = findings_dup_ids(ds, gid);
+	memset(&sc, 0, sizeof sc);
+	sc.ds = ds;
+	sc.o = o;
+	sc.hash = tt_xcalloc(ds->n + 1, sizeof *sc.hash);
+	sc.has = tt_xcalloc(ds->n + 1, 1);
+	sc.chars = tt_xcalloc(ds->n + 1, sizeof *sc.chars);
+	sc.outlier = f->outlier;
+	sc.to = ds->n;
+	findings_scan(&sc);
+	n = findings_dup_ids(ds, &sc, gid);
+	free(sc.hash);
+	free(sc.has);
 	findings_groups_build(ds, gid, n, &f->dups);
 	findings_mark(f, &f->dups, FINDINGS_DUP);
 	free(gid);
@@ -417,7 +533,8 @@ void findings_compute(const struct dataset *ds, const struct findings_options *o
 		f->has_near = true;
 		f->near_seconds = tt_now() - t0;
 	}
-	findings_outliers(ds, f);
+	findings_outliers(ds, f, sc.chars);
+	free(sc.chars);
 	for (i = 0; i < ds->n; i++)
 		f->leak_records += (f->flags[i] & FINDINGS_LEAK) != 0;
 }

@@ -2,9 +2,8 @@
  * minhash.c - MinHash signatures and LSH band keys (minhash.h).
  *
  * The cost is perm multiply-adds per shingle: 128 x ~130 shingles for a
- * 200-byte text. The loop over k is plain C the compiler can unroll;
- * shingle hashes come first, into a scratch array, so the inner loop
- * touches only sig[], a[] and b[].
+ * 200-byte text. Shingle hashes come first, into a scratch array, then
+ * minhash_mins runs eight permutations at a time over them.
  */
 #include "tunetop/minhash.h"
 
@@ -72,9 +71,9 @@ int minhash_params_init(struct minhash_params *p, const char *shingle, int perm,
 			   p->kind == MINHASH_CHAR ? "char" : "word");
 		return -1;
 	}
-	if (perm < 16 || perm > 1024) {
-		tt_err_set(err, NULL, 0, 0, "neardup_perm: %d is out of range (expected 16 to 1024)",
-			   perm);
+	if (perm < 16 || perm > 1024 || perm % 8 != 0) {
+		tt_err_set(err, NULL, 0, 0, "neardup_perm: %d is out of range (expected a multiple "
+			   "of 8 from 16 to 1024)", perm);
 		return -1;
 	}
 	if (!(threshold > 0.0 && threshold <= 1.0)) {
@@ -114,8 +113,8 @@ void minhash_init(struct minhash *m, const struct minhash_params *p)
 	m->a = tt_xmalloc((size_t)p->perm * sizeof *m->a);
 	m->b = tt_xmalloc((size_t)p->perm * sizeof *m->b);
 	for (k = 0; k < p->perm; k++) {
-		m->a[k] = minhash_mix(&state) | 1u;
-		m->b[k] = minhash_mix(&state);
+		m->a[k] = (uint32_t)minhash_mix(&state) | 1u;
+		m->b[k] = (uint32_t)minhash_mix(&state);
 	}
 }
 
@@ -191,26 +190,58 @@ out:
 	return n;
 }
 
+/*
+ * The inner loop: eight permutations at a time over every shingle, so the
+ * eight running minimums stay in registers; 32-bit multiply-add (a_k odd,
+ * a bijection of the 32-bit shingle hash, whose low bits we keep in the
+ * b-bit signatures of neardup.c). Compiled twice, for AVX2 (8 lanes of
+ * vpmulld) and for the baseline, and picked at load time.
+ */
+__attribute__((target_clones("avx2", "default")))
+static void minhash_mins(const uint32_t *a, const uint32_t *b, int perm, const uint32_t *h,
+			 size_t nh, uint32_t *sig)
+{
+	int k0, j;
+	size_t i;
+
+	for (k0 = 0; k0 + 8 <= perm; k0 += 8) {
+		uint32_t acc[8];
+
+		for (j = 0; j < 8; j++)
+			acc[j] = 0xffffffffu;
+		for (i = 0; i < nh; i++) {
+			for (j = 0; j < 8; j++) {
+				uint32_t v = a[k0 + j] * h[i] + b[k0 + j];
+
+				acc[j] = v < acc[j] ? v : acc[j];
+			}
+		}
+		for (j = 0; j < 8; j++)
+			sig[k0 + j] = acc[j];
+	}
+}
+
 size_t minhash_sign(const struct minhash *m, const char *s, size_t n, uint32_t *sig,
 		    struct minhash_scratch *scratch)
 {
 	const int perm = m->p.perm;
 	size_t ns, i;
+	uint32_t *h32;
 	int k;
 
 	for (k = 0; k < perm; k++)
 		sig[k] = 0xffffffffu;
 	normtext(s, n, &scratch->norm);
 	ns = minhash_shingles(&m->p, scratch);
+	/* 64-bit shingle hashes folded to 32 bits, in place (the array is ours) */
+	h32 = (uint32_t *)scratch->h;
 	for (i = 0; i < ns; i++) {
-		const uint64_t h = scratch->h[i];
+		uint64_t x = scratch->h[i];
 
-		for (k = 0; k < perm; k++) {
-			uint32_t v = (uint32_t)((m->a[k] * h + m->b[k]) >> 32);
-
-			sig[k] = v < sig[k] ? v : sig[k];
-		}
+		h32[i] = (uint32_t)(x ^ (x >> 32));
 	}
+	if (ns > 0)
+		minhash_mins(m->a, m->b, perm, h32, ns, sig);
 	return ns;
 }
 

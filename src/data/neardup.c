@@ -1,13 +1,16 @@
 /*
  * neardup.c - near-duplicate groups (neardup.h).
  *
- * Memory is what bounds a million records, so a record keeps only its
- * band keys (bands x 4 bytes) and a b-bit signature: the low 8 bits of
- * each MinHash value (perm bytes). Two 8-bit values agree by chance with
- * probability 1/256, so the share of agreeing values f estimates the
+ * Memory is what bounds a million records, so a record keeps only a b-bit
+ * signature: the low 8 bits of each MinHash value (perm bytes, 128 MB for
+ * a million records at 128 permutations). Two 8-bit values agree by chance
+ * with probability 1/256, so the share of agreeing values f estimates the
  * Jaccard similarity as (f - 1/256) / (1 - 1/256) (Li and Koenig, b-bit
- * minwise hashing). 1,000,000 records at 128 permutations and 42 bands:
- * 128 + 168 bytes a record.
+ * minwise hashing). A band's key is its rows' bytes (packed when they fit
+ * in 32 bits, else hashed): a pair that agrees on the full values agrees
+ * on the bytes, and an unrelated pair shares a 3-row band by chance with
+ * probability 2^-24 (a few spurious candidates a record over 42 bands at a
+ * million records, each rejected by the estimate).
  *
  * Signatures are computed on up to 4 threads over slices of the records.
  * Then, band by band, the (key, record) pairs are radix-sorted and each
@@ -24,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 enum { NEARDUP_ALL_PAIRS = 64, NEARDUP_WINDOW = 16, NEARDUP_MAX_THREADS = 4 };
 
@@ -31,7 +35,6 @@ struct neardup_work {
 	const struct dataset *ds;
 	const struct minhash *mh;
 	uint8_t *sig8;          /* [n * perm] */
-	uint32_t *keys;         /* [bands * n], band-major */
 	uint8_t *valid;         /* [n] signed (not deleted, not empty) */
 	size_t from, to;
 };
@@ -40,11 +43,10 @@ static void *neardup_sign_part(void *arg)
 {
 	struct neardup_work *w = arg;
 	const struct minhash *mh = w->mh;
-	const size_t n = w->ds->n, perm = (size_t)mh->p.perm;
+	const size_t perm = (size_t)mh->p.perm;
 	uint32_t *sig = tt_xmalloc(perm * sizeof *sig);
 	struct minhash_scratch s;
 	size_t i, k;
-	int b;
 
 	minhash_scratch_init(&s);
 	for (i = w->from; i < w->to; i++) {
@@ -56,8 +58,6 @@ static void *neardup_sign_part(void *arg)
 		w->valid[i] = 1;
 		for (k = 0; k < perm; k++)
 			w->sig8[i * perm + k] = (uint8_t)sig[k];
-		for (b = 0; b < mh->p.bands; b++)
-			w->keys[(size_t)b * n + i] = minhash_band_key(mh, sig, b);
 	}
 	minhash_scratch_fini(&s);
 	free(sig);
@@ -203,14 +203,22 @@ static void neardup_bucket(struct neardup_ctx *c, const struct neardup_pair *v, 
 static void neardup_band(struct neardup_ctx *c, int band, struct neardup_pair *v,
 			 struct neardup_pair *tmp)
 {
-	const size_t n = c->w->ds->n;
-	const uint32_t *keys = c->w->keys + (size_t)band * n;
-	size_t i, m = 0, start, end;
+	const size_t n = c->w->ds->n, rows = (size_t)c->w->mh->p.rows;
+	size_t i, r, m = 0, start, end;
 
 	for (i = 0; i < n; i++) {
+		const uint8_t *x = c->w->sig8 + i * c->perm + (size_t)band * rows;
+		uint32_t key = 0;
+
 		if (!c->w->valid[i])
 			continue;
-		v[m].key = keys[i];
+		if (rows <= 4) {
+			for (r = 0; r < rows; r++)
+				key = key << 8 | x[r];
+		} else {
+			key = (uint32_t)XXH3_64bits(x, rows);
+		}
+		v[m].key = key;
 		v[m].index = (uint32_t)i;
 		m++;
 	}
@@ -267,7 +275,6 @@ int neardup_groups(const struct dataset *ds, const struct minhash_params *p, int
 	w.ds = ds;
 	w.mh = &mh;
 	w.sig8 = tt_xmalloc(n * (size_t)p->perm + 1);
-	w.keys = tt_xmalloc(n * (size_t)p->bands * sizeof *w.keys + 1);
 	w.valid = tt_xcalloc(n + 1, 1);
 	neardup_sign(&w, neardup_threads(threads, n));
 
@@ -284,7 +291,6 @@ int neardup_groups(const struct dataset *ds, const struct minhash_params *p, int
 		neardup_band(&c, b, v, tmp);
 	free(v);
 	free(tmp);
-	free(w.keys);
 	free(w.sig8);
 	free(w.valid);
 	neardup_number(c.parent, n, out);

@@ -27,13 +27,19 @@ static int normtext_ascii_space(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* Append s[0..n) folded (ASCII lowercase) with whitespace runs as one space. */
+/*
+ * Append s[0..n) folded (ASCII lowercase) with whitespace runs as one
+ * space. Folding and collapsing never lengthen the text, so the output is
+ * written in place after one reserve.
+ */
 static void normtext_collapse(const char *s, size_t n, int ascii, struct tt_buf *out)
 {
 	size_t i = 0;
 	int pending = 0;
+	char *o, *start;
 
 	tt_buf_reserve(out, n + 1);
+	start = o = out->data + out->len;
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
 		utf8proc_int32_t cp;
@@ -41,12 +47,12 @@ static void normtext_collapse(const char *s, size_t n, int ascii, struct tt_buf 
 
 		if (c < 0x80 || ascii) {
 			if (normtext_ascii_space(c)) {
-				pending = out->len > 0;
+				pending = o > start;
 			} else {
 				if (pending)
-					tt_buf_addc(out, ' ');
+					*o++ = ' ';
 				pending = 0;
-				tt_buf_addc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+				*o++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 			}
 			i++;
 			continue;
@@ -58,17 +64,19 @@ static void normtext_collapse(const char *s, size_t n, int ascii, struct tt_buf 
 		}
 		if (cp >= 0 && utf8proc_category(cp) >= UTF8PROC_CATEGORY_ZS &&
 		    utf8proc_category(cp) <= UTF8PROC_CATEGORY_ZP) {
-			pending = out->len > 0;
+			pending = o > start;
 		} else {
+			/* a space replaces at least one byte of a run: never longer than s */
 			if (pending)
-				tt_buf_addc(out, ' ');
+				*o++ = ' ';
 			pending = 0;
-			tt_buf_add(out, s + i, (size_t)k);
+			memcpy(o, s + i, (size_t)k);
+			o += k;
 		}
 		i += (size_t)k;
 	}
-	tt_buf_reserve(out, 1);
-	out->data[out->len] = '\0';
+	*o = '\0';
+	out->len = (size_t)(o - out->data);
 }
 
 void normtext(const char *s, size_t n, struct tt_buf *out)
