@@ -14,6 +14,9 @@
 #               package sections): accuracy over seeds 1-3 with an ablation of
 #               fastText's recipe, time, memory and model size with --out
 #               (bench/parity.sh, figures in bench/PARITY.md)
+#   5. neardup  planted near duplicates found by check --near-dups in the
+#               corpus and the demo; time and memory at 1M records
+#               (bench/neardup.sh)
 #   4. datapane key press to screen in the data pane at 1M records: move,
 #               page, top/bottom, detail, search next, sort (bench/datapane.sh)
 #
@@ -64,6 +67,12 @@ section "4. datapane: key press to screen at 1,000,000 records"
 if ! bench/datapane.sh; then
 	echo "datapane: FAILED (see the message above)" >&2
 	failed="$failed datapane"
+fi
+
+section "5. neardup: planted near duplicates, 1,000,000 records (bench/neardup.sh)"
+if ! bench/neardup.sh; then
+	echo "neardup: FAILED (see the message above)" >&2
+	failed="$failed neardup"
 fi
 
 echo
