@@ -19,6 +19,7 @@ void app_init(struct app *a)
 	cfg_init(&a->cfg);
 	dataset_init(&a->ds);
 	app_edited_attach(a);
+	app_checks_attach(a);
 }
 
 void app_fini(struct app *a)
@@ -30,6 +31,7 @@ void app_fini(struct app *a)
 	journal_close(a->journal);
 	a->journal = NULL;
 	app_edited_reset(a);
+	app_checks_reset(a);
 	if (a->session != NULL) {
 		session_fini(a->session);
 		free(a->session);
@@ -111,6 +113,7 @@ int app_load_data(struct app *a, const char *path, const char *format, struct tt
 	a->ds = next;
 	a->has_data = true;
 	app_edited_reset(a);	/* "edited" now means: since this load */
+	app_checks_reset(a);
 	return 0;
 }
 

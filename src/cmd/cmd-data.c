@@ -196,6 +196,7 @@ enum cmd_rc cmd_split_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_ERROR;
 	}
 	/* Recorded in the session, so reopening it splits the same way. */
+	app_checks_reset(a);	/* leaks depend on the splits */
 	session_set_string(&app_session(a)->split_ratios, argv[1]);
 	app_session(a)->split_seed = seed;
 	quality_compute(&a->ds, &q);
