@@ -30,7 +30,7 @@ static void cmd_quality_summary(struct cmd_ctx *ctx, const struct findings *f)
 		if (f->per_kind[k] > 0)
 			cmd_print(ctx, " %s %zu", findings_outlier_name(1u << k), f->per_kind[k]);
 	}
-	cmd_print(ctx, ")\n");
+	cmd_print(ctx, "%s)\n", f->outliers == 0 ? " none" : "");
 	if (f->dups.disagree + f->nears.disagree > 0)
 		cmd_print(ctx, "quality: %zu groups have disagreeing labels; they are listed first\n",
 			  f->nears.disagree > f->dups.disagree ? f->nears.disagree : f->dups.disagree);
