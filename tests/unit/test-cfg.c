@@ -53,7 +53,7 @@ test_table_rows(void **state)
 		assert_non_null(o->help);
 		assert_true(strlen(o->help) > 10);
 		assert_true(strcmp(o->group, "data") == 0 || strcmp(o->group, "train") == 0 ||
-			    strcmp(o->group, "ui") == 0);
+			    strcmp(o->group, "check") == 0 || strcmp(o->group, "ui") == 0);
 		assert_true(o->min <= o->max);
 		if (o->type == CFG_ENUM)
 			assert_non_null(o->choices);

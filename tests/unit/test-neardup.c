@@ -36,6 +36,58 @@ static void test_normtext(void **state)
 	tt_buf_fini(&b);
 }
 
+/* The reference for ASCII: words split on whitespace, lowercased, joined by one space. */
+static void normtext_ref(const char *s, size_t n, struct tt_buf *out)
+{
+	size_t i;
+	int pending = 0;
+
+	tt_buf_clear(out);
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == ' ' || (c >= '\t' && c <= '\r')) {
+			pending = out->len > 0;
+			continue;
+		}
+		if (pending)
+			tt_buf_addc(out, ' ');
+		pending = 0;
+		tt_buf_addc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+	}
+}
+
+/* Random ASCII texts (the 16-byte block path and the byte path agree with the reference). */
+static void test_normtext_random(void **state)
+{
+	static const char alphabet[] = "aZq. \t\n  Mx";
+	struct tt_buf got, want;
+	char text[100];
+	uint64_t r = 12345;
+	int t;
+
+	(void)state;
+	tt_buf_init(&got);
+	tt_buf_init(&want);
+	for (t = 0; t < 5000; t++) {
+		size_t n, i;
+
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		n = (size_t)(r >> 33) % sizeof text;
+		for (i = 0; i < n; i++) {
+			r = r * 6364136223846793005ull + 1442695040888963407ull;
+			text[i] = alphabet[(r >> 33) % (sizeof alphabet - 1)];
+		}
+		normtext(text, n, &got);
+		normtext_ref(text, n, &want);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.data, want.data, want.len);
+		assert_int_equal(got.data[got.len], '\0');
+	}
+	tt_buf_fini(&got);
+	tt_buf_fini(&want);
+}
+
 static void test_params(void **state)
 {
 	struct minhash_params p;
@@ -365,6 +417,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normtext),
+		cmocka_unit_test(test_normtext_random),
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_estimate),
 		cmocka_unit_test(test_groups),
