@@ -64,14 +64,17 @@ unsigned findings_outlier_parse(const char *name)
 
 /* ---- groups ---- */
 
+/* The same set of labels (multi-label records may list them in another order). */
 static bool findings_same_labels(const struct ds_record *a, const struct ds_record *b)
 {
-	uint32_t i, n = ds_record_nlabels(a);
+	uint32_t i, j, n = ds_record_nlabels(a);
 
 	if (n != ds_record_nlabels(b))
 		return false;
 	for (i = 0; i < n; i++) {
-		if (ds_record_label_at(a, i) != ds_record_label_at(b, i))
+		for (j = 0; j < n && ds_record_label_at(a, i) != ds_record_label_at(b, j); j++)
+			;
+		if (j == n)
 			return false;
 	}
 	return true;
