@@ -455,15 +455,15 @@ static void findings_outliers(const struct dataset *ds, struct findings *f, uint
 
 /* ---- exact duplicates after normalization ---- */
 
-struct findings_key {
-	uint32_t hash;      /* the low 32 bits: sorted on */
-	uint32_t index;
-};
-
-/* LSD radix sort on hash, 8 bits a pass, stable (equal hashes stay in record order). */
-static void findings_radix_sort(struct findings_key *v, struct findings_key *tmp, size_t n)
+/*
+ * LSD radix sort of record indexes on the low 32 bits of their hash, 8
+ * bits a pass, stable (equal hashes stay in record order). Indexes alone
+ * (4 bytes, not a key beside each) keep the peak memory of the default
+ * check down; the hash is looked up each pass.
+ */
+static void findings_radix_sort(uint32_t *v, uint32_t *tmp, size_t n, const uint64_t *hash)
 {
-	struct findings_key *src = v, *dst = tmp, *swap;
+	uint32_t *src = v, *dst = tmp, *swap;
 	size_t count[256], i, sum, c;
 	int pass, b;
 
@@ -472,14 +472,14 @@ static void findings_radix_sort(struct findings_key *v, struct findings_key *tmp
 
 		memset(count, 0, sizeof count);
 		for (i = 0; i < n; i++)
-			count[(src[i].hash >> shift) & 0xff]++;
+			count[(hash[src[i]] >> shift) & 0xff]++;
 		for (b = 0, sum = 0; b < 256; b++) {
 			c = count[b];
 			count[b] = sum;
 			sum += c;
 		}
 		for (i = 0; i < n; i++)
-			dst[count[(src[i].hash >> shift) & 0xff]++] = src[i];
+			dst[count[(hash[src[i]] >> shift) & 0xff]++] = src[i];
 		swap = src;
 		src = dst;
 		dst = swap;
@@ -496,8 +496,8 @@ static void findings_radix_sort(struct findings_key *v, struct findings_key *tmp
 static uint32_t findings_dup_ids(const struct dataset *ds, const struct findings_scan *sc,
 				 uint32_t *gid)
 {
-	struct findings_key *k = tt_xmalloc((ds->n + 1) * sizeof *k);
-	struct findings_key *tmp = tt_xmalloc((ds->n + 1) * sizeof *tmp);
+	uint32_t *k = tt_xmalloc((ds->n + 1) * sizeof *k);
+	uint32_t *tmp = tt_xmalloc((ds->n + 1) * sizeof *tmp);
 	uint32_t *first = gid;    /* the first record of each text, then numbered in place */
 	uint32_t ngroups = 0;
 	size_t i, j, m = 0, start, end;
@@ -506,22 +506,23 @@ static uint32_t findings_dup_ids(const struct dataset *ds, const struct findings
 		first[i] = FINDINGS_NONE;
 		if ((ds->recs[i].flags & DS_FLAG_DELETED) || !sc->has[i])
 			continue;    /* empty texts are outliers, not a group */
-		k[m].hash = (uint32_t)sc->hash[i];
-		k[m++].index = (uint32_t)i;
+		k[m++] = (uint32_t)i;
 	}
-	findings_radix_sort(k, tmp, m);
+	findings_radix_sort(k, tmp, m, sc->hash);
 	free(tmp);
 	for (start = 0; start < m; start = end) {
-		for (end = start + 1; end < m && k[end].hash == k[start].hash; end++)
+		uint32_t low = (uint32_t)sc->hash[k[start]];
+
+		for (end = start + 1; end < m && (uint32_t)sc->hash[k[end]] == low; end++)
 			;
 		/* each record joins the first earlier one with its full hash */
 		for (i = start + 1; i < end; i++) {
 			for (j = start; j < i; j++) {
-				if (first[k[j].index] != FINDINGS_NONE && first[k[j].index] != k[j].index)
+				if (first[k[j]] != FINDINGS_NONE && first[k[j]] != k[j])
 					continue;    /* only a text's first record is compared */
-				if (sc->hash[k[j].index] == sc->hash[k[i].index]) {
-					first[k[i].index] = k[j].index;
-					first[k[j].index] = k[j].index;
+				if (sc->hash[k[j]] == sc->hash[k[i]]) {
+					first[k[i]] = k[j];
+					first[k[j]] = k[j];
 					break;
 				}
 			}
@@ -535,6 +536,7 @@ static uint32_t findings_dup_ids(const struct dataset *ds, const struct findings
 	free(k);
 	return ngroups;
 }
+
 /* ---- all of it ---- */
 
 static void findings_mark(struct findings *f, const struct findings_groups *gs, unsigned flag)
