@@ -413,6 +413,75 @@ static void test_findings(void **state)
 	tt_buf_fini(&t);
 }
 
+/*
+ * Random ASCII texts (letters, digits, spaces, tabs, newlines, \v and a
+ * bell): the outlier kinds of findings_compute, whose 16-byte blocks and
+ * byte loop must agree, against counts made here byte by byte.
+ */
+static void test_outliers_random(void **state)
+{
+	static const char alphabet[] = "ab Z9 \t\n#x\v\aq  ..7";
+	struct tt_buf in, t;
+	struct dataset ds;
+	struct findings f;
+	struct findings_options o;
+	unsigned want[300];
+	uint64_t r = 99;
+	int i;
+
+	(void)state;
+	tt_buf_init(&in);
+	tt_buf_init(&t);
+	for (i = 0; i < 300; i++) {
+		size_t n, k, words = 0, letters = 0, visible = 0;
+		bool inword = false, control = false;
+
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		n = (size_t)(r >> 33) % 70;
+		tt_buf_clear(&t);
+		for (k = 0; k < n; k++) {
+			char c;
+
+			r = r * 6364136223846793005ull + 1442695040888963407ull;
+			c = alphabet[(r >> 33) % (sizeof alphabet - 1)];
+			tt_buf_addc(&t, c);
+			if (c == ' ' || (c >= '\t' && c <= '\r')) {
+				inword = false;
+				control |= c == '\v';
+				continue;
+			}
+			control |= c == '\a';
+			words += !inword;
+			inword = true;
+			visible++;
+			letters += (c | 32) >= 'a' && (c | 32) <= 'z';
+		}
+		want[i] = (words == 0 ? FINDINGS_O_EMPTY : words < 3 ? FINDINGS_O_SHORT : 0u) |
+			  (control ? FINDINGS_O_CONTROL : 0u) |
+			  (visible >= 4 && letters * 2 < visible ? FINDINGS_O_NONLETTER : 0u);
+		tt_buf_adds(&in, "{\"text\": \"");
+		for (k = 0; k < t.len; k++) {
+			unsigned char c = (unsigned char)t.data[k];
+
+			if (c < 0x20)
+				tt_buf_printf(&in, "\\u%04x", c);
+			else
+				tt_buf_addc(&in, (char)c);
+		}
+		tt_buf_adds(&in, "\"}\n");
+	}
+	load(&ds, in.data);
+	options(&o, false);
+	o.z = 1000;    /* no length outliers: only the kinds counted here */
+	findings_compute(&ds, &o, &f);
+	for (i = 0; i < 300; i++)
+		assert_int_equal(f.outlier[i], want[i]);
+	findings_fini(&f);
+	dataset_fini(&ds);
+	tt_buf_fini(&in);
+	tt_buf_fini(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_estimate),
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_findings),
+		cmocka_unit_test(test_outliers_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
