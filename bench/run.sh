@@ -29,6 +29,9 @@
 #   6. bpe      GPT-2's BPE: tunetop, GPT-2's encoder.py and the npm port
 #               gpt-3-encoder on the same lines: differences and time
 #               (bench/bpe.sh)
+#   7. neardup  planted near duplicates found by check --near-dups in the
+#               corpus and the demo; time and memory at 1M records
+#               (bench/neardup.sh)
 #
 # Every section runs even when an earlier one fails; the exit status is 1 if
 # any failed. Scratch files go to bench/out/ (git-ignored). Figures measured on
@@ -111,6 +114,12 @@ section "6. bpe: tunetop vs GPT-2's encoder.py vs npm gpt-3-encoder"
 if ! bench/bpe.sh; then
 	echo "bpe: FAILED (see the message above)" >&2
 	failed="$failed bpe"
+fi
+
+section "7. neardup: planted near duplicates, 1,000,000 records (bench/neardup.sh)"
+if ! bench/neardup.sh; then
+	echo "neardup: FAILED (see the message above)" >&2
+	failed="$failed neardup"
 fi
 
 echo

@@ -10,6 +10,7 @@
 #include "tunetop/cfg.h"
 #include "tunetop/dataset.h"
 #include "tunetop/edit.h"
+#include "tunetop/findings.h"
 
 struct bpe;
 struct bpe_cache;
@@ -74,6 +75,15 @@ struct app {
 	/* The checks' findings for the filter term likely-error (cmd-labelerr.c). */
 	struct edit_findings findings;
 	struct app_agree *agree;    /* answers of the journals for agreement (cmd-agree.c), or NULL */
+	/* The findings of check for dup, near-dup, leak, outlier (app-checks.c). */
+	struct edit_checks checks;
+	struct app_checks {         /* a cache, rebuilt when the data or journal moved */
+		struct findings *f;
+		const void *recs;
+		size_t n;
+		uint64_t seq;
+		size_t undo;
+	} checks_cache;
 };
 
 void app_init(struct app *a);
@@ -81,6 +91,18 @@ void app_fini(struct app *a);
 /* app-edited.c: provide a->edits; forget the cache (a new journal: the session starts now). */
 void app_edited_attach(struct app *a);
 void app_edited_reset(struct app *a);
+
+/*
+ * app-checks.c: provide a->checks; forget the cache (a load, a split).
+ * app_checks_get: the findings, computed now if the data or journal moved
+ * since the last time, or near duplicates are wanted and missing (NULL +
+ * err when the check options are inconsistent). app_checks_refresh
+ * computes them again whatever the cache holds (after `set`).
+ */
+void app_checks_attach(struct app *a);
+void app_checks_reset(struct app *a);
+const struct findings *app_checks_get(struct app *a, bool near, struct tt_err *err);
+const struct findings *app_checks_refresh(struct app *a, bool near, struct tt_err *err);
 
 /* Dataset options from the config (fields, format, skip_bad, limits). */
 void app_ds_options(const struct app *a, struct ds_options *o);

@@ -24,6 +24,14 @@ enum cmd_rc cmd_note_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_edit_text_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_delete_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_undelete_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_move_exec(struct cmd_ctx *ctx, int argc, char **argv);
+/* unleak (cmd-quality.c): put a leaking group in one split, or drop the other side. */
+enum cmd_rc cmd_unleak_exec(struct cmd_ctx *ctx, int argc, char **argv);
+/* A record from an ID a person typed (errors as NAME: ...). */
+int cmd_edit_find(struct cmd_ctx *ctx, const char *name, const char *word, size_t *index);
+/* Several changes as one journal step (one undo), reported; NAME names the command. */
+enum cmd_rc cmd_edit_many(struct cmd_ctx *ctx, const char *name,
+			  const struct journal_change *ch, size_t n, const struct journal_meta *meta);
 enum cmd_rc cmd_undo_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_redo_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_relabel_exec(struct cmd_ctx *ctx, int argc, char **argv);

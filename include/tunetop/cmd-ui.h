@@ -41,6 +41,8 @@ enum cmd_rc cmd_prompt_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_cursor_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_detail_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_filter_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_quality_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_leak_fix_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_sort_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_search_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_search_step_exec(struct cmd_ctx *ctx, int argc, char **argv);

@@ -9,6 +9,7 @@
  *   flagged   true or false        unsure   true or false
  *   deleted   true or false        note     a string, or null for none
  *   text      a string
+ *   split     "train", "valid", "test" or "none" (the move edit)
  *
  * Setting a field is idempotent (field := value), which is what lets the
  * journal be replayed over a file that already holds some of its edits.
@@ -41,6 +42,7 @@ enum edit_op {
 	EDIT_TEXT,
 	EDIT_DELETE,
 	EDIT_UNDELETE,
+	EDIT_MOVE,          /* to another split */
 	EDIT_NOPS,
 };
 
@@ -51,6 +53,7 @@ enum edit_field {
 	EDIT_F_NOTE,
 	EDIT_F_TEXT,
 	EDIT_F_DELETED,
+	EDIT_F_SPLIT,
 	EDIT_NFIELDS,
 };
 
@@ -147,10 +150,18 @@ int edit_find(const struct edit_index *x, const struct dataset *ds, const char *
  * filter without a source, preds NULL) matches no prediction term, not
  * even pred!= or wrong.
  *
- * and, on the findings of the checks (struct edit_findings):
+ * and, on the findings of `check` (findings.h; through struct edit_checks,
+ * so without one they match nothing):
  *
+ *   dup                       its text repeats after normalization
+ *   near-dup                  in a near-duplicate group (exact ones too)
+ *   leak                      in a duplicate or near-duplicate group that
+ *                             spans train and valid/test
+ *   outlier  outlier=KIND     some outlier kind, or KIND: empty, short,
+ *                             long, control, encoding, nonletter
  *   likely-error              flagged by the last label-error ranking
- *                             (confident learning, `label-errors`)
+ *                             (confident learning, `label-errors`;
+ *                             through struct edit_findings)
  */
 
 /*
@@ -176,8 +187,8 @@ struct edit_edits {
 
 /*
  * Where finding terms (likely-error) ask: has() says whether record index
- * has the finding in the checks' last results. app.c provides it; without
- * it (NULL) finding terms match nothing.
+ * has the finding in the label-error ranking's last results. app.c
+ * provides it; without it (NULL) finding terms match nothing.
  */
 enum edit_finding {
 	EDIT_FINDING_LIKELY_ERROR,
@@ -185,6 +196,17 @@ enum edit_finding {
 
 struct edit_findings {
 	bool (*has)(void *opaque, size_t index, enum edit_finding what);
+	void *opaque;
+};
+
+/*
+ * Where dup, near-dup, leak and outlier terms find the checks: get() gives
+ * record index's findings.h flags (FINDINGS_DUP...) and its outlier kinds
+ * in *outlier; near says the term needs near duplicates, which the
+ * provider computes on first use. app-checks.c provides it.
+ */
+struct edit_checks {
+	unsigned (*get)(void *opaque, size_t index, bool near, unsigned *outlier);
 	void *opaque;
 };
 
@@ -210,6 +232,7 @@ enum edit_term_kind {
 	EDIT_T_EDITED,       /* edited: changed since the data was opened */
 	EDIT_T_BY,           /* by=NAME: changed by annotator NAME */
 	EDIT_T_FINDING,      /* likely-error: a check's finding (edit_term.finding) */
+	EDIT_T_CHECK,        /* dup, near-dup, leak, outlier, outlier=KIND */
 };
 
 struct edit_term {
@@ -224,6 +247,9 @@ struct edit_term {
 	bool lo_open, hi_open;   /* ...and whether they are excluded (conf>X, conf<X) */
 	bool session;        /* EDIT_T_BY beside `edited`: in this session only */
 	enum edit_finding finding;   /* EDIT_T_FINDING */
+	unsigned check;      /* EDIT_T_CHECK: a findings.h flag... */
+	unsigned outlier;    /* ...or outlier kinds (outlier=KIND) */
+	bool near;           /* ...that needs near duplicates */
 };
 
 struct edit_filter {
@@ -236,6 +262,8 @@ struct edit_filter {
 	const struct edit_edits *edits;
 	/* The checks' findings, for likely-error; NULL after parse, set by the caller. */
 	const struct edit_findings *findings;
+	/* The checks' findings, for dup, near-dup, leak, outlier; NULL after parse. */
+	const struct edit_checks *checks;
 };
 
 /*
@@ -247,6 +275,8 @@ int edit_filter_parse(struct edit_filter *f, const struct dataset *ds,
 		      const struct edit_index *x, const char *text, struct tt_err *err);
 /* Deleted records never match. */
 bool edit_filter_match(const struct edit_filter *f, const struct dataset *ds, size_t index);
+/* Has f a dup, near-dup, leak or outlier term (does it need f->checks)? */
+bool edit_filter_uses_checks(const struct edit_filter *f);
 /* Has f a pred=, pred!=, conf, correct or wrong term (does it need f->preds)? */
 bool edit_filter_uses_preds(const struct edit_filter *f);
 /* Has f a finding term (likely-error)? */

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <jansson.h>
 
 #include "tunetop/dataset.h"
 #include "tunetop/util.h"
@@ -53,8 +54,8 @@ void quality_set_dup_ids(struct quality_report *q, size_t ids, size_t records,
 /* Human-readable report. */
 void quality_format_text(const struct dataset *ds, const struct quality_report *q,
 			 struct tt_buf *out);
-/* One JSON object (stable keys; see tunetop.1). */
+/* One JSON object (stable keys; see tunetop.1); extra (stolen, may be NULL) as "findings". */
 void quality_format_json(const struct dataset *ds, const struct quality_report *q,
-			 struct tt_buf *out);
+			 json_t *extra, struct tt_buf *out);
 
 #endif

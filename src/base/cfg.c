@@ -68,6 +68,23 @@ static const struct cfg_option cfg_options[] = {
 	{ "seed", CFG_INT, 0, 2147483647.0, "42", NULL, "data",
 	  "random seed for splits, shuffling and initialization" },
 
+	/* check: the dataset checks (tunetop check, stats, quality) */
+	{ "check_min_class", CFG_INT, 0, 1000000000.0, "1000", NULL, "check",
+	  "warn when a class has fewer records than this in a split (0 = never)" },
+	{ "check_min_words", CFG_INT, 0, 1000, "3", NULL, "check",
+	  "a text with fewer words is a short outlier" },
+	{ "check_outlier_z", CFG_FLOAT, CFG_ABOVE_ZERO, 1000, "3.5", NULL, "check",
+	  "modified z-score of the length (median/MAD) beyond which a text is very short or long" },
+	{ "neardup_shingle", CFG_ENUM, 0, 0, "char5",
+	  "char3|char4|char5|char6|char7|char8|word1|word2|word3|word4|word5", "check",
+	  "near duplicates: shingles of N characters or N words (char5 suits texts of 10-50 words)" },
+	{ "neardup_perm", CFG_INT, 16, 1024, "128", NULL, "check",
+	  "near duplicates: MinHash permutations (signature length)" },
+	{ "neardup_threshold", CFG_FLOAT, 0.05, 1, "0.5", NULL, "check",
+	  "near duplicates: estimated Jaccard similarity of the shingle sets that joins two texts" },
+	{ "neardup_bands", CFG_INT, 0, 1024, "0", NULL, "check",
+	  "near duplicates: LSH bands (0 = chosen so a pair at the threshold is found with p >= 0.99)" },
+
 	/* train: model and hyperparameters (defaults suit the fast n-gram model) */
 	{ "model", CFG_ENUM, 0, 0, "ngram", "ngram", "train",
 	  "ngram: fastText-style linear classifier (the one model so far)" },

@@ -3,7 +3,7 @@
  *
  *   tunetop [--config F] [--set k=v]... [DATA | SESSION.yaml]
  *   tunetop --headless [-e CMDS | --script FILE]... [DATA | SESSION.yaml]
- *   tunetop check [--json] [--label-errors] [--format F] [--skip-bad] DATA
+ *   tunetop check [--json] [--near-dups] [--label-errors] [--format F] [--skip-bad] DATA
  *   tunetop convert [--from F] [--to F] [--skip-bad] IN OUT
  *
  * Start-up order: options from --config, then --set, then the session or
@@ -59,7 +59,8 @@ static void main_usage(FILE *f)
 {
 	fputs("usage: tunetop [OPTIONS] [DATA | SESSION.yaml]\n"
 	      "       tunetop --headless [-e COMMANDS | --script FILE]... [DATA | SESSION.yaml]\n"
-	      "       tunetop check [--json] [--label-errors] [--format F] [--skip-bad] [--set k=v] DATA\n"
+	      "       tunetop check [--json] [--near-dups] [--label-errors] [--format F] [--skip-bad]\n"
+	      "                     [--set k=v] DATA\n"
 	      "       tunetop convert [--from F] [--to F] [--skip-bad] [--set k=v] IN OUT\n"
 	      "       tunetop train --data TRAIN [--valid V|none] [--test T] [--config F] [--set k=v]...\n"
 	      "                     [--model ngram] [--out DIR] [--json]\n"
@@ -445,6 +446,7 @@ struct main_io {
 	const char *to;
 	int json;
 	int label_errors;       /* check --label-errors */
+	int near;               /* check --near-dups */
 };
 
 static int main_parse_io(int argc, char **argv, struct app *app, struct main_io *io,
@@ -463,6 +465,10 @@ static int main_parse_io(int argc, char **argv, struct app *app, struct main_io 
 		}
 		if (strcmp(arg, "--label-errors") == 0 && strcmp(argv[1], "check") == 0) {
 			io->label_errors = 1;
+			continue;
+		}
+		if (strcmp(arg, "--near-dups") == 0 && strcmp(argv[1], "check") == 0) {
+			io->near = 1;
 			continue;
 		}
 		if (strcmp(arg, "--skip-bad") == 0) {
@@ -509,6 +515,7 @@ static int main_check(int argc, char **argv)
 	struct main_io io;
 	struct tt_err err;
 	struct cmd_ctx ctx;
+	char line[64];
 	int rc = EXIT_USAGE;
 	size_t i;
 
@@ -524,9 +531,9 @@ static int main_check(int argc, char **argv)
 					app.ds.bad[i].col, app.ds.bad[i].msg);
 			memset(&ctx, 0, sizeof ctx);
 			ctx.app = &app;
-			rc = cmd_run_line(&ctx, io.label_errors ?
-					  (io.json ? "check --json --label-errors" : "check --label-errors") :
-					  (io.json ? "check --json" : "check")) == CMD_OK ?
+			snprintf(line, sizeof line, "check%s%s%s", io.json ? " --json" : "",
+				 io.near ? " --near-dups" : "", io.label_errors ? " --label-errors" : "");
+			rc = cmd_run_line(&ctx, line) == CMD_OK ?
 			     EXIT_OK : EXIT_FAILED;
 		}
 	}

@@ -22,6 +22,7 @@ void app_init(struct app *a)
 	dataset_init(&a->ds);
 	app_edited_attach(a);
 	app_findings_attach(a);
+	app_checks_attach(a);
 }
 
 void app_fini(struct app *a)
@@ -37,6 +38,7 @@ void app_fini(struct app *a)
 	app_edited_reset(a);
 	bpe_destroy(a->bpe);
 	bpe_cache_destroy(a->bpe_cache);
+	app_checks_reset(a);
 	if (a->session != NULL) {
 		session_fini(a->session);
 		free(a->session);
@@ -119,6 +121,7 @@ int app_load_data(struct app *a, const char *path, const char *format, struct tt
 	a->has_data = true;
 	app_edited_reset(a);	/* "edited" now means: since this load */
 	app_label_errors_reset(a);	/* its records were the old data's */
+	app_checks_reset(a);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "tunetop/cmd.h"
 #include "tunetop/cmd-edit.h"
 #include "tunetop/journal.h"
+#include "tunetop/findings.h"
 #include "tunetop/labelerr.h"
 #include "tunetop/quality.h"
 #include "tunetop/session.h"
@@ -196,6 +197,7 @@ enum cmd_rc cmd_split_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_ERROR;
 	}
 	/* Recorded in the session, so reopening it splits the same way. */
+	app_checks_reset(a);	/* leaks depend on the splits */
 	session_set_string(&app_session(a)->split_ratios, argv[1]);
 	app_session(a)->split_seed = seed;
 	quality_compute(&a->ds, &q);
@@ -292,35 +294,52 @@ static enum cmd_rc cmd_check_label_errors(struct cmd_ctx *ctx, bool json, struct
 	return CMD_OK;
 }
 
+/* check [--json] [--near-dups] [--label-errors]: the health report and the findings. */
 enum cmd_rc cmd_check_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct quality_report q;
+	struct findings f;
+	struct findings_options o;
 	struct tt_buf out;
-	bool json = false, lerr = false;
+	struct tt_err err;
+	bool json = false, near = false, lerr = false;
 	enum cmd_rc rc = CMD_OK;
+	int i;
 
-	for (int i = 1; i < argc; i++) {
+	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			json = true;
+		} else if (strcmp(argv[i], "--near-dups") == 0) {
+			near = true;
 		} else if (strcmp(argv[i], "--label-errors") == 0) {
 			lerr = true;
 		} else {
-			cmd_error(ctx, "check: unknown option '%s' (expected --json or --label-errors)",
-				  argv[i]);
+			cmd_error(ctx, "check: unknown option '%s' (expected --json, --near-dups or "
+				  "--label-errors)", argv[i]);
 			return CMD_ERROR;
 		}
 	}
+	tt_err_clear(&err);
+	if (findings_options_from_cfg(&ctx->app->cfg, &o, &err) != 0) {
+		cmd_error(ctx, "check: %s", err.msg);
+		return CMD_ERROR;
+	}
+	o.near = near;
 	cmd_quality(ctx->app, &q);
+	findings_compute(&ctx->app->ds, &o, &f);
 	tt_buf_init(&out);
-	if (json)
-		quality_format_json(&ctx->app->ds, &q, &out);
-	else
+	if (json) {
+		quality_format_json(&ctx->app->ds, &q, findings_json(&ctx->app->ds, &q, &f), &out);
+	} else {
 		quality_format_text(&ctx->app->ds, &q, &out);
+		findings_format_text(&ctx->app->ds, &q, &f, 10, &out);
+	}
 	if (lerr)
 		rc = cmd_check_label_errors(ctx, json, &out);
 	else
 		cmd_print(ctx, "%s", out.data);
 	tt_buf_fini(&out);
+	findings_fini(&f);
 	quality_fini(&q);
 	return rc;
 }

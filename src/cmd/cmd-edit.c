@@ -49,7 +49,7 @@ static struct journal *cmd_edit_journal(struct cmd_ctx *ctx, const char *name)
 }
 
 /* A record from an ID a person typed. */
-static int cmd_edit_find(struct cmd_ctx *ctx, const char *name, const char *word, size_t *index)
+int cmd_edit_find(struct cmd_ctx *ctx, const char *name, const char *word, size_t *index)
 {
 	struct journal *j = cmd_edit_journal(ctx, name);
 	struct tt_err err;
@@ -224,9 +224,8 @@ static void cmd_edit_new_labels(struct cmd_ctx *ctx, const char *name, uint32_t 
 	}
 }
 
-static enum cmd_rc cmd_edit_many(struct cmd_ctx *ctx, const char *name,
-				 const struct journal_change *ch, size_t n,
-				 const struct journal_meta *meta)
+enum cmd_rc cmd_edit_many(struct cmd_ctx *ctx, const char *name,
+			  const struct journal_change *ch, size_t n, const struct journal_meta *meta)
 {
 	struct journal *j = cmd_edit_journal(ctx, name);
 	const struct journal_step *s;
@@ -343,6 +342,19 @@ enum cmd_rc cmd_undelete_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	(void)argc;
 	return cmd_edit_simple(ctx, argv, EDIT_UNDELETE, json_false());
+}
+
+enum cmd_rc cmd_move_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	enum ds_split sp;
+
+	(void)argc;
+	if (ds_split_parse(argv[2], strlen(argv[2]), &sp) != 0) {
+		cmd_error(ctx, "move: '%s' is not a split (expected train, valid, test or none)",
+			  argv[2]);
+		return CMD_ERROR;
+	}
+	return cmd_edit_simple(ctx, argv, EDIT_MOVE, json_string(ds_split_name(sp)));
 }
 
 /* argv[from..] joined by single spaces, as a JSON string (NULL: not UTF-8). */
@@ -490,6 +502,7 @@ static int cmd_bulk_select(struct cmd_ctx *ctx, const struct cmd_bulk *b, size_t
 		edit_filter_fini(&f);
 		return -1;
 	}
+	f.checks = &ctx->app->checks;
 	if (edit_filter_uses_preds(&f) && ctx->app->preds.get == NULL) {
 		/* Else every prediction term would quietly match nothing. */
 		cmd_error(ctx, "%s: pred=, conf=, correct and wrong need a model's predictions "

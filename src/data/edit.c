@@ -4,6 +4,8 @@
  */
 #include "tunetop/edit.h"
 
+#include "tunetop/findings.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -24,10 +26,11 @@ static const struct {
 	[EDIT_TEXT] = { "text", EDIT_F_TEXT },
 	[EDIT_DELETE] = { "delete", EDIT_F_DELETED },
 	[EDIT_UNDELETE] = { "undelete", EDIT_F_DELETED },
+	[EDIT_MOVE] = { "move", EDIT_F_SPLIT },
 };
 
 static const char *edit_field_names[EDIT_NFIELDS] = {
-	"labels", "flagged", "unsure", "note", "text", "deleted",
+	"labels", "flagged", "unsure", "note", "text", "deleted", "split",
 };
 
 const char *edit_op_name(enum edit_op op)
@@ -88,6 +91,8 @@ json_t *edit_get(const struct dataset *ds, size_t index, enum edit_field f)
 		return r->note != NULL ? json_string_nocheck(r->note) : json_null();
 	case EDIT_F_TEXT:
 		return json_stringn_nocheck(r->text != NULL ? r->text : "", r->text_len);
+	case EDIT_F_SPLIT:
+		return json_string(ds_split_name((enum ds_split)r->split));
 	default:
 		return json_boolean((r->flags & edit_flag_bit(f)) != 0);
 	}
@@ -110,6 +115,14 @@ const char *edit_value_check(enum edit_field f, const json_t *v)
 				return "label names without NUL characters";
 		}
 		return NULL;
+	case EDIT_F_SPLIT: {
+		enum ds_split sp;
+
+		if (!json_is_string(v) ||
+		    ds_split_parse(json_string_value(v), json_string_length(v), &sp) != 0)
+			return "\"train\", \"valid\", \"test\" or \"none\"";
+		return NULL;
+	}
 	case EDIT_F_NOTE:
 		if (json_is_null(v))
 			return NULL;
@@ -198,6 +211,14 @@ int edit_set(struct dataset *ds, size_t index, enum edit_field f, const json_t *
 		ds->text_edits += (uint64_t)changed;
 	} else if (f == EDIT_F_NOTE) {
 		changed = edit_set_note(r, v);
+	} else if (f == EDIT_F_SPLIT) {
+		enum ds_split sp = DS_SPLIT_NONE;
+
+		ds_split_parse(json_string_value(v), json_string_length(v), &sp);
+		changed = r->split != sp;
+		r->split = (uint8_t)sp;
+		if (changed)
+			r->flags &= (uint8_t)~DS_FLAG_SPLIT;    /* an edit of the record now */
 	} else {
 		unsigned want = json_is_true(v) ? bit : 0;
 
@@ -387,7 +408,8 @@ int edit_find(const struct edit_index *x, const struct dataset *ds, const char *
 	"label=NAME, label!=NAME, labeled, unlabeled, split=train|valid|test|none, " \
 	"flag=flagged|unsure|none, flagged, unsure, text~/RE/ (text~/RE/i ignores case), " \
 	"text!~/RE/, note~/RE/, id=ID, all, pred=NAME, pred!=NAME, conf=LO..HI, " \
-	"conf<X, conf<=X, conf>X, conf>=X, correct, wrong, edited, by=NAME or likely-error"
+	"conf<X, conf<=X, conf>X, conf>=X, correct, wrong, edited, by=NAME, dup, near-dup, " \
+	"leak, outlier, outlier=KIND or likely-error"
 
 /* The end of the term starting at p: a space, except inside /.../. */
 static const char *edit_term_end(const char *p)
@@ -602,6 +624,33 @@ static int edit_term_conf(struct edit_term *t, const char *op, const char *term,
 	return edit_conf_number(op + 1, strlen(op + 1), &t->lo, term, "conf>0.9", err);
 }
 
+/* dup, near-dup, leak, outlier, outlier=KIND: 0 parsed, -1 + err bad, 1 not one. */
+static int edit_term_check(struct edit_term *t, const char *term, struct tt_err *err)
+{
+	if (strcmp(term, "dup") == 0) {
+		t->check = FINDINGS_DUP;
+	} else if (strcmp(term, "near-dup") == 0) {
+		t->check = FINDINGS_NEAR;
+		t->near = true;
+	} else if (strcmp(term, "leak") == 0) {
+		t->check = FINDINGS_LEAK;
+		t->near = true;
+	} else if (strcmp(term, "outlier") == 0) {
+		t->check = FINDINGS_OUTLIER;
+	} else if (strncmp(term, "outlier=", 8) == 0) {
+		t->outlier = findings_outlier_parse(term + 8);
+		if (t->outlier == 0) {
+			tt_err_set(err, NULL, 0, 0, "filter term '%s': expected outlier=empty, short, "
+				   "long, control, encoding or nonletter", term);
+			return -1;
+		}
+	} else {
+		return 1;
+	}
+	t->kind = EDIT_T_CHECK;
+	return 0;
+}
+
 static int edit_term_parse(struct edit_term *t, const struct dataset *ds,
 			   const struct edit_index *x, const char *term, struct tt_err *err)
 {
@@ -671,6 +720,8 @@ static int edit_term_parse(struct edit_term *t, const struct dataset *ds,
 		t->name = tt_xstrdup(term + 3);
 		return 0;
 	}
+	if (edit_term_check(t, term, err) != 1)
+		return t->kind == EDIT_T_CHECK ? 0 : -1;
 	if (strncmp(term, "pred=", 5) == 0)
 		return edit_term_pred(t, EDIT_T_PRED, ds, term + 5, term, err);
 	if (strncmp(term, "pred!=", 6) == 0)
@@ -754,6 +805,7 @@ struct edit_pred_lookup {
 	float conf;
 	const struct edit_edits *edits;   /* for edited and by= */
 	const struct edit_findings *findings;   /* for likely-error */
+	const struct edit_checks *checks; /* for dup, near-dup, leak, outlier */
 };
 
 static bool edit_pred_have(struct edit_pred_lookup *p, size_t index)
@@ -835,13 +887,21 @@ static bool edit_term_match(const struct edit_term *t, const struct dataset *ds,
 	case EDIT_T_FINDING:
 		return p->findings != NULL && p->findings->has != NULL &&
 		       p->findings->has(p->findings->opaque, index, t->finding);
+	case EDIT_T_CHECK: {
+		unsigned kinds = 0, flags;
+
+		if (p->checks == NULL || p->checks->get == NULL)
+			return false;
+		flags = p->checks->get(p->checks->opaque, index, t->near, &kinds);
+		return t->check != 0 ? (flags & t->check) != 0 : (kinds & t->outlier) != 0;
+	}
 	}
 	return false;
 }
 
 bool edit_filter_match(const struct edit_filter *f, const struct dataset *ds, size_t index)
 {
-	struct edit_pred_lookup p = { f->preds, 0, NULL, 0, f->edits, f->findings };
+	struct edit_pred_lookup p = { f->preds, 0, NULL, 0, f->edits, f->findings, f->checks };
 	size_t i;
 
 	if (ds->recs[index].flags & DS_FLAG_DELETED)
@@ -851,6 +911,17 @@ bool edit_filter_match(const struct edit_filter *f, const struct dataset *ds, si
 			return false;
 	}
 	return true;
+}
+
+bool edit_filter_uses_checks(const struct edit_filter *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->terms[i].kind == EDIT_T_CHECK)
+			return true;
+	}
+	return false;
 }
 
 bool edit_filter_uses_preds(const struct edit_filter *f)

@@ -469,7 +469,7 @@ static json_t *quality_splits_json(const size_t *per_split)
 }
 
 void quality_format_json(const struct dataset *ds, const struct quality_report *q,
-			 struct tt_buf *out)
+			 json_t *extra, struct tt_buf *out)
 {
 	json_t *o = json_object(), *labels = json_object(), *bad = json_array();
 	size_t i;
@@ -505,6 +505,8 @@ void quality_format_json(const struct dataset *ds, const struct quality_report *
 	json_object_set_new(o, "length_chars", quality_lengths_json(&q->chars));
 	json_object_set_new(o, "length_words", quality_lengths_json(&q->words));
 	json_object_set_new(o, "bad_records", bad);
+	if (extra != NULL)
+		json_object_set_new(o, "findings", extra);
 	enc = json_dumps(o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
 	json_decref(o);
 	tt_esc_buf(out, enc, strlen(enc), TT_ESC_JSON | TT_ESC_KEEP_NL);

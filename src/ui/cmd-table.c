@@ -16,9 +16,10 @@ static const struct cmd_entry cmd_entries[] = {
 	  "stratified split, e.g. 80/10/10; keeps existing splits unless 'reset'",
 	  1, 4, CMD_NEEDS_DATA, cmd_split_exec },
 	{ "stats", NULL, "", "counts per label and split", 0, 0, CMD_NEEDS_DATA, cmd_stats_exec },
-	{ "check", NULL, "[--json] [--label-errors]",
-	  "health report: counts, unlabeled, empty, duplicates, lengths (--label-errors: and "
-	  "likely label errors, by cross-validation)", 0, 2, CMD_NEEDS_DATA, cmd_check_exec },
+	{ "check", NULL, "[--json] [--near-dups] [--label-errors]", "health report: counts, "
+	  "duplicates (exact and, with --near-dups, near), leaks across splits, outliers, class "
+	  "balance (--label-errors: and likely label errors, by cross-validation)",
+	  0, 3, CMD_NEEDS_DATA, cmd_check_exec },
 	{ "label-errors", NULL, "[run|status|cancel|show [N]]",
 	  "likely label errors: k-fold out-of-fold predictions and confident learning "
 	  "(in the background in the workbench)", 0, 2, CMD_NEEDS_DATA, cmd_label_errors_exec },
@@ -39,6 +40,11 @@ static const struct cmd_entry cmd_entries[] = {
 	  cmd_edit_text_exec },
 	{ "delete", NULL, "ID", "delete a record (gone from the file at the next save)", 1, 1,
 	  CMD_NEEDS_DATA, cmd_delete_exec },
+	{ "move", NULL, "ID SPLIT", "move a record to another split (train, valid, test or none)",
+	  2, 2, CMD_NEEDS_DATA, cmd_move_exec },
+	{ "unleak", NULL, "ID move|drop", "fix a leak: move every member of the record's duplicate "
+	  "group into its split, or delete the members in other splits (one undo)", 2, 2,
+	  CMD_NEEDS_DATA, cmd_unleak_exec },
 	{ "undelete", NULL, "ID", "bring back a deleted record (before the next save)", 1, 1,
 	  CMD_NEEDS_DATA, cmd_undelete_exec },
 	{ "undo", NULL, "", "revert the last edit (a bulk edit as a whole)", 0, 0, CMD_NEEDS_DATA,
@@ -128,6 +134,12 @@ static const struct cmd_entry cmd_entries[] = {
 	{ "filter", NULL, "[TERMS...|+ TERMS...|off]",
 	  "list only records matching every term (label=, split=, pred=, conf=, text~/RE/...)",
 	  0, -1, CMD_NEEDS_TUI, cmd_filter_exec },
+	{ "quality", NULL, "[dup|near-dup|leak|outlier[=KIND]]",
+	  "the checks' findings (near duplicates included); with a kind, open it in the data pane, "
+	  "groups together", 0, 1, CMD_NEEDS_DATA, cmd_quality_exec },
+	{ "leak-fix", NULL, "move|drop", "unleak the record under the cursor: its group into its "
+	  "split (move), or the other splits' members deleted (drop)", 1, 1, CMD_NEEDS_TUI,
+	  cmd_leak_fix_exec },
 	{ "sort", NULL, "[COLUMN [asc|desc]|next|prev|reverse]",
 	  "sort the data pane by file, id, label, split, flags, pred, conf, text or length", 0, 2,
 	  CMD_NEEDS_TUI, cmd_sort_exec },

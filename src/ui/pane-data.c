@@ -120,6 +120,7 @@ static int pane_data_parse(struct ui *ui, const char *text, struct edit_filter *
 	out->preds = &ui->app->preds;
 	out->edits = &ui->app->edits;
 	out->findings = &ui->app->findings;
+	out->checks = &ui->app->checks;
 	return rc;
 }
 
@@ -159,6 +160,47 @@ static void pane_data_reparse(struct ui *ui)
 	v->filter_gen++;
 }
 
+/*
+ * A filter on the checks in file order: members of one duplicate or
+ * near-duplicate group together, groups most urgent first (findings.h),
+ * the records in no group (outliers) after them in file order.
+ */
+struct pane_group_key {
+	uint32_t group;
+	uint32_t index;
+};
+
+static int pane_group_cmp(const void *pa, const void *pb)
+{
+	const struct pane_group_key *a = pa, *b = pb;
+
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+static void pane_data_group_order(struct ui *ui)
+{
+	struct ui_data_view *v = &ui->data;
+	const struct findings *f = ui->app->checks_cache.f;
+	const struct findings_groups *gs;
+	struct pane_group_key *k;
+	size_t i;
+
+	if (f == NULL || f->n != ui->app->ds.n || v->n < 2)
+		return;
+	gs = f->has_near ? &f->nears : &f->dups;
+	k = tt_xmalloc(v->n * sizeof *k);
+	for (i = 0; i < v->n; i++) {
+		k[i].index = v->idx[i];
+		k[i].group = gs->of[v->idx[i]];
+	}
+	qsort(k, v->n, sizeof *k, pane_group_cmp);
+	for (i = 0; i < v->n; i++)
+		v->idx[i] = k[i].index;
+	free(k);
+}
+
 void pane_data_refresh(struct ui *ui)
 {
 	struct ui_data_view *v = &ui->data;
@@ -189,6 +231,7 @@ void pane_data_refresh(struct ui *ui)
 	v->filter.preds = &ui->app->preds;
 	v->filter.edits = &ui->app->edits;
 	v->filter.findings = &ui->app->findings;
+	v->filter.checks = &ui->app->checks;
 	v->idx = tt_xrealloc(v->idx, (ds->n + 1) * sizeof *v->idx);
 	for (i = 0; i < ds->n; i++) {
 		if (pane_data_filter_match(ui, i))
@@ -197,6 +240,8 @@ void pane_data_refresh(struct ui *ui)
 	v->n = n;
 	if (v->sort != UI_SORT_FILE || v->sort_desc)
 		pane_sort_list(ui);	/* idx is in file order already */
+	else if (edit_filter_uses_checks(&v->filter))
+		pane_data_group_order(ui);
 	pane_data_keep(v, keep);
 	v->stale = false;
 	v->resort = false;

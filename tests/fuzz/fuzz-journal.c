@@ -266,6 +266,7 @@ static void fuzz_gen_init(struct fuzz_gen *g)
 		g->val[r][EDIT_F_DELETED] = "false";
 		g->val[r][EDIT_F_NOTE] = "null";
 		g->val[r][EDIT_F_TEXT] = texts[r];
+		g->val[r][EDIT_F_SPLIT] = r == 1 ? "\"train\"" : "\"none\"";
 	}
 }
 
@@ -274,11 +275,13 @@ static const char *fuzz_value(enum edit_field f, unsigned r)
 	static const char *labels[] = { "[]", "[\"x\"]", "[\"y\"]", "[\"z\"]", "[\"x\",\"z\"]" };
 	static const char *notes[] = { "null", "\"n1\"", "\"n\\u00e9\"" };
 	static const char *texts[] = { "\"t\"", "\"\"", "\"alpha\"", "\"a\\nb\"" };
+	static const char *splits[] = { "\"train\"", "\"valid\"", "\"test\"", "\"none\"" };
 
 	switch (f) {
 	case EDIT_F_LABELS: return labels[r % 5];
 	case EDIT_F_NOTE: return notes[r % 3];
 	case EDIT_F_TEXT: return texts[r % 4];
+	case EDIT_F_SPLIT: return splits[r % 4];
 	default: return r & 1 ? "true" : "false";
 	}
 }

@@ -1,0 +1,94 @@
+/*
+ * app-checks.c - the findings of `check` (findings.h) for the filter terms
+ * dup, near-dup, leak and outlier (edit.h's struct edit_checks) and the
+ * workbench's quality command. One struct findings is cached and rebuilt
+ * when the data was replaced or the journal moved on (an edit, an undo),
+ * so a filter over every record computes them once. Near duplicates are
+ * computed only when a term or command asks for them; on a million records
+ * that takes seconds, on the UI thread (a background job is future work).
+ */
+#include "tunetop/app.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tunetop/journal.h"
+
+static uint64_t app_checks_seq(const struct app *a)
+{
+	return a->journal != NULL ? journal_next_seq(a->journal) : 0;
+}
+
+static size_t app_checks_undo(const struct app *a)
+{
+	return a->journal != NULL ? journal_undo_depth(a->journal) : 0;
+}
+
+static bool app_checks_fresh(const struct app *a, bool near)
+{
+	const struct app_checks *c = &a->checks_cache;
+
+	return c->f != NULL && c->recs == (const void *)a->ds.recs && c->n == a->ds.n &&
+	       c->seq == app_checks_seq(a) && c->undo == app_checks_undo(a) &&
+	       (!near || c->f->has_near);
+}
+
+const struct findings *app_checks_refresh(struct app *a, bool near, struct tt_err *err)
+{
+	struct app_checks *c = &a->checks_cache;
+	struct findings_options o;
+
+	if (findings_options_from_cfg(&a->cfg, &o, err) != 0)
+		return NULL;
+	o.near = near;
+	app_checks_reset(a);
+	c->f = tt_xmalloc(sizeof *c->f);
+	findings_compute(&a->ds, &o, c->f);
+	c->recs = a->ds.recs;
+	c->n = a->ds.n;
+	c->seq = app_checks_seq(a);
+	c->undo = app_checks_undo(a);
+	return c->f;
+}
+
+const struct findings *app_checks_get(struct app *a, bool near, struct tt_err *err)
+{
+	const struct app_checks *c = &a->checks_cache;
+
+	if (app_checks_fresh(a, near))
+		return c->f;
+	/* keep near duplicates once asked for: a refresh after an edit redoes them */
+	return app_checks_refresh(a, near || (c->f != NULL && c->f->has_near), err);
+}
+
+static unsigned app_checks_term(void *opaque, size_t index, bool near, unsigned *outlier)
+{
+	struct app *a = opaque;
+	const struct findings *f;
+	struct tt_err err;
+
+	*outlier = 0;
+	tt_err_clear(&err);
+	f = app_checks_get(a, near, &err);
+	if (f == NULL || index >= f->n)
+		return 0;
+	*outlier = f->outlier[index];
+	return f->flags[index];
+}
+
+void app_checks_attach(struct app *a)
+{
+	a->checks.get = app_checks_term;
+	a->checks.opaque = a;
+}
+
+void app_checks_reset(struct app *a)
+{
+	struct app_checks *c = &a->checks_cache;
+
+	if (c->f != NULL) {
+		findings_fini(c->f);
+		free(c->f);
+	}
+	memset(c, 0, sizeof *c);
+}
