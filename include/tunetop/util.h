@@ -14,6 +14,21 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/*
+ * TT_SIMD on a hot loop's definition: compiled twice, for baseline x86-64
+ * and for x86-64-v3 (AVX2, FMA), and the dynamic loader picks one for the
+ * CPU (GCC's function multiversioning through an ifunc). One version on
+ * other targets, with clang (14 names the dispatcher "f.ifunc", which other
+ * files calling f do not see), and under ThreadSanitizer, whose runtime is
+ * not ready when the loader runs ifunc resolvers (every test crashed).
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+	!defined(__SANITIZE_THREAD__)
+#define TT_SIMD __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define TT_SIMD
+#endif
+
 void *tt_xmalloc(size_t n);
 void *tt_xcalloc(size_t count, size_t size);
 void *tt_xrealloc(void *p, size_t n);

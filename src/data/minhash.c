@@ -195,9 +195,9 @@ out:
  * eight running minimums stay in registers; 32-bit multiply-add (a_k odd,
  * a bijection of the 32-bit shingle hash, whose low bits we keep in the
  * b-bit signatures of neardup.c). Compiled twice, for AVX2 (8 lanes of
- * vpmulld) and for the baseline, and picked at load time.
+ * vpmulld) and for the baseline, and picked at load time (TT_SIMD).
  */
-__attribute__((target_clones("avx2", "default")))
+TT_SIMD
 static void minhash_mins(const uint32_t *a, const uint32_t *b, int perm, const uint32_t *h,
 			 size_t nh, uint32_t *sig)
 {
