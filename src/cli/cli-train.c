@@ -13,10 +13,12 @@
 
 #include "tunetop/app.h"
 #include "tunetop/cli.h"
+#include "tunetop/preset.h"
 #include "tunetop/trainer.h"
 
 struct train_args {
 	const char *data, *valid, *test, *config, *model, *out;
+	const char *objective, *init, *preset, *vocab, *merges;
 	const char **sets;
 	int nsets;
 	int json;
@@ -49,6 +51,16 @@ static int train_parse(int argc, char **argv, struct train_args *a)
 			slot = &a->out;
 		else if (strcmp(arg, "--set") == 0)
 			slot = &a->sets[a->nsets++];
+		else if (strcmp(arg, "--objective") == 0)
+			slot = &a->objective;
+		else if (strcmp(arg, "--init") == 0)
+			slot = &a->init;
+		else if (strcmp(arg, "--preset") == 0)
+			slot = &a->preset;
+		else if (strcmp(arg, "--vocab") == 0)
+			slot = &a->vocab;
+		else if (strcmp(arg, "--merges") == 0)
+			slot = &a->merges;
 		if (slot == NULL || i + 1 >= argc) {
 			tt_esc_printf(stderr, "tunetop train: %s '%s' (try tunetop --help)\n",
 				slot == NULL ? "unknown argument" : "missing value for", arg);
@@ -76,11 +88,63 @@ static void train_report(const struct tt_err *err)
 	tt_esc_printf(stderr, "tunetop train: %s\n", msg);
 }
 
-static int train_configure(struct app *app, const struct train_args *a)
+/*
+ * The preset a run starts from: --preset NAME; else, for a transformer,
+ * gpt-finetune with --init and gpt-tiny without (so --model gpt alone
+ * trains with AdamW and a schedule that suit it); none for ngram.
+ */
+static const char *train_preset_name(const struct train_args *a)
+{
+	if (a->preset != NULL)
+		return a->preset;
+	if (a->init != NULL)
+		return "gpt-finetune";
+	if (a->model != NULL && strcmp(a->model, "gpt") == 0)
+		return "gpt-tiny";
+	return NULL;
+}
+
+/* Option key (the flag's name) = value, or nothing when the flag is absent. */
+static int train_flag(struct app *app, const char *flag, const char *key, const char *value)
 {
 	struct tt_err err;
 
+	if (value == NULL)
+		return 0;
 	tt_err_clear(&err);
+	if (cfg_set(&app->cfg, key, value, &err) != 0) {
+		tt_esc_printf(stderr, "tunetop train: %s: %s\n", flag, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Preset first, then the config file, then --set, then the flags that name an option. */
+static int train_configure(struct app *app, const struct train_args *a)
+{
+	const char *pname = train_preset_name(a);
+	struct tt_err err;
+
+	tt_err_clear(&err);
+	if (pname != NULL) {
+		const struct preset *p = preset_find(pname);
+
+		if (p == NULL) {
+			tt_esc_printf(stderr, "tunetop train: --preset: unknown preset '%s' (known: ",
+				      pname);
+			size_t n;
+			const struct preset *all = preset_table(&n);
+
+			for (size_t i = 0; i < n; i++)
+				fprintf(stderr, "%s%s", i ? ", " : "", all[i].name);
+			fprintf(stderr, ")\n");
+			return -1;
+		}
+		if (preset_apply(&app->cfg, p, &err) != 0) {
+			train_report(&err);
+			return -1;
+		}
+	}
 	if (a->config != NULL && cfg_load_yaml(&app->cfg, a->config, &err) != 0) {
 		train_report(&err);
 		return -1;
@@ -91,10 +155,13 @@ static int train_configure(struct app *app, const struct train_args *a)
 			return -1;
 		}
 	}
-	if (a->model != NULL && cfg_set(&app->cfg, "model", a->model, &err) != 0) {
-		tt_esc_printf(stderr, "tunetop train: --model: %s\n", err.msg);
+	if (train_flag(app, "--model", "model", a->model) != 0 ||
+	    train_flag(app, "--init", "model", a->init != NULL ? "gpt" : NULL) != 0 ||
+	    train_flag(app, "--objective", "objective", a->objective) != 0 ||
+	    train_flag(app, "--init", "init", a->init) != 0 ||
+	    train_flag(app, "--vocab", "bpe_vocab", a->vocab) != 0 ||
+	    train_flag(app, "--merges", "bpe_merges", a->merges) != 0)
 		return -1;
-	}
 	return 0;
 }
 

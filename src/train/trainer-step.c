@@ -159,6 +159,8 @@ static uint64_t trainer_round_steps(const struct trainer *t)
 		n = t->next_eval - t->step;
 	if (t->pause_at != UINT64_MAX && t->pause_at - t->step < n)
 		n = t->pause_at - t->step;
+	if (t->hp.max_steps > 0 && t->hp.max_steps - t->step < n)
+		n = t->hp.max_steps > t->step ? t->hp.max_steps - t->step : 0;
 	return n;
 }
 

@@ -41,7 +41,7 @@ bool trainer_key_is_live(const char *key)
 	static const char *live[] = { "lr", "schedule", "warmup", "weight_decay", "dropout",
 				      "batch_size", "epochs", "class_weights", "label_smoothing",
 				      "clip", "eval_every", "log_every", "patience", "threads",
-				      "seed", "metric" };
+				      "seed", "metric", "max_steps" };
 
 	for (size_t i = 0; i < sizeof live / sizeof live[0]; i++) {
 		if (strcmp(live[i], key) == 0)
