@@ -258,7 +258,9 @@ static void train_progress(struct trainer *t, struct train_seen *seen)
 	seen->eval_loss = s.has_eval ? s.eval.loss : 0;
 	fprintf(stderr, "step %llu/%llu  epoch %.2f/%u  loss %.4f", (unsigned long long)s.step,
 		(unsigned long long)s.total_steps, s.epoch, s.epochs, s.train_loss);
-	if (s.has_eval)
+	if (s.has_eval && s.lm)
+		fprintf(stderr, "  valid loss %.4f perplexity %.2f", s.eval.loss, exp(s.eval.loss));
+	else if (s.has_eval)
 		fprintf(stderr, "  valid acc %.4f macro-F1 %.4f loss %.4f", s.eval.accuracy,
 			s.eval.macro_f1, s.eval.loss);
 	fprintf(stderr, "  lr %.4g  %.0f tok/s", s.lr, s.tokens_per_sec);
@@ -289,6 +291,21 @@ static json_t *train_report_json(const struct metrics_report *r, char *const *na
 	return metrics_report_json(r, (const char *const *)names);
 }
 
+/* A language model's evaluation: tokens scored, loss per token, perplexity, next-token accuracy. */
+static json_t *train_lm_json(const struct metrics_report *r)
+{
+	return json_pack("{s:I,s:f,s:f,s:f}", "tokens", (json_int_t)r->n, "loss", r->loss,
+			 "perplexity", exp(r->loss), "accuracy", r->accuracy);
+}
+
+static json_t *train_split_json(const struct trainer_snapshot *s, bool has,
+				const struct metrics_report *r)
+{
+	if (!has || (s->lm && !isfinite(r->loss)))
+		return json_null();
+	return s->lm ? train_lm_json(r) : train_report_json(r, s->label_names);
+}
+
 static void train_print_json(struct trainer *t, const char *out)
 {
 	struct trainer_snapshot s;
@@ -300,10 +317,11 @@ static void train_print_json(struct trainer *t, const char *out)
 		      "ms_per_step", s.step > 0 ? 1000.0 * s.elapsed / (double)s.step : 0.0,
 		      "tokens_per_second", s.tokens_per_sec, "steps", (json_int_t)s.step,
 		      "epochs", s.epoch, "state", trainer_state_name(s.state));
-	json_object_set_new(o, "valid", s.has_eval ? train_report_json(&s.eval, s.label_names) :
-			    json_null());
-	json_object_set_new(o, "test", s.has_test ? train_report_json(&s.test, s.label_names) :
-			    json_null());
+	json_object_set_new(o, "step_ms_median", isfinite(s.step_ms_median) ?
+			    json_real(s.step_ms_median) : json_null());
+	json_object_set_new(o, "objective", json_string(s.lm ? "lm" : "classify"));
+	json_object_set_new(o, "valid", train_split_json(&s, s.has_eval, &s.eval));
+	json_object_set_new(o, "test", train_split_json(&s, s.has_test, &s.test));
 	json_object_set_new(o, "model", out != NULL ? json_sprintf("%s/model.safetensors", out) :
 			    json_null());
 	enc = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));

@@ -60,7 +60,8 @@ static size_t tokenizer_bpe_encode(const struct tokenizer *t, const char *text, 
 		tt_buf_fini(&fixed);
 	}
 	n = out.n;
-	memcpy(ids, out.v, (n < cap ? n : cap) * sizeof *ids);
+	if (cap > 0)
+		memcpy(ids, out.v, (n < cap ? n : cap) * sizeof *ids);
 	bpe_ids_fini(&out);
 	return n;
 }

@@ -123,6 +123,11 @@ struct trainer {
 	uint64_t best_step;
 	uint32_t since_best;
 	double lr_now;
+	/* general-path step times (trainer-step.c), for step_ms_median */
+	float *step_ms;
+	size_t nstep_ms, step_ms_cap;
+	uint64_t steps_timed;
+	double step_ms_median;
 };
 
 /* trainer-run.c */
@@ -179,6 +184,8 @@ int trainer_fast_path(const struct trainer *t);
 /* The optimizer the run's settings ask for (none on the fast path); -1 + err. */
 int trainer_make_optim(struct trainer *t, struct tt_err *err);
 void trainer_run_round(struct trainer *t);
+/* The median of the step times so far (NAN when none), into t->step_ms_median. */
+void trainer_step_median(struct trainer *t);
 
 /* trainer.c: publication, used by the run */
 void trainer_add_point(struct trainer *t, const struct trainer_point *p);

@@ -359,6 +359,11 @@ void trainer_release(struct trainer *t)
 	trainer_data_free(&t->data);
 	free(t->class_weights);
 	t->class_weights = NULL;
+	free(t->step_ms);
+	t->step_ms = NULL;
+	t->nstep_ms = t->step_ms_cap = 0;
+	t->steps_timed = 0;
+	t->step_ms_median = NAN;
 }
 
 /*

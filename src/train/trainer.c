@@ -231,6 +231,8 @@ void trainer_publish(struct trainer *t, int force_wake)
 	t->snap.best_step = t->best_step;
 	t->snap.npoints = t->npoints;
 	t->snap.nevents = t->nevents;
+	t->snap.step_ms_median = t->step_ms_median;
+	t->snap.lm = t->data.lm_off != NULL;
 	pthread_cond_broadcast(&t->cond);
 	if (force_wake || state_changed || now - t->last_wake >= 0.05) {
 		t->last_wake = now;
@@ -617,6 +619,8 @@ struct trainer *trainer_create(const struct trainer_setup *setup, struct tt_err 
 	t->snap.label_names = NULL;
 	snprintf(t->snap.metric_name, sizeof t->snap.metric_name, "%s", cfg_get_str(&t->cfg, "metric"));
 	t->snap.eta_seconds = NAN;
+	t->snap.step_ms_median = NAN;
+	t->step_ms_median = NAN;
 	t->best = NAN;
 	trainer_read_hp(t);
 	if (pthread_create(&t->thread, NULL, trainer_main, t) != 0) {
