@@ -190,11 +190,22 @@ int trainer_gpt_tokenizer(struct trainer *t, struct tt_err *err)
 		rc = trainer_learn_bpe(t, err);
 	} else {
 		trainer_phase(t, "preparing: loading %s", init);
-		if (st_open(&f, init, err) != 0)
-			return -1;
-		ours = st_meta(&f, "tunetop.model") != NULL;
-		st_close(&f);
-		rc = ours ? trainer_init_bundle(t, init, err) : trainer_init_hf(t, init, err);
+		rc = st_open(&f, init, err);
+		if (rc == 0) {
+			ours = st_meta(&f, "tunetop.model") != NULL;
+			st_close(&f);
+			rc = ours ? trainer_init_bundle(t, init, err) : trainer_init_hf(t, init, err);
+		}
+	}
+	if (rc != 0 && init[0] != '\0') {
+		/* the start reply shows the message alone: put the place in it */
+		char msg[sizeof err->msg];
+
+		tt_err_format(err, msg, sizeof msg);
+		if (strstr(msg, init) != NULL)
+			tt_err_set(err, NULL, 0, 0, "init: %s", msg);
+		else
+			tt_err_set(err, NULL, 0, 0, "init %s: %s", init, msg);
 	}
 	if (rc != 0)
 		return -1;
