@@ -148,7 +148,7 @@ static const struct cfg_option cfg_options[] = {
 	  "gpt: most tokens of a sequence (positions); lm cuts the texts into chunks of this" },
 	{ "vocab_size", CFG_INT, 258, 1048576.0, "4096", NULL, "train",
 	  "gpt: byte-level BPE vocabulary learned from the train texts (without init)" },
-	{ "pool", CFG_ENUM, 0, 0, "last", "last|mean", "train",
+	{ "pooling", CFG_ENUM, 0, 0, "last", "last|mean", "train",
 	  "gpt classify: pool the last token's state (as GPT-2) or the mean over the text" },
 	{ "truncate", CFG_ENUM, 0, 0, "first", "first|last", "train",
 	  "gpt: a text longer than context keeps its first tokens, or its last" },

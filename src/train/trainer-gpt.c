@@ -57,7 +57,7 @@ static void trainer_gpt_config(const struct trainer *t, struct model_config *mc)
 	mc->n_layer = (uint32_t)cfg_get_int(&t->cfg, "layers");
 	mc->n_head = (uint32_t)cfg_get_int(&t->cfg, "heads");
 	mc->n_ctx = (uint32_t)cfg_get_int(&t->cfg, "context");
-	mc->pool_mean = strcmp(cfg_get_str(&t->cfg, "pool"), "mean") == 0;
+	mc->pool_mean = strcmp(cfg_get_str(&t->cfg, "pooling"), "mean") == 0;
 	mc->truncate_last = strcmp(cfg_get_str(&t->cfg, "truncate"), "last") == 0;
 	mc->loss = t->in->multilabel ? MODEL_LOSS_OVA : MODEL_LOSS_SOFTMAX;
 	mc->seed = (uint64_t)cfg_get_int(&t->cfg, "seed");

@@ -6,7 +6,7 @@
 TINY="--set dim=32 --set layers=1 --set heads=2 --set context=32 --set vocab_size=400 --set threads=1"
 
 run "$TUNETOP" train --data sessions/demo/tickets.jsonl --model gpt $TINY --set epochs=10 \
-	--set lr=0.001 --set warmup=10 --set pool=mean --out "$T/cls" --json
+	--set lr=0.001 --set warmup=10 --set pooling=mean --out "$T/cls" --json
 expect_rc "train gpt classify" 0
 if python3 - "$T/out" <<'PY'
 import json, sys
