@@ -341,8 +341,14 @@ static int train_run(struct app *app, const struct train_args *a, struct trainer
 	char reply[1024];
 	size_t counts[DS_NSPLITS];
 	struct train_seen seen = { 0, 0, 0, 0 };
+	int lm = strcmp(cfg_get_str(&app->cfg, "model"), "gpt") == 0 &&
+		 strcmp(cfg_get_str(&app->cfg, "objective"), "lm") == 0;
+	int has_test_text = 0;
 
 	trainer_input_counts(in, counts);
+	/* a language model learns from unlabeled texts too */
+	for (size_t i = 0; i < in->n && lm; i++)
+		has_test_text |= in->split[i] == DS_SPLIT_TEST;
 	tt_err_clear(&err);
 	t = trainer_create(&setup, &err);
 	if (t == NULL) {
@@ -360,7 +366,7 @@ static int train_run(struct app *app, const struct train_args *a, struct trainer
 	while (trainer_wait_stopped(t, 1.0) == TRAINER_RUNNING)
 		train_progress(t, &seen);
 	train_progress(t, &seen);
-	if (counts[DS_SPLIT_TEST] > 0)
+	if (counts[DS_SPLIT_TEST] > 0 || has_test_text)
 		trainer_wait_handled(t, trainer_send(t, TRAINER_EVAL_TEST, NULL, NULL, 0, NULL),
 				     NULL, 0);
 	if (a->json)

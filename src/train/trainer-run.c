@@ -607,7 +607,8 @@ void trainer_after_round(struct trainer *t)
 {
 	uint64_t every = trainer_log_every(t);
 	int epoch_end = t->pos >= t->data.nrows[DS_SPLIT_TRAIN];
-	int eval_now = epoch_end || t->step >= t->next_eval;
+	int last = t->hp.max_steps > 0 && t->step >= t->hp.max_steps;
+	int eval_now = epoch_end || last || t->step >= t->next_eval;
 	struct trainer_point p;
 
 	if (t->time_since > 0)

@@ -144,3 +144,19 @@ expect_rc "preset then set, max_steps" 0
 if python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); assert d["steps"] == 7, d["steps"]' "$T/out"
 then ok "max_steps=7 stops after 7 steps"; else not_ok "max_steps" "$(tail -c 300 "$T/out")"; fi
 expect_out "max_steps ends the run as done" '"state":"done"'
+
+# Pre-training text without labels: an lm run still splits, validates and tests;
+# with max_steps the run ends with an evaluation.
+python3 - "$T/unlabeled.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for l in open("sessions/demo/tickets.jsonl"):
+        f.write(json.dumps({"text": json.loads(l)["text"]}) + "\n")
+PY
+run "$TUNETOP" train --data "$T/unlabeled.jsonl" --model gpt --objective lm $TINY --set max_steps=6 --json
+expect_rc "lm on unlabeled texts" 0
+if python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); assert d["steps"] == 6 and d["valid"]["perplexity"] > 1 and d["test"]["perplexity"] > 1, d' "$T/out"
+then ok "unlabeled lm reports valid and test perplexity"; else not_ok "unlabeled lm" "$(tail -c 300 "$T/out")"; fi
+run "$TUNETOP" train --data "$T/unlabeled.jsonl" --model gpt $TINY --set max_steps=2
+expect_rc "classify on unlabeled texts fails" 1
+expect_err "no labels explained" "no labels"
