@@ -220,6 +220,10 @@ int trainer_gpt_model(struct trainer *t, struct tt_err *err)
 	struct model_config mc;
 
 	openblas_set_num_threads((int)t->hp.threads);
+	if (cfg_get_num(&t->cfg, "label_smoothing") > 0 ||
+	    strcmp(cfg_get_str(&t->cfg, "class_weights"), "none") != 0)
+		trainer_notice(t, 0, "model gpt ignores label_smoothing and class_weights "
+			       "(plain cross-entropy)");
 	if (t->model != NULL)
 		return 0;
 	trainer_gpt_config(t, &mc);
