@@ -535,7 +535,10 @@ static void trainer_eval_point(struct trainer *t, struct trainer_point *p)
 	trainer_evaluate(t, DS_SPLIT_VALID, &r);
 	v = trainer_metric_value(t, &r);
 	p->valid_loss = r.loss;
-	p->valid_metric = strcmp(cfg_get_str(&t->cfg, "metric"), "loss") == 0 ? r.loss : v;
+	if (t->data.lm_off != NULL)
+		p->valid_metric = exp(r.loss);  /* a language model's curve: perplexity */
+	else
+		p->valid_metric = strcmp(cfg_get_str(&t->cfg, "metric"), "loss") == 0 ? r.loss : v;
 	pthread_mutex_lock(&t->lock);
 	metrics_report_fini(&t->snap.eval);
 	t->snap.eval = r;

@@ -396,14 +396,20 @@ static int trainer_msg_eval(struct trainer *t, enum ds_split split, char *reply,
 		return -1;
 	}
 	if (t->data.nrows[split] == 0) {
-		snprintf(reply, n, "the %s split has no labeled records", ds_split_name(split));
+		snprintf(reply, n, "the %s split has no %s", ds_split_name(split), t->data.lm_off != NULL ? "text" : "labeled records");
 		return -1;
 	}
 	metrics_report_init(&r);
 	trainer_evaluate(t, split, &r);
 	trainer_predict_all(t);
-	snprintf(reply, n, "%s: accuracy %.4f, macro-F1 %.4f, loss %.4f (%llu records)",
-		 ds_split_name(split), r.accuracy, r.macro_f1, r.loss, (unsigned long long)r.n);
+	if (t->data.lm_off != NULL)
+		snprintf(reply, n, "%s: perplexity %.4f, loss %.4f, next-token accuracy %.4f "
+			 "(%llu tokens)", ds_split_name(split), exp(r.loss), r.loss, r.accuracy,
+			 (unsigned long long)r.n);
+	else
+		snprintf(reply, n, "%s: accuracy %.4f, macro-F1 %.4f, loss %.4f (%llu records)",
+			 ds_split_name(split), r.accuracy, r.macro_f1, r.loss,
+			 (unsigned long long)r.n);
 	pthread_mutex_lock(&t->lock);
 	if (split == DS_SPLIT_TEST) {
 		metrics_report_fini(&t->snap.test);
