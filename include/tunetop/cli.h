@@ -2,7 +2,8 @@
  * cli.h - the model subcommands of the tunetop binary:
  *
  *   tunetop train --data TRAIN [--valid V] [--test T] [--config F] [--set k=v]...
- *                 [--model ngram] [--out DIR] [--json]
+ *                 [--model ngram|gpt] [--objective classify|lm] [--preset NAME]
+ *                 [--init FILE [--vocab F --merges F]] [--out DIR] [--json]
  *   tunetop eval MODEL DATA [--json]
  *   tunetop predict MODEL [--k K] [--json] [TEXT...]   (stdin lines without TEXT)
  *   tunetop tokenize --vocab FILE --merges FILE [--pieces] [TEXTFILE]
@@ -21,5 +22,13 @@ int cli_predict(int argc, char **argv);
 int cli_tokenize(int argc, char **argv);
 int cli_queue(int argc, char **argv);
 int cli_agreement(int argc, char **argv);
+
+/* cli-lm.c: eval and predict on a language model (model->cfg.lm). */
+#include "tunetop/bundle.h"
+#include "tunetop/dataset.h"
+int cli_eval_lm(const struct bundle *b, const struct dataset *ds, const char *path, int json);
+/* The k most likely next tokens after text; probs [vocab] is scratch. */
+void cli_predict_lm(const struct bundle *b, struct model_ws *ws, const char *text, size_t len,
+		    int k, int json, float *probs);
 
 #endif

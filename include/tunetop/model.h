@@ -45,8 +45,8 @@
  *                   targets[i] = tokens[i + 1]; MODEL_IGNORE masks a target.
  * Sequence lengths vary per example; a transformer pads or packs them.
  *
- * Implementations: "ngram" (model-ngram.c, fastText's supervised model).
- * A transformer adds its own ops table and uses n_layer/n_head/n_ctx.
+ * Implementations: "ngram" (model-ngram.c, fastText's supervised model),
+ * "gpt" (model-gpt.c, the GPT-2 transformer of gpt.h; uses n_layer/n_head/n_ctx).
  */
 #ifndef TUNETOP_MODEL_H
 #define TUNETOP_MODEL_H
@@ -85,6 +85,10 @@ struct model_config {
 	uint32_t n_layer;       /* transformers only; 0 for ngram */
 	uint32_t n_head;
 	uint32_t n_ctx;
+	/* transformers (gpt): what the examples are and how a text is cut */
+	bool lm;                /* language model: nlabels == ninputs, next-token targets */
+	bool pool_mean;         /* classification pooling: mean (else the last token) */
+	bool truncate_last;     /* a text longer than n_ctx keeps its last tokens */
 };
 
 /* A target that contributes nothing (padding, a prompt's tokens in LM). */
@@ -228,6 +232,7 @@ struct model {
 /* ---- front end: dispatch through ops ----------------------------------- */
 
 extern const struct model_ops model_ngram_ops;
+extern const struct model_ops model_gpt_ops;     /* model-gpt.c, see model-gpt.h */
 
 /* Ops table by name ("ngram"), or NULL. */
 const struct model_ops *model_find(const char *name);

@@ -11,7 +11,9 @@
  *
  * The step's hyperparameters come in hp (model_hparams): lr is the step's
  * rate (the trainer's schedule multiplies the base lr before the call),
- * weight decay is decoupled (w -= lr * wd * w, not added to the gradient),
+ * weight decay is decoupled (w -= lr * wd * w, not added to the gradient)
+ * and applies to 2-D views only (matrices; biases and layer norms are not
+ * decayed, as in nanoGPT and Hugging Face's fine-tuning recipes),
  * and clip > 0 scales the whole update when the global gradient norm (over
  * every trainable view) exceeds it. optim_step returns that norm, before
  * clipping.

@@ -16,8 +16,9 @@
  * ("tunetop.tokenizer"); files without it hold the n-gram tokenizer.
  *
  * Implementations: "ngram" (tokenize.c's hashed word and character n-grams
- * with its normalization, tensor "tokenizer.vocab"). Byte-level BPE adds its
- * ops table to tokenizer_all in tokenizer.c.
+ * with its normalization, tensor "tokenizer.vocab"); "bpe" (tokenizer-bpe.c:
+ * GPT-2's byte-level BPE of bpe.h, tensor "tokenizer.bpe" holding
+ * bpe_serialize's bytes).
  */
 #ifndef TUNETOP_TOKENIZER_H
 #define TUNETOP_TOKENIZER_H
@@ -78,5 +79,19 @@ const struct tok_vocab *tokenizer_ngram_vocab(const struct tokenizer *t);
  */
 size_t tokenizer_ngram_encode_words(const struct tokenizer *t, const char *norm, size_t len,
 				    size_t nwords, uint32_t *ids, size_t cap);
+
+/* ---- the byte-level BPE tokenizer (tokenizer-bpe.c) ------------------ */
+
+struct bpe;
+extern const struct tokenizer_ops tokenizer_bpe_ops;
+
+/*
+ * A tokenizer over b, which it takes over. Text that is not valid UTF-8 is
+ * encoded with each bad byte read as U+FFFD (as a decoder with
+ * errors="replace" would give it), never dropped.
+ */
+struct tokenizer *tokenizer_bpe_create(struct bpe *b);
+/* Its BPE; NULL if t is not a BPE tokenizer. */
+const struct bpe *tokenizer_bpe(const struct tokenizer *t);
 
 #endif

@@ -143,6 +143,13 @@ struct trainer_snapshot {
 	char phase[96];         /* while starting: what it is doing ("" otherwise) */
 	bool message_is_error;
 	uint64_t pred_seq;      /* grows with every new set of predictions */
+	/*
+	 * Median time of one optimizer step (forward, backward, update) after
+	 * the run's first 5 steps, evaluation excluded; NAN on the n-gram
+	 * fast path (Hogwild steps are not timed) or before step 6.
+	 */
+	double step_ms_median;
+	bool lm;                /* a language model: eval loss is per token, perplexity exp(loss) */
 };
 
 /*

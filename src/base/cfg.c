@@ -86,8 +86,8 @@ static const struct cfg_option cfg_options[] = {
 	  "near duplicates: LSH bands (0 = chosen so a pair at the threshold is found with p >= 0.99)" },
 
 	/* train: model and hyperparameters (defaults suit the fast n-gram model) */
-	{ "model", CFG_ENUM, 0, 0, "ngram", "ngram", "train",
-	  "ngram: fastText-style linear classifier (the one model so far)" },
+	{ "model", CFG_ENUM, 0, 0, "ngram", "ngram|gpt", "train",
+	  "ngram: fastText-style linear classifier; gpt: a GPT-2 transformer (see preset gpt-tiny)" },
 	{ "lr", CFG_FLOAT, 0, 100, "0.5", NULL, "train",
 	  "learning rate (0 freezes the weights); 0.1-1.0 for ngram with SGD, about 0.01 with AdamW (see preset)" },
 	{ "epochs", CFG_INT, 1, 10000, "10", NULL, "train",
@@ -134,6 +134,30 @@ static const struct cfg_option cfg_options[] = {
 	  "validation metric for early stopping and the best checkpoint" },
 	{ "threads", CFG_INT, 1, 256, "2", NULL, "train",
 	  "trainer threads (and BLAS threads)" },
+	{ "max_steps", CFG_INT, 0, 1000000000000.0, "0", NULL, "train",
+	  "stop after this many optimizer steps (0 = run every epoch)" },
+
+	/* train, gpt only: the transformer's shape and objective (width is dim) */
+	{ "objective", CFG_ENUM, 0, 0, "classify", "classify|lm", "train",
+	  "gpt: classify the labels, or lm (causal language model on the texts, perplexity)" },
+	{ "layers", CFG_INT, 1, 1024, "2", NULL, "train",
+	  "gpt: transformer blocks" },
+	{ "heads", CFG_INT, 1, 1024, "4", NULL, "train",
+	  "gpt: attention heads (must divide dim)" },
+	{ "context", CFG_INT, 2, 1048576.0, "128", NULL, "train",
+	  "gpt: most tokens of a sequence (positions); lm cuts the texts into chunks of this" },
+	{ "vocab_size", CFG_INT, 258, 1048576.0, "4096", NULL, "train",
+	  "gpt: byte-level BPE vocabulary learned from the train texts (without init)" },
+	{ "pooling", CFG_ENUM, 0, 0, "last", "last|mean", "train",
+	  "gpt classify: pool the last token's state (as GPT-2) or the mean over the text" },
+	{ "truncate", CFG_ENUM, 0, 0, "first", "first|last", "train",
+	  "gpt: a text longer than context keeps its first tokens, or its last" },
+	{ "init", CFG_STRING, 0, 4096, "", NULL, "train",
+	  "gpt: start from this safetensors file (tunetop's or Hugging Face GPT-2's); empty = fresh" },
+	{ "bpe_vocab", CFG_STRING, 0, 4096, "", NULL, "train",
+	  "gpt with init: vocab.json (or encoder.json); empty = the one beside the init file" },
+	{ "bpe_merges", CFG_STRING, 0, 4096, "", NULL, "train",
+	  "gpt with init: merges.txt (or vocab.bpe); empty = the one beside the init file" },
 
 	/* check: model-assisted cleaning (likely label errors) */
 	{ "label_errors_folds", CFG_INT, 2, 20, "5", NULL, "check",

@@ -111,6 +111,13 @@ int cli_eval(int argc, char **argv)
 		app_fini(&app);
 		return 1;
 	}
+	if (b.model->cfg.lm) {
+		int rc = cli_eval_lm(&b, &app.ds, files[1], json);
+
+		bundle_fini(&b);
+		app_fini(&app);
+		return rc;
+	}
 	metrics_report_init(&r);
 	cli_eval_data(&b, &app.ds, &r, &unknown);
 	if (r.n == 0) {
@@ -188,9 +195,14 @@ static int cli_read_line(FILE *f, struct tt_buf *b, size_t max)
 static void cli_predict_one(const struct bundle *b, struct model_ws *ws, const char *text,
 			    size_t len, int k, int json, float *probs)
 {
-	uint32_t *order = tt_xmalloc(b->nlabels * sizeof *order), i, j;
+	uint32_t *order = tt_xmalloc((b->nlabels + 1) * sizeof *order), i, j;
 	json_t *arr = json ? json_array() : NULL;
 
+	if (b->model->cfg.lm) {
+		free(order);
+		cli_predict_lm(b, ws, text, len, k, json, probs);
+		return;
+	}
 	bundle_predict(b, ws, text, len, probs);
 	for (i = 0; i < b->nlabels; i++)
 		order[i] = i;
@@ -257,7 +269,7 @@ int cli_predict(int argc, char **argv)
 		return 1;
 	}
 	ws = model_ws_create(b.model);
-	probs = tt_xmalloc(b.nlabels * sizeof *probs);
+	probs = tt_xmalloc(b.model->cfg.nlabels * sizeof *probs);   /* a language model's: its vocabulary */
 	for (i = 0; i < ntexts; i++)
 		cli_predict_one(&b, ws, texts[i], strlen(texts[i]), k, json, probs);
 	if (ntexts == 0) {

@@ -13,10 +13,12 @@
 
 #include "tunetop/app.h"
 #include "tunetop/cli.h"
+#include "tunetop/preset.h"
 #include "tunetop/trainer.h"
 
 struct train_args {
 	const char *data, *valid, *test, *config, *model, *out;
+	const char *objective, *init, *preset, *vocab, *merges;
 	const char **sets;
 	int nsets;
 	int json;
@@ -49,6 +51,16 @@ static int train_parse(int argc, char **argv, struct train_args *a)
 			slot = &a->out;
 		else if (strcmp(arg, "--set") == 0)
 			slot = &a->sets[a->nsets++];
+		else if (strcmp(arg, "--objective") == 0)
+			slot = &a->objective;
+		else if (strcmp(arg, "--init") == 0)
+			slot = &a->init;
+		else if (strcmp(arg, "--preset") == 0)
+			slot = &a->preset;
+		else if (strcmp(arg, "--vocab") == 0)
+			slot = &a->vocab;
+		else if (strcmp(arg, "--merges") == 0)
+			slot = &a->merges;
 		if (slot == NULL || i + 1 >= argc) {
 			tt_esc_printf(stderr, "tunetop train: %s '%s' (try tunetop --help)\n",
 				slot == NULL ? "unknown argument" : "missing value for", arg);
@@ -76,11 +88,63 @@ static void train_report(const struct tt_err *err)
 	tt_esc_printf(stderr, "tunetop train: %s\n", msg);
 }
 
-static int train_configure(struct app *app, const struct train_args *a)
+/*
+ * The preset a run starts from: --preset NAME; else, for a transformer,
+ * gpt-finetune with --init and gpt-tiny without (so --model gpt alone
+ * trains with AdamW and a schedule that suit it); none for ngram.
+ */
+static const char *train_preset_name(const struct train_args *a)
+{
+	if (a->preset != NULL)
+		return a->preset;
+	if (a->init != NULL)
+		return "gpt-finetune";
+	if (a->model != NULL && strcmp(a->model, "gpt") == 0)
+		return "gpt-tiny";
+	return NULL;
+}
+
+/* Option key (the flag's name) = value, or nothing when the flag is absent. */
+static int train_flag(struct app *app, const char *flag, const char *key, const char *value)
 {
 	struct tt_err err;
 
+	if (value == NULL)
+		return 0;
 	tt_err_clear(&err);
+	if (cfg_set(&app->cfg, key, value, &err) != 0) {
+		tt_esc_printf(stderr, "tunetop train: %s: %s\n", flag, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Preset first, then the config file, then --set, then the flags that name an option. */
+static int train_configure(struct app *app, const struct train_args *a)
+{
+	const char *pname = train_preset_name(a);
+	struct tt_err err;
+
+	tt_err_clear(&err);
+	if (pname != NULL) {
+		const struct preset *p = preset_find(pname);
+
+		if (p == NULL) {
+			tt_esc_printf(stderr, "tunetop train: --preset: unknown preset '%s' (known: ",
+				      pname);
+			size_t n;
+			const struct preset *all = preset_table(&n);
+
+			for (size_t i = 0; i < n; i++)
+				fprintf(stderr, "%s%s", i ? ", " : "", all[i].name);
+			fprintf(stderr, ")\n");
+			return -1;
+		}
+		if (preset_apply(&app->cfg, p, &err) != 0) {
+			train_report(&err);
+			return -1;
+		}
+	}
 	if (a->config != NULL && cfg_load_yaml(&app->cfg, a->config, &err) != 0) {
 		train_report(&err);
 		return -1;
@@ -91,10 +155,13 @@ static int train_configure(struct app *app, const struct train_args *a)
 			return -1;
 		}
 	}
-	if (a->model != NULL && cfg_set(&app->cfg, "model", a->model, &err) != 0) {
-		tt_esc_printf(stderr, "tunetop train: --model: %s\n", err.msg);
+	if (train_flag(app, "--model", "model", a->model) != 0 ||
+	    train_flag(app, "--init", "model", a->init != NULL ? "gpt" : NULL) != 0 ||
+	    train_flag(app, "--objective", "objective", a->objective) != 0 ||
+	    train_flag(app, "--init", "init", a->init) != 0 ||
+	    train_flag(app, "--vocab", "bpe_vocab", a->vocab) != 0 ||
+	    train_flag(app, "--merges", "bpe_merges", a->merges) != 0)
 		return -1;
-	}
 	return 0;
 }
 
@@ -191,7 +258,9 @@ static void train_progress(struct trainer *t, struct train_seen *seen)
 	seen->eval_loss = s.has_eval ? s.eval.loss : 0;
 	fprintf(stderr, "step %llu/%llu  epoch %.2f/%u  loss %.4f", (unsigned long long)s.step,
 		(unsigned long long)s.total_steps, s.epoch, s.epochs, s.train_loss);
-	if (s.has_eval)
+	if (s.has_eval && s.lm)
+		fprintf(stderr, "  valid loss %.4f perplexity %.2f", s.eval.loss, exp(s.eval.loss));
+	else if (s.has_eval)
 		fprintf(stderr, "  valid acc %.4f macro-F1 %.4f loss %.4f", s.eval.accuracy,
 			s.eval.macro_f1, s.eval.loss);
 	fprintf(stderr, "  lr %.4g  %.0f tok/s", s.lr, s.tokens_per_sec);
@@ -222,6 +291,21 @@ static json_t *train_report_json(const struct metrics_report *r, char *const *na
 	return metrics_report_json(r, (const char *const *)names);
 }
 
+/* A language model's evaluation: tokens scored, loss per token, perplexity, next-token accuracy. */
+static json_t *train_lm_json(const struct metrics_report *r)
+{
+	return json_pack("{s:I,s:f,s:f,s:f}", "tokens", (json_int_t)r->n, "loss", r->loss,
+			 "perplexity", exp(r->loss), "accuracy", r->accuracy);
+}
+
+static json_t *train_split_json(const struct trainer_snapshot *s, bool has,
+				const struct metrics_report *r)
+{
+	if (!has || (s->lm && !isfinite(r->loss)))
+		return json_null();
+	return s->lm ? train_lm_json(r) : train_report_json(r, s->label_names);
+}
+
 static void train_print_json(struct trainer *t, const char *out)
 {
 	struct trainer_snapshot s;
@@ -233,10 +317,11 @@ static void train_print_json(struct trainer *t, const char *out)
 		      "ms_per_step", s.step > 0 ? 1000.0 * s.elapsed / (double)s.step : 0.0,
 		      "tokens_per_second", s.tokens_per_sec, "steps", (json_int_t)s.step,
 		      "epochs", s.epoch, "state", trainer_state_name(s.state));
-	json_object_set_new(o, "valid", s.has_eval ? train_report_json(&s.eval, s.label_names) :
-			    json_null());
-	json_object_set_new(o, "test", s.has_test ? train_report_json(&s.test, s.label_names) :
-			    json_null());
+	json_object_set_new(o, "step_ms_median", isfinite(s.step_ms_median) ?
+			    json_real(s.step_ms_median) : json_null());
+	json_object_set_new(o, "objective", json_string(s.lm ? "lm" : "classify"));
+	json_object_set_new(o, "valid", train_split_json(&s, s.has_eval, &s.eval));
+	json_object_set_new(o, "test", train_split_json(&s, s.has_test, &s.test));
 	json_object_set_new(o, "model", out != NULL ? json_sprintf("%s/model.safetensors", out) :
 			    json_null());
 	enc = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
@@ -256,8 +341,14 @@ static int train_run(struct app *app, const struct train_args *a, struct trainer
 	char reply[1024];
 	size_t counts[DS_NSPLITS];
 	struct train_seen seen = { 0, 0, 0, 0 };
+	int lm = strcmp(cfg_get_str(&app->cfg, "model"), "gpt") == 0 &&
+		 strcmp(cfg_get_str(&app->cfg, "objective"), "lm") == 0;
+	int has_test_text = 0;
 
 	trainer_input_counts(in, counts);
+	/* a language model learns from unlabeled texts too */
+	for (size_t i = 0; i < in->n && lm; i++)
+		has_test_text |= in->split[i] == DS_SPLIT_TEST;
 	tt_err_clear(&err);
 	t = trainer_create(&setup, &err);
 	if (t == NULL) {
@@ -275,7 +366,7 @@ static int train_run(struct app *app, const struct train_args *a, struct trainer
 	while (trainer_wait_stopped(t, 1.0) == TRAINER_RUNNING)
 		train_progress(t, &seen);
 	train_progress(t, &seen);
-	if (counts[DS_SPLIT_TEST] > 0)
+	if (counts[DS_SPLIT_TEST] > 0 || has_test_text)
 		trainer_wait_handled(t, trainer_send(t, TRAINER_EVAL_TEST, NULL, NULL, 0, NULL),
 				     NULL, 0);
 	if (a->json)

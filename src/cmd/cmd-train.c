@@ -190,8 +190,15 @@ enum cmd_rc cmd_train_set(struct cmd_ctx *ctx, const char *key, const char *valu
 	return cmd_train_send(ctx, TRAINER_SET, key, value, 0, NULL);
 }
 
-static void cmd_status_eval(struct cmd_ctx *ctx, const char *name, const struct metrics_report *r)
+static void cmd_status_eval(struct cmd_ctx *ctx, const char *name, const struct metrics_report *r,
+			    bool lm)
 {
+	if (lm) {
+		cmd_print(ctx, "%s: perplexity %.4f, loss %.4f, next-token accuracy %.4f "
+			  "(%llu tokens)\n", name, exp(r->loss), r->loss, r->accuracy,
+			  (unsigned long long)r->n);
+		return;
+	}
 	cmd_print(ctx, "%s: accuracy %.4f, macro-F1 %.4f, loss %.4f (%llu records)\n", name,
 		  r->accuracy, r->macro_f1, r->loss, (unsigned long long)r->n);
 }
@@ -209,9 +216,9 @@ enum cmd_rc cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		  (unsigned long long)s.total_steps, s.epoch, s.epochs, s.lr, s.base_lr,
 		  s.train_loss, s.tokens_per_sec);
 	if (s.has_eval)
-		cmd_status_eval(ctx, "valid", &s.eval);
+		cmd_status_eval(ctx, "valid", &s.eval, s.lm);
 	if (s.has_test)
-		cmd_status_eval(ctx, "test", &s.test);
+		cmd_status_eval(ctx, "test", &s.test, s.lm);
 	if (s.message[0] != '\0')
 		cmd_print_line(ctx, s.message);
 	trainer_snapshot_fini(&s);

@@ -38,6 +38,9 @@ static char *bundle_config_json(const struct model *m, bool multilabel)
 		json_object_set_new(o, "n_layer", json_integer(c->n_layer));
 		json_object_set_new(o, "n_head", json_integer(c->n_head));
 		json_object_set_new(o, "n_ctx", json_integer(c->n_ctx));
+		json_object_set_new(o, "objective", json_string(c->lm ? "lm" : "classify"));
+		json_object_set_new(o, "pool", json_string(c->pool_mean ? "mean" : "last"));
+		json_object_set_new(o, "truncate", json_string(c->truncate_last ? "last" : "first"));
 	}
 	s = json_dumps(o, JSON_COMPACT);
 
@@ -232,6 +235,14 @@ static uint32_t bundle_config_u32(json_t *o, const char *key)
 	return n > 0 && n <= 0xffffff ? (uint32_t)n : 0;
 }
 
+/* 1 when the config's string key equals value. */
+static int bundle_config_is(json_t *o, const char *key, const char *value)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) && strcmp(json_string_value(v), value) == 0;
+}
+
 static int bundle_read_config(const struct st_file *f, const char *path, struct model_config *mc,
 			      bool *multilabel, struct tt_err *err)
 {
@@ -259,6 +270,9 @@ static int bundle_read_config(const struct st_file *f, const char *path, struct 
 	mc->n_layer = bundle_config_u32(o, "n_layer");
 	mc->n_head = bundle_config_u32(o, "n_head");
 	mc->n_ctx = bundle_config_u32(o, "n_ctx");
+	mc->lm = bundle_config_is(o, "objective", "lm");
+	mc->pool_mean = bundle_config_is(o, "pool", "mean");
+	mc->truncate_last = bundle_config_is(o, "truncate", "last");
 	*multilabel = ml != 0;
 	json_decref(o);
 	return 0;
@@ -482,7 +496,8 @@ int bundle_load(struct bundle *b, const char *path, struct tt_err *err)
 	if (bundle_read_labels(b, &f, path, err) != 0 ||
 	    bundle_read_config(&f, path, &mc, &b->multilabel, err) != 0)
 		goto out;
-	if (mc.nlabels != b->nlabels) {
+	/* A language model's classes are its vocabulary: its labels are the data's. */
+	if (!mc.lm && mc.nlabels != b->nlabels) {
 		bundle_fail(err, path, "the label set and the model disagree");
 		goto out;
 	}

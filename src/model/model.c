@@ -49,6 +49,7 @@ model_hparams_default(struct model_hparams *hp)
 
 static const struct model_ops *const model_all[] = {
 	&model_ngram_ops,
+	&model_gpt_ops,
 };
 
 const struct model_ops *
@@ -67,7 +68,7 @@ model_create(const struct model_config *cfg, struct tt_err *err)
 	const struct model_ops *ops = model_find(type);
 
 	if (ops == NULL) {
-		tt_err_set(err, NULL, 0, 0, "unknown model type '%s' (expected ngram)", type);
+		tt_err_set(err, NULL, 0, 0, "unknown model type '%s' (expected ngram or gpt)", type);
 		return NULL;
 	}
 	return ops->create(cfg, err);

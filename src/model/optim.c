@@ -242,11 +242,17 @@ static void optim_update(const struct optim *o, const struct optim_rule *a,
 		optim_sgd(a, w, g, n);
 }
 
-static void optim_update_view(const struct optim *o, const struct optim_rule *a,
+static void optim_update_view(const struct optim *o, const struct optim_rule *rule,
 			      const struct optim_slot *s, const struct model_view *v)
 {
+	struct optim_rule r1 = *rule;
+	const struct optim_rule *a = &r1;
+
 	if (v->grad == NULL)
 		return;
+	/* Weight decay on matrices only: biases and layer norms keep theirs (as nanoGPT). */
+	if (v->ndim < 2)
+		r1.decay = 1.0f;
 	if (v->grad_rows == NULL) {
 		optim_update(o, a, s, v, 0, v->grad, model_view_numel(v));
 		if (v->touched != NULL)

@@ -93,6 +93,7 @@ size_t tokenizer_ngram_encode_words(const struct tokenizer *t, const char *norm,
 
 static const struct tokenizer_ops *const tokenizer_all[] = {
 	&tokenizer_ngram_ops,
+	&tokenizer_bpe_ops,
 };
 
 const struct tokenizer_ops *tokenizer_find(const char *name)
@@ -132,7 +133,7 @@ struct tokenizer *tokenizer_load(const char *name, const void *data, size_t len,
 	if (ops == NULL) {
 		char *esc = tt_esc_dup(name);   /* the name came from a file */
 
-		tt_err_set(err, NULL, 0, 0, "unknown tokenizer '%s' (expected ngram)", esc);
+		tt_err_set(err, NULL, 0, 0, "unknown tokenizer '%s' (expected ngram or bpe)", esc);
 		free(esc);
 		return NULL;
 	}

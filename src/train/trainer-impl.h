@@ -41,6 +41,8 @@ struct trainer_hp {
 	uint64_t eval_every;
 	uint64_t log_every;
 	uint32_t patience;
+	uint64_t max_steps;             /* 0: none */
+	uint32_t context;               /* gpt: most tokens of an example */
 	struct model_hparams model;
 };
 
@@ -52,6 +54,10 @@ struct trainer_data {
 	size_t nrows[DS_NSPLITS];
 	uint64_t train_tokens;
 	uint32_t *perm;                 /* this epoch's order of train rows */
+	/* objective lm (trainer-gpt.c): rows are chunks of these, not records */
+	uint32_t *lm_ids;
+	uint64_t *lm_off;               /* [lm_nchunks + 1] */
+	size_t lm_nchunks;
 };
 
 /* How many handled messages keep their outcome for trainer_reply. */
@@ -117,6 +123,11 @@ struct trainer {
 	uint64_t best_step;
 	uint32_t since_best;
 	double lr_now;
+	/* general-path step times (trainer-step.c), for step_ms_median */
+	float *step_ms;
+	size_t nstep_ms, step_ms_cap;
+	uint64_t steps_timed;
+	double step_ms_median;
 };
 
 /* trainer-run.c */
@@ -150,12 +161,31 @@ void trainer_evaluate(struct trainer *t, enum ds_split split, struct metrics_rep
 double trainer_metric_value(const struct trainer *t, const struct metrics_report *r);
 int trainer_apply_input(struct trainer *t, struct trainer_input *in, struct tt_err *err);
 
+/* Every record's ids through t->tok, then the rows of each split (chunks for lm). */
+void trainer_encode(struct trainer *t, const struct trainer_norm *nm);
+
+/* trainer-gpt.c: model gpt */
+int trainer_is_gpt(const struct trainer *t);
+/* 1 for a language-model run (model gpt, objective lm). */
+int trainer_is_lm(const struct trainer *t);
+/* A gpt run's tokenizer (init file's or a learned BPE; with init, the model too), and the ids. */
+int trainer_gpt_tokenizer(struct trainer *t, struct tt_err *err);
+/* The gpt model (unless init made it), OpenBLAS's threads set. */
+int trainer_gpt_model(struct trainer *t, struct tt_err *err);
+/* The lm chunks of each split from the records' ids (rows = chunk numbers). */
+void trainer_lm_chunks(struct trainer *t);
+void trainer_lm_example(const struct trainer *t, uint32_t row, struct model_example *ex);
+/* Loss (mean per target token) and next-token accuracy of a split. */
+void trainer_lm_evaluate(struct trainer *t, enum ds_split split, struct metrics_report *out);
+
 /* trainer-step.c */
 /* 1 when steps take the model's fused Hogwild SGD (no optimizer object). */
 int trainer_fast_path(const struct trainer *t);
 /* The optimizer the run's settings ask for (none on the fast path); -1 + err. */
 int trainer_make_optim(struct trainer *t, struct tt_err *err);
 void trainer_run_round(struct trainer *t);
+/* The median of the step times so far (NAN when none), into t->step_ms_median. */
+void trainer_step_median(struct trainer *t);
 
 /* trainer.c: publication, used by the run */
 void trainer_add_point(struct trainer *t, const struct trainer_point *p);

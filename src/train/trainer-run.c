@@ -40,6 +40,8 @@ void trainer_read_hp(struct trainer *t)
 	hp->eval_every = (uint64_t)cfg_get_int(&t->cfg, "eval_every");
 	hp->log_every = (uint64_t)cfg_get_int(&t->cfg, "log_every");
 	hp->patience = (uint32_t)cfg_get_int(&t->cfg, "patience");
+	hp->max_steps = (uint64_t)cfg_get_int(&t->cfg, "max_steps");
+	hp->context = (uint32_t)cfg_get_int(&t->cfg, "context");
 	model_hparams_default(&hp->model);
 	hp->model.weight_decay = (float)cfg_get_num(&t->cfg, "weight_decay");
 	hp->model.dropout = (float)cfg_get_num(&t->cfg, "dropout");
@@ -62,10 +64,11 @@ uint64_t trainer_total_steps(const struct trainer *t)
 	uint64_t left_in_epoch = n > t->pos ? (n - t->pos + t->hp.batch - 1) / t->hp.batch : 0;
 	uint64_t later = t->hp.epochs > t->epoch + 1 ?
 		(uint64_t)(t->hp.epochs - t->epoch - 1) * trainer_steps_per_epoch(t) : 0;
+	uint64_t total = t->step + left_in_epoch + later;
 
 	if (t->epoch >= t->hp.epochs)
 		return t->step;
-	return t->step + left_in_epoch + later;
+	return t->hp.max_steps > 0 && total > t->hp.max_steps ? t->hp.max_steps : total;
 }
 
 /* Steps between logged points: log_every, or about 50 points an epoch. */
@@ -100,6 +103,8 @@ static void trainer_data_free(struct trainer_data *d)
 	free(d->ids);
 	free(d->off);
 	free(d->perm);
+	free(d->lm_ids);
+	free(d->lm_off);
 	for (s = 0; s < DS_NSPLITS; s++)
 		free(d->rows[s]);
 	memset(d, 0, sizeof *d);
@@ -154,7 +159,7 @@ static void *trainer_encode_part(void *arg)
  * nm: the texts the n-gram tokenizer's fit normalized (they are not
  * normalized again), or NULL.
  */
-static void trainer_encode(struct trainer *t, const struct trainer_norm *nm)
+void trainer_encode(struct trainer *t, const struct trainer_norm *nm)
 {
 	const struct trainer_input *in = t->in;
 	struct trainer_data *d = &t->data;
@@ -206,6 +211,8 @@ static void trainer_encode(struct trainer *t, const struct trainer_norm *nm)
 		}
 	}
 	d->perm = tt_xmalloc((d->nrows[DS_SPLIT_TRAIN] + 1) * sizeof *d->perm);
+	if (trainer_is_lm(t))
+		trainer_lm_chunks(t);
 }
 
 /* Record row as a classification example: its token ids, its label ids as targets. */
@@ -214,10 +221,20 @@ void trainer_example(const struct trainer *t, uint32_t row, struct model_example
 	const struct trainer_data *d = &t->data;
 	const struct trainer_input *in = t->in;
 
+	if (d->lm_off != NULL) {
+		trainer_lm_example(t, row, ex);
+		return;
+	}
 	ex->tokens = d->ids + d->off[row];
 	ex->ntokens = (uint32_t)(d->off[row + 1] - d->off[row]);
 	ex->targets = in->label_ids + in->label_off[row];
 	ex->ntargets = in->label_off[row + 1] - in->label_off[row];
+	if (t->model != NULL && t->model->cfg.n_layer > 0 && ex->ntokens > t->hp.context) {
+		/* a transformer sees at most context tokens: the first, or the last */
+		if (t->model->cfg.truncate_last)
+			ex->tokens += ex->ntokens - t->hp.context;
+		ex->ntokens = t->hp.context;
+	}
 }
 
 /* The epoch's order: a seeded shuffle of the train rows. */
@@ -247,7 +264,7 @@ static void trainer_class_weights(struct trainer *t)
 
 	free(t->class_weights);
 	t->class_weights = NULL;
-	if (strcmp(mode, "none") == 0 || ntrain == 0)
+	if (strcmp(mode, "none") == 0 || ntrain == 0 || t->data.lm_off != NULL)
 		return;
 	count = tt_xcalloc(nl, sizeof *count);
 	for (i = 0; i < ntrain; i++) {
@@ -306,9 +323,11 @@ static int trainer_new_model(struct trainer *t, struct tt_err *err)
 	struct model_config mc;
 	const char *type = cfg_get_str(&t->cfg, "model");
 
-	if (strcmp(type, "ngram") != 0) {
-		tt_err_set(err, NULL, 0, 0, "model '%s' is not available yet (use model ngram)", type);
-		return -1;
+	if (trainer_is_gpt(t)) {
+		if (trainer_gpt_model(t, err) != 0)
+			return -1;
+		t->ws = model_ws_create(t->model);
+		return trainer_make_optim(t, err);
 	}
 	memset(&mc, 0, sizeof mc);
 	mc.type = type;
@@ -340,6 +359,11 @@ void trainer_release(struct trainer *t)
 	trainer_data_free(&t->data);
 	free(t->class_weights);
 	t->class_weights = NULL;
+	free(t->step_ms);
+	t->step_ms = NULL;
+	t->nstep_ms = t->step_ms_cap = 0;
+	t->steps_timed = 0;
+	t->step_ms_median = NAN;
 }
 
 /*
@@ -378,18 +402,25 @@ int trainer_prepare(struct trainer *t, struct tt_err *err)
 {
 	trainer_release(t);
 	trainer_read_hp(t);
-	if (t->in == NULL || t->in->nlabels == 0) {
+	if (t->in == NULL || (t->in->nlabels == 0 && !trainer_is_lm(t))) {
 		tt_err_set(err, NULL, 0, 0, "no labels in the data (label some records first)");
 		return -1;
 	}
-	if (trainer_fit_tokenizer(t, err) != 0)
+	if ((trainer_is_gpt(t) ? trainer_gpt_tokenizer(t, err) : trainer_fit_tokenizer(t, err)) != 0)
 		return -1;
 	if (t->data.nrows[DS_SPLIT_TRAIN] == 0) {
-		tt_err_set(err, NULL, 0, 0, "the train split has no labeled records (try 'split 80/10/10')");
+		tt_err_set(err, NULL, 0, 0, trainer_is_lm(t) ? "the train split has no text" :
+			   "the train split has no labeled records (try 'split 80/10/10')");
 		return -1;
 	}
-	trainer_phase(t, "preparing: the model (%u buckets + words, dim %lld)",
-		      (unsigned)cfg_get_int(&t->cfg, "buckets"), (long long)cfg_get_int(&t->cfg, "dim"));
+	if (trainer_is_gpt(t))
+		trainer_phase(t, "preparing: the transformer (%lld layers, dim %lld)",
+			      (long long)cfg_get_int(&t->cfg, "layers"),
+			      (long long)cfg_get_int(&t->cfg, "dim"));
+	else
+		trainer_phase(t, "preparing: the model (%u buckets + words, dim %lld)",
+			      (unsigned)cfg_get_int(&t->cfg, "buckets"),
+			      (long long)cfg_get_int(&t->cfg, "dim"));
 	if (trainer_new_model(t, err) != 0)
 		return -1;
 	trainer_class_weights(t);
@@ -442,10 +473,16 @@ void trainer_evaluate(struct trainer *t, enum ds_split split, struct metrics_rep
 {
 	struct metrics_eval acc;
 	uint32_t nl = t->model->cfg.nlabels;
-	float *probs = tt_xmalloc(nl * sizeof *probs);
-	uint8_t *truth = tt_xmalloc(nl);
+	float *probs;
+	uint8_t *truth;
 	size_t i;
 
+	if (t->data.lm_off != NULL) {
+		trainer_lm_evaluate(t, split, out);
+		return;
+	}
+	probs = tt_xmalloc(nl * sizeof *probs);
+	truth = tt_xmalloc(nl);
 	metrics_eval_init(&acc, nl);
 	for (i = 0; i < t->data.nrows[split]; i++) {
 		struct model_example ex;
@@ -475,6 +512,8 @@ double trainer_metric_value(const struct trainer *t, const struct metrics_report
 {
 	const char *m = cfg_get_str(&t->cfg, "metric");
 
+	if (t->data.lm_off != NULL)
+		return -r->loss;        /* a language model: lower perplexity is better */
 	if (strcmp(m, "accuracy") == 0)
 		return r->accuracy;
 	if (strcmp(m, "micro_f1") == 0)
@@ -496,7 +535,10 @@ static void trainer_eval_point(struct trainer *t, struct trainer_point *p)
 	trainer_evaluate(t, DS_SPLIT_VALID, &r);
 	v = trainer_metric_value(t, &r);
 	p->valid_loss = r.loss;
-	p->valid_metric = strcmp(cfg_get_str(&t->cfg, "metric"), "loss") == 0 ? r.loss : v;
+	if (t->data.lm_off != NULL)
+		p->valid_metric = exp(r.loss);  /* a language model's curve: perplexity */
+	else
+		p->valid_metric = strcmp(cfg_get_str(&t->cfg, "metric"), "loss") == 0 ? r.loss : v;
 	pthread_mutex_lock(&t->lock);
 	metrics_report_fini(&t->snap.eval);
 	t->snap.eval = r;
@@ -568,7 +610,8 @@ void trainer_after_round(struct trainer *t)
 {
 	uint64_t every = trainer_log_every(t);
 	int epoch_end = t->pos >= t->data.nrows[DS_SPLIT_TRAIN];
-	int eval_now = epoch_end || t->step >= t->next_eval;
+	int last = t->hp.max_steps > 0 && t->step >= t->hp.max_steps;
+	int eval_now = epoch_end || last || t->step >= t->next_eval;
 	struct trainer_point p;
 
 	if (t->time_since > 0)
@@ -602,6 +645,8 @@ void trainer_after_round(struct trainer *t)
 	}
 	if (t->hp.patience > 0 && t->since_best >= t->hp.patience)
 		trainer_finish(t, "early stop: no improvement");
+	else if (t->hp.max_steps > 0 && t->step >= t->hp.max_steps)
+		trainer_finish(t, "max_steps reached");
 	else if (t->epoch >= t->hp.epochs)
 		trainer_finish(t, "finished");
 	else if (t->pause_at != UINT64_MAX && t->step >= t->pause_at) {
@@ -657,8 +702,12 @@ void trainer_predict_all(struct trainer *t)
 {
 	struct trainer_predictions p;
 	uint32_t nl = t->model->cfg.nlabels;
-	float *probs = tt_xmalloc(nl * sizeof *probs);
+	float *probs;
 	size_t i, n = t->in->n;
+
+	if (t->data.lm_off != NULL)
+		return;         /* a language model has no label to predict */
+	probs = tt_xmalloc(nl * sizeof *probs);
 
 	p.step = t->step > 0 ? t->step : 1;
 	p.n = n;

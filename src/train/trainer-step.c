@@ -80,6 +80,44 @@ static void trainer_sync_grads(struct trainer *t)
 	(void)t;
 }
 
+/* Warm-up steps left out of step_ms_median (caches, page faults, BLAS buffers). */
+enum { TRAINER_STEP_WARMUP = 5, TRAINER_STEP_TIMES = 1 << 20 };
+
+/* Record one general-path step's time (one worker: no race). */
+static void trainer_time_step(struct trainer *t, double seconds)
+{
+	if (++t->steps_timed <= TRAINER_STEP_WARMUP || t->nstep_ms >= TRAINER_STEP_TIMES)
+		return;
+	if (t->nstep_ms == t->step_ms_cap) {
+		t->step_ms_cap = t->step_ms_cap * 2 + 256;
+		t->step_ms = tt_xrealloc(t->step_ms, t->step_ms_cap * sizeof *t->step_ms);
+	}
+	t->step_ms[t->nstep_ms++] = (float)(seconds * 1000.0);
+}
+
+static int trainer_cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void trainer_step_median(struct trainer *t)
+{
+	float *c;
+	size_t n = t->nstep_ms;
+
+	if (n == 0) {
+		t->step_ms_median = NAN;
+		return;
+	}
+	c = tt_xmalloc(n * sizeof *c);
+	memcpy(c, t->step_ms, n * sizeof *c);
+	qsort(c, n, sizeof *c, trainer_cmp_float);
+	t->step_ms_median = n % 2 ? c[n / 2] : 0.5 * ((double)c[n / 2 - 1] + c[n / 2]);
+	free(c);
+}
+
 /* One step: returns its mean loss; sets *gn to its largest gradient norm. */
 static double trainer_step(struct trainer *t, struct trainer_worker *w, uint64_t step,
 			   size_t first, size_t last, double *gn)
@@ -99,11 +137,14 @@ static double trainer_step(struct trainer *t, struct trainer_worker *w, uint64_t
 		w->tokens += w->batch[i - first].ntokens;
 	}
 	if (t->opt != NULL) {
+		double t0 = tt_now();
+
 		model_zero_grad(t->model);
 		loss = model_forward(t->model, w->ws, w->batch, n, &hp, &rng);
 		model_backward(t->model, w->ws);
 		trainer_sync_grads(t);
 		*gn = optim_step(t->opt, &hp);
+		trainer_time_step(t, tt_now() - t0);
 		return loss;
 	}
 	/* the fast path: the examples one by one, fused into the weights */
@@ -159,6 +200,8 @@ static uint64_t trainer_round_steps(const struct trainer *t)
 		n = t->next_eval - t->step;
 	if (t->pause_at != UINT64_MAX && t->pause_at - t->step < n)
 		n = t->pause_at - t->step;
+	if (t->hp.max_steps > 0 && t->hp.max_steps - t->step < n)
+		n = t->hp.max_steps > t->step ? t->hp.max_steps - t->step : 0;
 	return n;
 }
 
@@ -242,6 +285,7 @@ void trainer_run_round(struct trainer *t)
 	t->pos += (size_t)done * t->hp.batch;
 	if (t->pos > t->data.nrows[DS_SPLIT_TRAIN])
 		t->pos = t->data.nrows[DS_SPLIT_TRAIN];
+	trainer_step_median(t);
 	if (bad >= 0) {
 		trainer_diverged(t, &w[bad]);
 		trainer_publish(t, 1);

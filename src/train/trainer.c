@@ -41,7 +41,7 @@ bool trainer_key_is_live(const char *key)
 	static const char *live[] = { "lr", "schedule", "warmup", "weight_decay", "dropout",
 				      "batch_size", "epochs", "class_weights", "label_smoothing",
 				      "clip", "eval_every", "log_every", "patience", "threads",
-				      "seed", "metric" };
+				      "seed", "metric", "max_steps" };
 
 	for (size_t i = 0; i < sizeof live / sizeof live[0]; i++) {
 		if (strcmp(live[i], key) == 0)
@@ -231,6 +231,8 @@ void trainer_publish(struct trainer *t, int force_wake)
 	t->snap.best_step = t->best_step;
 	t->snap.npoints = t->npoints;
 	t->snap.nevents = t->nevents;
+	t->snap.step_ms_median = t->step_ms_median;
+	t->snap.lm = t->data.lm_off != NULL;
 	pthread_cond_broadcast(&t->cond);
 	if (force_wake || state_changed || now - t->last_wake >= 0.05) {
 		t->last_wake = now;
@@ -394,14 +396,20 @@ static int trainer_msg_eval(struct trainer *t, enum ds_split split, char *reply,
 		return -1;
 	}
 	if (t->data.nrows[split] == 0) {
-		snprintf(reply, n, "the %s split has no labeled records", ds_split_name(split));
+		snprintf(reply, n, "the %s split has no %s", ds_split_name(split), t->data.lm_off != NULL ? "text" : "labeled records");
 		return -1;
 	}
 	metrics_report_init(&r);
 	trainer_evaluate(t, split, &r);
 	trainer_predict_all(t);
-	snprintf(reply, n, "%s: accuracy %.4f, macro-F1 %.4f, loss %.4f (%llu records)",
-		 ds_split_name(split), r.accuracy, r.macro_f1, r.loss, (unsigned long long)r.n);
+	if (t->data.lm_off != NULL)
+		snprintf(reply, n, "%s: perplexity %.4f, loss %.4f, next-token accuracy %.4f "
+			 "(%llu tokens)", ds_split_name(split), exp(r.loss), r.loss, r.accuracy,
+			 (unsigned long long)r.n);
+	else
+		snprintf(reply, n, "%s: accuracy %.4f, macro-F1 %.4f, loss %.4f (%llu records)",
+			 ds_split_name(split), r.accuracy, r.macro_f1, r.loss,
+			 (unsigned long long)r.n);
 	pthread_mutex_lock(&t->lock);
 	if (split == DS_SPLIT_TEST) {
 		metrics_report_fini(&t->snap.test);
@@ -617,6 +625,8 @@ struct trainer *trainer_create(const struct trainer_setup *setup, struct tt_err 
 	t->snap.label_names = NULL;
 	snprintf(t->snap.metric_name, sizeof t->snap.metric_name, "%s", cfg_get_str(&t->cfg, "metric"));
 	t->snap.eta_seconds = NAN;
+	t->snap.step_ms_median = NAN;
+	t->step_ms_median = NAN;
 	t->best = NAN;
 	trainer_read_hp(t);
 	if (pthread_create(&t->thread, NULL, trainer_main, t) != 0) {

@@ -306,6 +306,14 @@ static void pane_draw_loss(struct ui *ui, const struct pane_curves *c, struct la
 	chart_draw(&ui->screen, r.x, r.y, r.w, r.h, s, n, c->loss_marks, c->nloss_marks, &o);
 }
 
+/* The validation metric's name: perplexity for a language model's run. */
+static const char *pane_curves_metric(const struct ui *ui)
+{
+	if (ui->train.have_snap && ui->train.snap.lm)
+		return "perplexity";
+	return cfg_get_str(&ui->app->cfg, "metric");
+}
+
 static void pane_draw_side(struct ui *ui, const struct pane_curves *c, struct layout_rect r,
 			   int which)
 {
@@ -314,7 +322,7 @@ static void pane_draw_side(struct ui *ui, const struct pane_curves *c, struct la
 	char title[64];
 
 	if (which == 0) {
-		snprintf(title, sizeof title, "valid %s", cfg_get_str(&ui->app->cfg, "metric"));
+		snprintf(title, sizeof title, "valid %s", pane_curves_metric(ui));
 		s = (struct chart_series){ c->metric.x, c->metric.y, c->metric.n,
 					   GRID_ROLE_CHART_METRIC, NULL, 0, 0 };
 	} else {
@@ -368,7 +376,7 @@ static void pane_curves_title(struct ui *ui, const struct pane_curves *c, char *
 		len += (size_t)snprintf(out + len, n - len, " · valid loss %.4f", pane_last(&c->valid));
 	if (c->metric.count > 0 && len < n)
 		len += (size_t)snprintf(out + len, n - len, " · %s %.4f",
-					cfg_get_str(&ui->app->cfg, "metric"), pane_last(&c->metric));
+					pane_curves_metric(ui), pane_last(&c->metric));
 	if (pane_curves_smooth_weight(ui) > 0 && len < n)
 		len += (size_t)snprintf(out + len, n - len, " · EMA %.2g", pane_curves_smooth_weight(ui));
 	if (ui->curves.last_n > 0 && len < n)

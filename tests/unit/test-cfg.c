@@ -305,9 +305,9 @@ static const struct bad_case bad_cases[] = {
 	  "(expected one of auto, jsonl, csv, tsv, fasttext)" },
 	{ "format", "json", "format: 'json' is not a valid choice "
 	  "(expected one of auto, jsonl, csv, tsv, fasttext)" },
-	{ "model", "ngramx", "model: 'ngramx' is not a valid choice (expected one of ngram)" },
+	{ "model", "ngramx", "model: 'ngramx' is not a valid choice (expected one of ngram, gpt)" },
 	/* only what exists is offered */
-	{ "model", "gpt", "model: 'gpt' is not a valid choice (expected one of ngram)" },
+	{ "model", "bert", "model: 'bert' is not a valid choice (expected one of ngram, gpt)" },
 	{ "optimizer", "adam", "optimizer: 'adam' is not a valid choice "
 	  "(expected one of sgd, adamw)" },
 	{ "schedule", "", "schedule: empty value "
