@@ -9,14 +9,16 @@
 #          with python3-regex)
 #   fuzz   clang and its libFuzzer runtime
 #   bench  the peers: fastText, PyTorch, Node.js/npm for the corpora; fortunes
-#          and lz4 for the many-class sets (bench/make-many-class.py)
+#          and lz4 for the many-class sets (bench/make-many-class.py); English
+#          prose for the demo's pre-trained model (bench/pretrain-corpus.sh)
 set -eu
 
 build="gcc make libc6-dev pkg-config libncurses-dev libreadline-dev libopenblas-dev
 libyaml-dev libjansson-dev libutf8proc-dev libxxhash-dev libcmocka-dev tmux locales procps
 python3 python3-regex"
 fuzz="clang libclang-rt-14-dev"
-bench="fasttext python3 python3-torch nodejs time fortunes lz4"
+bench="fasttext python3 python3-torch nodejs time fortunes lz4
+python3.11-doc debian-reference-en doc-debian"
 
 case "${1:-build}" in
 build) want=$build ;;
