@@ -1,0 +1,60 @@
+/*
+ * flops.h - this machine's sgemm peak (measured once, cached), the FLOPs of
+ * a GPT training step, model FLOP utilization and a run's estimated
+ * duration: what the status bar shows beside tokens/s.
+ */
+#ifndef TUNETOP_FLOPS_H
+#define TUNETOP_FLOPS_H
+
+#include <stdint.h>
+
+#include "tunetop/gpt.h"
+#include "tunetop/util.h"
+
+/*
+ * FLOPs of one training step (forward and backward) over `tokens` tokens:
+ * 6 x parameters x tokens (2 forward, 4 backward per weight and token) plus
+ * attention's 12 x layers x context x dim per token (QK^T and AV, forward
+ * and backward), as bench/gpt-step.sh and PaLM's MFU count it. The AdamW
+ * update and the elementwise kernels are not counted.
+ */
+double flops_gpt_step(const struct gpt_config *c, uint64_t tokens);
+
+/* Model FLOP utilization in [0, inf): flops / (seconds x peak); 0 if unknown. */
+double flops_mfu(double flops_per_step, double step_seconds, double peak_gflops);
+
+/*
+ * Seconds `steps` steps take at `mfu` of `peak_gflops` (the last run's MFU,
+ * or a guess such as 0.5 before any step); -1 when an input is unusable.
+ */
+double flops_estimate_seconds(double flops_per_step, uint64_t steps, double peak_gflops,
+			      double mfu);
+
+/* GFLOP/s of a 1024 x 1024 x 1024 sgemm with OpenBLAS's current thread
+ * count: the best of 4 after a warm-up call (about 0.1 s on two cores). */
+double flops_measure_peak(void);
+
+/*
+ * The cache file: $XDG_CACHE_HOME/tunetop/sgemm-peak (else
+ * ~/.cache/tunetop/sgemm-peak); NULL when neither variable is set. Heap.
+ */
+char *flops_cache_path(void);
+
+/*
+ * The cache holds one line per thread count, "threads N gflops G". Returns
+ * 1 and *gflops for `threads`, 0 when the file does not exist or has no
+ * line for it, -1 with file:line:column when the file is malformed.
+ */
+int flops_cache_read(const char *path, int threads, double *gflops, struct tt_err *err);
+/* Set the line for `threads` (others kept if the file is well formed), atomically. */
+int flops_cache_write(const char *path, int threads, double gflops, struct tt_err *err);
+
+/*
+ * The peak for OpenBLAS's current thread count: from the cache, else
+ * measured and written to it. A malformed cache is measured over and
+ * replaced (*note says so, for a status line); a cache that cannot be
+ * written only costs a measurement next time. Never fails.
+ */
+double flops_peak(char *note, size_t note_size);
+
+#endif
