@@ -32,6 +32,14 @@
 #   7. neardup  planted near duplicates found by check --near-dups in the
 #               corpus and the demo; time and memory at 1M records
 #               (bench/neardup.sh)
+#   8. pretrain the demo's tiny GPT pre-trained on English prose from Debian
+#               packages: corpus, BPE, validation perplexity by step
+#               (bench/pretrain.sh; `bench/pretrain.sh --install` copies it
+#               to sessions/demo/gpt-tiny/)
+#   9. pretrain-helps  does pre-training help? a GPT pre-trained on the
+#               SpamAssassin texts without labels, fine-tuned on 100 labels,
+#               against the same shape from scratch and the n-gram model
+#               (bench/pretrain-helps.sh, figures in README.md)
 #
 # Every section runs even when an earlier one fails; the exit status is 1 if
 # any failed. Scratch files go to bench/out/ (git-ignored). Figures measured on
@@ -120,6 +128,18 @@ section "7. neardup: planted near duplicates, 1,000,000 records (bench/neardup.s
 if ! bench/neardup.sh; then
 	echo "neardup: FAILED (see the message above)" >&2
 	failed="$failed neardup"
+fi
+
+section "8. pretrain: the demo's tiny GPT on English prose from Debian packages"
+if ! bench/pretrain.sh; then
+	echo "pretrain: FAILED (see the message above)" >&2
+	failed="$failed pretrain"
+fi
+
+section "9. pretrain-helps: pre-trained + 100 labels vs from scratch vs n-gram"
+if ! bench/pretrain-helps.sh; then
+	echo "pretrain-helps: FAILED (see the message above)" >&2
+	failed="$failed pretrain-helps"
 fi
 
 echo
