@@ -67,6 +67,18 @@ enum session_ui_key {
 /* A UI key's name in the file ("layout", "data_filter"...). */
 const char *session_ui_key_name(enum session_ui_key k);
 
+/*
+ * A named option set the session declares (`presets: {NAME: {option:
+ * value, ...}}`), applied by `preset NAME` before the built-in presets of
+ * that name; an `init` value is resolved against the session's directory.
+ */
+struct session_preset {
+	char *name;
+	char **keys;
+	char **values;
+	int n;
+};
+
 struct session {
 	char *path;
 	char *name;
@@ -81,7 +93,12 @@ struct session {
 	char *checkpoint;    /* resolved against the session's directory, or NULL */
 	char *run;           /* the last run's directory (resolved), or NULL */
 	char *ui[SESSION_UI_COUNT];   /* NULL: not set */
+	struct session_preset *presets;
+	int npresets;
 };
+
+/* The session's preset called name, or NULL. */
+const struct session_preset *session_preset_find(const struct session *s, const char *name);
 
 void session_init(struct session *s);
 void session_fini(struct session *s);

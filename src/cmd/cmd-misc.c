@@ -7,6 +7,7 @@
 #include "tunetop/app.h"
 #include "tunetop/cmd.h"
 #include "tunetop/preset.h"
+#include "tunetop/session.h"
 #include "tunetop/trainer.h"
 #include "tunetop/version.h"
 
@@ -158,19 +159,75 @@ enum cmd_rc cmd_quit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return CMD_QUIT;
 }
 
+/* The session's own presets first in the list (values escaped: they come from a file). */
+static void cmd_preset_list_session(struct cmd_ctx *ctx)
+{
+	const struct session *s = ctx->app->session;
+
+	for (int i = 0; s != NULL && i < s->npresets; i++) {
+		char *name = tt_esc_dup(s->presets[i].name);
+
+		cmd_print(ctx, "  %-12s this session's:", name);
+		free(name);
+		for (int j = 0; j < s->presets[i].n; j++) {
+			char *k = tt_esc_dup(s->presets[i].keys[j]);
+			char *v = tt_esc_dup(s->presets[i].values[j]);
+
+			cmd_print(ctx, " %s=%s", k, v);
+			free(k);
+			free(v);
+		}
+		cmd_print(ctx, "\n");
+	}
+}
+
+/* The values were checked when the session loaded; the cfg can still refuse one. */
+static enum cmd_rc cmd_preset_apply_session(struct cmd_ctx *ctx, const struct session_preset *sp)
+{
+	struct tt_err err;
+	char *name = tt_esc_dup(sp->name);
+
+	tt_err_clear(&err);
+	for (int j = 0; j < sp->n; j++) {
+		if (cfg_set(&ctx->app->cfg, sp->keys[j], sp->values[j], &err) != 0) {
+			char *msg = tt_esc_dup(err.msg);
+
+			cmd_error(ctx, "preset %s: %s", name, msg);
+			free(msg);
+			free(name);
+			return CMD_ERROR;
+		}
+	}
+	cmd_print(ctx, "preset %s (this session's):", name);
+	for (int j = 0; j < sp->n; j++) {
+		char *k = tt_esc_dup(sp->keys[j]);
+		char *v = tt_esc_dup(sp->values[j]);
+
+		cmd_print(ctx, " %s=%s", k, v);
+		free(k);
+		free(v);
+	}
+	cmd_print(ctx, "\n");
+	free(name);
+	return CMD_OK;
+}
+
 enum cmd_rc cmd_preset_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	size_t i, n;
 	const struct preset *t = preset_table(&n), *p;
+	const struct session_preset *sp;
 	struct tt_err err;
 
 	if (argc == 1) {
+		cmd_preset_list_session(ctx);
 		for (i = 0; i < n; i++)
 			cmd_print(ctx, "  %-12s %s\n", t[i].name, t[i].summary);
 		return CMD_OK;
 	}
-	p = preset_find(argv[1]);
-	if (p == NULL) {
+	sp = ctx->app->session != NULL ? session_preset_find(ctx->app->session, argv[1]) : NULL;
+	p = sp != NULL ? NULL : preset_find(argv[1]);
+	if (p == NULL && sp == NULL) {
 		cmd_error(ctx, "preset: unknown preset '%s' (try 'preset' for the list)", argv[1]);
 		return CMD_ERROR;
 	}
@@ -188,6 +245,8 @@ enum cmd_rc cmd_preset_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 	}
 	tt_err_clear(&err);
+	if (sp != NULL)
+		return cmd_preset_apply_session(ctx, sp);
 	if (preset_apply(&ctx->app->cfg, p, &err) != 0) {
 		cmd_error(ctx, "%s", err.msg);
 		return CMD_ERROR;

@@ -74,6 +74,16 @@ void session_fini(struct session *s)
 		free(s->labels[i].description);
 	}
 	free(s->labels);
+	for (i = 0; i < s->npresets; i++) {
+		for (int j = 0; j < s->presets[i].n; j++) {
+			free(s->presets[i].keys[j]);
+			free(s->presets[i].values[j]);
+		}
+		free(s->presets[i].keys);
+		free(s->presets[i].values);
+		free(s->presets[i].name);
+	}
+	free(s->presets);
 	free(s->path);
 	free(s->name);
 	free(s->data);
@@ -429,6 +439,72 @@ static int session_ui(struct session_parse *p, yaml_node_t *node, struct session
 	return 0;
 }
 
+const struct session_preset *session_preset_find(const struct session *s, const char *name)
+{
+	for (int i = 0; i < s->npresets; i++)
+		if (strcmp(s->presets[i].name, name) == 0)
+			return &s->presets[i];
+	return NULL;
+}
+
+/* One option of a preset, checked against a scratch configuration. */
+static int session_preset_value(struct session_parse *p, yaml_node_t *k, yaml_node_t *v,
+				struct session_preset *sp)
+{
+	const char *key = session_scalar(k), *val = session_scalar(v);
+	struct tt_err e;
+	struct cfg scratch;
+	int rc;
+
+	if (key == NULL)
+		return session_fail(p, k, "%s", "an option name must be a plain word");
+	if (val == NULL)
+		return session_fail(p, v, "option '%s' needs a single value", key);
+	tt_err_clear(&e);
+	cfg_init(&scratch);
+	rc = cfg_set(&scratch, key, val, &e);
+	cfg_fini(&scratch);
+	if (rc != 0)
+		return session_fail(p, cfg_find(key) == NULL ? k : v, "%s", e.msg);
+	sp->keys = tt_xrealloc(sp->keys, (size_t)(sp->n + 1) * sizeof *sp->keys);
+	sp->values = tt_xrealloc(sp->values, (size_t)(sp->n + 1) * sizeof *sp->values);
+	sp->keys[sp->n] = tt_xstrdup(key);
+	sp->values[sp->n] = strcmp(key, "init") == 0 && val[0] != '\0' ?
+		session_resolve(p->path, val) : tt_xstrdup(val);
+	sp->n++;
+	return 0;
+}
+
+static int session_presets(struct session_parse *p, yaml_node_t *node, struct session *s)
+{
+	yaml_node_pair_t *pair, *q;
+
+	if (node->type != YAML_MAPPING_NODE)
+		return session_fail(p, node, "%s", "presets must be a mapping of name: {option: value}");
+	for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(p->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(p->doc, pair->value);
+		const char *name = session_scalar(k);
+		struct session_preset *sp;
+
+		if (name == NULL || name[0] == '\0')
+			return session_fail(p, k, "%s", "a preset name must be a plain word");
+		if (session_preset_find(s, name) != NULL)
+			return session_fail(p, k, "preset '%s' is declared twice", name);
+		if (v->type != YAML_MAPPING_NODE)
+			return session_fail(p, v, "preset '%s' must be a mapping of option: value", name);
+		s->presets = tt_xrealloc(s->presets, (size_t)(s->npresets + 1) * sizeof *s->presets);
+		sp = &s->presets[s->npresets++];
+		memset(sp, 0, sizeof *sp);
+		sp->name = tt_xstrdup(name);
+		for (q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++)
+			if (session_preset_value(p, yaml_document_get_node(p->doc, q->key),
+						 yaml_document_get_node(p->doc, q->value), sp) != 0)
+				return -1;
+	}
+	return 0;
+}
+
 static int session_top_key(struct session_parse *p, const char *key, yaml_node_t *k,
 			   yaml_node_t *v, struct session *s, struct cfg *cfg)
 {
@@ -440,6 +516,8 @@ static int session_top_key(struct session_parse *p, const char *key, yaml_node_t
 		return session_labels(p, v, s);
 	if (strcmp(key, "options") == 0)
 		return session_options(p, v, cfg);
+	if (strcmp(key, "presets") == 0)
+		return session_presets(p, v, s);
 	if (strcmp(key, "annotator") == 0)
 		return session_string(p, v, "annotator", &s->annotator);
 	if (strcmp(key, "split") == 0)
@@ -453,7 +531,7 @@ static int session_top_key(struct session_parse *p, const char *key, yaml_node_t
 	if (strcmp(key, "ui") == 0)
 		return session_ui(p, v, s);
 	return session_fail(p, k, "unknown session key '%s' (expected name, data, labels, options, "
-			    "annotator, split, history, checkpoint, run or ui)", key);
+			    "presets, annotator, split, history, checkpoint, run or ui)", key);
 }
 
 static int session_top(struct session_parse *p, yaml_node_t *root, struct session *s,
@@ -849,11 +927,35 @@ static void session_history_out(struct session_out *o, const struct session *s)
 	session_seq_out(o, 0);
 }
 
+static void session_presets_out(struct session_out *o, const struct session *s, const char *path)
+{
+	if (s->npresets == 0)
+		return;
+	session_scalar_out(o, "presets");
+	session_map_out(o, 1, 0);
+	for (int i = 0; i < s->npresets; i++) {
+		const struct session_preset *sp = &s->presets[i];
+
+		session_scalar_out(o, sp->name);
+		session_map_out(o, 1, 1);
+		for (int j = 0; j < sp->n; j++) {
+			char *rel = strcmp(sp->keys[j], "init") == 0 && sp->values[j][0] != '\0' ?
+				session_relative(path, sp->values[j]) : tt_xstrdup(sp->values[j]);
+
+			session_pair_out(o, sp->keys[j], rel);
+			free(rel);
+		}
+		session_map_out(o, 0, 1);
+	}
+	session_map_out(o, 0, 0);
+}
+
 static void session_rest_out(struct session_out *o, const struct session *s, const char *path)
 {
 	char seed[32];
 	int i, any = 0;
 
+	session_presets_out(o, s, path);
 	session_pair_out(o, "annotator", s->annotator);
 	if (s->split_ratios != NULL) {
 		snprintf(seed, sizeof seed, "%ld", s->split_seed);
