@@ -17,7 +17,8 @@
 # PRETRAIN_EVAL steps.
 #
 # Writes bench/out/pretrain/tiny/ (model, log, JSON) and, with --install,
-# copies the model and its tokenizer files to sessions/demo/gpt-tiny/.
+# copies the model and its tokenizer files (bench/pretrain-export.py) to
+# sessions/demo/gpt-tiny/.
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -53,11 +54,21 @@ d = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
 print("final: valid perplexity %.2f, test perplexity %.2f, step_ms_median %.1f" %
       (d["valid"]["perplexity"], d["test"]["perplexity"], d["step_ms_median"]))' "$OUT/train.json"
 
+# The tokenizer inside the model, as GPT-2's files: these are shipped. They
+# must equal what `tokenize train` wrote from the same texts.
+python3 bench/pretrain-export.py "$OUT/model.safetensors" "$OUT/export"
+if cmp -s "$OUT/export/merges.txt" "$OUT/merges.txt" && python3 -c 'import json, sys
+sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' "$OUT/export/vocab.json" "$OUT/vocab.json"; then
+	echo "the model's tokenizer equals tokenize train's vocab.json + merges.txt"
+else
+	die "the model's tokenizer differs from tokenize train's on the same texts"
+fi
+
 if [ "${1:-}" = --install ]; then
 	dst=sessions/demo/gpt-tiny
 	mkdir -p "$dst"
 	cp "$OUT/model.safetensors" "$dst/model.safetensors.tmp"
 	mv "$dst/model.safetensors.tmp" "$dst/model.safetensors"
-	cp "$OUT/vocab.json" "$OUT/merges.txt" "$dst/"
+	cp "$OUT/export/vocab.json" "$OUT/export/merges.txt" "$dst/"
 	echo "installed in $dst: $(du -sh "$dst" | cut -f1)"
 fi
