@@ -3,8 +3,9 @@
 # Pre-train a GPT language model on the SpamAssassin train texts without
 # labels, fine-tune it on 100 labeled records (3-way), and compare test
 # macro-F1 with the same shape trained from scratch on those 100 and with
-# the n-gram model on those 100 (bench/pretrain-helps.py; SEEDS, STEPS and
-# LABELS change the seeds, the pre-training steps and the labels).
+# the n-gram model on those 100 (bench/pretrain-helps.py; SEEDS, STEPS,
+# LABELS and PRESET change the seeds, the pre-training steps, the labels and
+# the shape: PRESET=gpt-small for the issue's small model).
 # Figures: README.md, "Does pre-training help?".
 set -eu
 cd "$(dirname "$0")/.."

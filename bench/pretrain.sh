@@ -48,7 +48,12 @@ timed "$OUT/train.json" "$OUT/train.log" nice -n 10 "$TUNETOP" train --model gpt
 	die "pre-training failed: $(tail -n 3 "$OUT/train.log")"
 echo "done in ${T_SEC}s wall, ${T_CPU}s CPU, peak RSS $((T_KB / 1024)) MB (load $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "validation perplexity by step:"
-grep -o 'step [0-9]*/[0-9]*.*perplexity [0-9.]*' "$OUT/train.log" | awk '{ print "  " $2, $NF }'
+python3 -c 'import json, math, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    if "valid_loss" in d:
+        print("  step %5d  train loss %.3f  valid perplexity %.2f" %
+              (d["step"], d["train_loss"], math.exp(d["valid_loss"])))' "$OUT/metrics.jsonl"
 python3 -c 'import json, sys
 d = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
 print("final: valid perplexity %.2f, test perplexity %.2f, step_ms_median %.1f" %
