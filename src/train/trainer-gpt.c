@@ -164,7 +164,7 @@ static int trainer_init_bundle(struct trainer *t, const char *path, struct tt_er
 		return -1;
 	g = model_gpt_get(b.model);
 	if (g == NULL) {
-		tt_err_set(err, path, 0, 0, "init: the model is %s, not gpt", b.model->ops->name);
+		tt_err_set(err, path, 0, 0, "the model is %s, not gpt", b.model->ops->name);
 		bundle_fini(&b);
 		return -1;
 	}
