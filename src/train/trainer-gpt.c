@@ -214,12 +214,19 @@ int trainer_gpt_tokenizer(struct trainer *t, struct tt_err *err)
 	return 0;
 }
 
+/* OpenBLAS's threads: the `threads` option (a live change applies at the next step). */
+void trainer_gpt_threads(const struct trainer *t)
+{
+	if (trainer_is_gpt(t))
+		openblas_set_num_threads((int)t->hp.threads);
+}
+
 /* A fresh gpt model from the options (unless init made one), BLAS threads set. */
 int trainer_gpt_model(struct trainer *t, struct tt_err *err)
 {
 	struct model_config mc;
 
-	openblas_set_num_threads((int)t->hp.threads);
+	trainer_gpt_threads(t);
 	if (cfg_get_num(&t->cfg, "label_smoothing") > 0 ||
 	    strcmp(cfg_get_str(&t->cfg, "class_weights"), "none") != 0)
 		trainer_notice(t, 0, "model gpt ignores label_smoothing and class_weights "

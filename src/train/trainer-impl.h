@@ -170,6 +170,8 @@ int trainer_is_gpt(const struct trainer *t);
 int trainer_is_lm(const struct trainer *t);
 /* A gpt run's tokenizer (init file's or a learned BPE; with init, the model too), and the ids. */
 int trainer_gpt_tokenizer(struct trainer *t, struct tt_err *err);
+/* OpenBLAS's threads from the threads option (model gpt only). */
+void trainer_gpt_threads(const struct trainer *t);
 /* The gpt model (unless init made it), OpenBLAS's threads set. */
 int trainer_gpt_model(struct trainer *t, struct tt_err *err);
 /* The lm chunks of each split from the records' ids (rows = chunk numbers). */

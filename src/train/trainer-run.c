@@ -48,6 +48,8 @@ void trainer_read_hp(struct trainer *t)
 	hp->model.label_smoothing = (float)cfg_get_num(&t->cfg, "label_smoothing");
 	hp->model.clip = (float)cfg_get_num(&t->cfg, "clip");
 	hp->model.class_weights = t->class_weights;
+	if (t->model != NULL)
+		trainer_gpt_threads(t);
 }
 
 uint64_t trainer_steps_per_epoch(const struct trainer *t)
