@@ -109,6 +109,10 @@ run "$TUNETOP" train --data sessions/demo/tickets.jsonl --init "$T/hf/model.safe
 expect_rc "classify from a Hugging Face layout --init" 0
 run "$TUNETOP" predict "$T/ft/model.safetensors" "reset my password"
 expect_rc "predict with the fine-tuned model" 0
+run "$TUNETOP" train --data sessions/demo/tickets.jsonl --init "$T/hf/model.safetensors" \
+	--objective lm --set max_steps=4 --set threads=1 --json
+expect_rc "continued pre-training from a Hugging Face layout --init" 0
+expect_out "continued pre-training reports perplexity" '"perplexity"'
 
 # Bad input: clear errors, no crash.
 run "$TUNETOP" train --data sessions/demo/tickets.jsonl --init "$DATA/gpt/tiny.safetensors"
