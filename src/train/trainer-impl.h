@@ -177,6 +177,8 @@ int trainer_gpt_model(struct trainer *t, struct tt_err *err);
 /* The lm chunks of each split from the records' ids (rows = chunk numbers). */
 void trainer_lm_chunks(struct trainer *t);
 void trainer_lm_example(const struct trainer *t, uint32_t row, struct model_example *ex);
+/* A gpt classifier's probabilities on a split's records, in batches, into acc. */
+void trainer_gpt_eval_classify(struct trainer *t, enum ds_split split, struct metrics_eval *acc);
 /* Loss (mean per target token) and next-token accuracy of a split. */
 void trainer_lm_evaluate(struct trainer *t, enum ds_split split, struct metrics_report *out);
 

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "tunetop/model-gpt.h"
 #include "trainer-impl.h"
 
 void trainer_read_hp(struct trainer *t)
@@ -486,7 +487,9 @@ void trainer_evaluate(struct trainer *t, enum ds_split split, struct metrics_rep
 	probs = tt_xmalloc(nl * sizeof *probs);
 	truth = tt_xmalloc(nl);
 	metrics_eval_init(&acc, nl);
-	for (i = 0; i < t->data.nrows[split]; i++) {
+	if (model_gpt_get(t->model) != NULL)
+		trainer_gpt_eval_classify(t, split, &acc);     /* batched forwards */
+	for (i = 0; i < t->data.nrows[split] && model_gpt_get(t->model) == NULL; i++) {
 		struct model_example ex;
 		uint32_t j;
 
