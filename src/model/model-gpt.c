@@ -355,6 +355,11 @@ static void model_gpt_predict(const struct model *cbase, struct model_ws *ws,
 	struct model_gpt *m = mg(base);
 	struct model_example ex = { tokens, ntokens, NULL, 0 };
 	uint32_t T = model_gpt_batch_T(base, &ex, 1);
+
+	if (base->cfg.lm && ntokens > T) {
+		ex.tokens += ntokens - T;       /* the next token follows the text's end */
+		ex.ntokens = T;
+	}
 	struct tt_err err;
 	float loss;
 	int rc;
