@@ -254,6 +254,19 @@ static void model_gpt_fill(const struct model *m, struct model_ws *ws,
 				 (int32_t)ex->targets[0] : -1;
 }
 
+/*
+ * Activations for n x T, never shrinking: gpt_reserve replaces a
+ * reservation that is too small in either dimension with exactly (B, T),
+ * so alternating shapes (training batches, one-text predictions) would
+ * reallocate the arena at every call.
+ */
+static int model_gpt_reserve(struct gpt *g, size_t n, uint32_t T, struct tt_err *err)
+{
+	uint32_t B = (uint32_t)n > g->Bmax ? (uint32_t)n : g->Bmax;
+
+	return gpt_reserve(g, B, T > g->Tmax ? T : g->Tmax, err);
+}
+
 static float model_gpt_forward(struct model *base, struct model_ws *ws,
 			       const struct model_example *ex, size_t n,
 			       const struct model_hparams *hp, struct model_rng *rng)
@@ -265,7 +278,7 @@ static float model_gpt_forward(struct model *base, struct model_ws *ws,
 	int rc;
 
 	ws->ok = 0;
-	if (n == 0 || gpt_reserve(m->g, (uint32_t)n, T, &err) != 0)
+	if (n == 0 || model_gpt_reserve(m->g, n, T, &err) != 0)
 		return NAN;
 	model_gpt_ws_reserve(ws, n, T);
 	for (size_t b = 0; b < n; b++)
@@ -342,12 +355,17 @@ static void model_gpt_predict(const struct model *cbase, struct model_ws *ws,
 	struct model_gpt *m = mg(base);
 	struct model_example ex = { tokens, ntokens, NULL, 0 };
 	uint32_t T = model_gpt_batch_T(base, &ex, 1);
+
+	if (base->cfg.lm && ntokens > T) {
+		ex.tokens += ntokens - T;       /* the next token follows the text's end */
+		ex.ntokens = T;
+	}
 	struct tt_err err;
 	float loss;
 	int rc;
 
 	ws->ok = 0;
-	if (gpt_reserve(m->g, 1, T, &err) != 0)
+	if (model_gpt_reserve(m->g, 1, T, &err) != 0)
 		goto fail;
 	model_gpt_ws_reserve(ws, 1, T);
 	model_gpt_fill(base, ws, &ex, 0, T);

@@ -164,7 +164,7 @@ static int trainer_init_bundle(struct trainer *t, const char *path, struct tt_er
 		return -1;
 	g = model_gpt_get(b.model);
 	if (g == NULL) {
-		tt_err_set(err, path, 0, 0, "init: the model is %s, not gpt", b.model->ops->name);
+		tt_err_set(err, path, 0, 0, "the model is %s, not gpt", b.model->ops->name);
 		bundle_fini(&b);
 		return -1;
 	}
@@ -214,12 +214,19 @@ int trainer_gpt_tokenizer(struct trainer *t, struct tt_err *err)
 	return 0;
 }
 
+/* OpenBLAS's threads: the `threads` option (a live change applies at the next step). */
+void trainer_gpt_threads(const struct trainer *t)
+{
+	if (trainer_is_gpt(t))
+		openblas_set_num_threads((int)t->hp.threads);
+}
+
 /* A fresh gpt model from the options (unless init made one), BLAS threads set. */
 int trainer_gpt_model(struct trainer *t, struct tt_err *err)
 {
 	struct model_config mc;
 
-	openblas_set_num_threads((int)t->hp.threads);
+	trainer_gpt_threads(t);
 	if (cfg_get_num(&t->cfg, "label_smoothing") > 0 ||
 	    strcmp(cfg_get_str(&t->cfg, "class_weights"), "none") != 0)
 		trainer_notice(t, 0, "model gpt ignores label_smoothing and class_weights "
@@ -351,4 +358,53 @@ void trainer_lm_evaluate(struct trainer *t, enum ds_split split, struct metrics_
 	out->loss = out->log_loss = targets > 0 ? sum / (double)targets : NAN;
 	out->accuracy = targets > 0 ? (double)right / (double)targets : NAN;
 	out->macro_f1 = out->micro_f1 = NAN;
+}
+
+/* ---- classification evaluation ------------------------------------------ */
+
+/* probs = softmax(x[0..n)). */
+static void trainer_softmax(const float *x, uint32_t n, float *probs)
+{
+	float mx = x[0];
+	double sum = 0;
+
+	for (uint32_t i = 1; i < n; i++)
+		if (x[i] > mx)
+			mx = x[i];
+	for (uint32_t i = 0; i < n; i++) {
+		probs[i] = expf(x[i] - mx);
+		sum += probs[i];
+	}
+	for (uint32_t i = 0; i < n; i++)
+		probs[i] = (float)(probs[i] / sum);
+}
+
+/*
+ * A gpt classifier on a split: the records in batches of batch_size (one
+ * forward each, as in training, instead of one forward a record), each
+ * record's class probabilities from the score head's logits.
+ */
+void trainer_gpt_eval_classify(struct trainer *t, enum ds_split split, struct metrics_eval *acc)
+{
+	uint32_t B = t->hp.batch, K = t->model->cfg.nlabels;
+	struct model_example *ex = tt_xmalloc(B * sizeof *ex);
+	float *probs = tt_xmalloc(K * sizeof *probs);
+	struct gpt *g = model_gpt_get(t->model);
+	size_t i, n = t->data.nrows[split];
+
+	for (i = 0; i < n && g != NULL; i += B) {
+		uint32_t nb = n - i < B ? (uint32_t)(n - i) : B;
+
+		for (uint32_t b = 0; b < nb; b++)
+			trainer_example(t, t->data.rows[split][i + b], &ex[b]);
+		model_forward(t->model, t->ws, ex, nb, &t->hp.model, NULL);
+		for (uint32_t b = 0; b < nb; b++) {
+			if (ex[b].ntargets == 0 || ex[b].targets[0] >= K)
+				continue;
+			trainer_softmax(g->a.cls_logits + (size_t)b * K, K, probs);
+			metrics_eval_add(acc, ex[b].targets[0], probs);
+		}
+	}
+	free(probs);
+	free(ex);
 }

@@ -170,11 +170,15 @@ int trainer_is_gpt(const struct trainer *t);
 int trainer_is_lm(const struct trainer *t);
 /* A gpt run's tokenizer (init file's or a learned BPE; with init, the model too), and the ids. */
 int trainer_gpt_tokenizer(struct trainer *t, struct tt_err *err);
+/* OpenBLAS's threads from the threads option (model gpt only). */
+void trainer_gpt_threads(const struct trainer *t);
 /* The gpt model (unless init made it), OpenBLAS's threads set. */
 int trainer_gpt_model(struct trainer *t, struct tt_err *err);
 /* The lm chunks of each split from the records' ids (rows = chunk numbers). */
 void trainer_lm_chunks(struct trainer *t);
 void trainer_lm_example(const struct trainer *t, uint32_t row, struct model_example *ex);
+/* A gpt classifier's probabilities on a split's records, in batches, into acc. */
+void trainer_gpt_eval_classify(struct trainer *t, enum ds_split split, struct metrics_eval *acc);
 /* Loss (mean per target token) and next-token accuracy of a split. */
 void trainer_lm_evaluate(struct trainer *t, enum ds_split split, struct metrics_report *out);
 

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "tunetop/model-gpt.h"
 #include "trainer-impl.h"
 
 void trainer_read_hp(struct trainer *t)
@@ -48,6 +49,8 @@ void trainer_read_hp(struct trainer *t)
 	hp->model.label_smoothing = (float)cfg_get_num(&t->cfg, "label_smoothing");
 	hp->model.clip = (float)cfg_get_num(&t->cfg, "clip");
 	hp->model.class_weights = t->class_weights;
+	if (t->model != NULL)
+		trainer_gpt_threads(t);
 }
 
 uint64_t trainer_steps_per_epoch(const struct trainer *t)
@@ -484,7 +487,9 @@ void trainer_evaluate(struct trainer *t, enum ds_split split, struct metrics_rep
 	probs = tt_xmalloc(nl * sizeof *probs);
 	truth = tt_xmalloc(nl);
 	metrics_eval_init(&acc, nl);
-	for (i = 0; i < t->data.nrows[split]; i++) {
+	if (model_gpt_get(t->model) != NULL)
+		trainer_gpt_eval_classify(t, split, &acc);     /* batched forwards */
+	for (i = 0; i < t->data.nrows[split] && model_gpt_get(t->model) == NULL; i++) {
 		struct model_example ex;
 		uint32_t j;
 

@@ -138,6 +138,7 @@ static void xval_fold_cfg(const struct cfg *from, struct cfg *to, uint64_t seed)
 	cfg_set(to, "threads", "1", NULL);
 	cfg_set(to, "patience", "0", NULL);
 	cfg_set(to, "eval_every", "0", NULL);
+	cfg_set(to, "objective", "classify", NULL);    /* a gpt language model has no labels to predict */
 }
 
 /* Train on all folds but f; add the held-out records' probabilities. 0, or -1 + msg. */

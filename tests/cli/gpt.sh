@@ -109,6 +109,10 @@ run "$TUNETOP" train --data sessions/demo/tickets.jsonl --init "$T/hf/model.safe
 expect_rc "classify from a Hugging Face layout --init" 0
 run "$TUNETOP" predict "$T/ft/model.safetensors" "reset my password"
 expect_rc "predict with the fine-tuned model" 0
+run "$TUNETOP" train --data sessions/demo/tickets.jsonl --init "$T/hf/model.safetensors" \
+	--objective lm --set max_steps=4 --set threads=1 --json
+expect_rc "continued pre-training from a Hugging Face layout --init" 0
+expect_out "continued pre-training reports perplexity" '"perplexity"'
 
 # Bad input: clear errors, no crash.
 run "$TUNETOP" train --data sessions/demo/tickets.jsonl --init "$DATA/gpt/tiny.safetensors"
@@ -160,3 +164,17 @@ then ok "unlabeled lm reports valid and test perplexity"; else not_ok "unlabeled
 run "$TUNETOP" train --data "$T/unlabeled.jsonl" --model gpt $TINY --set max_steps=2
 expect_rc "classify on unlabeled texts fails" 1
 expect_err "no labels explained" "no labels"
+
+# --init with an n-gram model, or tokenizer files that are not: named, clear.
+run "$TUNETOP" train --data sessions/demo/tickets.jsonl --init "$T/ngram/model.safetensors"
+expect_rc "--init with a missing model fails" 1
+run "$TUNETOP" train --data sessions/demo/tickets.jsonl --set epochs=1 --set dim=8 \
+	--set buckets=1000 --out "$T/ngram"
+run "$TUNETOP" train --data sessions/demo/tickets.jsonl --init "$T/ngram/model.safetensors"
+expect_rc "--init with an n-gram model fails" 1
+expect_err "n-gram init explained" "the model is ngram, not gpt"
+printf '{"a": 0,\n' > "$T/badvocab.json"
+run "$TUNETOP" train --data sessions/demo/tickets.jsonl --init "$DATA/gpt/tiny.safetensors" \
+	--vocab "$T/badvocab.json" --merges "$DATA/gpt2/vocab.bpe"
+expect_rc "--init with a broken vocab.json fails" 1
+expect_err "broken vocab.json named with its line" "badvocab.json:2:"

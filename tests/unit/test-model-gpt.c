@@ -319,6 +319,28 @@ static void test_predict(void **state)
 	}
 }
 
+/* A language model predicts what follows the end of a text longer than the context. */
+static void test_lm_predict_long(void **state)
+{
+	uint32_t toks[CTX + 5];
+	struct model_config mc;
+	struct tt_err err;
+	float a[V], b[V];
+
+	(void)state;
+	for (uint32_t i = 0; i < CTX + 5; i++)
+		toks[i] = (i * 11 + 1) % V;
+	cfg_of(&mc, true);
+	struct model *m = model_create(&mc, &err);
+	struct model_ws *ws = model_ws_create(m);
+
+	model_predict(m, ws, toks, CTX + 5, a);
+	model_predict(m, ws, toks + 5, CTX, b);
+	assert_memory_equal(a, b, sizeof a);
+	model_ws_destroy(m, ws);
+	model_destroy(m);
+}
+
 static void test_bad_config(void **state)
 {
 	struct model_config mc;
@@ -344,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_frozen_view),
 		cmocka_unit_test(test_decay_matrices_only),
 		cmocka_unit_test(test_predict),
+		cmocka_unit_test(test_lm_predict_long),
 		cmocka_unit_test(test_bad_config),
 	};
 
