@@ -16,13 +16,14 @@
  * model's seed (stream 2^32 + 4 l + target), active while training.
  *
  * gpt_lora_add appends, per layer and target, the views
- * h.N.<target>.lora_A.weight and h.N.<target>.lora_B.weight (flag lora,
+ * h.N.<module>.lora_A.weight and h.N.<module>.lora_B.weight, <module> the
+ * target's full path (attn.c_attn, attn.c_proj, mlp.c_fc, mlp.c_proj) (flag lora,
  * trainable) and freezes every base view but score.weight (a classifier's
  * head trains with its adapter, PEFT's modules_to_save). Forward keeps
  * u = drop(x) A^T [N, r] per targeted product for backward.
  *
  * Files (PEFT's): DIR/adapter_model.safetensors holds
- * base_model.model.transformer.h.N.<target>.lora_A.weight [r, in] and
+ * base_model.model.transformer.h.N.<module>.lora_A.weight [r, in] and
  * .lora_B.weight [out, r] (F32), and base_model.model.score.weight when the
  * model has a head; DIR/adapter_config.json holds peft_type LORA, r,
  * lora_alpha, lora_dropout, target_modules, fan_in_fan_out true,
@@ -77,6 +78,9 @@ int gpt_lora_add(struct gpt *g, const struct gpt_lora_config *c, uint64_t seed,
 		 struct tt_err *err);
 /* The adapters' configuration, or NULL when the model has none. */
 const struct gpt_lora_config *gpt_lora_config_of(const struct gpt *g);
+/* Remove the adapters (unmerged first if merged): the base views are all
+ * trainable again, the grads arena laid out again. No-op without any. */
+void gpt_lora_remove(struct gpt *g);
 /* Fold the adapters into the base weights (W += s (B A)^T) and stop
  * applying them; unmerge subtracts them again. Idempotent. */
 void gpt_lora_merge(struct gpt *g);

@@ -350,16 +350,29 @@ int gpt_lora_load(struct gpt *g, const char *dir, const char *base_path, struct 
 		}
 	}
 	free(base_file);
+	bool *was = tt_xcalloc(g->nviews + 1, sizeof *was);
+
+	for (size_t i = 0; i < g->nviews; i++)
+		was[i] = g->views[i].trainable;
 	if (gpt_lora_add(g, &c, 0, err) < 0) {
 		char msg[sizeof err->msg];
 
 		snprintf(msg, sizeof msg, "%s", err->msg);
 		tt_err_set(err, dir, 0, 0, "adapter_config.json: %s", msg);
+		free(was);
 		return -1;
 	}
 	char *path = join(dir, "adapter_model.safetensors");
 	int rc = load_tensors(g, path, err);
 
+	if (rc < 0) {
+		/* leave the model as it was */
+		gpt_lora_remove(g);
+		for (size_t i = 0; i < g->nviews; i++)
+			g->views[i].trainable = was[i];
+		gpt_grad_alloc(g);
+	}
+	free(was);
 	free(path);
 	return rc;
 }

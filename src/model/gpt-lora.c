@@ -35,6 +35,9 @@ struct gpt_lora {
 
 static const char *const target_names[GPT_LORA_NT] = {"c_attn", "attn.c_proj", "mlp.c_fc",
 						      "mlp.c_proj"};
+/* Where each target sits in a block (its full module path). */
+static const char *const target_paths[GPT_LORA_NT] = {"attn.c_attn", "attn.c_proj", "mlp.c_fc",
+						      "mlp.c_proj"};
 
 const char *gpt_lora_target_name(int t)
 {
@@ -177,7 +180,7 @@ int gpt_lora_add(struct gpt *g, const struct gpt_lora_config *c, uint64_t seed,
 
 				memset(gv, 0, sizeof *gv);
 				snprintf(gv->name, GPT_NAME_MAX, "h.%u.%s.lora_%c.weight", l,
-					 target_names[t], ab ? 'B' : 'A');
+					 target_paths[t], ab ? 'B' : 'A');
 				gv->ndim = 2;
 				gv->shape[0] = ab ? out : r;
 				gv->shape[1] = ab ? r : in;
@@ -228,6 +231,18 @@ void gpt_lora_free(struct gpt *g)
 	free(lo->du);
 	free(lo);
 	g->lora = NULL;
+}
+
+void gpt_lora_remove(struct gpt *g)
+{
+	if (!g->lora)
+		return;
+	gpt_lora_unmerge(g);
+	gpt_lora_free(g);
+	g->nviews = g->nbase_views;
+	for (size_t i = 0; i < g->nviews; i++)
+		g->views[i].trainable = true;
+	gpt_grad_alloc(g);
 }
 
 void gpt_lora_reserve(struct gpt *g)
