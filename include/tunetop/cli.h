@@ -21,5 +21,6 @@ int cli_predict(int argc, char **argv);
 int cli_tokenize(int argc, char **argv);
 int cli_queue(int argc, char **argv);
 int cli_agreement(int argc, char **argv);
+int cli_merge(int argc, char **argv);     /* cli-merge.c: fold a LoRA adapter */
 
 #endif
