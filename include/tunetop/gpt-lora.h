@@ -71,14 +71,16 @@ int gpt_lora_parse_targets(const char *list, unsigned *out, struct tt_err *err);
 
 /*
  * Add adapters (A from seed) and freeze the base (see the top); lays the
- * grads arena out again. -1 + err on a bad configuration or when the model
- * already has adapters.
+ * grads arena out again. g->views grows (it may move: take view pointers
+ * after this). -1 + err on a bad configuration or when the model already
+ * has adapters.
  */
 int gpt_lora_add(struct gpt *g, const struct gpt_lora_config *c, uint64_t seed,
 		 struct tt_err *err);
 /* The adapters' configuration, or NULL when the model has none. */
 const struct gpt_lora_config *gpt_lora_config_of(const struct gpt *g);
-/* Remove the adapters (unmerged first if merged): the base views are all
+/* Remove the adapters (unmerged first if merged, which gives the base
+ * weights back within rounding): the base views are all
  * trainable again, the grads arena laid out again. No-op without any. */
 void gpt_lora_remove(struct gpt *g);
 /* Fold the adapters into the base weights (W += s (B A)^T) and stop
@@ -90,8 +92,9 @@ void gpt_lora_unmerge(struct gpt *g);
 int gpt_file_hash(const char *path, char out[33], struct tt_err *err);
 
 /* Write DIR/adapter_model.safetensors and DIR/adapter_config.json
- * (atomically; DIR is created when missing). base_path names the base
- * file in the config, and its hash. -1 + err. */
+ * (atomically each; DIR is created when missing). base_path names the base
+ * file in the config, with its hash (NULL: neither, as a PEFT adapter
+ * whose base is unknown). -1 + err. */
 int gpt_lora_save(const struct gpt *g, const char *dir, const char *base_path,
 		  struct tt_err *err);
 /* Read DIR's config into *c (targets, rank...) and, when base_file is not

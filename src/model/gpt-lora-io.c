@@ -66,9 +66,9 @@ static int write_config(const struct gpt *g, const char *dir, const char *base_p
 			struct tt_err *err)
 {
 	struct gpt_lora_config cfg = *gpt_lora_config_of(g);
-	char hash[33];
+	char hash[33] = "";
 
-	if (gpt_file_hash(base_path, hash, err) < 0)
+	if (base_path && gpt_file_hash(base_path, hash, err) < 0)
 		return -1;
 	json_t *o = json_object(), *targets = json_array();
 
@@ -93,9 +93,11 @@ static int write_config(const struct gpt *g, const char *dir, const char *base_p
 	} else {
 		json_object_set_new(o, "modules_to_save", json_null());
 	}
-	json_object_set_new(o, "base_model_name_or_path", json_string(base_path));
-	json_object_set_new(o, "base_model_xxh3_128", json_string(hash));
-	char *text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(9));
+	if (base_path) {
+		json_object_set_new(o, "base_model_name_or_path", json_string(base_path));
+		json_object_set_new(o, "base_model_xxh3_128", json_string(hash));
+	}
+	char *text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(7));
 	char *path = join(dir, "adapter_config.json");
 	int rc;
 

@@ -479,6 +479,33 @@ static void test_lora_save_load(void **state)
 	assert_int_equal(st_count(&f), 17);
 	st_close(&f);
 
+	/* without a base: no hash to check; switching adapters: remove, load */
+	char *adir2 = tt_xprintf("%s/adapter2", dir);
+
+	assert_int_equal(gpt_lora_save(g, adir2, NULL, &err), 0);
+	h = gpt_load(base, 2, &err);
+	assert_int_equal(gpt_reserve(h, 2, 6, &err), 0);
+	assert_int_equal(gpt_forward_classify(h, tokens, lengths, NULL, 2, 6, GPT_POOL_LAST, &loss,
+					      &err), 0);
+	float plain[6];
+
+	memcpy(plain, h->a.cls_logits, sizeof plain);
+	assert_int_equal(gpt_lora_load(h, adir2, base, &err), 0);
+	gpt_lora_merge(h);
+	gpt_lora_remove(h);  /* unmerges first */
+	assert_null(h->lora);
+	assert_int_equal(h->nviews, h->nbase_views);
+	assert_int_equal(h->ngrads, h->nparams);
+	assert_int_equal(gpt_lora_load(h, adir, base, &err), 0);
+	assert_int_equal(gpt_forward_classify(h, tokens, lengths, NULL, 2, 6, GPT_POOL_LAST, &loss,
+					      &err), 0);
+	for (int i = 0; i < 6; i++) {  /* merge then unmerge: the base within rounding */
+		assert_float_equal(h->a.cls_logits[i], want[i], 1e-5f * fmaxf(1.0f, fabsf(want[i])));
+		assert_true(fabsf(plain[i] - want[i]) > 1e-3f);
+	}
+	gpt_destroy(h);
+	free(adir2);
+
 	/* another base: the hash differs */
 	h = gpt_load(base, 2, &err);
 	h->params[0] += 1.0f;
