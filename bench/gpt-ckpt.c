@@ -11,6 +11,12 @@
  * activation arena, the part checkpointing shrinks), ms per step (median
  * and fastest of S after W warm-up steps), peak RSS, last loss. Tokens are
  * fixed random ids (seed 1), targets the next token.
+ *
+ * --checkpoint 2 (paired): two models in one process, one with and one
+ * without checkpointing, stepping in turn (off, on, off, on...), so both
+ * see the same load; prints a line per model (rss_mb 0: the process holds
+ * both) and "pair_ratio R", the median over steps of on / off of
+ * neighbouring steps.
  */
 #include <cblas.h>
 #include <stdio.h>
@@ -44,12 +50,75 @@ static long arg(int argc, char **argv, const char *name, long dflt)
 	return dflt;
 }
 
+struct run {
+	struct gpt *g;
+	struct gpt_adamw opt;
+	double *ms;
+	float loss;
+};
+
+static int run_init(struct run *r, const struct gpt_config *cfg, int ckpt, uint32_t B,
+		    uint32_t T, int steps)
+{
+	struct tt_err err;
+
+	r->g = gpt_create(cfg, 1, &err);
+	if (!r->g) {
+		fprintf(stderr, "gpt-ckpt: %s\n", err.msg);
+		return -1;
+	}
+	gpt_set_checkpointing(r->g, ckpt);
+	if (gpt_reserve(r->g, B, T, &err) < 0) {
+		fprintf(stderr, "gpt-ckpt: %s\n", err.msg);
+		return -1;
+	}
+	gpt_adamw_init(&r->opt, r->g);
+	r->ms = tt_xcalloc((size_t)steps + 1, sizeof *r->ms);
+	return 0;
+}
+
+/* One training step; its time in ms, or a negative number on error. */
+static double run_step(struct run *r, const int32_t *tokens, uint32_t B, uint32_t T, int i)
+{
+	struct tt_err err;
+	double t0 = now_ms();
+
+	gpt_set_training(r->g, true, (uint64_t)i);
+	gpt_zero_grad(r->g);
+	if (gpt_forward(r->g, tokens, tokens + 1, B, T, &r->loss, &err) < 0) {
+		fprintf(stderr, "gpt-ckpt: %s\n", err.msg);
+		return -1.0;
+	}
+	gpt_backward(r->g);
+	gpt_adamw_step(&r->opt, r->g, 3e-4f, 0.9f, 0.999f, 1e-8f, 0.01f);
+	return now_ms() - t0;
+}
+
+static void run_report(struct run *r, int steps, double rss_mb)
+{
+	double *sorted = tt_xmalloc((size_t)steps * sizeof *sorted);
+
+	memcpy(sorted, r->ms, (size_t)steps * sizeof *sorted);
+	qsort(sorted, (size_t)steps, sizeof *sorted, cmp_double);
+	printf("checkpoint %d act_mb %.1f ms %.1f ms_min %.1f rss_mb %.0f loss %.4f\n",
+	       r->g->checkpoint, gpt_act_bytes(r->g) / 1048576.0, sorted[steps / 2], sorted[0],
+	       rss_mb, r->loss);
+	free(sorted);
+}
+
+static void run_free(struct run *r)
+{
+	gpt_adamw_free(&r->opt);
+	free(r->ms);
+	gpt_destroy(r->g);
+}
+
 int main(int argc, char **argv)
 {
 	openblas_set_num_threads((int)arg(argc, argv, "--threads", 2));
 	uint32_t B = (uint32_t)arg(argc, argv, "--batch", 8);
 	uint32_t T = (uint32_t)arg(argc, argv, "--context", 512);
-	int ckpt = arg(argc, argv, "--checkpoint", 0) != 0;
+	int mode = (int)arg(argc, argv, "--checkpoint", 0);
 	int steps = (int)arg(argc, argv, "--steps", 5), warmup = (int)arg(argc, argv, "--warmup", 2);
 	struct gpt_config cfg = {
 		.vocab = (uint32_t)arg(argc, argv, "--vocab", 8192),
@@ -59,18 +128,14 @@ int main(int argc, char **argv)
 		.heads = (uint32_t)arg(argc, argv, "--heads", 4),
 		.dropout = (float)arg(argc, argv, "--dropout-pct", 10) / 100.0f,
 	};
-	struct tt_err err;
-	struct gpt *g = gpt_create(&cfg, 1, &err);
+	int nruns = mode == 2 ? 2 : 1;
+	struct run runs[2];
 
-	if (!g) {
-		fprintf(stderr, "gpt-ckpt: %s\n", err.msg);
-		return 1;
-	}
-	gpt_set_checkpointing(g, ckpt);
-	if (gpt_reserve(g, B, T, &err) < 0) {
-		fprintf(stderr, "gpt-ckpt: %s\n", err.msg);
-		return 1;
-	}
+	if (steps < 1)
+		steps = 1;
+	for (int k = 0; k < nruns; k++)
+		if (run_init(&runs[k], &cfg, mode == 2 ? k : mode != 0, B, T, steps) < 0)
+			return 1;
 	size_t n = (size_t)B * T;
 	int32_t *tokens = tt_xmalloc((n + 1) * sizeof *tokens);
 	uint64_t s = 1;
@@ -79,34 +144,32 @@ int main(int argc, char **argv)
 		s = s * 6364136223846793005ULL + 1442695040888963407ULL;
 		tokens[i] = (int32_t)((s >> 33) % cfg.vocab);
 	}
-	struct gpt_adamw opt;
-	double *ms = tt_xmalloc((size_t)steps * sizeof *ms);
-	float loss = 0.0f;
-
-	gpt_adamw_init(&opt, g);
 	for (int i = 0; i < warmup + steps; i++) {
-		double t0 = now_ms();
+		for (int k = 0; k < nruns; k++) {
+			double t = run_step(&runs[k], tokens, B, T, i);
 
-		gpt_set_training(g, true, (uint64_t)i);
-		gpt_zero_grad(g);
-		if (gpt_forward(g, tokens, tokens + 1, B, T, &loss, &err) < 0) {
-			fprintf(stderr, "gpt-ckpt: %s\n", err.msg);
-			return 1;
+			if (t < 0)
+				return 1;
+			if (i >= warmup)
+				runs[k].ms[i - warmup] = t;
 		}
-		gpt_backward(g);
-		gpt_adamw_step(&opt, g, 3e-4f, 0.9f, 0.999f, 1e-8f, 0.01f);
-		if (i >= warmup)
-			ms[i - warmup] = now_ms() - t0;
 	}
-	qsort(ms, (size_t)steps, sizeof *ms, cmp_double);
 	struct rusage ru;
 
 	getrusage(RUSAGE_SELF, &ru);
-	printf("checkpoint %d act_mb %.1f ms %.1f ms_min %.1f rss_mb %.0f loss %.4f\n", ckpt,
-	       gpt_act_bytes(g) / 1048576.0, ms[steps / 2], ms[0], ru.ru_maxrss / 1024.0, loss);
-	gpt_adamw_free(&opt);
-	free(ms);
+	for (int k = 0; k < nruns; k++)
+		run_report(&runs[k], steps, nruns == 1 ? ru.ru_maxrss / 1024.0 : 0.0);
+	if (nruns == 2) {
+		double *ratio = tt_xmalloc((size_t)steps * sizeof *ratio);
+
+		for (int i = 0; i < steps; i++)
+			ratio[i] = runs[1].ms[i] / runs[0].ms[i];
+		qsort(ratio, (size_t)steps, sizeof *ratio, cmp_double);
+		printf("pair_ratio %.3f\n", ratio[steps / 2]);
+		free(ratio);
+	}
+	for (int k = 0; k < nruns; k++)
+		run_free(&runs[k]);
 	free(tokens);
-	gpt_destroy(g);
 	return 0;
 }

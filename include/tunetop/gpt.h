@@ -182,6 +182,7 @@ struct gpt {
 	size_t nbase_views;       /* views[0, nbase_views) are the base model's */
 	struct gpt_lora *lora;    /* NULL: no adapters (gpt-lora.h) */
 	bool checkpoint;          /* gradient checkpointing on */
+	uint32_t ckpt_slot;       /* the block whose activations the slot holds */
 	float loss_weight;        /* backward scales the loss gradient by it (1) */
 };
 

@@ -26,7 +26,8 @@
  * embeddings only when wte or wpe is trainable. With checkpointing, a
  * block's activations live in one shared slot: backward first runs the
  * block's forward again from its stored input (block_forward), which gives
- * the same values, dropout masks included. LoRA adds its term after each
+ * the same values, dropout masks included; the top block's are still
+ * there from the forward (g->ckpt_slot), so L - 1 blocks run again. LoRA adds its term after each
  * targeted product (gpt_lora_forward / gpt_lora_backward, gpt-lora.c).
  */
 #include <cblas.h>
@@ -120,6 +121,7 @@ static void block_forward(struct gpt *g, uint32_t l)
 	gpt_lora_forward(g, l, GPT_LORA_T_MLP_PROJ, a->tmp, x.fch_gelu, N);
 	gpt_dropout(a->tmp, N * C, p, g->seed, 4 * l + 3);
 	gpt_residual_forward(x.res3, x.res2, a->tmp, N * C);
+	g->ckpt_slot = l;
 }
 
 /* Embeddings, blocks and ln_f for g->tokens (B x T already set). */
@@ -276,7 +278,8 @@ static void block_backward(struct gpt *g, uint32_t l, int dinp_ln1)
 	struct gpt_layer *dw = &g->g.h[l];
 	struct layer_acts x = layer_acts(g, l);
 
-	if (g->checkpoint)
+	/* the top block's activations are still in the slot after forward */
+	if (g->checkpoint && g->ckpt_slot != l)
 		block_forward(g, l);
 	/* MLP branch: res3 = res2 + drop(fch_gelu fcproj) */
 	memcpy(a->tmp, a->dres, N * C * sizeof(float));
