@@ -26,6 +26,9 @@
 #   5. gpt-step one GPT-2 training step, tunetop vs PyTorch with 2 threads,
 #               small and 124M shapes, with model FLOP utilization
 #               (bench/gpt-step.sh; driver bench/gpt-step.c)
+#   5b. gpt-ckpt gradient checkpointing on the small GPT at context 512:
+#               activation memory and time per step with and without,
+#               torch.utils.checkpoint as the peer (bench/gpt-ckpt.sh)
 #   6. bpe      GPT-2's BPE: tunetop, GPT-2's encoder.py and the npm port
 #               gpt-3-encoder on the same lines: differences and time
 #               (bench/bpe.sh)
@@ -116,6 +119,12 @@ section "5. gpt-step: GPT-2 training step, tunetop vs PyTorch"
 if ! bench/gpt-step.sh; then
 	echo "gpt-step: FAILED (see the message above)" >&2
 	failed="$failed gpt-step"
+fi
+
+section "5b. gpt-ckpt: gradient checkpointing at context 512 (bench/gpt-ckpt.sh)"
+if ! bench/gpt-ckpt.sh; then
+	echo "gpt-ckpt: FAILED (see the message above)" >&2
+	failed="$failed gpt-ckpt"
 fi
 
 section "6. bpe: tunetop vs GPT-2's encoder.py vs npm gpt-3-encoder"

@@ -22,6 +22,7 @@ int cli_predict(int argc, char **argv);
 int cli_tokenize(int argc, char **argv);
 int cli_queue(int argc, char **argv);
 int cli_agreement(int argc, char **argv);
+int cli_merge(int argc, char **argv);     /* cli-merge.c: fold a LoRA adapter */
 
 /* cli-lm.c: eval and predict on a language model (model->cfg.lm). */
 #include "tunetop/bundle.h"

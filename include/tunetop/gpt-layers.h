@@ -31,13 +31,15 @@
 #define GPT_SIMD
 #endif
 
-/* out[b,t,:] = wte[tokens[b,t]] + wpe[t]   (out [B,T,C]) */
+/* out[b,t,:] = wte[tokens[b,t]] + wpe[t]   (out [B,T,C]); in the backward
+ * dwte or dwpe may be NULL (frozen: skipped). */
 void gpt_encoder_forward(float *out, const int32_t *tokens, const float *wte, const float *wpe,
 			 uint32_t B, uint32_t T, uint32_t C);
 void gpt_encoder_backward(float *dwte, float *dwpe, const float *dout, const int32_t *tokens,
 			  uint32_t B, uint32_t T, uint32_t C);
 
-/* out = (inp - mean) * rstd * w + b per row; mean, rstd [N] kept; eps 1e-5. */
+/* out = (inp - mean) * rstd * w + b per row; mean, rstd [N] kept; eps 1e-5.
+ * In the backward, any of dinp, dw, db may be NULL (not wanted). */
 void gpt_layernorm_forward(float *out, float *mean, float *rstd, const float *inp,
 			   const float *w, const float *b, size_t N, uint32_t C);
 void gpt_layernorm_backward(float *dinp, float *dw, float *db, const float *dout,
@@ -47,7 +49,7 @@ void gpt_layernorm_backward(float *dinp, float *dw, float *db, const float *dout
 /* out [N,OC] = inp [N,C] w [C,OC] + bias [OC] (bias may be NULL). */
 void gpt_matmul_forward(float *out, const float *inp, const float *w, const float *bias,
 			size_t N, uint32_t C, uint32_t OC);
-/* dinp (may be NULL) += dout w^T; dw += inp^T dout; dbias (may be NULL) += sum rows. */
+/* dinp += dout w^T; dw += inp^T dout; dbias += sum rows (each may be NULL). */
 void gpt_matmul_backward(float *dinp, float *dw, float *dbias, const float *dout,
 			 const float *inp, const float *w, size_t N, uint32_t C, uint32_t OC);
 

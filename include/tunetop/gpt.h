@@ -25,6 +25,28 @@
  *   ln_f.weight/bias      [C]
  *   score.weight          [K, C]   classification head (K > 0 only), no bias
  *
+ * Freezing (design): every view has a trainable flag (all true after
+ * gpt_create). The grads arena covers the trainable views only: a frozen
+ * view has grad == NULL (and the matching pointer in g->g is NULL), so it
+ * costs no gradient memory and no optimizer state. gpt_set_trainable only
+ * flags; gpt_grad_alloc lays the grads arena out again from the flags
+ * (zeroed; gradient pointers change, so an optimizer's state is made after
+ * it). gpt_freeze_layers / gpt_freeze_body flag and apply in one call.
+ * Backward skips the weight gradients of frozen tensors and stops at the
+ * lowest block that has something trainable (the activation gradient
+ * still flows down through frozen blocks above it). With everything
+ * trainable the grads arena has exactly the params arena's layout.
+ *
+ * LoRA adapters (gpt-lora.h) are extra views appended after the base views
+ * (flag lora, their data in the adapter's own arena, their gradients in the
+ * grads arena); gpt_save and gpt_load_into ignore them.
+ *
+ * Gradient checkpointing (gpt_set_checkpointing): the activations arena
+ * keeps every block's output (res3, i.e. the next block's input) but one
+ * slot for the rest of a block's activations; backward recomputes each
+ * block's forward from its input (same dropout masks: they are a function
+ * of the seed) just before that block's backward.
+ *
  * Use: gpt_create (or gpt_load), gpt_reserve, then per step gpt_zero_grad,
  * gpt_forward (or gpt_forward_classify), gpt_backward, an optimizer step.
  * gpt_backward accumulates into grads. Not thread-safe: one caller at a time;
@@ -82,7 +104,9 @@ struct gpt_view {
 	uint32_t shape[2];
 	size_t numel;
 	float *data;              /* into the params arena */
-	float *grad;              /* into the grads arena */
+	float *grad;              /* into the grads arena; NULL when frozen */
+	bool trainable;           /* false: frozen (see the top of this file) */
+	bool lora;                /* a LoRA adapter tensor (gpt-lora.h), not in base files */
 };
 
 enum gpt_pool {
@@ -127,6 +151,8 @@ struct gpt_acts {
 
 enum gpt_mode { GPT_MODE_NONE, GPT_MODE_LM, GPT_MODE_CLASSIFY };
 
+struct gpt_lora;
+
 struct gpt {
 	struct gpt_config cfg;
 	float *params;            /* arena, nparams floats */
@@ -151,6 +177,13 @@ struct gpt {
 	/* dropout: active when training is set and cfg.dropout > 0 */
 	bool training;
 	uint64_t seed;            /* dropout masks of this step derive from it */
+	/* added for freezing, LoRA and checkpointing (see the top of this file) */
+	size_t ngrads;            /* floats in the grads arena (trainable views) */
+	size_t nbase_views;       /* views[0, nbase_views) are the base model's */
+	struct gpt_lora *lora;    /* NULL: no adapters (gpt-lora.h) */
+	bool checkpoint;          /* gradient checkpointing on */
+	uint32_t ckpt_slot;       /* the block whose activations the slot holds */
+	float loss_weight;        /* backward scales the loss gradient by it (1) */
 };
 
 /*
@@ -194,14 +227,42 @@ int gpt_forward_classify(struct gpt *g, const int32_t *tokens, const uint32_t *l
  * d loss / d params into g->grads. Overwrites the logits. */
 void gpt_backward(struct gpt *g);
 void gpt_zero_grad(struct gpt *g);
+/* Backward of the last forward with its mean loss weighted by w (for
+ * gradient accumulation: w = this micro-batch's targets / all targets).
+ * gpt_backward is w = 1. The weight applies to that one call only. */
+void gpt_backward_weighted(struct gpt *g, float w);
+
+/* ---- freezing (see the top of this file) ---- */
+
+/* Flag the view called name trainable or frozen; applied by gpt_grad_alloc.
+ * -1 with err when there is no such view. */
+int gpt_set_trainable(struct gpt *g, const char *name, bool on, struct tt_err *err);
+/* Lay the grads arena out for the trainable views (zeroed). */
+void gpt_grad_alloc(struct gpt *g);
+/* Freeze the embeddings (wte, wpe) and blocks 0..k-1 (k <= layers), every
+ * other base view trainable; applied. k = 0 unfreezes everything. -1 + err. */
+int gpt_freeze_layers(struct gpt *g, uint32_t k, struct tt_err *err);
+/* Freeze everything but the classification head score.weight (feature
+ * extraction); applied. -1 + err when the model has no head. */
+int gpt_freeze_body(struct gpt *g, struct tt_err *err);
+/* Parameters in trainable views (numel, adapters included), and in all. */
+size_t gpt_trainable_params(const struct gpt *g);
+size_t gpt_total_params(const struct gpt *g);
+
+/* Gradient checkpointing on or off; re-lays the activations out for the
+ * current reservation. */
+void gpt_set_checkpointing(struct gpt *g, bool on);
+/* Bytes of activation memory reserved (the arena plus adapters' buffers). */
+size_t gpt_act_bytes(const struct gpt *g);
 
 /*
- * A minimal AdamW over the whole arena (torch.optim.AdamW's update with
- * bias correction; weight decay on every parameter), for tests and the
- * benchmark until the shared optimizer (optim.c) takes the views.
+ * A minimal AdamW over the trainable views (torch.optim.AdamW's update with
+ * bias correction; weight decay on every trainable parameter), for tests
+ * and the benchmark until the shared optimizer (optim.c) takes the views.
+ * Its moments are parallel to the grads arena: init after gpt_grad_alloc.
  */
 struct gpt_adamw {
-	float *m, *v;   /* [nparams] */
+	float *m, *v;   /* [ngrads] */
 	size_t n;
 	uint64_t t;     /* steps taken */
 };

@@ -73,6 +73,7 @@ static void main_usage(FILE *f)
 	      "       tunetop queue DATA [--order ORDER] [--model MODEL] [--seed S] [--spread W]\n"
 	      "                     [--journal FILE]... [--unlabeled] [--limit N] [--set k=v]... [--json]\n"
 	      "       tunetop agreement DATA [--journal FILE]... [--set k=v]... [--json]\n"
+	      "       tunetop merge [--no-hash-check] BASE ADAPTER_DIR OUT\n"
 	      "\n"
 	      "Options:\n"
 	      "  --config FILE     load options from a YAML file\n"
@@ -610,5 +611,7 @@ int main(int argc, char **argv)
 		return cli_queue(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "agreement") == 0)
 		return cli_agreement(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return cli_merge(argc, argv);
 	return main_default(argc, argv);
 }

@@ -96,14 +96,16 @@ static int load_views(struct gpt *g, const struct st_file *f, const char *path,
 		const char *name = f->tensors[i].name;
 		const char *bare = bare_name(name);
 
-		if (!gpt_find_view(g, bare) && !ignored_name(bare, g->cfg.nlabels)) {
+		const struct gpt_view *v = gpt_find_view(g, bare);
+
+		if ((!v || v->lora) && !ignored_name(bare, g->cfg.nlabels)) {
 			tt_err_set(err, path, 0, 0, "unexpected tensor %s (not part of a GPT-2 model "
 				   "with %u layers%s)", name, g->cfg.layers,
 				   g->cfg.nlabels ? " and a classification head" : "");
 			return -1;
 		}
 	}
-	for (size_t i = 0; i < g->nviews; i++) {
+	for (size_t i = 0; i < g->nbase_views; i++) {
 		const struct gpt_view *v = &g->views[i];
 		const struct st_tensor *t = find_tensor(f, v->name);
 
@@ -220,15 +222,16 @@ struct gpt *gpt_load(const char *path, uint32_t heads_hint, struct tt_err *err)
 
 int gpt_save(const struct gpt *g, const char *path, struct tt_err *err)
 {
-	struct st_tensor *t = tt_xcalloc(g->nviews, sizeof *t);
-	char **names = tt_xcalloc(g->nviews, sizeof *names);
+	size_t n = g->nbase_views;  /* adapters are saved apart (gpt-lora.h) */
+	struct st_tensor *t = tt_xcalloc(n, sizeof *t);
+	char **names = tt_xcalloc(n, sizeof *names);
 	char n_head[16], n_ctx[16];
 	const char *keys[] = {"format", "n_head", "n_ctx"};
 	const char *values[] = {"pt", n_head, n_ctx};
 
 	snprintf(n_head, sizeof n_head, "%u", g->cfg.heads);
 	snprintf(n_ctx, sizeof n_ctx, "%u", g->cfg.ctx);
-	for (size_t i = 0; i < g->nviews; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct gpt_view *v = &g->views[i];
 
 		names[i] = strcmp(v->name, "score.weight") == 0 ?
@@ -241,9 +244,9 @@ int gpt_save(const struct gpt *g, const char *path, struct tt_err *err)
 		t[i].data = v->data;
 		t[i].nbytes = v->numel * sizeof(float);
 	}
-	int rc = st_write(path, t, g->nviews, keys, values, 3, err);
+	int rc = st_write(path, t, n, keys, values, 3, err);
 
-	for (size_t i = 0; i < g->nviews; i++)
+	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
 	free(t);

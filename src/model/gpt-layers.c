@@ -112,12 +112,18 @@ GPT_SIMD void gpt_encoder_backward(float *dwte, float *dwpe, const float *dout,
 	for (size_t b = 0; b < B; b++) {
 		for (size_t t = 0; t < T; t++) {
 			const float *d = dout + (b * T + t) * C;
-			float *de = dwte + (size_t)tokens[b * T + t] * C;
-			float *dp = dwpe + t * C;
 
-			for (size_t i = 0; i < C; i++) {
-				de[i] += d[i];
-				dp[i] += d[i];
+			if (dwte) {
+				float *de = dwte + (size_t)tokens[b * T + t] * C;
+
+				for (size_t i = 0; i < C; i++)
+					de[i] += d[i];
+			}
+			if (dwpe) {
+				float *dp = dwpe + t * C;
+
+				for (size_t i = 0; i < C; i++)
+					dp[i] += d[i];
 			}
 		}
 	}
@@ -153,7 +159,6 @@ GPT_SIMD void gpt_layernorm_backward(float *dinp, float *dw, float *db, const fl
 	for (size_t r = 0; r < N; r++) {
 		const float *d = dout + r * C;
 		const float *x = inp + r * C;
-		float *dx = dinp + r * C;
 		float m = mean[r], s = rstd[r];
 		float dmean = 0.0f, dnorm_mean = 0.0f;
 
@@ -166,13 +171,21 @@ GPT_SIMD void gpt_layernorm_backward(float *dinp, float *dw, float *db, const fl
 		}
 		dmean /= (float)C;
 		dnorm_mean /= (float)C;
-		for (uint32_t i = 0; i < C; i++) {
-			float n = (x[i] - m) * s;
-			float dn = w[i] * d[i];
+		if (db)
+			for (uint32_t i = 0; i < C; i++)
+				db[i] += d[i];
+		if (dw)
+			for (uint32_t i = 0; i < C; i++)
+				dw[i] += (x[i] - m) * s * d[i];
+		if (dinp) {
+			float *dx = dinp + r * C;
 
-			db[i] += d[i];
-			dw[i] += n * d[i];
-			dx[i] += (dn - dmean - n * dnorm_mean) * s;
+			for (uint32_t i = 0; i < C; i++) {
+				float n = (x[i] - m) * s;
+				float dn = w[i] * d[i];
+
+				dx[i] += (dn - dmean - n * dnorm_mean) * s;
+			}
 		}
 	}
 }
@@ -197,8 +210,9 @@ GPT_SIMD void gpt_matmul_backward(float *dinp, float *dw, float *dbias, const fl
 	if (dinp)
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N, (int)C, (int)OC, 1.0f,
 			    dout, (int)OC, w, (int)OC, 1.0f, dinp, (int)C);
-	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)C, (int)OC, (int)N, 1.0f, inp,
-		    (int)C, dout, (int)OC, 1.0f, dw, (int)OC);
+	if (dw)
+		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)C, (int)OC, (int)N, 1.0f,
+			    inp, (int)C, dout, (int)OC, 1.0f, dw, (int)OC);
 	if (dbias) {
 		for (size_t r = 0; r < N; r++) {
 			const float *d = dout + r * OC;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "tunetop/gpt-lora.h"
 #include "tunetop/gpt.h"
 
 enum {
@@ -159,6 +160,7 @@ static void point_params(struct gpt *g, struct gpt_params *p, int grad)
 	v++;
 	p->wpe = grad ? g->views[v].grad : g->views[v].data;
 	v++;
+	free(p->h);
 	p->h = tt_xcalloc(g->cfg.layers, sizeof *p->h);
 	for (uint32_t l = 0; l < g->cfg.layers; l++) {
 		float **f[] = {&p->h[l].ln1w, &p->h[l].ln1b, &p->h[l].qkvw, &p->h[l].qkvb,
@@ -241,17 +243,18 @@ struct gpt *gpt_create(const struct gpt_config *c, uint64_t seed, struct tt_err 
 	}
 	free(specs);
 	g->nparams = total;
+	g->nbase_views = n;
+	g->loss_weight = 1.0f;
 	g->params = arena_alloc(total);
-	g->grads = arena_alloc(total);
 	size_t off = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		g->views[i].data = g->params + off;
-		g->views[i].grad = g->grads + off;
+		g->views[i].trainable = true;
 		off += align_up(g->views[i].numel);
 	}
 	point_params(g, &g->p, 0);
-	point_params(g, &g->g, 1);
+	gpt_grad_alloc(g);
 	init_weights(g, seed);
 	return g;
 }
@@ -260,6 +263,7 @@ void gpt_destroy(struct gpt *g)
 {
 	if (!g)
 		return;
+	gpt_lora_free(g);
 	free(g->params);
 	free(g->grads);
 	free(g->acts_mem);
@@ -287,6 +291,10 @@ static size_t layout_acts(struct gpt *g, float *base)
 	size_t V = g->cfg.vocab, K = g->cfg.nlabels;
 	size_t N = (size_t)g->Bmax * g->Tmax, TT = (size_t)g->Tmax * g->Tmax;
 	struct gpt_acts *a = &g->a;
+	size_t LS = L;  /* layers stored: with checkpointing one slot (res3 keeps L) */
+
+	if (g->checkpoint)
+		L = 1;
 	struct {
 		float **p;
 		size_t n;
@@ -295,7 +303,7 @@ static size_t layout_acts(struct gpt *g, float *base)
 		{&a->ln1_rstd, L * N}, {&a->qkv, L * N * 3 * C}, {&a->att, L * g->Bmax * NH * TT},
 		{&a->atty, L * N * C}, {&a->res2, L * N * C}, {&a->ln2, L * N * C},
 		{&a->ln2_mean, L * N}, {&a->ln2_rstd, L * N}, {&a->fch, L * N * 4 * C},
-		{&a->fch_gelu, L * N * 4 * C}, {&a->res3, L * N * C}, {&a->lnf, N * C},
+		{&a->fch_gelu, L * N * 4 * C}, {&a->res3, LS * N * C}, {&a->lnf, N * C},
 		{&a->lnf_mean, N}, {&a->lnf_rstd, N}, {&a->logits, N * V}, {&a->lse, N},
 		{&a->pooled, g->Bmax * C}, {&a->cls_logits, g->Bmax * (K ? K : 1)},
 		{&a->cls_lse, g->Bmax}, {&a->dres, N * C}, {&a->dln, N * C}, {&a->datty, N * C},
@@ -334,7 +342,118 @@ int gpt_reserve(struct gpt *g, uint32_t B, uint32_t T, struct tt_err *err)
 	g->targets = tt_xcalloc((size_t)B * T, sizeof *g->targets);
 	g->lengths = tt_xcalloc(B, sizeof *g->lengths);
 	g->mode = GPT_MODE_NONE;
+	gpt_lora_reserve(g);
 	return 0;
+}
+
+void gpt_set_checkpointing(struct gpt *g, bool on)
+{
+	uint32_t B = g->Bmax;
+
+	if (g->checkpoint == on)
+		return;
+	g->checkpoint = on;
+	if (B == 0)
+		return;
+	free(g->acts_mem);
+	g->nacts = layout_acts(g, NULL);
+	g->acts_mem = arena_alloc(g->nacts);
+	layout_acts(g, g->acts_mem);
+	g->mode = GPT_MODE_NONE;
+	gpt_lora_reserve(g);
+}
+
+size_t gpt_act_bytes(const struct gpt *g)
+{
+	return g->nacts * sizeof(float) + gpt_lora_act_bytes(g);
+}
+
+void gpt_grad_alloc(struct gpt *g)
+{
+	size_t total = 0, off = 0;
+
+	for (size_t i = 0; i < g->nviews; i++)
+		if (g->views[i].trainable)
+			total += align_up(g->views[i].numel);
+	free(g->grads);
+	g->grads = arena_alloc(total);
+	g->ngrads = total;
+	for (size_t i = 0; i < g->nviews; i++) {
+		struct gpt_view *v = &g->views[i];
+
+		v->grad = v->trainable ? g->grads + off : NULL;
+		if (v->trainable)
+			off += align_up(v->numel);
+	}
+	point_params(g, &g->g, 1);
+}
+
+int gpt_set_trainable(struct gpt *g, const char *name, bool on, struct tt_err *err)
+{
+	for (size_t i = 0; i < g->nviews; i++) {
+		if (strcmp(g->views[i].name, name) == 0) {
+			g->views[i].trainable = on;
+			return 0;
+		}
+	}
+	tt_err_set(err, "gpt", 0, 0, "no tensor %s in the model", name);
+	return -1;
+}
+
+/* The block a base view belongs to, or -1 (embeddings, ln_f, score). */
+static long view_layer(const struct gpt_view *v)
+{
+	return strncmp(v->name, "h.", 2) == 0 ? strtol(v->name + 2, NULL, 10) : -1;
+}
+
+int gpt_freeze_layers(struct gpt *g, uint32_t k, struct tt_err *err)
+{
+	if (k > g->cfg.layers) {
+		tt_err_set(err, "gpt", 0, 0, "cannot freeze %u blocks of a model with %u", k,
+			   g->cfg.layers);
+		return -1;
+	}
+	for (size_t i = 0; i < g->nbase_views; i++) {
+		struct gpt_view *v = &g->views[i];
+		long l = view_layer(v);
+		bool emb = strcmp(v->name, "wte.weight") == 0 || strcmp(v->name, "wpe.weight") == 0;
+
+		v->trainable = k == 0 || !(emb || (l >= 0 && (uint32_t)l < k));
+	}
+	gpt_grad_alloc(g);
+	return 0;
+}
+
+int gpt_freeze_body(struct gpt *g, struct tt_err *err)
+{
+	if (g->cfg.nlabels == 0) {
+		tt_err_set(err, "gpt", 0, 0, "the model has no classification head to train alone "
+			   "(a language model's head is tied to wte)");
+		return -1;
+	}
+	for (size_t i = 0; i < g->nbase_views; i++)
+		g->views[i].trainable = strcmp(g->views[i].name, "score.weight") == 0;
+	gpt_grad_alloc(g);
+	return 0;
+}
+
+size_t gpt_trainable_params(const struct gpt *g)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->nviews; i++)
+		if (g->views[i].trainable)
+			n += g->views[i].numel;
+	return n;
+}
+
+size_t gpt_total_params(const struct gpt *g)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->nviews; i++)
+		n += g->views[i].numel;
+	return n;
 }
 
 void gpt_set_training(struct gpt *g, bool training, uint64_t seed)
@@ -345,5 +464,5 @@ void gpt_set_training(struct gpt *g, bool training, uint64_t seed)
 
 void gpt_zero_grad(struct gpt *g)
 {
-	memset(g->grads, 0, g->nparams * sizeof(float));
+	memset(g->grads, 0, g->ngrads * sizeof(float));
 }

@@ -19,7 +19,6 @@
 struct model_gpt {
 	struct model base;
 	struct gpt *g;
-	bool *frozen;           /* [nviews] */
 	char **names;           /* [nviews] "transformer.<name>" or "score.weight" */
 	size_t nparams;
 };
@@ -48,7 +47,6 @@ static void model_gpt_names(struct model_gpt *m)
 {
 	struct gpt *g = m->g;
 
-	m->frozen = tt_xcalloc(g->nviews + 1, sizeof *m->frozen);
 	m->names = tt_xcalloc(g->nviews + 1, sizeof *m->names);
 	for (size_t i = 0; i < g->nviews; i++) {
 		const char *n = g->views[i].name;
@@ -177,7 +175,6 @@ static void model_gpt_destroy(struct model *base)
 	for (size_t i = 0; i < m->g->nviews; i++)
 		free(m->names[i]);
 	free(m->names);
-	free(m->frozen);
 	gpt_destroy(m->g);
 	free(m);
 }
@@ -311,11 +308,13 @@ static void model_gpt_zero_grad(struct model *base)
 	gpt_zero_grad(mg(base)->g);
 }
 
-/* gpt.h allocates the gradient arena with the parameters: nothing to do. */
+/* Lay gpt.h's gradient arena out again for the trainable views: a frozen
+ * view then costs no gradient memory (and, since its grad is NULL, no
+ * optimizer state). */
 static int model_gpt_grad_alloc(struct model *base, struct tt_err *err)
 {
-	(void)base;
 	(void)err;
+	gpt_grad_alloc(mg(base)->g);
 	return 0;
 }
 
@@ -327,8 +326,7 @@ static int model_gpt_set_trainable(struct model *base, size_t i, bool on, struct
 		tt_err_set(err, NULL, 0, 0, "model gpt has no view %zu", i);
 		return -1;
 	}
-	m->frozen[i] = !on;
-	return 0;
+	return gpt_set_trainable(m->g, m->g->views[i].name, on, err);
 }
 
 /* probs = softmax(x[0..n)). */
@@ -416,8 +414,8 @@ static void model_gpt_view(struct model *base, size_t i, struct model_view *out)
 	out->shape[0] = v->shape[0];
 	out->shape[1] = v->ndim == 2 ? v->shape[1] : 0;
 	out->data = v->data;
-	out->trainable = !m->frozen[i];
-	out->grad = m->frozen[i] ? NULL : v->grad;
+	out->trainable = v->trainable;
+	out->grad = v->trainable ? v->grad : NULL;
 }
 
 const struct model_ops model_gpt_ops = {
