@@ -9,6 +9,8 @@
  *   tunetop tokenize train --vocab-size N [--out DIR] [CORPUS]   (cli-tokenize.c)
  *   tunetop queue DATA [--order ORDER] [--model MODEL] [--json] ...   (cli-queue.c)
  *   tunetop agreement DATA [--journal FILE]... [--json]                (cli-agree.c)
+ *   tunetop generate MODEL PROMPT [--max-tokens N] [--temperature T] [--top-k K]
+ *                    [--seed S] [--vocab FILE --merges FILE]        (cli-generate.c)
  *
  * Each returns the process exit status: 0, 1 (failed), 2 (usage).
  */
@@ -21,5 +23,6 @@ int cli_predict(int argc, char **argv);
 int cli_tokenize(int argc, char **argv);
 int cli_queue(int argc, char **argv);
 int cli_agreement(int argc, char **argv);
+int cli_generate(int argc, char **argv);
 
 #endif
