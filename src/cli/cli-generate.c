@@ -27,8 +27,8 @@
 #include "tunetop/cli.h"
 #include "tunetop/gpt-generate.h"
 #include "tunetop/gpt-stream.h"
+#include "tunetop/gpt-tokfind.h"
 #include "tunetop/gpt.h"
-#include "tunetop/safetensors.h"
 
 enum { CLI_GEN_FAILED = 1, CLI_GEN_USAGE = 2 };
 
@@ -153,57 +153,12 @@ static void cli_gen_report(const struct tt_err *err)
 	tt_esc_printf(stderr, "tunetop generate: %s\n", msg);
 }
 
-/* A tunetop bundle's own tokenizer ("tokenizer.bpe"): 1 loaded, 0 none, -1 bad. */
-static int cli_gen_bundled(const char *model, struct bpe **out, struct tt_err *err)
-{
-	struct st_file f;
-	const struct st_tensor *t;
-	int rc = 0;
-
-	if (st_open(&f, model, err) != 0)
-		return -1;
-	t = st_find(&f, "tokenizer.bpe");
-	if (t != NULL) {
-		*out = bpe_deserialize(t->data, (size_t)t->nbytes, err);
-		rc = *out ? 1 : -1;
-	}
-	st_close(&f);
-	return rc;
-}
-
-static int cli_gen_exists(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-
-	if (f)
-		fclose(f);
-	return f != NULL;
-}
-
 /* The tokenizer, from the options, the model file or beside it. */
 static struct bpe *cli_gen_tokenizer(const struct cli_gen_args *a, struct tt_err *err)
 {
-	static const char *const pairs[][2] = {{"vocab.json", "merges.txt"},
-					       {"encoder.json", "vocab.bpe"}};
-	struct bpe *b = NULL;
-	const char *slash = strrchr(a->model, '/');
-	int dirlen = slash ? (int)(slash - a->model) + 1 : 0;
-	char v[4096], m[4096];
-
 	if (a->vocab)
 		return bpe_load(a->vocab, a->merges, err);
-	if (cli_gen_bundled(a->model, &b, err) != 0)
-		return b;
-	for (size_t i = 0; i < 2; i++) {
-		snprintf(v, sizeof v, "%.*s%s", dirlen, a->model, pairs[i][0]);
-		snprintf(m, sizeof m, "%.*s%s", dirlen, a->model, pairs[i][1]);
-		if (cli_gen_exists(v) || cli_gen_exists(m))
-			return bpe_load(v, m, err);
-	}
-	tt_err_set(err, a->model, 0, 0,
-		   "no tokenizer: expected vocab.json and merges.txt (or encoder.json and "
-		   "vocab.bpe) beside the model, or --vocab FILE --merges FILE");
-	return NULL;
+	return gpt_tokfind(a->model, err);
 }
 
 struct cli_gen_out {

@@ -74,3 +74,23 @@ expect_rc "generate without a prompt: status 2" 2
 expect_err "generate without a prompt: usage" "usage: tunetop generate MODEL PROMPT"
 run "$TUNETOP" generate "$M" "" --temperature 0 --max-tokens 3
 expect_rc "generate: an empty prompt starts from <|endoftext|>" 0
+
+# ---- the REPL/headless commands gpt-load and generate ----
+
+run "$TUNETOP" --headless -e "gpt-load $M; generate hello 20 0"
+expect_rc "gpt-load + generate: status 0" 0
+head -c "$(($(wc -c < "$G/greedy.txt") - 1))" "$G/greedy.txt" > "$T/greedy.line"
+if [ "$(sed -n 2p "$T/out")" = "$(cat "$T/greedy.line")" ]; then
+	ok "generate (command): the same greedy text as the CLI"; else
+	not_ok "generate (command): the same greedy text as the CLI" "$(cat "$T/out")"; fi
+expect_out "generate (command): the count and why it stopped" "(20 tokens,"
+run "$TUNETOP" --headless -e "generate hello"
+expect_rc "generate without a model: status 1" 1
+expect_err "generate without a model: says how to load one" "gpt-load FILE"
+run "$TUNETOP" --headless -e "gpt-load $M; generate hello upon a time"
+expect_err "generate: a bad max_tokens says to quote the prompt" "quote a prompt"
+run "$TUNETOP" --headless -e "gpt-load $DATA/gpt/tiny.safetensors"
+expect_rc "gpt-load: no tokenizer at all: status 1" 1
+expect_err "gpt-load: no tokenizer: says where it looked" "no tokenizer"
+run "$TUNETOP" --headless -e "gpt-load $T/trunc.safetensors"
+expect_err "gpt-load: a truncated file: names it" "trunc.safetensors"
