@@ -26,6 +26,9 @@
 #   5. gpt-step one GPT-2 training step, tunetop vs PyTorch with 2 threads,
 #               small and 124M shapes, with model FLOP utilization
 #               (bench/gpt-step.sh; driver bench/gpt-step.c)
+#   5b. gpt-generate  GPT-2 generation with a KV cache, tokens/s, tunetop vs
+#               PyTorch with 2 threads, small and 124M shapes
+#               (bench/gpt-generate.sh; driver bench/gpt-gen.c)
 #   6. bpe      GPT-2's BPE: tunetop, GPT-2's encoder.py and the npm port
 #               gpt-3-encoder on the same lines: differences and time
 #               (bench/bpe.sh)
@@ -108,6 +111,12 @@ section "5. gpt-step: GPT-2 training step, tunetop vs PyTorch"
 if ! bench/gpt-step.sh; then
 	echo "gpt-step: FAILED (see the message above)" >&2
 	failed="$failed gpt-step"
+fi
+
+section "5b. gpt-generate: GPT-2 generation with a KV cache, tunetop vs PyTorch"
+if ! bench/gpt-generate.sh; then
+	echo "gpt-generate: FAILED (see the message above)" >&2
+	failed="$failed gpt-generate"
 fi
 
 section "6. bpe: tunetop vs GPT-2's encoder.py vs npm gpt-3-encoder"
