@@ -21,10 +21,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tunetop/bpe.h"
 #include "tunetop/gpt-generate.h"
 #include "tunetop/gpt-stream.h"
+#include "tunetop/gpt-tokfind.h"
 #include "tunetop/gpt.h"
 #include "tunetop/safetensors.h"
 
@@ -420,6 +422,56 @@ static void test_gen_model_with_bpe(void **state)
 	gpt_destroy(g);
 }
 
+/* The tokenizer beside a model, inside it (tokenizer.bpe), or none. */
+static void test_tokfind(void **state)
+{
+	(void)state;
+	struct tt_err err;
+	struct bpe *b = gpt_tokfind(DATA_DIR "gen/model.safetensors", &err);
+	struct st_file f;
+	struct tt_buf blob;
+	char path[] = "/tmp/tunetop-tokfind-XXXXXX";
+	int fd = mkstemp(path);
+
+	if (!b)
+		fail_msg("tokfind: %s", err.msg);
+	assert_int_equal(bpe_vocab_size(b), 261);
+	assert_null(gpt_tokfind(DATA_DIR "tiny.safetensors", &err));
+	assert_non_null(strstr(err.msg, "no tokenizer"));
+	/* the model's tensors plus its BPE as a U8 tensor, in a directory without files */
+	assert_true(fd >= 0);
+	close(fd);
+	tt_buf_init(&blob);
+	bpe_serialize(b, &blob);
+	assert_int_equal(st_open(&f, DATA_DIR "gen/model.safetensors", &err), 0);
+	struct st_tensor *ts = tt_xcalloc(f.ntensors + 1, sizeof *ts);
+
+	memcpy(ts, f.tensors, f.ntensors * sizeof *ts);
+	ts[f.ntensors] = (struct st_tensor){.name = "tokenizer.bpe", .dtype = ST_U8, .ndim = 1,
+					    .shape = {blob.len}, .data = blob.data,
+					    .nbytes = blob.len};
+	if (st_write(path, ts, f.ntensors + 1, NULL, NULL, 0, &err) != 0)
+		fail_msg("write: %s", err.msg);
+	struct bpe *inside = gpt_tokfind(path, &err);
+	struct gpt *g = gpt_load(path, 0, &err);
+
+	if (!inside || !g)
+		fail_msg("bundled: %s", err.msg);
+	assert_int_equal(bpe_vocab_size(inside), 261);
+	assert_int_equal(g->cfg.vocab, 261);
+	/* a damaged tokenizer tensor is an error, not a silent fallback */
+	blob.data[blob.len / 2] ^= 0x55;
+	assert_int_equal(st_write(path, ts, f.ntensors + 1, NULL, NULL, 0, &err), 0);
+	assert_null(gpt_tokfind(path, &err));
+	unlink(path);
+	gpt_destroy(g);
+	bpe_destroy(inside);
+	free(ts);
+	st_close(&f);
+	tt_buf_fini(&blob);
+	bpe_destroy(b);
+}
+
 /* Push bytes in the given pieces; the output after each piece. */
 static void test_stream_holds_partial_utf8(void **state)
 {
@@ -469,6 +521,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_gen_model_with_bpe),
 		cmocka_unit_test(test_stream_holds_partial_utf8),
+		cmocka_unit_test(test_tokfind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
