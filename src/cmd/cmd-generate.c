@@ -8,9 +8,11 @@
  * models, point cmd_generate_exec at the trained model instead: it needs
  * only a struct gpt and a struct bpe.
  *
- * Generation runs on the calling (UI) thread, so text is printed a line
- * at a time as lines complete (the screen redraws after the command);
- * each call draws from seed 1, 2, 3... so a script replays exactly.
+ * Generation runs on the calling thread. Headless (output to stdout), the
+ * text streams a token at a time, flushed; in the workbench it goes to the
+ * REPL a line at a time (the UI thread is busy until the command returns,
+ * so the screen shows it at the end; a background generation with a live
+ * pane is left for later). Each call draws from seed 1, 2, 3... so a script replays exactly.
  */
 #include <errno.h>
 #include <math.h>
@@ -111,6 +113,13 @@ static int gen_token(void *opaque, int32_t tok)
 	if (tok == k->eot)
 		return 0;
 	gpt_stream_push(&k->s, (uint32_t)tok, &k->text);
+	if (k->ctx->sink == NULL && k->text.len > 0) {
+		/* headless: straight to stdout, a token at a time */
+		cmd_print(k->ctx, "%.*s", (int)k->text.len, k->text.data);
+		fflush(stdout);
+		k->text.len = 0;
+		return 0;
+	}
 	while ((nl = memchr(k->text.data, '\n', k->text.len)) != NULL) {
 		size_t n = (size_t)(nl - k->text.data) + 1;
 
