@@ -90,7 +90,7 @@ static int gen_arg(struct cmd_ctx *ctx, const char *what, const char *s, double 
 	    (whole && *out != floor(*out))) {
 		char *e = tt_esc_dup(s);
 
-		cmd_error(ctx, "generate: %s expects %s in %g..%g, not '%s' (quote a prompt of "
+		cmd_error(ctx, "generate: %s expects %s in %.10g..%.10g, not '%s' (quote a prompt of "
 			  "several words)", what, whole ? "a whole number" : "a number", lo, hi, e);
 		free(e);
 		return -1;
