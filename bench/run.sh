@@ -29,6 +29,9 @@
 #   5b. gpt-ckpt gradient checkpointing on the small GPT at context 512:
 #               activation memory and time per step with and without,
 #               torch.utils.checkpoint as the peer (bench/gpt-ckpt.sh)
+#   5c. gpt-generate  GPT-2 generation with a KV cache, tokens/s, tunetop vs
+#               PyTorch with 2 threads, small and 124M shapes
+#               (bench/gpt-generate.sh; driver bench/gpt-gen.c)
 #   6. bpe      GPT-2's BPE: tunetop, GPT-2's encoder.py and the npm port
 #               gpt-3-encoder on the same lines: differences and time
 #               (bench/bpe.sh)
@@ -125,6 +128,10 @@ section "5b. gpt-ckpt: gradient checkpointing at context 512 (bench/gpt-ckpt.sh)
 if ! bench/gpt-ckpt.sh; then
 	echo "gpt-ckpt: FAILED (see the message above)" >&2
 	failed="$failed gpt-ckpt"
+section "5c. gpt-generate: GPT-2 generation with a KV cache, tunetop vs PyTorch"
+if ! bench/gpt-generate.sh; then
+	echo "gpt-generate: FAILED (see the message above)" >&2
+	failed="$failed gpt-generate"
 fi
 
 section "6. bpe: tunetop vs GPT-2's encoder.py vs npm gpt-3-encoder"

@@ -14,6 +14,7 @@
 
 struct bpe;
 struct bpe_cache;
+struct app_gen;
 struct labelerr_report;
 struct xval;
 
@@ -56,6 +57,7 @@ struct app {
 	/* The BPE tokenizer `tokens` shows (loaded by `tokenizer`), or NULL; its cache. */
 	struct bpe *bpe;
 	struct bpe_cache *bpe_cache;
+	struct app_gen *gen;        /* the model `gpt-load` loaded (cmd-generate.c), or NULL */
 	uint64_t session_seq;       /* the journal's next seq when the data was opened */
 	struct app_edited {         /* a cache: records edited, for one question */
 		uint8_t *map;
@@ -88,6 +90,8 @@ struct app {
 
 void app_init(struct app *a);
 void app_fini(struct app *a);
+/* cmd-generate.c: free app->gen. */
+void app_gen_free(struct app *a);
 /* app-edited.c: provide a->edits; forget the cache (a new journal: the session starts now). */
 void app_edited_attach(struct app *a);
 void app_edited_reset(struct app *a);

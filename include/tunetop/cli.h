@@ -10,6 +10,8 @@
  *   tunetop tokenize train --vocab-size N [--out DIR] [CORPUS]   (cli-tokenize.c)
  *   tunetop queue DATA [--order ORDER] [--model MODEL] [--json] ...   (cli-queue.c)
  *   tunetop agreement DATA [--journal FILE]... [--json]                (cli-agree.c)
+ *   tunetop generate MODEL PROMPT [--max-tokens N] [--temperature T] [--top-k K]
+ *                    [--seed S] [--vocab FILE --merges FILE]        (cli-generate.c)
  *
  * Each returns the process exit status: 0, 1 (failed), 2 (usage).
  */
@@ -31,5 +33,6 @@ int cli_eval_lm(const struct bundle *b, const struct dataset *ds, const char *pa
 /* The k most likely next tokens after text; probs [vocab] is scratch. */
 void cli_predict_lm(const struct bundle *b, struct model_ws *ws, const char *text, size_t len,
 		    int k, int json, float *probs);
+int cli_generate(int argc, char **argv);
 
 #endif

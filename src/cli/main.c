@@ -70,6 +70,8 @@ static void main_usage(FILE *f)
 	      "       tunetop export --provenance JOURNAL_OR_DATA OUT.jsonl\n"
 	      "       tunetop tokenize --vocab FILE --merges FILE [--pieces] [TEXTFILE]\n"
 	      "       tunetop tokenize train --vocab-size N [--out DIR] [CORPUS]\n"
+	      "       tunetop generate MODEL PROMPT [--max-tokens N] [--temperature T] [--top-k K]\n"
+	      "                     [--seed S] [--vocab FILE --merges FILE]\n"
 	      "       tunetop queue DATA [--order ORDER] [--model MODEL] [--seed S] [--spread W]\n"
 	      "                     [--journal FILE]... [--unlabeled] [--limit N] [--set k=v]... [--json]\n"
 	      "       tunetop agreement DATA [--journal FILE]... [--set k=v]... [--json]\n"
@@ -607,6 +609,8 @@ int main(int argc, char **argv)
 		return cli_export(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "tokenize") == 0)
 		return cli_tokenize(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "generate") == 0)
+		return cli_generate(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "queue") == 0)
 		return cli_queue(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "agreement") == 0)

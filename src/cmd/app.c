@@ -38,6 +38,7 @@ void app_fini(struct app *a)
 	app_edited_reset(a);
 	bpe_destroy(a->bpe);
 	bpe_cache_destroy(a->bpe_cache);
+	app_gen_free(a);
 	app_checks_reset(a);
 	if (a->session != NULL) {
 		session_fini(a->session);

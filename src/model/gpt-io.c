@@ -5,7 +5,8 @@
  * with or without "transformer." (GPT2LMHeadModel.save_pretrained adds it;
  * GPT2Model's files have none); score.weight never has it. The buffers
  * h.N.attn.bias and h.N.attn.masked_bias (causal masks in older files) and
- * lm_head.weight (tied to wte) are ignored; any other unknown tensor is an
+ * lm_head.weight (tied to wte) and tokenizer.bpe (the BPE a file may carry)
+ * are ignored; any other unknown tensor is an
  * error, so a file with more layers than the model does not load silently.
  * Conv1D weights are stored [in, out], exactly the model's layout: no
  * transpose. F16 and BF16 tensors are converted to float on load.
@@ -43,8 +44,8 @@ static int ignored_name(const char *bare, uint32_t nlabels)
 {
 	const char *dot = strrchr(bare, '.');
 
-	if (strcmp(bare, "lm_head.weight") == 0)
-		return 1;
+	if (strcmp(bare, "lm_head.weight") == 0 || strcmp(bare, "tokenizer.bpe") == 0)
+		return 1;   /* tied to wte; the tokenizer a file may carry (gpt-tokfind.h) */
 	if (nlabels == 0 && strcmp(bare, "score.weight") == 0)
 		return 1;
 	return strncmp(bare, "h.", 2) == 0 && dot &&

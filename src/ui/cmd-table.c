@@ -95,6 +95,11 @@ static const struct cmd_entry cmd_entries[] = {
 	  cmd_tokenizer_exec },
 	{ "tokens", NULL, "TEXT...", "how the BPE tokenizer splits TEXT: pre-tokens, pieces, ids",
 	  1, -1, 0, cmd_tokens_exec },
+	{ "gpt-load", NULL, "FILE", "load a GPT-2 model (safetensors, Hugging Face layout) for "
+	  "generate, with its tokenizer from the file or beside it", 1, 1, 0, cmd_gpt_load_exec },
+	{ "generate", NULL, "PROMPT [max_tokens] [temperature] [top_k]",
+	  "continue PROMPT (quoted) with the loaded GPT model; defaults 64 1 40, temperature 0 "
+	  "is greedy", 1, 4, 0, cmd_generate_exec },
 	{ "show", NULL, "[KEY]", "show options and their values", 0, 1, 0, cmd_show_exec },
 	{ "session", NULL, "save [PATH]", "save the session: data, labels, options, split, UI state",
 	  1, 2, 0, cmd_session_exec },
