@@ -30,10 +30,7 @@ int findings_options_from_cfg(const struct cfg *c, struct findings_options *o,
 	o->min_words = (int)cfg_get_int(c, "check_min_words");
 	o->z = cfg_get_num(c, "check_outlier_z");
 	o->min_class = cfg_get_int(c, "check_min_class");
-	return minhash_params_init(&o->mh, cfg_get_str(c, "neardup_shingle"),
-				   (int)cfg_get_int(c, "neardup_perm"),
-				   cfg_get_num(c, "neardup_threshold"),
-				   (int)cfg_get_int(c, "neardup_bands"), err);
+	return neardup_params_from_cfg(c, &o->mh, err);
 }
 
 static const char *findings_kind_names[FINDINGS_O_NKINDS] = {
