@@ -116,6 +116,8 @@ static const struct cfg_option cfg_options[] = {
 	  "mass moved from the true label to the others" },
 	{ "class_weights", CFG_ENUM, 0, 0, "none", "none|inverse|sqrt_inverse", "train",
 	  "loss weight per class; inverse frequency helps with imbalanced labels" },
+	{ "resample", CFG_ENUM, 0, 0, "none", "none|oversample|undersample", "train",
+	  "balance the train split's classes: repeat the smaller or drop from the larger (seeded)" },
 	{ "loss", CFG_ENUM, 0, 0, "softmax", "softmax|ova", "train",
 	  "softmax for one label per record; ova (one-vs-all sigmoids) for multi-label" },
 	{ "schedule", CFG_ENUM, 0, 0, "linear", "constant|linear|cosine|step", "train",

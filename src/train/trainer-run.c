@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "tunetop/resample.h"
 #include "trainer-impl.h"
 
 void trainer_read_hp(struct trainer *t)
@@ -205,6 +206,7 @@ static void trainer_encode(struct trainer *t, const struct trainer_norm *nm)
 				d->train_tokens += d->off[i + 1] - d->off[i];
 		}
 	}
+	resample_trainer_rows(t);	/* the resample option (resample.c) */
 	d->perm = tt_xmalloc((d->nrows[DS_SPLIT_TRAIN] + 1) * sizeof *d->perm);
 }
 
