@@ -75,6 +75,8 @@ static const struct cfg_option cfg_options[] = {
 	  "a text with fewer words is a short outlier" },
 	{ "check_outlier_z", CFG_FLOAT, CFG_ABOVE_ZERO, 1000, "3.5", NULL, "check",
 	  "modified z-score of the length (median/MAD) beyond which a text is very short or long" },
+	{ "check_max_unknown", CFG_FLOAT, 0, 1, "0.5", NULL, "check",
+	  "outlier 'unknown': a larger share of a record's words is not in the model's vocabulary" },
 	{ "neardup_shingle", CFG_ENUM, 0, 0, "char5",
 	  "char3|char4|char5|char6|char7|char8|word1|word2|word3|word4|word5", "check",
 	  "near duplicates: shingles of N characters or N words (char5 suits texts of 10-50 words)" },

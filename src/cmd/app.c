@@ -39,6 +39,7 @@ void app_fini(struct app *a)
 	bpe_destroy(a->bpe);
 	bpe_cache_destroy(a->bpe_cache);
 	app_checks_reset(a);
+	app_unknown_reset(a);
 	if (a->session != NULL) {
 		session_fini(a->session);
 		free(a->session);

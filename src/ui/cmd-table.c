@@ -16,10 +16,11 @@ static const struct cmd_entry cmd_entries[] = {
 	  "stratified split, e.g. 80/10/10; keeps existing splits unless 'reset'",
 	  1, 4, CMD_NEEDS_DATA, cmd_split_exec },
 	{ "stats", NULL, "", "counts per label and split", 0, 0, CMD_NEEDS_DATA, cmd_stats_exec },
-	{ "check", NULL, "[--json] [--near-dups] [--label-errors]", "health report: counts, "
-	  "duplicates (exact and, with --near-dups, near), leaks across splits, outliers, class "
-	  "balance (--label-errors: and likely label errors, by cross-validation)",
-	  0, 3, CMD_NEEDS_DATA, cmd_check_exec },
+	{ "check", NULL, "[--json] [--near-dups] [--label-errors] [--model MODEL]", "health report: "
+	  "counts, duplicates (exact and, with --near-dups, near), leaks across splits, outliers "
+	  "(with a model: also records of mostly unknown words), class balance (--label-errors: "
+	  "and likely label errors, by cross-validation)",
+	  0, 5, CMD_NEEDS_DATA, cmd_check_exec },
 	{ "label-errors", NULL, "[run|status|cancel|show [N]]",
 	  "likely label errors: k-fold out-of-fold predictions and confident learning "
 	  "(in the background in the workbench)", 0, 2, CMD_NEEDS_DATA, cmd_label_errors_exec },
