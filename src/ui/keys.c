@@ -115,6 +115,7 @@ static const char *const keys_defaults[][3] = {
 	{ "label", "J", "text-scroll down" },
 	{ "label", "K", "text-scroll up" },
 	{ "label", "'", "label-pick" },
+	{ "label", "T", "tokens-record" },
 	{ "confusion", "h", "cursor left" },
 	{ "confusion", "Left", "cursor left" },
 	{ "confusion", "l", "cursor right" },
