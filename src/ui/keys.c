@@ -38,6 +38,7 @@ static const char *const keys_defaults[][3] = {
 	{ "global", "x", "range" },
 	{ "global", "/", "prompt 'search '" },
 	{ "global", "?", "keys" },
+	{ "global", "Q", "quality" },
 	{ "global", "C-l", "redraw" },
 	{ "global", "q", "quit" },
 	{ "data", "j", "cursor down" },
