@@ -13,7 +13,9 @@
  * under their first label). Only the train split is resampled; valid and
  * test are never touched. Deterministic for a given seed. Applied when the
  * trainer builds its training rows (a run's start, reload-labels), not
- * live: an epoch then walks the resampled rows in a seeded shuffle.
+ * live: an epoch then walks the resampled rows in a seeded shuffle. The
+ * cross-validation folds (xval.c) are trainers too: their training parts
+ * are resampled, their held-out parts never.
  */
 #ifndef TUNETOP_RESAMPLE_H
 #define TUNETOP_RESAMPLE_H
