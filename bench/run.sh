@@ -21,6 +21,9 @@
 #   3d. active the active-learning loop on SpamAssassin 3-way: random order,
 #               margin and uncertain (margin with diversity), macro-F1 per round
 #               (bench/active.sh, figures in README.md)
+#   3e. resample  class_weights and resample (oversample, undersample) on the
+#               corpus's 3-way split: macro-F1 on its test split
+#               (bench/resample.sh, figures in README.md)
 #   4. datapane key press to screen in the data pane at 1M records: move,
 #               page, top/bottom, detail, search next, sort (bench/datapane.sh)
 #   5. gpt-step one GPT-2 training step, tunetop vs PyTorch with 2 threads,
@@ -110,6 +113,17 @@ if [ -f "$SPAM_DIR/train.jsonl" ]; then
 else
 	echo "active: skipped, the corpus was not converted" >&2
 	failed="$failed active"
+fi
+
+section "3e. resample: class balance fixes on SpamAssassin 3-way (bench/resample.sh)"
+if [ -f "$SPAM_DIR/train.jsonl" ]; then
+	if ! bench/resample.sh; then
+		echo "resample: FAILED (see the message above)" >&2
+		failed="$failed resample"
+	fi
+else
+	echo "resample: skipped, the corpus was not converted" >&2
+	failed="$failed resample"
 fi
 
 section "4. datapane: key press to screen at 1,000,000 records"

@@ -16,6 +16,7 @@ struct bpe;
 struct bpe_cache;
 struct app_gen;
 struct labelerr_report;
+struct tokenizer;
 struct xval;
 
 struct app {
@@ -85,7 +86,14 @@ struct app {
 		size_t n;
 		uint64_t seq;
 		size_t undo;
+		const struct tokenizer *unknown_tok;   /* the vocabulary the rates were under */
 	} checks_cache;
+	/* The model vocabulary of the outlier kind unknown (app-unknown.c), or tok NULL. */
+	struct app_unknown {
+		struct tokenizer *tok;
+		char *model;            /* its file */
+		bool from_run;          /* the workbench run's: taken again at every check */
+	} unknown;
 };
 
 void app_init(struct app *a);
@@ -107,6 +115,20 @@ void app_checks_attach(struct app *a);
 void app_checks_reset(struct app *a);
 const struct findings *app_checks_get(struct app *a, bool near, struct tt_err *err);
 const struct findings *app_checks_refresh(struct app *a, bool near, struct tt_err *err);
+
+/*
+ * app-unknown.c: the vocabulary for the unknown-word rate (unkrate.h).
+ * app_unknown_load takes the tokenizer of the model file at path
+ * (replacing the one before); app_unknown_from_run the current workbench
+ * run's saved model (model, best or checkpoint .safetensors in run_dir:
+ * the live run's vocabulary, fixed when it started), 0 when there is none
+ * yet. app_unknown_rates: a new array of the rates of every record (free),
+ * or NULL without a vocabulary.
+ */
+int app_unknown_load(struct app *a, const char *path, struct tt_err *err);
+int app_unknown_from_run(struct app *a, struct tt_err *err);
+float *app_unknown_rates(struct app *a, struct tt_err *err);
+void app_unknown_reset(struct app *a);
 
 /* Dataset options from the config (fields, format, skip_bad, limits). */
 void app_ds_options(const struct app *a, struct ds_options *o);

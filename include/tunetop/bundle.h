@@ -51,6 +51,11 @@ int bundle_load(struct bundle *b, const char *path, struct tt_err *err);
  * is (zero); a tensor of the wrong shape is an error naming it.
  */
 int bundle_load_optim(const char *path, struct optim *opt, struct tt_err *err);
+/*
+ * Only the tokenizer of the bundle at path (no model is built): for checks
+ * that need the vocabulary, such as the unknown-word rate. NULL + err.
+ */
+struct tokenizer *bundle_load_tokenizer(const char *path, struct tt_err *err);
 void bundle_fini(struct bundle *b);
 /* Metadata value or NULL. */
 const char *bundle_meta(const struct bundle *b, const char *key);

@@ -43,6 +43,8 @@ enum cmd_rc cmd_detail_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_filter_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_quality_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_leak_fix_exec(struct cmd_ctx *ctx, int argc, char **argv);
+/* cmd-ui-tokens.c: tokens-record, `tokens` on the text of the record on screen (key T). */
+enum cmd_rc cmd_tokens_record_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_sort_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_search_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_search_step_exec(struct cmd_ctx *ctx, int argc, char **argv);

@@ -16,7 +16,9 @@
  *                encoding (U+FFFD, or UTF-8 read as Latin-1/CP1252 such
  *                as "Ã©" or "â€™": mixed encodings); mostly non-letter
  *                (under half of the non-space characters are letters,
- *                4 or more of them).
+ *                4 or more of them); unknown (opt-in: given the rates
+ *                of unkrate.h under a model's vocabulary, a share of
+ *                unknown words above check_max_unknown, 0.5 by default).
  *
  * Groups are listed most urgent first: labels that disagree, then leaks,
  * then larger groups, then file order.
@@ -46,7 +48,8 @@ enum findings_outlier {
 	FINDINGS_O_CONTROL = 1u << 3,
 	FINDINGS_O_ENCODING = 1u << 4,
 	FINDINGS_O_NONLETTER = 1u << 5,
-	FINDINGS_O_NKINDS = 6,
+	FINDINGS_O_UNKNOWN = 1u << 6,
+	FINDINGS_O_NKINDS = 7,
 };
 
 #define FINDINGS_NONE 0xffffffffu
@@ -58,6 +61,10 @@ struct findings_options {
 	double z;                     /* modified z-score bound on length */
 	long min_class;               /* warn: a class under this in a split */
 	int threads;                  /* 0: as many as cores, at most 4 */
+	/* [records] unknown-word rate under a model (NaN: none), or NULL: not checked */
+	const float *unknown;
+	const char *unknown_model;    /* the model those rates are under, for reports */
+	double max_unknown;           /* a higher rate: outlier kind unknown */
 };
 
 /* Options from the config (check_* and neardup_*); -1 + err if inconsistent. */
@@ -92,6 +99,8 @@ struct findings {
 	double mad_chars;             /* 0: every length within the MAD test */
 	size_t leak_records;
 	size_t near_compared;         /* candidate pairs estimated (neardup.h) */
+	float *unknown;               /* [n] a copy of opt.unknown, or NULL: not checked */
+	char *unknown_model;          /* a copy of opt.unknown_model, or NULL */
 	double near_seconds;
 };
 

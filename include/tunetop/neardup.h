@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tunetop/cfg.h"
 #include "tunetop/dataset.h"
 #include "tunetop/minhash.h"
 
@@ -36,5 +37,18 @@ struct neardup_result {
 int neardup_groups(const struct dataset *ds, const struct minhash_params *p, int threads,
 		   struct neardup_result *out);
 void neardup_result_fini(struct neardup_result *r);
+
+/* The configured parameters (neardup_shingle, _perm, _threshold, _bands); -1 + err if bad. */
+int neardup_params_from_cfg(const struct cfg *c, struct minhash_params *p, struct tt_err *err);
+
+/*
+ * group[i] for every record i of ds (room for ds->n), for the labeling
+ * queue's spread (label_queue_spread): the number of its near-duplicate
+ * group from neardup_groups, or a number of its own (ngroups + i) for a
+ * record in no group, so two records share a number exactly when they are
+ * in one group. Returns the number of groups of two or more.
+ */
+uint32_t neardup_group_ids(const struct dataset *ds, const struct minhash_params *p, int threads,
+			   uint32_t *group);
 
 #endif

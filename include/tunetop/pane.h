@@ -207,7 +207,17 @@ int pane_repl_cursor(struct ui *ui, int *x, int *y);
 /* ---- status bar (statusbar.c) and overlays (pane-help.c) ---- */
 
 void statusbar_draw(struct ui *ui, struct layout_rect r);
-/* The quit question, or the keys overlay, over the panes. */
+/* The quit question, or the keys overlay, or the quality view, over the panes. */
 void pane_help_draw(struct ui *ui);
+/* A centered, boxed, blank w x h rectangle over the panes; returns its inside. */
+struct layout_rect pane_overlay_box(struct ui *ui, int w, int h, const char *title);
+
+/* ---- the quality view (pane-quality.c) ---- */
+
+/* Show it (`quality` in the workbench, key Q). */
+void pane_quality_open(struct ui *ui);
+void pane_quality_draw(struct ui *ui);
+/* A key while it is shown (by name: "Down", "Enter", "r", "Esc" ...). */
+void pane_quality_key(struct ui *ui, const char *key);
 
 #endif

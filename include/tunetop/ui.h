@@ -204,6 +204,10 @@ struct ui {
 	struct repl *repl;
 	bool prompt_return;		/* a key opened the prompt: back to the pane after Enter */
 	struct ui_pick pick;
+	struct ui_quality_view {	/* the quality view over the panes (pane-quality.c) */
+		bool on;
+		int cursor, top;	/* rows */
+	} qview;
 	bool overlay;			/* the key help is shown */
 	int overlay_top;		/* its first row shown (it scrolls) */
 	bool confirm_quit;		/* asking y/n */

@@ -11,7 +11,9 @@
  * one object {"order", "n", "queue": [{"index", "id", "label", "score",
  * "group"}]}, index 0-based in the file. Orders margin, entropy and
  * uncertain need --model; uncertain keeps the records of one near-duplicate
- * group (neargroup.h) at least W apart (default LABEL_QUEUE_SPREAD).
+ * group (neardup_group_ids, at the neardup_* settings: --set) at least W
+ * apart (default LABEL_QUEUE_SPREAD). The group column: the group's number
+ * (0..G-1), or G + index for a record in no group.
  * Order disagreements puts the records whose annotators disagree (in the
  * data's journal and each --journal FILE, agree.h) first, with a sixth
  * column (JSON: "answers") saying who answered what.
@@ -27,7 +29,7 @@
 #include "tunetop/cli.h"
 #include "tunetop/cmd-agree.h"
 #include "tunetop/label-queue.h"
-#include "tunetop/neargroup.h"
+#include "tunetop/neardup.h"
 
 struct queue_args {
 	const char *data, *model, *order_name;
@@ -260,7 +262,7 @@ int cli_queue(int argc, char **argv)
 	struct queue_args a;
 	struct app app;
 	struct tt_err err;
-	struct neargroup_opts go;
+	struct minhash_params mp;
 	float *score = NULL;
 	uint32_t *group, *idx;
 	size_t k;
@@ -283,10 +285,15 @@ int cli_queue(int argc, char **argv)
 		app_fini(&app);
 		return 1;
 	}
+	if (neardup_params_from_cfg(&app.cfg, &mp, &err) != 0) {
+		tt_esc_printf(stderr, "tunetop queue: %s\n", err.msg);
+		free(a.journals);
+		app_fini(&app);
+		return 2;
+	}
 	group = tt_xmalloc((app.ds.n ? app.ds.n : 1) * sizeof *group);
 	idx = tt_xmalloc((app.ds.n ? app.ds.n : 1) * sizeof *idx);
-	neargroup_opts_default(&go);
-	neargroup_compute(&app.ds, &go, group);
+	neardup_group_ids(&app.ds, &mp, 0, group);
 	for (int i = 0; i < a.njournals; i++) {
 		if (cmd_agree_add_journal(&app, a.journals[i], &err) != 0) {
 			char msg[1200];

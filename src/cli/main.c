@@ -60,7 +60,7 @@ static void main_usage(FILE *f)
 	fputs("usage: tunetop [OPTIONS] [DATA | SESSION.yaml]\n"
 	      "       tunetop --headless [-e COMMANDS | --script FILE]... [DATA | SESSION.yaml]\n"
 	      "       tunetop check [--json] [--near-dups] [--label-errors] [--format F] [--skip-bad]\n"
-	      "                     [--set k=v] DATA\n"
+	      "                     [--model MODEL] [--set k=v] DATA\n"
 	      "       tunetop convert [--from F] [--to F] [--skip-bad] [--set k=v] IN OUT\n"
 	      "       tunetop train --data TRAIN [--valid V|none] [--test T] [--config F] [--set k=v]...\n"
 	      "                     [--model ngram|gpt] [--objective classify|lm] [--preset NAME]\n"
@@ -451,6 +451,7 @@ struct main_io {
 	int json;
 	int label_errors;       /* check --label-errors */
 	int near;               /* check --near-dups */
+	const char *model;      /* check --model: the unknown-word rate under its vocabulary */
 };
 
 static int main_parse_io(int argc, char **argv, struct app *app, struct main_io *io,
@@ -481,7 +482,8 @@ static int main_parse_io(int argc, char **argv, struct app *app, struct main_io 
 		}
 		if (strcmp(arg, "--format") == 0 || strcmp(arg, "--from") == 0 ||
 		    strcmp(arg, "--to") == 0 || strcmp(arg, "--set") == 0 ||
-		    strcmp(arg, "--config") == 0) {
+		    strcmp(arg, "--config") == 0 ||
+		    (strcmp(arg, "--model") == 0 && strcmp(argv[1], "check") == 0)) {
 			if ((v = main_value(argc, argv, &i)) == NULL)
 				return -1;
 		} else if (arg[0] == '-' && arg[1] != '\0') {
@@ -497,6 +499,8 @@ static int main_parse_io(int argc, char **argv, struct app *app, struct main_io 
 			io->files[io->nfiles++] = arg;
 		} else if (strcmp(arg, "--to") == 0) {
 			io->to = v;
+		} else if (strcmp(arg, "--model") == 0) {
+			io->model = v;
 		} else if (strcmp(arg, "--set") == 0 || strcmp(arg, "--config") == 0) {
 			if (main_configure(app, arg[2] == 'c' ? v : NULL, arg[2] == 's' ? &v : NULL,
 					   arg[2] == 's') != 0)
@@ -527,7 +531,8 @@ static int main_check(int argc, char **argv)
 	tt_err_clear(&err);
 	if (main_parse_io(argc, argv, &app, &io, 1) == 0) {
 		rc = EXIT_FAILED;
-		if (app_load_data(&app, io.files[0], io.from, &err) != 0) {
+		if (app_load_data(&app, io.files[0], io.from, &err) != 0 ||
+		    (io.model != NULL && app_unknown_load(&app, io.model, &err) != 0)) {
 			main_report(&err);
 		} else {
 			for (i = 0; i < app.ds.nbad && !io.json; i++)

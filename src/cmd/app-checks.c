@@ -6,6 +6,8 @@
  * so a filter over every record computes them once. Near duplicates are
  * computed only when a term or command asks for them; on a million records
  * that takes seconds, on the UI thread (a background job is future work).
+ * The unknown-word outliers are there when a model's vocabulary is known
+ * (app-unknown.c: check --model, or the workbench run's saved model).
  */
 #include "tunetop/app.h"
 
@@ -30,20 +32,27 @@ static bool app_checks_fresh(const struct app *a, bool near)
 
 	return c->f != NULL && c->recs == (const void *)a->ds.recs && c->n == a->ds.n &&
 	       c->seq == app_checks_seq(a) && c->undo == app_checks_undo(a) &&
-	       (!near || c->f->has_near);
+	       c->unknown_tok == a->unknown.tok && (!near || c->f->has_near);
 }
 
 const struct findings *app_checks_refresh(struct app *a, bool near, struct tt_err *err)
 {
 	struct app_checks *c = &a->checks_cache;
 	struct findings_options o;
+	float *unknown;
 
 	if (findings_options_from_cfg(&a->cfg, &o, err) != 0)
 		return NULL;
 	o.near = near;
+	/* the unknown-word rates under the model check --model named (app-unknown.c) */
+	unknown = app_unknown_rates(a, err);
+	o.unknown = unknown;
+	o.unknown_model = a->unknown.model;
 	app_checks_reset(a);
 	c->f = tt_xmalloc(sizeof *c->f);
 	findings_compute(&a->ds, &o, c->f);
+	free(unknown);
+	c->unknown_tok = a->unknown.tok;
 	c->recs = a->ds.recs;
 	c->n = a->ds.n;
 	c->seq = app_checks_seq(a);

@@ -40,6 +40,7 @@ void app_fini(struct app *a)
 	bpe_cache_destroy(a->bpe_cache);
 	app_gen_free(a);
 	app_checks_reset(a);
+	app_unknown_reset(a);
 	if (a->session != NULL) {
 		session_fini(a->session);
 		free(a->session);

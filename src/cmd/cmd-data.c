@@ -294,7 +294,36 @@ static enum cmd_rc cmd_check_label_errors(struct cmd_ctx *ctx, bool json, struct
 	return CMD_OK;
 }
 
-/* check [--json] [--near-dups] [--label-errors]: the health report and the findings. */
+/*
+ * The vocabulary of the unknown-word rate for check: --model MODEL's, else
+ * the one a check --model loaded before, else (the workbench) the current
+ * run's saved model. -1 after an error message.
+ */
+static int cmd_check_vocab(struct cmd_ctx *ctx, const char *model)
+{
+	struct app *a = ctx->app;
+	struct tt_err err;
+	char msg[1200];
+
+	tt_err_clear(&err);
+	if (model != NULL) {
+		if (app_unknown_load(a, model, &err) != 0) {
+			goto fail;
+		}
+		return 0;
+	}
+	/* a run's vocabulary is taken again: a new run has its own */
+	if ((a->unknown.tok == NULL || a->unknown.from_run) && app_unknown_from_run(a, &err) < 0) {
+		goto fail;
+	}
+	return 0;
+fail:
+	tt_err_format(&err, msg, sizeof msg);
+	cmd_error(ctx, "check: %s", msg);
+	return -1;
+}
+
+/* check [--json] [--near-dups] [--label-errors] [--model MODEL]: the health report and the findings. */
 enum cmd_rc cmd_check_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct quality_report q;
@@ -303,6 +332,8 @@ enum cmd_rc cmd_check_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct tt_buf out;
 	struct tt_err err;
 	bool json = false, near = false, lerr = false;
+	const char *model = NULL;
+	float *unknown;
 	enum cmd_rc rc = CMD_OK;
 	int i;
 
@@ -313,9 +344,11 @@ enum cmd_rc cmd_check_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			near = true;
 		} else if (strcmp(argv[i], "--label-errors") == 0) {
 			lerr = true;
+		} else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc) {
+			model = argv[++i];
 		} else {
-			cmd_error(ctx, "check: unknown option '%s' (expected --json, --near-dups or "
-				  "--label-errors)", argv[i]);
+			cmd_error(ctx, "check: unknown option '%s' (expected --json, --near-dups, "
+				  "--label-errors or --model MODEL)", argv[i]);
 			return CMD_ERROR;
 		}
 	}
@@ -324,9 +357,15 @@ enum cmd_rc cmd_check_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error(ctx, "check: %s", err.msg);
 		return CMD_ERROR;
 	}
+	if (cmd_check_vocab(ctx, model) != 0)
+		return CMD_ERROR;
 	o.near = near;
+	unknown = app_unknown_rates(ctx->app, &err);
+	o.unknown = unknown;
+	o.unknown_model = ctx->app->unknown.model;
 	cmd_quality(ctx->app, &q);
 	findings_compute(&ctx->app->ds, &o, &f);
+	free(unknown);
 	tt_buf_init(&out);
 	if (json) {
 		quality_format_json(&ctx->app->ds, &q, findings_json(&ctx->app->ds, &q, &f), &out);

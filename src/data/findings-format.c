@@ -4,6 +4,7 @@
  */
 #include "tunetop/findings.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,7 +83,7 @@ static json_t *findings_kinds_json(unsigned bits)
 
 static json_t *findings_outliers_json(const struct dataset *ds, const struct findings *f)
 {
-	json_t *counts = json_object(), *list = json_array();
+	json_t *counts = json_object(), *list = json_array(), *o, *unknown;
 	size_t i;
 	int k;
 
@@ -98,15 +99,21 @@ static json_t *findings_outliers_json(const struct dataset *ds, const struct fin
 			continue;
 		for (b = 0; b < r->text_len; b++)
 			chars += ((unsigned char)r->text[b] & 0xC0) != 0x80;
-		json_array_append_new(list, json_pack("{s:o,s:I,s:o,s:I,s:f}", "id",
+		o = json_pack("{s:o,s:I,s:o,s:I,s:f}", "id",
 			findings_record_id(ds, i), "record", (json_int_t)i + 1,
 			"kinds", findings_kinds_json(f->outlier[i]), "chars", (json_int_t)chars,
-			"z", findings_length_z(f, chars)));
+			"z", findings_length_z(f, chars));
+		if (f->unknown != NULL && isfinite(f->unknown[i]))
+			json_object_set_new(o, "unknown_rate", json_real(f->unknown[i]));
+		json_array_append_new(list, o);
 	}
-	return json_pack("{s:I,s:I,s:f,s:f,s:I,s:o,s:o}", "records", (json_int_t)f->outliers,
+	/* unknown: null when no model's vocabulary was given (check --model) */
+	unknown = f->unknown == NULL ? json_null() :
+		  json_pack("{s:s?,s:f}", "model", f->unknown_model, "max_rate", f->opt.max_unknown);
+	return json_pack("{s:I,s:I,s:f,s:f,s:I,s:o,s:o,s:o}", "records", (json_int_t)f->outliers,
 			 "median_chars", (json_int_t)f->median_chars, "mad_chars", f->mad_chars,
 			 "z", f->opt.z, "min_words", (json_int_t)f->opt.min_words,
-			 "counts", counts, "list", list);
+			 "unknown", unknown, "counts", counts, "list", list);
 }
 
 static json_t *findings_balance_json(const struct dataset *ds, const struct quality_report *q,
@@ -239,12 +246,24 @@ void findings_format_text(const struct dataset *ds, const struct quality_report 
 	tt_buf_printf(out, "leak         %zu records in %zu groups span train and valid/test\n",
 		      f->leak_records, f->dups.leak + f->nears.leak);
 	tt_buf_printf(out, "outlier      %zu records:", f->outliers);
-	for (k = 0; k < FINDINGS_O_NKINDS; k++)
+	for (k = 0; k < FINDINGS_O_NKINDS; k++) {
+		if ((1u << k) == FINDINGS_O_UNKNOWN && f->unknown == NULL)
+			continue;
 		tt_buf_printf(out, "%s %s %zu", k > 0 ? "," : "", findings_outlier_name(1u << k),
 			      f->per_kind[k]);
+	}
 	tt_buf_printf(out, "\n             (length in chars: median %zu, MAD %.1f; |z| > %.1f "
 		      "or under %d words)\n", f->median_chars, f->mad_chars, f->opt.z,
 		      f->opt.min_words);
+	if (f->unknown != NULL) {
+		tt_buf_adds(out, "             (unknown: over ");
+		tt_buf_printf(out, "%.0f%% of the words not in the vocabulary of ",
+			      100 * f->opt.max_unknown);
+		tt_esc_adds(out, f->unknown_model != NULL ? f->unknown_model : "the model");
+		tt_buf_adds(out, ")\n");
+	} else {
+		tt_buf_adds(out, "             (unknown words: not checked, check --model MODEL)\n");
+	}
 	findings_text_balance(ds, q, f, out);
 	if (max_groups > 0) {
 		findings_text_groups(ds, "dup", &f->dups, max_groups, out);

@@ -30,14 +30,12 @@ int findings_options_from_cfg(const struct cfg *c, struct findings_options *o,
 	o->min_words = (int)cfg_get_int(c, "check_min_words");
 	o->z = cfg_get_num(c, "check_outlier_z");
 	o->min_class = cfg_get_int(c, "check_min_class");
-	return minhash_params_init(&o->mh, cfg_get_str(c, "neardup_shingle"),
-				   (int)cfg_get_int(c, "neardup_perm"),
-				   cfg_get_num(c, "neardup_threshold"),
-				   (int)cfg_get_int(c, "neardup_bands"), err);
+	o->max_unknown = cfg_get_num(c, "check_max_unknown");
+	return neardup_params_from_cfg(c, &o->mh, err);
 }
 
 static const char *findings_kind_names[FINDINGS_O_NKINDS] = {
-	"empty", "short", "long", "control", "encoding", "nonletter",
+	"empty", "short", "long", "control", "encoding", "nonletter", "unknown",
 };
 
 const char *findings_outlier_name(unsigned bit)
@@ -443,6 +441,11 @@ static void findings_outliers(const struct dataset *ds, struct findings *f, uint
 		else if (z < -f->opt.z && !(f->outlier[i] & FINDINGS_O_EMPTY))
 			f->outlier[i] |= FINDINGS_O_SHORT;
 	}
+	for (i = 0; i < ds->n && f->unknown != NULL; i++) {
+		/* NaN (no words, deleted) compares false */
+		if (!(ds->recs[i].flags & DS_FLAG_DELETED) && f->unknown[i] > f->opt.max_unknown)
+			f->outlier[i] |= FINDINGS_O_UNKNOWN;
+	}
 	for (i = 0; i < ds->n; i++) {
 		if (f->outlier[i] == 0)
 			continue;
@@ -566,6 +569,13 @@ void findings_compute(const struct dataset *ds, const struct findings_options *o
 	f->opt = *o;
 	f->flags = tt_xcalloc(ds->n + 1, 1);
 	f->outlier = tt_xcalloc(ds->n + 1, 1);
+	if (o->unknown != NULL) {	/* copied: the caller's array may go before f does */
+		f->unknown = tt_xmalloc((ds->n + 1) * sizeof *f->unknown);
+		memcpy(f->unknown, o->unknown, ds->n * sizeof *f->unknown);
+		f->unknown_model = o->unknown_model != NULL ? tt_xstrdup(o->unknown_model) : NULL;
+	}
+	f->opt.unknown = NULL;
+	f->opt.unknown_model = NULL;
 	memset(&sc, 0, sizeof sc);
 	sc.ds = ds;
 	sc.o = o;
@@ -603,6 +613,8 @@ void findings_fini(struct findings *f)
 {
 	free(f->flags);
 	free(f->outlier);
+	free(f->unknown);
+	free(f->unknown_model);
 	findings_groups_fini(&f->dups);
 	findings_groups_fini(&f->nears);
 	memset(f, 0, sizeof *f);

@@ -3,8 +3,8 @@
  * functions over the records and an optional score per record, used by
  * the label pane and by `tunetop queue`. The uncertain order is the margin
  * order spread over near-duplicate groups (label_queue_spread, with its
- * design note below); the group numbers come from the caller (neargroup.h
- * today), so another grouping can replace them without touching this file.
+ * design note below); the group numbers come from the caller
+ * (neardup_group_ids: the check's MinHash/LSH at the neardup_* settings).
  */
 #include "tunetop/label-queue.h"
 

@@ -304,3 +304,26 @@ void neardup_result_fini(struct neardup_result *r)
 	free(r->group);
 	memset(r, 0, sizeof *r);
 }
+
+int neardup_params_from_cfg(const struct cfg *c, struct minhash_params *p, struct tt_err *err)
+{
+	return minhash_params_init(p, cfg_get_str(c, "neardup_shingle"),
+				   (int)cfg_get_int(c, "neardup_perm"),
+				   cfg_get_num(c, "neardup_threshold"),
+				   (int)cfg_get_int(c, "neardup_bands"), err);
+}
+
+uint32_t neardup_group_ids(const struct dataset *ds, const struct minhash_params *p, int threads,
+			   uint32_t *group)
+{
+	struct neardup_result r;
+	uint32_t ngroups;
+	size_t i;
+
+	neardup_groups(ds, p, threads, &r);
+	ngroups = r.ngroups;
+	for (i = 0; i < ds->n; i++)
+		group[i] = r.group[i] != NEARDUP_NONE ? r.group[i] : ngroups + (uint32_t)i;
+	neardup_result_fini(&r);
+	return ngroups;
+}

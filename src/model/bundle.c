@@ -480,6 +480,20 @@ static int bundle_read_tokenizer(struct bundle *b, const struct st_file *f, cons
 	return 0;
 }
 
+struct tokenizer *bundle_load_tokenizer(const char *path, struct tt_err *err)
+{
+	struct st_file f;
+	struct bundle b;
+
+	memset(&b, 0, sizeof b);
+	if (st_open(&f, path, err) != 0)
+		return NULL;
+	if (bundle_read_tokenizer(&b, &f, path, err) != 0)
+		b.tok = NULL;
+	st_close(&f);
+	return b.tok;
+}
+
 int bundle_load(struct bundle *b, const char *path, struct tt_err *err)
 {
 	struct st_file f;

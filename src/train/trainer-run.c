@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "tunetop/model-gpt.h"
+#include "tunetop/resample.h"
 #include "trainer-impl.h"
 
 void trainer_read_hp(struct trainer *t)
@@ -213,6 +214,7 @@ void trainer_encode(struct trainer *t, const struct trainer_norm *nm)
 				d->train_tokens += d->off[i + 1] - d->off[i];
 		}
 	}
+	resample_trainer_rows(t);	/* the resample option (resample.c) */
 	d->perm = tt_xmalloc((d->nrows[DS_SPLIT_TRAIN] + 1) * sizeof *d->perm);
 	if (trainer_is_lm(t))
 		trainer_lm_chunks(t);

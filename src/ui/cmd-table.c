@@ -16,10 +16,11 @@ static const struct cmd_entry cmd_entries[] = {
 	  "stratified split, e.g. 80/10/10; keeps existing splits unless 'reset'",
 	  1, 4, CMD_NEEDS_DATA, cmd_split_exec },
 	{ "stats", NULL, "", "counts per label and split", 0, 0, CMD_NEEDS_DATA, cmd_stats_exec },
-	{ "check", NULL, "[--json] [--near-dups] [--label-errors]", "health report: counts, "
-	  "duplicates (exact and, with --near-dups, near), leaks across splits, outliers, class "
-	  "balance (--label-errors: and likely label errors, by cross-validation)",
-	  0, 3, CMD_NEEDS_DATA, cmd_check_exec },
+	{ "check", NULL, "[--json] [--near-dups] [--label-errors] [--model MODEL]", "health report: "
+	  "counts, duplicates (exact and, with --near-dups, near), leaks across splits, outliers "
+	  "(with a model: also records of mostly unknown words), class balance (--label-errors: "
+	  "and likely label errors, by cross-validation)",
+	  0, 5, CMD_NEEDS_DATA, cmd_check_exec },
 	{ "label-errors", NULL, "[run|status|cancel|show [N]]",
 	  "likely label errors: k-fold out-of-fold predictions and confident learning "
 	  "(in the background in the workbench)", 0, 2, CMD_NEEDS_DATA, cmd_label_errors_exec },
@@ -100,6 +101,9 @@ static const struct cmd_entry cmd_entries[] = {
 	{ "generate", NULL, "PROMPT [max_tokens] [temperature] [top_k]",
 	  "continue PROMPT (quoted) with the loaded GPT model; defaults 64 1 40, temperature 0 "
 	  "is greedy", 1, 4, 0, cmd_generate_exec },
+	{ "tokens-record", NULL, "", "tokens for the text of the record on screen (the label "
+	  "pane's, else the data pane's cursor)", 0, 0, CMD_NEEDS_TUI | CMD_NEEDS_DATA,
+	  cmd_tokens_record_exec },
 	{ "show", NULL, "[KEY]", "show options and their values", 0, 1, 0, cmd_show_exec },
 	{ "session", NULL, "save [PATH]", "save the session: data, labels, options, split, UI state",
 	  1, 2, 0, cmd_session_exec },

@@ -30,7 +30,7 @@
 #include "tunetop/journal.h"
 #include "tunetop/keys.h"
 #include "tunetop/labelerr.h"
-#include "tunetop/neargroup.h"
+#include "tunetop/neardup.h"
 #include "tunetop/pane.h"
 #include "tunetop/session.h"
 #include "tunetop/ui.h"
@@ -54,6 +54,7 @@ struct label_queue {
 	uint32_t *group;		/* uncertain: near-duplicate group per record, or NULL */
 	size_t group_n;			/* for this dataset (size and records) */
 	const void *group_recs;
+	struct minhash_params group_p;	/* and these near-duplicate settings */
 	long saved;			/* record whose last edit is durable, or -1 */
 	long toggled_rec;		/* record the toggles belong to, or -1 */
 	bool toggled[LABEL_TOGGLE_MAX];
@@ -90,21 +91,30 @@ static float *label_scores(const struct ui *ui, size_t n, enum label_order o)
 
 /*
  * The near-duplicate groups of the data (for the uncertain order's
- * spread), computed once per dataset: they depend on the texts only.
+ * spread, neardup.h at the configured neardup_* settings), computed once
+ * per dataset and settings: they depend on the texts only. NULL (no
+ * spread) when the settings do not fit together.
  */
-static const uint32_t *label_groups(const struct dataset *ds)
+static const uint32_t *label_groups(const struct app *app)
 {
 	struct label_queue *q = &label_q;
-	struct neargroup_opts o;
+	const struct dataset *ds = &app->ds;
+	struct minhash_params p;
+	struct tt_err err;
 
-	if (q->group != NULL && q->group_n == ds->n && q->group_recs == ds->recs)
+	memset(&p, 0, sizeof p);
+	tt_err_clear(&err);
+	if (neardup_params_from_cfg(&app->cfg, &p, &err) != 0)
+		return NULL;
+	if (q->group != NULL && q->group_n == ds->n && q->group_recs == ds->recs &&
+	    memcmp(&q->group_p, &p, sizeof p) == 0)
 		return q->group;
 	free(q->group);
 	q->group = tt_xmalloc((ds->n ? ds->n : 1) * sizeof *q->group);
-	neargroup_opts_default(&o);
-	neargroup_compute(ds, &o, q->group);
+	neardup_group_ids(ds, &p, 0, q->group);
 	q->group_n = ds->n;
 	q->group_recs = ds->recs;
+	q->group_p = p;
 	return q->group;
 }
 
@@ -118,7 +128,7 @@ static void label_queue_arrange(struct ui *ui, size_t start, const float *score)
 		return;
 	label_queue_sort(ds->recs, q->idx + start, q->n - start, q->order, q->seed, score);
 	if (label_order_spreads(q->order) && score != NULL)
-		label_queue_spread(q->idx, start, q->n, label_groups(ds), LABEL_QUEUE_SPREAD);
+		label_queue_spread(q->idx, start, q->n, label_groups(ui->app), LABEL_QUEUE_SPREAD);
 }
 
 /*

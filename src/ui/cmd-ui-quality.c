@@ -1,7 +1,9 @@
 /*
  * cmd-ui-quality.c - `quality [TERM]`: the checks' findings in the
  * workbench. Without a TERM it computes them again (near duplicates
- * included) and prints one line a kind with the term that opens it; with
+ * included), prints one line a kind with the term that opens it and, in
+ * the workbench, opens the quality view (pane-quality.c: a list of every
+ * kind with its count, where Enter opens one); with
  * one (dup, near-dup, leak, outlier, outlier=KIND) it also opens the data
  * pane on that filter in file order, where pane-data.c puts the members of
  * a group together, groups whose labels disagree first. The person then
@@ -62,15 +64,19 @@ enum cmd_rc cmd_quality_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	cmd_quality_summary(ctx, f);
 	if (argc == 1) {
 		cmd_print(ctx, "quality: open one with: quality dup|near-dup|leak|outlier[=KIND]\n");
+		/* in the workbench: the quality view over the panes */
+		if (ctx->app->ui != NULL)
+			pane_quality_open(ctx->app->ui);
 		return CMD_OK;
 	}
 	if ((ui = cmd_ui_of(ctx, argv[0])) == NULL)
 		return CMD_ERROR;
+	/* file order first: the filter's rebuild then puts each group's members together */
+	pane_data_set_sort(ui, UI_SORT_FILE, false);
 	if (pane_data_set_filter(ui, argv[1], &err) != 0) {
 		cmd_error(ctx, "quality: %s", err.msg);
 		return CMD_ERROR;
 	}
-	pane_data_set_sort(ui, UI_SORT_FILE, false);
 	cmd_print(ctx, "filter %s: %zu of %zu records, groups together\n", argv[1], ui->data.n,
 		  ctx->app->ds.n);
 	return CMD_OK;

@@ -397,10 +397,17 @@ static void pane_guide_overlay(struct ui *ui)
 	tt_buf_fini(&merged);
 }
 
+struct layout_rect pane_overlay_box(struct ui *ui, int w, int h, const char *title)
+{
+	return pane_box(ui, w, h, title);
+}
+
 void pane_help_draw(struct ui *ui)
 {
 	if (ui->confirm_quit)
 		pane_confirm_draw(ui);
+	else if (ui->qview.on && !ui->overlay)
+		pane_quality_draw(ui);
 	else if (ui->overlay && ui->focus == PANE_LABEL)
 		pane_guide_overlay(ui);
 	else if (ui->overlay)

@@ -330,7 +330,7 @@ unsigned ui_render(struct ui *ui, unsigned panes)
 {
 	int i;
 
-	if (ui->overlay || ui->confirm_quit || (panes & UI_DIRTY_OVERLAY))
+	if (ui->overlay || ui->confirm_quit || ui->qview.on || (panes & UI_DIRTY_OVERLAY))
 		panes |= UI_DIRTY_ALL;
 	/* The label pane's first showing may place the one cursor: before any pane draws. */
 	if (!ui->data.placed && layout_visible(&ui->layout, PANE_LABEL) && ui->app->ds.n > 0) {
@@ -341,7 +341,7 @@ unsigned ui_render(struct ui *ui, unsigned panes)
 		if ((panes & (1u << i)) && layout_visible(&ui->layout, i))
 			ui_render_pane(ui, i);
 	}
-	if (ui->overlay || ui->confirm_quit)
+	if (ui->overlay || ui->confirm_quit || ui->qview.on)
 		pane_help_draw(ui);
 	return panes;
 }

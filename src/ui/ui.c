@@ -516,6 +516,10 @@ static void ui_key(struct ui *ui, int code)
 		ui_overlay_key(ui, code);
 		return;
 	}
+	if (ui->qview.on) {
+		pane_quality_key(ui, name);
+		return;
+	}
 	if (ui->pick.on && ui->focus == PANE_LABEL) {
 		ui_pick_key(ui, code);
 		return;

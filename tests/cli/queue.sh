@@ -11,7 +11,7 @@ if [ "$(head -n 1 "$T/out" | cut -f 2,3)" = "$(printf 'a5\t-')" ] &&
 else
 	not_ok "unlabeled record first, then file order" "$(cat "$T/out")"
 fi
-# a1 and a6 have the same text: one group (the first record's index, 0)
+# a1 and a6 have the same text: one group (the first group: 0)
 if [ "$(awk -F '\t' '$2 == "a1" || $2 == "a6" { print $5 }' "$T/out" | sort -u)" = 0 ]; then
 	ok "duplicates share a group"
 else

@@ -28,6 +28,9 @@ check "opens" wait_status "READY"
 keys Tab
 type_line "zoom"
 type_line "quality"
+check "quality opens the quality view" wait_for "quality · Enter opens · r again · Esc"
+keys Escape
+check "Esc closes it" wait_gone "quality · Enter opens"
 check "quality counts the findings" wait_for "2 leaking across splits (leak)"
 check "and says how to open them" wait_for "open one with: quality dup|near-dup|leak|outlier[=KIND]"
 type_line "quality leak"

@@ -2,8 +2,8 @@
  * test-queue-spread.c - diversity in the labeling queue: label_queue_spread
  * on constructed groups (best first, never two of one group in a row while
  * another group has records, the order inside a group kept, the window,
- * a re-ranked tail that continues its head), neargroup_compute on texts
- * with planted near duplicates, and the whole uncertain order on a dataset
+ * a re-ranked tail that continues its head), neardup_group_ids (at the
+ * configured neardup_* defaults) on texts with planted near duplicates, and the whole uncertain order on a dataset
  * whose near duplicates have equal margins: no two members of one group
  * in a row. Also label_queue_summarize against hand-computed values.
  */
@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "tunetop/label-queue.h"
-#include "tunetop/neargroup.h"
+#include "tunetop/neardup.h"
 #include "tunetop/util.h"
 
 /* A repeat at i means every record from i on is of that group. */
@@ -164,7 +164,21 @@ static const char *const base_texts[4] = {
 	"valid for new members only hurry",
 };
 
-/* JSONL of n records: text i%4 with word 3+3*((i/4)%5) replaced, every fifth unrelated. */
+/* The groups of ds at the default neardup_* settings, as the queue takes them. */
+static void default_groups(const struct dataset *ds, uint32_t *group)
+{
+	struct cfg c;
+	struct minhash_params p;
+	struct tt_err err;
+
+	cfg_init(&c);
+	tt_err_clear(&err);
+	assert_int_equal(neardup_params_from_cfg(&c, &p, &err), 0);
+	cfg_fini(&c);
+	neardup_group_ids(ds, &p, 1, group);
+}
+
+/* JSONL of n records: text i%4 with word 3+3*((i/4)%5) replaced, every fifth unrelated (random words). */
 static void make_data(struct dataset *ds, size_t n)
 {
 	struct tt_buf b;
@@ -178,8 +192,17 @@ static void make_data(struct dataset *ds, size_t n)
 		size_t at = 0, change = 3 + 3 * ((i / 4) % 5);
 
 		if (i % 5 == 4) {
-			tt_buf_printf(&b, "{\"text\":\"unrelated record number %zu about topic %zu "
-				      "with words w%zu x%zu y%zu z%zu\"}\n", i, i * 7, i, i + 1, i + 2, i + 3);
+			/* twelve pseudo-random words: unlike every other text, even by character 5-grams */
+			uint64_t x = 0x9e3779b97f4a7c15ull * (i + 1);
+
+			tt_buf_adds(&b, "{\"text\":\"");
+			for (size_t wd = 0; wd < 12; wd++) {
+				for (size_t c = 0; c < 4 + wd % 4; c++) {
+					x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+					tt_buf_printf(&b, "%c", (char)('a' + x % 26));
+				}
+				tt_buf_adds(&b, wd < 11 ? " " : "\"}\n");
+			}
 			continue;
 		}
 		for (; *w != '\0' && at < change; w++)
@@ -193,18 +216,16 @@ static void make_data(struct dataset *ds, size_t n)
 	tt_buf_fini(&b);
 }
 
-static void test_neargroup(void **state)
+static void test_neardup_groups(void **state)
 {
 	struct dataset ds;
-	struct neargroup_opts o;
 	uint32_t group[40];
 	size_t i, j;
 
 	(void)state;
 	make_data(&ds, 40);
 	assert_int_equal(ds.n, 40);
-	neargroup_opts_default(&o);
-	neargroup_compute(&ds, &o, group);
+	default_groups(&ds, group);
 	for (i = 0; i < 40; i++) {
 		for (j = 0; j < 40; j++) {
 			bool planted = i % 5 != 4 && j % 5 != 4 && i % 4 == j % 4;
@@ -222,15 +243,13 @@ static void test_uncertain_no_group_in_a_row(void **state)
 {
 	enum { N = 200 };
 	struct dataset ds;
-	struct neargroup_opts o;
 	uint32_t group[N], idx[N];
 	float score[N];
 	size_t i, k;
 
 	(void)state;
 	make_data(&ds, N);
-	neargroup_opts_default(&o);
-	neargroup_compute(&ds, &o, group);
+	default_groups(&ds, group);
 	for (i = 0; i < N; i++)	/* one margin per planted text: a plain sort puts them in a row */
 		score[i] = i % 5 == 4 ? 0.9f : 0.1f * (float)(i % 4);
 	k = label_queue_order(ds.recs, N, LABEL_ORDER_MARGIN, 0, score, idx);
@@ -261,7 +280,7 @@ int main(void)
 		cmocka_unit_test(test_spread_tail),
 		cmocka_unit_test(test_spread_random),
 		cmocka_unit_test(test_summarize),
-		cmocka_unit_test(test_neargroup),
+		cmocka_unit_test(test_neardup_groups),
 		cmocka_unit_test(test_uncertain_no_group_in_a_row),
 	};
 
