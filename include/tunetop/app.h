@@ -12,6 +12,7 @@
 #include "tunetop/edit.h"
 #include "tunetop/findings.h"
 
+struct app_ensemble;
 struct bpe;
 struct bpe_cache;
 struct labelerr_report;
@@ -84,6 +85,8 @@ struct app {
 		uint64_t seq;
 		size_t undo;
 	} checks_cache;
+	/* Saved models as the suggestion source (app-ensemble.h), or NULL: the live model. */
+	struct app_ensemble *ensemble;
 };
 
 void app_init(struct app *a);

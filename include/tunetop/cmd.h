@@ -107,6 +107,7 @@ void cmd_print_line(struct cmd_ctx *ctx, const char *text);
 enum cmd_rc cmd_load_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_tokenizer_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_tokens_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_ensemble_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_save_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_split_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv);

@@ -121,6 +121,9 @@ void ensemble_ws_destroy(const struct ensemble *e, struct ensemble_ws *ws);
 uint32_t ensemble_predict(const struct ensemble *e, struct ensemble_ws *ws, const char *text,
 			  size_t len, float *probs);
 
+/* How many members know union label l (the others give it 0). */
+size_t ensemble_known_by(const struct ensemble *e, uint32_t l);
+
 /* Union index of a label name, or UINT32_MAX. */
 uint32_t ensemble_label_index(const struct ensemble *e, const char *name);
 

@@ -328,3 +328,18 @@ uint32_t ensemble_label_index(const struct ensemble *e, const char *name)
 {
 	return ensemble_find(e->lab.names, e->lab.n, name);
 }
+
+size_t ensemble_known_by(const struct ensemble *e, uint32_t l)
+{
+	size_t c = 0;
+
+	for (size_t k = 0; k < e->n; k++) {
+		for (uint32_t j = 0; j < e->members[k].nlabels; j++) {
+			if (e->lab.map[k][j] == l) {
+				c++;
+				break;
+			}
+		}
+	}
+	return c;
+}

@@ -95,6 +95,9 @@ static const struct cmd_entry cmd_entries[] = {
 	  cmd_tokenizer_exec },
 	{ "tokens", NULL, "TEXT...", "how the BPE tokenizer splits TEXT: pre-tokens, pieces, ids",
 	  1, -1, 0, cmd_tokens_exec },
+	{ "ensemble", NULL, "[MODEL... [--vote] [--weights W1,W2,...]|off]",
+	  "suggest labels from saved models together (mean or vote), or from the live model "
+	  "again (off)", 0, -1, 0, cmd_ensemble_exec },
 	{ "show", NULL, "[KEY]", "show options and their values", 0, 1, 0, cmd_show_exec },
 	{ "session", NULL, "save [PATH]", "save the session: data, labels, options, split, UI state",
 	  1, 2, 0, cmd_session_exec },
