@@ -41,6 +41,8 @@ struct app_ensemble {
  * ensemble or no such record.
  */
 int app_ensemble_prediction(struct app *a, size_t i, const char **label, float *conf);
+/* app_ensemble_prediction as struct edit_preds's get (opaque: the app). */
+int app_ensemble_pred_get(void *opaque, size_t i, const char **label, float *conf);
 /* Drop the ensemble (app_fini does); the live model's suggestions again. */
 void app_ensemble_off(struct app *a);
 
