@@ -21,6 +21,9 @@
 #   3d. active the active-learning loop on SpamAssassin 3-way: random order,
 #               margin and uncertain (margin with diversity), macro-F1 per round
 #               (bench/active.sh, figures in README.md)
+#   3e. ensemble three n-gram models (seeds, character n-grams) on the 3-way
+#               split alone, as a mean ensemble and as a vote: accuracy,
+#               macro-F1, prediction time (bench/ensemble.sh)
 #   4. datapane key press to screen in the data pane at 1M records: move,
 #               page, top/bottom, detail, search next, sort (bench/datapane.sh)
 #   5. gpt-step one GPT-2 training step, tunetop vs PyTorch with 2 threads,
@@ -96,6 +99,17 @@ if [ -f "$SPAM_DIR/train.jsonl" ]; then
 else
 	echo "active: skipped, the corpus was not converted" >&2
 	failed="$failed active"
+fi
+
+section "3e. ensemble: three n-gram models, their mean and their vote (bench/ensemble.sh)"
+if [ -f "$SPAM_DIR/train.jsonl" ]; then
+	if ! bench/ensemble.sh; then
+		echo "ensemble: FAILED (see the message above)" >&2
+		failed="$failed ensemble"
+	fi
+else
+	echo "ensemble: skipped, the corpus was not converted" >&2
+	failed="$failed ensemble"
 fi
 
 section "4. datapane: key press to screen at 1,000,000 records"
