@@ -29,6 +29,9 @@
 #   5. gpt-step one GPT-2 training step, tunetop vs PyTorch with 2 threads,
 #               small and 124M shapes, with model FLOP utilization
 #               (bench/gpt-step.sh; driver bench/gpt-step.c)
+#   5b. gpt-prune magnitude pruning of the GPT-2 124M shape to 50/70/90%:
+#               time, sparsity reached, the masks' cost per step against an
+#               AdamW update (bench/gpt-prune.c)
 #   6. bpe      GPT-2's BPE: tunetop, GPT-2's encoder.py and the npm port
 #               gpt-3-encoder on the same lines: differences and time
 #               (bench/bpe.sh)
@@ -122,6 +125,12 @@ section "5. gpt-step: GPT-2 training step, tunetop vs PyTorch"
 if ! bench/gpt-step.sh; then
 	echo "gpt-step: FAILED (see the message above)" >&2
 	failed="$failed gpt-step"
+fi
+
+section "5b. gpt-prune: magnitude pruning of the GPT-2 124M shape (bench/gpt-prune.c)"
+if ! nice -n 10 "${BUILD:-build}/bench/gpt-prune" --preset gpt2-124m; then
+	echo "gpt-prune: FAILED (see the message above)" >&2
+	failed="$failed gpt-prune"
 fi
 
 section "6. bpe: tunetop vs GPT-2's encoder.py vs npm gpt-3-encoder"
