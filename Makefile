@@ -51,10 +51,11 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard include/tunetop/*.h src/*/*.h) | $(BUILD)/o
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
 
-# The GPT kernels and AdamW (gpt-adamw.c, optim.c): -O3 so their loops vectorize, -fno-math-errno so
+# The GPT kernels, AdamW and the pruning masks (gpt-layers.c, gpt-adamw.c, optim.c, gpt-prune.c): -O3 so their loops vectorize, -fno-math-errno so
 # sqrtf is an instruction, -fno-trapping-math so clamps become blends (nothing
 # there reads errno or floating-point exception flags).
-$(BUILD)/obj/model/gpt-layers.o $(BUILD)/obj/model/gpt-adamw.o $(BUILD)/obj/model/optim.o: CFLAGS_ALL += -O3 -fno-math-errno -fno-trapping-math
+$(BUILD)/obj/model/gpt-layers.o $(BUILD)/obj/model/gpt-adamw.o $(BUILD)/obj/model/optim.o \
+	$(BUILD)/obj/model/gpt-prune.o: CFLAGS_ALL += -O3 -fno-math-errno -fno-trapping-math
 
 $(BUILD)/tunetop: $(OBJS)
 	@$(if $(V),,echo "  LINK    $@")

@@ -24,6 +24,9 @@
 #   3e. resample  class_weights and resample (oversample, undersample) on the
 #               corpus's 3-way split: macro-F1 on its test split
 #               (bench/resample.sh, figures in README.md)
+#   3f. ensemble three n-gram models (seeds, character n-grams) on the 3-way
+#               split alone, as a mean ensemble and as a vote: accuracy,
+#               macro-F1, prediction time (bench/ensemble.sh)
 #   4. datapane key press to screen in the data pane at 1M records: move,
 #               page, top/bottom, detail, search next, sort (bench/datapane.sh)
 #   5. gpt-step one GPT-2 training step, tunetop vs PyTorch with 2 threads,
@@ -35,6 +38,9 @@
 #   5c. gpt-generate  GPT-2 generation with a KV cache, tokens/s, tunetop vs
 #               PyTorch with 2 threads, small and 124M shapes
 #               (bench/gpt-generate.sh; driver bench/gpt-gen.c)
+#   5d. gpt-prune magnitude pruning of the GPT-2 124M shape to 50/70/90%:
+#               time, sparsity reached, the masks' cost per step against an
+#               AdamW update (bench/gpt-prune.c)
 #   6. bpe      GPT-2's BPE: tunetop, GPT-2's encoder.py and the npm port
 #               gpt-3-encoder on the same lines: differences and time
 #               (bench/bpe.sh)
@@ -126,6 +132,17 @@ else
 	failed="$failed resample"
 fi
 
+section "3f. ensemble: three n-gram models, their mean and their vote (bench/ensemble.sh)"
+if [ -f "$SPAM_DIR/train.jsonl" ]; then
+	if ! bench/ensemble.sh; then
+		echo "ensemble: FAILED (see the message above)" >&2
+		failed="$failed ensemble"
+	fi
+else
+	echo "ensemble: skipped, the corpus was not converted" >&2
+	failed="$failed ensemble"
+fi
+
 section "4. datapane: key press to screen at 1,000,000 records"
 if ! bench/datapane.sh; then
 	echo "datapane: FAILED (see the message above)" >&2
@@ -142,10 +159,18 @@ section "5b. gpt-ckpt: gradient checkpointing at context 512 (bench/gpt-ckpt.sh)
 if ! bench/gpt-ckpt.sh; then
 	echo "gpt-ckpt: FAILED (see the message above)" >&2
 	failed="$failed gpt-ckpt"
+fi
+
 section "5c. gpt-generate: GPT-2 generation with a KV cache, tunetop vs PyTorch"
 if ! bench/gpt-generate.sh; then
 	echo "gpt-generate: FAILED (see the message above)" >&2
 	failed="$failed gpt-generate"
+fi
+
+section "5d. gpt-prune: magnitude pruning of the GPT-2 124M shape (bench/gpt-prune.c)"
+if ! nice -n 10 "${BUILD:-build}/bench/gpt-prune" --preset gpt2-124m; then
+	echo "gpt-prune: FAILED (see the message above)" >&2
+	failed="$failed gpt-prune"
 fi
 
 section "6. bpe: tunetop vs GPT-2's encoder.py vs npm gpt-3-encoder"

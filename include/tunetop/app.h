@@ -12,6 +12,7 @@
 #include "tunetop/edit.h"
 #include "tunetop/findings.h"
 
+struct app_ensemble;
 struct bpe;
 struct bpe_cache;
 struct app_gen;
@@ -94,6 +95,8 @@ struct app {
 		char *model;            /* its file */
 		bool from_run;          /* the workbench run's: taken again at every check */
 	} unknown;
+	/* Saved models as the suggestion source (app-ensemble.h), or NULL: the live model. */
+	struct app_ensemble *ensemble;
 };
 
 void app_init(struct app *a);

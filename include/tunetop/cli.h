@@ -4,7 +4,7 @@
  *   tunetop train --data TRAIN [--valid V] [--test T] [--config F] [--set k=v]...
  *                 [--model ngram|gpt] [--objective classify|lm] [--preset NAME]
  *                 [--init FILE [--vocab F --merges F]] [--out DIR] [--json]
- *   tunetop eval MODEL DATA [--json]
+ *   tunetop eval MODEL DATA [--json]   (--ensemble M1,M2 [--vote|--weights W] instead of MODEL)
  *   tunetop predict MODEL [--k K] [--json] [TEXT...]   (stdin lines without TEXT)
  *   tunetop tokenize --vocab FILE --merges FILE [--pieces] [TEXTFILE]
  *   tunetop tokenize train --vocab-size N [--out DIR] [CORPUS]   (cli-tokenize.c)

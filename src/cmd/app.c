@@ -2,6 +2,7 @@
  * app.c - application state.
  */
 #include "tunetop/app.h"
+#include "tunetop/app-ensemble.h"
 #include "tunetop/bpe.h"
 
 #include "tunetop/cmd-agree.h"
@@ -41,6 +42,7 @@ void app_fini(struct app *a)
 	app_gen_free(a);
 	app_checks_reset(a);
 	app_unknown_reset(a);
+	app_ensemble_off(a);
 	if (a->session != NULL) {
 		session_fini(a->session);
 		free(a->session);

@@ -104,6 +104,9 @@ static const struct cmd_entry cmd_entries[] = {
 	{ "tokens-record", NULL, "", "tokens for the text of the record on screen (the label "
 	  "pane's, else the data pane's cursor)", 0, 0, CMD_NEEDS_TUI | CMD_NEEDS_DATA,
 	  cmd_tokens_record_exec },
+	{ "ensemble", NULL, "[MODEL... [--vote] [--weights W1,W2,...]|off]",
+	  "suggest labels from saved models together (mean or vote), or from the live model "
+	  "again (off)", 0, -1, 0, cmd_ensemble_exec },
 	{ "show", NULL, "[KEY]", "show options and their values", 0, 1, 0, cmd_show_exec },
 	{ "session", NULL, "save [PATH]", "save the session: data, labels, options, split, UI state",
 	  1, 2, 0, cmd_session_exec },

@@ -144,7 +144,8 @@ static void pane_label_suggestion(struct ui *ui, size_t i, int x, int y, int w)
 	char line[160];
 
 	if (ui_train_prediction(ui, i, &pred, &conf) == 0) {
-		snprintf(line, sizeof line, "model: %s %.2f (a: accept)", pred, (double)conf);
+		snprintf(line, sizeof line, "%s: %s %.2f (a: accept)",
+			 ui->app->ensemble != NULL ? "ensemble" : "model", pred, (double)conf);
 		grid_text(&ui->screen, x, y, line, w, GRID_ROLE_LABEL_SUGGEST, GRID_ATTR_BOLD);
 	} else {
 		grid_text(&ui->screen, x, y, "model: no suggestion yet", w, GRID_ROLE_LABEL_SUGGEST,

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tunetop/app.h"
+#include "tunetop/app-ensemble.h"
 #include "tunetop/chart.h"
 #include "tunetop/journal.h"
 
@@ -64,6 +65,8 @@ static int statusbar_view(const struct ui *ui, char f[][STATUS_FIELD_LEN], int n
 
 	if (ui_label_errors_status(ui, f[n], STATUS_FIELD_LEN))
 		n++;
+	if (ui->app->ensemble != NULL)	/* the suggestions' source, when not the live model */
+		snprintf(f[n++], STATUS_FIELD_LEN, "%s", ui->app->ensemble->desc);
 	if (what[0] != '\0') {
 		snprintf(f[n], STATUS_FIELD_LEN, "filter %.*s", STATUS_FIELD_LEN - 8, what);
 		if (strlen(what) + 7 >= STATUS_FIELD_LEN)

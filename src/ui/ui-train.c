@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tunetop/app.h"
+#include "tunetop/app-ensemble.h"
 #include "tunetop/pane.h"
 #include "tunetop/session.h"
 
@@ -168,6 +169,8 @@ int ui_train_prediction(const struct ui *ui, size_t i, const char **label, float
 {
 	uint32_t id;
 
+	if (ui->app->ensemble != NULL)	/* `ensemble`: saved models suggest instead */
+		return app_ensemble_prediction(ui->app, i, label, conf);
 	if (ui_train_prediction_id(ui, i, &id, conf) != 0 || !ui->train.have_snap ||
 	    id >= ui->train.snap.nlabels)
 		return -1;
