@@ -159,7 +159,7 @@ static void test_peak_cached(void **state)
 {
 	char dir[] = "/tmp/tt-flops-XXXXXX";
 	char note[600];
-	char *p;
+	char *p, *p2;
 	struct tt_err err;
 	double g, g2;
 
@@ -177,7 +177,9 @@ static void test_peak_cached(void **state)
 	assert_true(fabs(g - 12.5) < 1e-9);
 	assert_string_equal(note, "");
 	/* a bad cache: measured (a real positive figure), replaced, and said so */
-	free(write_text(tt_xprintf("%s/tunetop", dir), "threads 1 gflops oops\n", 22));
+	p2 = tt_xprintf("%s/tunetop", dir);
+	free(write_text(p2, "threads 1 gflops oops\n", 22));
+	free(p2);
 	g = flops_peak(note, sizeof note);
 	assert_true(g > 0.01 && g < 1e6);
 	assert_non_null(strstr(note, "sgemm-peak:1:18"));
