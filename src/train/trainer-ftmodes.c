@@ -80,8 +80,7 @@ static int trainer_modes_lora(struct trainer *t, struct gpt *g, struct tt_err *e
 	lc.dropout = (float)cfg_get_num(&t->cfg, "lora_dropout");
 	if (gpt_lora_parse_targets(cfg_get_str(&t->cfg, "lora_targets"), &lc.targets, err) != 0) {
 		snprintf(msg, sizeof msg, "%s", err->msg);
-		tt_err_set(err, NULL, 0, 0, "lora_targets: %s (expected a comma list of c_attn, "
-			   "attn.c_proj, mlp.c_fc, mlp.c_proj)", msg);
+		tt_err_set(err, NULL, 0, 0, "lora_targets: %s", msg);
 		return -1;
 	}
 	if (cfg_get_int(&t->cfg, "freeze_layers") != 0)
