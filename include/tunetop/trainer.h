@@ -158,6 +158,7 @@ struct trainer_snapshot {
 	uint64_t params_total;
 	uint64_t params_trainable;
 	uint64_t optim_bytes;
+	uint64_t grad_bytes;    /* gpt: the gradient arena (trainable views only) */
 };
 
 /*

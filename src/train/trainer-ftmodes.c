@@ -165,6 +165,8 @@ void trainer_modes_publish(struct trainer *t)
 			obytes += model_view_numel(&v) * (v.dtype == MODEL_I64 ? 8 : 4);
 	}
 	pthread_mutex_lock(&t->lock);
+	t->snap.grad_bytes = model_gpt_get(t->model) != NULL ?
+			     model_gpt_get(t->model)->ngrads * sizeof(float) : 0;
 	t->snap.params_total = total;
 	t->snap.params_trainable = trainable;
 	t->snap.optim_bytes = obytes;
