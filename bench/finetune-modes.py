@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""finetune-modes.py OUTDIR SPAMDIR BASE [--steps N] [--seed N]
+"""finetune-modes.py OUTDIR SPAMDIR BASE [--steps N] [--seed N] [--pretrain N]
 
 Fine-tuning modes (issue 13, section 4), on SpamAssassin 3-way (easy_ham,
 hard_ham, spam; SPAMDIR holds bench/spam-convert.mjs's output), all from the
@@ -16,7 +16,10 @@ scored on the test split by the run itself (`--test`), and is timed by
 /usr/bin/time: test macro-F1 and accuracy, step_ms_median, peak RSS, the
 optimizer's moments (bytes, from the run's JSON), trainable parameters, and
 the size of what the run saves (model.safetensors, or the adapter directory).
-The LoRA adapter is scored again through `tunetop eval DIR` (adapter on its
+With --pretrain N, BASE is made first: the small preset (vocab 8192, dim 256,
+4 layers) pre-trained as a language model on the train texts without labels
+for N steps, with bench/pretrain-helps.py's settings. The LoRA adapter is
+scored again through `tunetop eval DIR` (adapter on its
 base, hash checked) to show the files reproduce the run's figures.
 """
 import json
@@ -75,12 +78,27 @@ def load1():
     return open("/proc/loadavg").read().split()[0]
 
 
+def pretrain(out, base, steps):
+    path = os.path.join(out, "unlabeled.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for r in load(os.path.join(out, "train.jsonl")):
+            f.write(json.dumps({"id": r["id"], "text": r["text"]}) + "\n")
+    print("pre-training gpt-small on the train texts, %d steps (load %s)" % (steps, load1()),
+          flush=True)
+    lm = os.path.join(out, "lm")
+    timed([TUNETOP, "train", "--model", "gpt", "--objective", "lm", "--data", path, "--out", lm,
+           "--json", "--preset", "gpt-small", "--set", "lr=0.001", "--set", "warmup=100",
+           "--set", "dropout=0", "--set", "epochs=10", "--set", "max_steps=%d" % steps,
+           "--set", "threads=1", "--set", "seed=42"], os.path.join(out, "lm"))
+    os.replace(os.path.join(lm, "model.safetensors"), base)
+
+
 def main():
     args = sys.argv[1:]
     if len(args) < 3:
         sys.exit(__doc__)
     out, spam, base = args[:3]
-    opts = {"--steps": "250", "--seed": "1"}
+    opts = {"--steps": "250", "--seed": "1", "--pretrain": "0"}
     rest = args[3:]
     for k in range(0, len(rest) - 1, 2):
         if rest[k] not in opts:
@@ -91,6 +109,8 @@ def main():
     train_path, test_path = os.path.join(out, "train.jsonl"), os.path.join(out, "test.jsonl")
     write(train_path, load(os.path.join(spam, "train.jsonl")))
     write(test_path, load(os.path.join(spam, "test.jsonl")))
+    if int(opts["--pretrain"]) > 0:
+        pretrain(out, base, int(opts["--pretrain"]))
     base_size = os.path.getsize(base)
     rows = {}
     for key, name, extra in MODES:
