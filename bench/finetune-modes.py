@@ -93,12 +93,45 @@ def pretrain(out, base, steps):
     os.replace(os.path.join(lm, "model.safetensors"), base)
 
 
+# The demo (sessions/demo): its tiny pre-trained GPT fine-tuned on the tickets
+# with the session's `preset gpt` settings, 10% held out (seeded) as validation.
+DEMO = ["--set", "optimizer=adamw", "--set", "schedule=cosine", "--set", "warmup=20",
+        "--set", "epochs=5", "--set", "batch_size=8", "--set", "dropout=0.1",
+        "--set", "weight_decay=0.01", "--set", "pooling=mean", "--set", "threads=1"]
+DEMO_LR = {"full": "0.0005", "freeze2": "0.0005", "lora8": "0.002", "head": "0.003"}
+
+
+def demo(out, seed):
+    base = "sessions/demo/gpt-tiny/model.safetensors"
+    data = "sessions/demo/tickets.jsonl"
+    print()
+    print("demo: %s on %s (5 epochs, validation = 10%% held out, seed %d)" % (base, data, seed))
+    print("| demo mode | valid macro-F1 | accuracy | ms/step | optimizer MB | trainable | saved |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for key, name, extra in MODES:
+        pairs = [(extra[i], extra[i + 1]) for i in range(0, len(extra), 2)]
+        extra = [x for p in pairs if not p[1].startswith("lr=") for x in p]
+        if key == "freeze2":
+            extra = ["--set", "freeze_layers=1"]    # the tiny model has 2 layers
+            name = "freeze lower half (freeze_layers 1)"
+        mdir = os.path.join(out, "demo-" + key)
+        stdout, rss, secs = timed([TUNETOP, "train", "--model", "gpt", "--init", base,
+                                   "--data", data, "--out", mdir, "--json",
+                                   "--set", "seed=%d" % seed, "--set", "lr=" + DEMO_LR[key]] +
+                                  DEMO + extra, os.path.join(out, "demo-" + key))
+        d = json.loads(stdout.strip().splitlines()[-1])
+        print("| %s | %.3f | %.3f | %.1f | %.2f | %s / %s | %.2f MB |" %
+              (name, d["valid"]["macro_f1"], d["valid"]["accuracy"], d["step_ms_median"],
+               d["optimizer_bytes"] / 1e6, "{:,}".format(d["params_trainable"]),
+               "{:,}".format(d["params"]), saved_bytes(mdir) / 1e6), flush=True)
+
+
 def main():
     args = sys.argv[1:]
     if len(args) < 3:
         sys.exit(__doc__)
     out, spam, base = args[:3]
-    opts = {"--steps": "250", "--seed": "1", "--pretrain": "0"}
+    opts = {"--steps": "250", "--seed": "1", "--pretrain": "0", "--demo": "1"}
     rest = args[3:]
     for k in range(0, len(rest) - 1, 2):
         if rest[k] not in opts:
@@ -152,6 +185,9 @@ def main():
                100.0 * r["trainable"] / r["params"], r["saved"] / 1e6,
                100.0 * r["saved"] / base_size))
     lo = rows["lora8"]
+    if opts["--demo"] != "0":
+        demo(out, seed)
+        print()
     print()
     print("target: LoRA within 1 point of full (%.4f vs %.4f: %+.2f points, %s), optimizer < 1/3 "
           "of full's (%.3fx, %s), adapter < 2%% of the base file (%.2f%%, %s)" %

@@ -127,7 +127,8 @@ static int statusbar_fields(const struct ui *ui, char f[][STATUS_FIELD_LEN], int
 	}
 	*must = n;
 	snprintf(f[n++], STATUS_FIELD_LEN, "epoch %.2f/%u", s->epoch, s->epochs);
-	if (s->params_total > 0) {      /* frozen layers and LoRA show here */
+	/* gpt runs (grad_bytes: their gradient arena): frozen layers and LoRA show here */
+	if (s->params_total > 0 && s->grad_bytes > 0) {
 		char part[16], all[16];
 
 		chart_fmt((double)s->params_trainable, part, sizeof part);
