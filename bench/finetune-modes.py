@@ -18,8 +18,12 @@ optimizer's moments (bytes, from the run's JSON), trainable parameters, and
 the size of what the run saves (model.safetensors, or the adapter directory).
 With --pretrain N, BASE is made first: the small preset (vocab 8192, dim 256,
 4 layers) pre-trained as a language model on the train texts without labels
-for N steps, with bench/pretrain-helps.py's settings. The LoRA adapter is
-scored again through `tunetop eval DIR` (adapter on its
+for N steps, with bench/pretrain-helps.py's settings. Then (--demo 1) the
+same four modes on the demo (sessions/demo: its tiny pre-trained GPT, the
+tickets, the session's `preset gpt` settings), and (--timing R) ms per step
+again in R paired rounds on 400 records (the modes alternating, so the
+machine's load hits them alike). --spam 0 runs only those two. The LoRA
+adapter is scored again through `tunetop eval DIR` (adapter on its
 base, hash checked) to show the files reproduce the run's figures.
 """
 import json
@@ -126,12 +130,42 @@ def demo(out, seed):
                "{:,}".format(d["params"]), saved_bytes(mdir) / 1e6), flush=True)
 
 
+def timing(out, base, rounds, seed):
+    """ms per step of each mode, the modes alternating in each round (so a
+    change of the machine's load hits them alike), on 400 train records,
+    40 steps each; the median over rounds of each run's step_ms_median."""
+    sub_path = os.path.join(out, "timing.jsonl")
+    recs = load(os.path.join(out, "train.jsonl"))[:400]
+    with open(sub_path, "w", encoding="utf-8") as f:
+        for r in recs:
+            f.write(json.dumps(r) + "\n")
+    ms = {k: [] for k, _, _ in MODES}
+    rss = {k: [] for k, _, _ in MODES}
+    for rnd in range(rounds):
+        for key, _, extra in MODES:
+            stdout, mb, _ = timed([TUNETOP, "train", "--model", "gpt", "--init", base,
+                                   "--data", sub_path, "--valid", "none", "--json",
+                                   "--set", "seed=%d" % seed, "--set", "max_steps=40"] +
+                                  COMMON + extra, os.path.join(out, "timing-" + key))
+            d = json.loads(stdout.strip().splitlines()[-1])
+            ms[key].append(d["step_ms_median"])
+            rss[key].append(mb)
+        print("timing round %d (load %s): %s" % (rnd + 1, load1(), ", ".join(
+            "%s %.0f ms" % (k, ms[k][-1]) for k, _, _ in MODES)), flush=True)
+    med = {k: sorted(v)[len(v) // 2] for k, v in ms.items()}
+    print("| mode | ms/step (median of %d paired rounds) | vs full |" % rounds)
+    print("|---|---:|---:|")
+    for key, name, _ in MODES:
+        print("| %s | %.0f | %.2fx |" % (name, med[key], med[key] / med["full"]))
+
+
 def main():
     args = sys.argv[1:]
     if len(args) < 3:
         sys.exit(__doc__)
     out, spam, base = args[:3]
-    opts = {"--steps": "250", "--seed": "1", "--pretrain": "0", "--demo": "1"}
+    opts = {"--steps": "250", "--seed": "1", "--pretrain": "0", "--demo": "1", "--spam": "1",
+            "--timing": "3"}
     rest = args[3:]
     for k in range(0, len(rest) - 1, 2):
         if rest[k] not in opts:
@@ -142,6 +176,12 @@ def main():
     train_path, test_path = os.path.join(out, "train.jsonl"), os.path.join(out, "test.jsonl")
     write(train_path, load(os.path.join(spam, "train.jsonl")))
     write(test_path, load(os.path.join(spam, "test.jsonl")))
+    if opts["--spam"] == "0":      # the demo (and the paired timing) alone
+        if opts["--demo"] != "0":
+            demo(out, seed)
+        if int(opts["--timing"]) > 0:
+            timing(out, base, int(opts["--timing"]), seed)
+        return
     if int(opts["--pretrain"]) > 0:
         pretrain(out, base, int(opts["--pretrain"]))
     base_size = os.path.getsize(base)
@@ -187,6 +227,9 @@ def main():
     lo = rows["lora8"]
     if opts["--demo"] != "0":
         demo(out, seed)
+        print()
+    if int(opts["--timing"]) > 0:
+        timing(out, base, int(opts["--timing"]), seed)
         print()
     print()
     print("target: LoRA within 1 point of full (%.4f vs %.4f: %+.2f points, %s), optimizer < 1/3 "
