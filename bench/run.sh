@@ -55,6 +55,10 @@
 #               SpamAssassin texts without labels, fine-tuned on 100 labels,
 #               against the same shape from scratch and the n-gram model
 #               (bench/pretrain-helps.sh, figures in README.md)
+#  10. finetune-modes  full fine-tuning vs freezing the lower half vs LoRA
+#               rank 8 vs head only, from one pre-trained small GPT, on the
+#               SpamAssassin 3-way split: macro-F1, ms per step, peak memory,
+#               optimizer memory, size saved (bench/finetune-modes.sh)
 #
 # Every section runs even when an earlier one fails; the exit status is 1 if
 # any failed. Scratch files go to bench/out/ (git-ignored). Figures measured on
@@ -195,6 +199,12 @@ section "9. pretrain-helps: pre-trained + 100 labels vs from scratch vs n-gram"
 if ! bench/pretrain-helps.sh; then
 	echo "pretrain-helps: FAILED (see the message above)" >&2
 	failed="$failed pretrain-helps"
+fi
+
+section "10. finetune-modes: full vs freeze lower half vs LoRA rank 8 vs head only"
+if ! bench/finetune-modes.sh; then
+	echo "finetune-modes: FAILED (see the message above)" >&2
+	failed="$failed finetune-modes"
 fi
 
 echo

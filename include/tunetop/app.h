@@ -13,6 +13,7 @@
 #include "tunetop/findings.h"
 
 struct app_ensemble;
+struct app_adapters;
 struct bpe;
 struct bpe_cache;
 struct app_gen;
@@ -97,10 +98,14 @@ struct app {
 	} unknown;
 	/* Saved models as the suggestion source (app-ensemble.h), or NULL: the live model. */
 	struct app_ensemble *ensemble;
+	/* LoRA adapters loaded by name (cmd-ftmodes.c), or NULL. */
+	struct app_adapters *adapters;
 };
 
 void app_init(struct app *a);
 void app_fini(struct app *a);
+/* cmd-ftmodes.c: free app->adapters. */
+void app_adapters_free(struct app *a);
 /* cmd-generate.c: free app->gen. */
 void app_gen_free(struct app *a);
 /* app-edited.c: provide a->edits; forget the cache (a new journal: the session starts now). */

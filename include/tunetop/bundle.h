@@ -60,6 +60,24 @@ void bundle_fini(struct bundle *b);
 /* Metadata value or NULL. */
 const char *bundle_meta(const struct bundle *b, const char *key);
 
+/*
+ * LoRA adapter directories (bundle-adapter.c): PEFT's adapter_model.safetensors
+ * and adapter_config.json (naming the base file and its hash) plus
+ * tunetop.json (labels, objective, pooling, truncation). bundle_load on such
+ * a directory loads its base and puts the adapter on it (hash checked).
+ */
+int bundle_is_adapter_dir(const char *path);
+int bundle_load_adapter(struct bundle *b, const char *dir, struct tt_err *err);
+/* The same on base_file (NULL: the one the config names); check: its hash. */
+int bundle_load_adapter_on(struct bundle *b, const char *dir, const char *base_file, int check,
+			   struct tt_err *err);
+/* A tunetop base + adapter directory folded into one tunetop model file at out. */
+int bundle_merge_adapter(const char *base_file, const char *dir, const char *out, int check,
+			 struct tt_err *err);
+/* Write m's adapters (and head) to dir, naming base_path (the run's init file). */
+int bundle_save_adapter(const char *dir, struct model *m, const char *base_path,
+			char *const *labels, uint32_t nlabels, struct tt_err *err);
+
 /* Probabilities [nlabels] for a text, preprocessed as in training. */
 void bundle_predict(const struct bundle *b, struct model_ws *ws, const char *text, size_t len,
 		    float *probs);

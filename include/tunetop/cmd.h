@@ -142,6 +142,16 @@ enum cmd_rc cmd_session_exec(struct cmd_ctx *ctx, int argc, char **argv);
 /* What the workbench saves by itself: the state file beside the session. */
 int cmd_session_save_state(struct cmd_ctx *ctx);
 enum cmd_rc cmd_preset_exec(struct cmd_ctx *ctx, int argc, char **argv);
+/* cmd-ftmodes.c: freeze, lora, restart, merge-adapter, adapter */
+enum cmd_rc cmd_freeze_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_lora_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_restart_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_merge_adapter_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_adapter_exec(struct cmd_ctx *ctx, int argc, char **argv);
+/* After `set KEY VALUE` of an option that applies only when a run starts
+ * (freeze_layers, lora_*, grad_checkpoint): journal it in the run and say
+ * so when a run is going. 1 if it was such an option. */
+int cmd_ftmodes_after_set(struct cmd_ctx *ctx, const char *key, const char *value);
 /* Forward a live option change to the running trainer (used by set). */
 enum cmd_rc cmd_train_set(struct cmd_ctx *ctx, const char *key, const char *value);
 

@@ -52,4 +52,18 @@ struct model *model_gpt_from_gpt(const struct gpt *src, const struct model_confi
 /* The transformer inside a "gpt" model, or NULL for another model. */
 struct gpt *model_gpt_get(struct model *m);
 
+/* backward with the forward's mean loss weighted by w (gradient
+ * accumulation: gpt_backward_weighted). */
+void model_gpt_backward_weighted(struct model *m, struct model_ws *ws, float w);
+/* LoRA adapters on the model's transformer (gpt-lora.h: gpt_lora_add /
+ * gpt_lora_load), its views renamed so optimizers and checkpoints see the
+ * adapters; call before the optimizer is made. -1 + err. */
+struct gpt_lora_config;
+int model_gpt_lora_add(struct model *m, const struct gpt_lora_config *c, uint64_t seed,
+		       struct tt_err *err);
+int model_gpt_lora_load(struct model *m, const char *dir, const char *base_path,
+			struct tt_err *err);
+/* The views' names again after the transformer's views changed (gpt_lora_remove). */
+void model_gpt_refresh(struct model *m);
+
 #endif

@@ -47,6 +47,9 @@ enum trainer_msg_type {
 	TRAINER_EXPORT,      /* value = path: the model alone, for predict/eval */
 	TRAINER_RESTORE,     /* the setup's checkpoint and its run's metrics.jsonl, then
 				PAUSED (DONE if it had finished): a reopened session */
+	TRAINER_NOTE,        /* key = command, value = its words: an event in the log (freeze,
+				lora, adapter...), a marker on the curves */
+	TRAINER_MERGED,      /* value = path: the model with its LoRA adapters folded in */
 };
 
 /*
@@ -150,6 +153,12 @@ struct trainer_snapshot {
 	 */
 	double step_ms_median;
 	bool lm;                /* a language model: eval loss is per token, perplexity exp(loss) */
+	/* The model's parameters (all, and in trainable views: frozen layers
+	 * and LoRA make the difference) and the optimizer state's bytes. */
+	uint64_t params_total;
+	uint64_t params_trainable;
+	uint64_t optim_bytes;
+	uint64_t grad_bytes;    /* gpt: the gradient arena (trainable views only) */
 };
 
 /*

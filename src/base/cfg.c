@@ -163,6 +163,23 @@ static const struct cfg_option cfg_options[] = {
 	{ "bpe_merges", CFG_STRING, 0, 4096, "", NULL, "train",
 	  "gpt with init: merges.txt (or vocab.bpe); empty = the one beside the init file" },
 
+	/* train, gpt only: fine-tuning modes (trainer-ftmodes.c); they apply when a run starts */
+	{ "freeze_layers", CFG_INT, -1, 1024, "0", NULL, "train",
+	  "gpt: freeze the embeddings and the lower N blocks (0 = none; -1 = all but the "
+	  "classification head, feature extraction)" },
+	{ "lora_rank", CFG_INT, 0, 4096, "0", NULL, "train",
+	  "gpt: LoRA adapters of this rank on lora_targets, the base frozen (0 = off)" },
+	{ "lora_alpha", CFG_FLOAT, CFG_ABOVE_ZERO, 1e6, "16", NULL, "train",
+	  "gpt: LoRA scale alpha (the update is alpha / rank x B A)" },
+	{ "lora_dropout", CFG_FLOAT, 0, 0.95, "0", NULL, "train",
+	  "gpt: dropout on the LoRA adapters' input" },
+	{ "lora_targets", CFG_STRING, 1, 256, "c_attn,attn.c_proj", NULL, "train",
+	  "gpt: comma list of c_attn, attn.c_proj, mlp.c_fc, mlp.c_proj (c_proj = both)" },
+	{ "grad_checkpoint", CFG_BOOL, 0, 1, "false", NULL, "train",
+	  "gpt: recompute each block's activations in backward instead of keeping them" },
+	{ "grad_accum", CFG_INT, 1, 65536, "1", NULL, "train",
+	  "gpt: micro-batches per optimizer step (batch_size split; losses weighted by targets)" },
+
 	/* check: model-assisted cleaning (likely label errors) */
 	{ "label_errors_folds", CFG_INT, 2, 20, "5", NULL, "check",
 	  "folds of the cross-validation behind label errors (k)" },

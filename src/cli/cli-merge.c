@@ -14,7 +14,11 @@
  * bad command line.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "tunetop/bundle.h"
 
 #include "tunetop/cli.h"
 #include "tunetop/gpt-lora.h"
@@ -37,6 +41,17 @@ static void cli_merge_report(const struct tt_err *err)
 static void cli_merge_usage(FILE *f)
 {
 	fputs("usage: tunetop merge [--no-hash-check] BASE ADAPTER_DIR OUT\n", f);
+}
+
+/* An adapter written by a tunetop LoRA run (tunetop.json beside PEFT's files). */
+static int cli_merge_tunetop(const char *dir)
+{
+	char *p = tt_xprintf("%s/tunetop.json", dir);
+	struct stat st;
+	int yes = stat(p, &st) == 0;
+
+	free(p);
+	return yes;
 }
 
 int cli_merge(int argc, char **argv)
@@ -67,6 +82,16 @@ int cli_merge(int argc, char **argv)
 		fputs("tunetop merge: expected BASE ADAPTER_DIR OUT\n", stderr);
 		cli_merge_usage(stderr);
 		return CLI_MERGE_USAGE;
+	}
+	if (cli_merge_tunetop(files[1])) {
+		/* ours: a tunetop base (tokenizer, labels) and tunetop.json: a tunetop model */
+		if (bundle_merge_adapter(files[0], files[1], files[2], check, &err) != 0) {
+			cli_merge_report(&err);
+			return CLI_MERGE_FAILED;
+		}
+		tt_esc_printf(stderr, "tunetop merge: wrote %s (a tunetop model: the base's tokenizer, "
+			      "the adapter's labels and head, the adapter folded in)\n", files[2]);
+		return CLI_MERGE_OK;
 	}
 	struct gpt *g = gpt_load(files[0], 0, &err);
 

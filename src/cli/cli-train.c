@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "tunetop/app.h"
+#include "tunetop/bundle.h"
 #include "tunetop/cli.h"
 #include "tunetop/preset.h"
 #include "tunetop/trainer.h"
@@ -276,6 +277,9 @@ static void train_say_written(const char *out)
 	static const char *const names[] = { "model.safetensors", "best.safetensors" };
 	struct stat st;
 
+	if (bundle_is_adapter_dir(out))
+		tt_esc_printf(stderr, "tunetop train: LoRA adapter written: %s (adapter_model.safetensors, "
+			"adapter_config.json, tunetop.json; the base is not copied)\n", out);
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char *path = tt_xprintf("%s/%s", out, names[i]);
 
@@ -322,8 +326,15 @@ static void train_print_json(struct trainer *t, const char *out)
 	json_object_set_new(o, "objective", json_string(s.lm ? "lm" : "classify"));
 	json_object_set_new(o, "valid", train_split_json(&s, s.has_eval, &s.eval));
 	json_object_set_new(o, "test", train_split_json(&s, s.has_test, &s.test));
-	json_object_set_new(o, "model", out != NULL ? json_sprintf("%s/model.safetensors", out) :
-			    json_null());
+	json_object_set_new(o, "params", json_integer((json_int_t)s.params_total));
+	json_object_set_new(o, "params_trainable", json_integer((json_int_t)s.params_trainable));
+	json_object_set_new(o, "optimizer_bytes", json_integer((json_int_t)s.optim_bytes));
+	/* a LoRA run's model is its adapter directory (bundle-adapter.c) */
+	if (out != NULL && bundle_is_adapter_dir(out))
+		json_object_set_new(o, "model", json_string(out));
+	else
+		json_object_set_new(o, "model", out != NULL ?
+				    json_sprintf("%s/model.safetensors", out) : json_null());
 	enc = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	safe = tt_esc_json(enc);
 	printf("%s\n", safe);

@@ -43,6 +43,7 @@ void app_fini(struct app *a)
 	app_checks_reset(a);
 	app_unknown_reset(a);
 	app_ensemble_off(a);
+	app_adapters_free(a);
 	if (a->session != NULL) {
 		session_fini(a->session);
 		free(a->session);

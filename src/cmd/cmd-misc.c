@@ -37,6 +37,7 @@ enum cmd_rc cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	now = tt_esc_dup(cfg_get_str(&ctx->app->cfg, argv[1]));
 	shown = tt_esc_dup(was);
 	cmd_print(ctx, "%s = %s (was %s)\n", argv[1], now, shown);
+	cmd_ftmodes_after_set(ctx, argv[1], now);   /* freeze_layers, lora_*: at the next start */
 	free(now);
 	free(shown);
 	free(was);

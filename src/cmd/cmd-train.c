@@ -215,6 +215,11 @@ enum cmd_rc cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		  "%.0f tokens/s\n", trainer_state_name(s.state), (unsigned long long)s.step,
 		  (unsigned long long)s.total_steps, s.epoch, s.epochs, s.lr, s.base_lr,
 		  s.train_loss, s.tokens_per_sec);
+	if (s.params_total > 0)
+		cmd_print(ctx, "parameters: %llu trainable of %llu (%.1f%%), optimizer state %.2f MB\n",
+			  (unsigned long long)s.params_trainable, (unsigned long long)s.params_total,
+			  100.0 * (double)s.params_trainable / (double)s.params_total,
+			  (double)s.optim_bytes / 1e6);
 	if (s.has_eval)
 		cmd_status_eval(ctx, "valid", &s.eval, s.lm);
 	if (s.has_test)

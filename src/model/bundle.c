@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tunetop/gpt-lora.h"
+#include "tunetop/model-gpt.h"
 #include "tunetop/safetensors.h"
 #include "tunetop/tempfile.h"
 
@@ -22,6 +24,55 @@ static char *bundle_labels_json(char *const *labels, uint32_t n)
 	s = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
 	return s;
+}
+
+static int bundle_fail(struct tt_err *err, const char *path, const char *what);
+
+/*
+ * A gpt model with LoRA adapters (a checkpoint of a LoRA run) saves their
+ * configuration as "lora" {r, alpha, dropout, targets (bits)}; the adapter
+ * views are ordinary views of the model, saved and loaded by name.
+ */
+static void bundle_lora_json(const struct model *m, json_t *o)
+{
+	const struct gpt *g = model_gpt_get((struct model *)m);
+	const struct gpt_lora_config *lc = g != NULL ? gpt_lora_config_of(g) : NULL;
+
+	if (lc == NULL)
+		return;
+	json_object_set_new(o, "lora", json_pack("{s:I,s:f,s:f,s:I}", "r", (json_int_t)lc->r,
+						 "alpha", (double)lc->alpha,
+						 "dropout", (double)lc->dropout,
+						 "targets", (json_int_t)lc->targets));
+}
+
+/* The adapters a saved gpt model had (bundle_lora_json), put on b's model. */
+static int bundle_read_lora(struct bundle *b, const struct st_file *f, const char *path,
+			    struct tt_err *err)
+{
+	const char *s = st_meta(f, "tunetop.model");
+	json_t *o = s != NULL ? json_loads(s, 0, NULL) : NULL, *l;
+	json_int_t r = 0, targets = 0;
+	double alpha = 0, dropout = 0;
+	struct gpt_lora_config lc;
+	int rc = 0;
+
+	l = o != NULL ? json_object_get(o, "lora") : NULL;
+	if (l != NULL) {
+		if (json_unpack(l, "{s:I,s:F,s:F,s:I}", "r", &r, "alpha", &alpha, "dropout",
+				&dropout, "targets", &targets) != 0 || r < 1 || r > 65536 ||
+		    targets <= 0 || targets >= (1 << GPT_LORA_NT)) {
+			rc = bundle_fail(err, path, "metadata tunetop.model has an invalid \"lora\"");
+		} else {
+			lc.r = (uint32_t)r;
+			lc.alpha = (float)alpha;
+			lc.dropout = (float)dropout;
+			lc.targets = (unsigned)targets;
+			rc = model_gpt_lora_add(b->model, &lc, 0, err);
+		}
+	}
+	json_decref(o);
+	return rc;
 }
 
 static char *bundle_config_json(const struct model *m, bool multilabel)
@@ -42,6 +93,7 @@ static char *bundle_config_json(const struct model *m, bool multilabel)
 		json_object_set_new(o, "pool", json_string(c->pool_mean ? "mean" : "last"));
 		json_object_set_new(o, "truncate", json_string(c->truncate_last ? "last" : "first"));
 	}
+	bundle_lora_json(m, o);
 	s = json_dumps(o, JSON_COMPACT);
 
 	json_decref(o);
@@ -502,6 +554,8 @@ int bundle_load(struct bundle *b, const char *path, struct tt_err *err)
 	int rc = -1;
 
 	memset(b, 0, sizeof *b);
+	if (bundle_is_adapter_dir(path))
+		return bundle_load_adapter(b, path, err);      /* bundle-adapter.c */
 	tempfile_clean_stale(path);    /* a checkpoint killed midway left its temp file */
 	if (st_open(&f, path, err) != 0)
 		return -1;
@@ -520,7 +574,8 @@ int bundle_load(struct bundle *b, const char *path, struct tt_err *err)
 		goto out;
 	}
 	b->model = model_create(&mc, err);
-	if (b->model == NULL || bundle_read_views(b, &f, path, err) != 0)
+	if (b->model == NULL || bundle_read_lora(b, &f, path, err) != 0 ||
+	    bundle_read_views(b, &f, path, err) != 0)
 		goto out;
 	b->nmeta = f.nmeta;
 	b->meta_keys = tt_xcalloc(f.nmeta + 1, sizeof *b->meta_keys);

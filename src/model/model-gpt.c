@@ -15,11 +15,13 @@
 #include <string.h>
 
 #include "tunetop/model-gpt.h"
+#include "tunetop/gpt-lora.h"
 
 struct model_gpt {
 	struct model base;
 	struct gpt *g;
-	char **names;           /* [nviews] "transformer.<name>" or "score.weight" */
+	char **names;           /* [nnames] "transformer.<name>" or "score.weight" */
+	size_t nnames;          /* g->nviews when the names were made */
 	size_t nparams;
 };
 
@@ -43,11 +45,24 @@ struct gpt *model_gpt_get(struct model *m)
 
 /* ---- creation ---------------------------------------------------------- */
 
+static void model_gpt_free_names(struct model_gpt *m)
+{
+	for (size_t i = 0; i < m->nnames; i++)
+		free(m->names[i]);
+	free(m->names);
+	m->names = NULL;
+	m->nnames = 0;
+	m->nparams = 0;
+}
+
+/* The views' names, again after adapters came or went (their views move). */
 static void model_gpt_names(struct model_gpt *m)
 {
 	struct gpt *g = m->g;
 
+	model_gpt_free_names(m);
 	m->names = tt_xcalloc(g->nviews + 1, sizeof *m->names);
+	m->nnames = g->nviews;
 	for (size_t i = 0; i < g->nviews; i++) {
 		const char *n = g->views[i].name;
 
@@ -172,9 +187,7 @@ static void model_gpt_destroy(struct model *base)
 {
 	struct model_gpt *m = mg(base);
 
-	for (size_t i = 0; i < m->g->nviews; i++)
-		free(m->names[i]);
-	free(m->names);
+	model_gpt_free_names(m);
 	gpt_destroy(m->g);
 	free(m);
 }
@@ -303,6 +316,49 @@ static void model_gpt_backward(struct model *base, struct model_ws *ws)
 	ws->ok = 0;
 }
 
+void model_gpt_backward_weighted(struct model *base, struct model_ws *ws, float w)
+{
+	if (ws->ok && model_gpt_get(base) != NULL)
+		gpt_backward_weighted(mg(base)->g, w);
+	ws->ok = 0;
+}
+
+int model_gpt_lora_add(struct model *base, const struct gpt_lora_config *c, uint64_t seed,
+		       struct tt_err *err)
+{
+	struct gpt *g = model_gpt_get(base);
+
+	if (g == NULL) {
+		tt_err_set(err, NULL, 0, 0, "LoRA adapters need model gpt");
+		return -1;
+	}
+	if (gpt_lora_add(g, c, seed, err) != 0)
+		return -1;
+	model_gpt_names(mg(base));
+	return 0;
+}
+
+int model_gpt_lora_load(struct model *base, const char *dir, const char *base_path,
+			struct tt_err *err)
+{
+	struct gpt *g = model_gpt_get(base);
+
+	if (g == NULL) {
+		tt_err_set(err, NULL, 0, 0, "LoRA adapters need model gpt");
+		return -1;
+	}
+	if (gpt_lora_load(g, dir, base_path, err) != 0)
+		return -1;
+	model_gpt_names(mg(base));
+	return 0;
+}
+
+void model_gpt_refresh(struct model *base)
+{
+	if (model_gpt_get(base) != NULL)
+		model_gpt_names(mg(base));
+}
+
 static void model_gpt_zero_grad(struct model *base)
 {
 	gpt_zero_grad(mg(base)->g);
@@ -404,7 +460,7 @@ static void model_gpt_view(struct model *base, size_t i, struct model_view *out)
 	const struct gpt_view *v;
 
 	memset(out, 0, sizeof *out);
-	if (i >= m->g->nviews)
+	if (i >= m->g->nviews || i >= m->nnames)
 		return;
 	v = &m->g->views[i];
 	out->name = m->names[i];

@@ -159,8 +159,9 @@ int trainer_restore(struct trainer *t, const char *path, struct tt_err *err)
 	b.model = NULL;
 	t->ws = model_ws_create(t->model);
 	trainer_read_hp(t);
-	/* then the optimizer, with the state the checkpoint saved */
-	if (trainer_make_optim(t, err) != 0 ||
+	/* then the modes (the adapters came with the weights) and the optimizer,
+	 * with the state the checkpoint saved */
+	if (trainer_modes_apply(t, err) != 0 || trainer_make_optim(t, err) != 0 ||
 	    (t->opt != NULL && b.has_optimizer && bundle_load_optim(path, t->opt, err) != 0)) {
 		bundle_fini(&b);
 		return -1;

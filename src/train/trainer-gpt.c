@@ -170,6 +170,9 @@ static int trainer_init_bundle(struct trainer *t, const char *path, struct tt_er
 	}
 	t->tok = b.tok;
 	b.tok = NULL;
+	/* a classifier's head rows follow its labels (a restarted run's init) */
+	if (!b.model->cfg.lm && strcmp(cfg_get_str(&t->cfg, "objective"), "classify") == 0)
+		trainer_input_align(t->in, b.labels, b.nlabels);
 	trainer_gpt_config(t, &mc);
 	t->model = model_gpt_from_gpt(g, &mc, err);
 	bundle_fini(&b);
@@ -319,7 +322,7 @@ void trainer_lm_example(const struct trainer *t, uint32_t row, struct model_exam
  */
 void trainer_lm_evaluate(struct trainer *t, enum ds_split split, struct metrics_report *out)
 {
-	uint32_t B = t->hp.batch, V = t->model->cfg.ninputs;
+	uint32_t B = trainer_micro_batch(t, t->hp.batch), V = t->model->cfg.ninputs;
 	struct model_example *ex = tt_xmalloc(B * sizeof *ex);
 	struct gpt *g = model_gpt_get(t->model);
 	double sum = 0;
@@ -386,7 +389,7 @@ static void trainer_softmax(const float *x, uint32_t n, float *probs)
  */
 void trainer_gpt_eval_classify(struct trainer *t, enum ds_split split, struct metrics_eval *acc)
 {
-	uint32_t B = t->hp.batch, K = t->model->cfg.nlabels;
+	uint32_t B = trainer_micro_batch(t, t->hp.batch), K = t->model->cfg.nlabels;
 	struct model_example *ex = tt_xmalloc(B * sizeof *ex);
 	float *probs = tt_xmalloc(K * sizeof *probs);
 	struct gpt *g = model_gpt_get(t->model);

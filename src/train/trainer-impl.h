@@ -182,6 +182,23 @@ void trainer_gpt_eval_classify(struct trainer *t, enum ds_split split, struct me
 /* Loss (mean per target token) and next-token accuracy of a split. */
 void trainer_lm_evaluate(struct trainer *t, enum ds_split split, struct metrics_report *out);
 
+/* trainer-ftmodes.c: freeze, LoRA, checkpointing, accumulation (gpt) */
+/* Apply the run's modes to its new model, before the optimizer; -1 + err
+ * (an n-gram run with a gpt-only option set, a bad target list...). */
+int trainer_modes_apply(struct trainer *t, struct tt_err *err);
+/* Trainable and total parameters, optimizer bytes into the snapshot. */
+void trainer_modes_publish(struct trainer *t);
+/* Examples per micro-batch (grad_accum) of a step of n. */
+uint32_t trainer_micro_batch(const struct trainer *t, uint32_t n);
+/* forward + backward of a step's batch in grad_accum micro-batches; the mean loss. */
+double trainer_accum_forward_backward(struct trainer *t, struct model_ws *ws,
+				      const struct model_example *ex, size_t n,
+				      const struct model_hparams *hp, struct model_rng *rng);
+/* out_dir/NAME.safetensors, or for a LoRA run its adapter (out_dir, out_dir/best). */
+int trainer_save_model(struct trainer *t, const char *name, struct tt_err *err);
+/* The weights with the adapters folded in, as a model file (the run untouched). */
+int trainer_save_merged(struct trainer *t, const char *path, struct tt_err *err);
+
 /* trainer-step.c */
 /* 1 when steps take the model's fused Hogwild SGD (no optimizer object). */
 int trainer_fast_path(const struct trainer *t);

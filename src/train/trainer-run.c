@@ -329,11 +329,13 @@ static int trainer_new_model(struct trainer *t, struct tt_err *err)
 	const char *type = cfg_get_str(&t->cfg, "model");
 
 	if (trainer_is_gpt(t)) {
-		if (trainer_gpt_model(t, err) != 0)
+		if (trainer_gpt_model(t, err) != 0 || trainer_modes_apply(t, err) != 0)
 			return -1;
 		t->ws = model_ws_create(t->model);
 		return trainer_make_optim(t, err);
 	}
+	if (trainer_modes_apply(t, err) != 0)   /* refuses the gpt-only options */
+		return -1;
 	memset(&mc, 0, sizeof mc);
 	mc.type = type;
 	mc.ninputs = tokenizer_vocab_size(t->tok);
@@ -442,6 +444,7 @@ int trainer_prepare(struct trainer *t, struct tt_err *err)
 	if (t->resume_from != NULL && trainer_restore(t, t->resume_from, err) != 0)
 		return -1;
 	trainer_read_hp(t);
+	trainer_modes_publish(t);
 	trainer_shuffle(t);
 	t->next_point = t->step + trainer_log_every(t);
 	t->next_eval = t->hp.eval_every > 0 ? t->step + t->hp.eval_every : UINT64_MAX;
@@ -557,14 +560,13 @@ static void trainer_eval_point(struct trainer *t, struct trainer_point *p)
 		t->best_step = t->step;
 		t->since_best = 0;
 		if (t->out_dir != NULL) {
-			char *path = tt_xprintf("%s/best.safetensors", t->out_dir);
 			struct tt_err err;
 
-			if (trainer_save(t, path, 0, &err) == 0)
+			tt_err_clear(&err);
+			if (trainer_save_model(t, "best", &err) == 0)
 				trainer_add_event(t, TRAINER_EV_BEST, NULL, NULL, NULL, "best %.4f", v);
 			else
 				trainer_notice(t, 1, "cannot save the best model: %s", err.msg);
-			free(path);
 		}
 	} else {
 		t->since_best++;
@@ -576,12 +578,11 @@ static void trainer_finish(struct trainer *t, const char *why)
 	trainer_add_event(t, TRAINER_EV_DONE, NULL, NULL, NULL, "%s", why);
 	trainer_notice(t, 0, "%s at step %llu", why, (unsigned long long)t->step);
 	if (t->out_dir != NULL) {
-		char *path = tt_xprintf("%s/model.safetensors", t->out_dir);
 		struct tt_err err;
 
-		if (trainer_save(t, path, 0, &err) != 0)
+		tt_err_clear(&err);
+		if (trainer_save_model(t, "model", &err) != 0)
 			trainer_notice(t, 1, "cannot save the model: %s", err.msg);
-		free(path);
 	}
 	/* The screen shows the final model's predictions, whatever was skipped. */
 	if (atomic_load(&t->want_predictions) && t->preds.step != t->step)

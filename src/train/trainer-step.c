@@ -140,8 +140,8 @@ static double trainer_step(struct trainer *t, struct trainer_worker *w, uint64_t
 		double t0 = tt_now();
 
 		model_zero_grad(t->model);
-		loss = model_forward(t->model, w->ws, w->batch, n, &hp, &rng);
-		model_backward(t->model, w->ws);
+		/* forward + backward, in grad_accum micro-batches (trainer-ftmodes.c) */
+		loss = trainer_accum_forward_backward(t, w->ws, w->batch, n, &hp, &rng);
 		trainer_sync_grads(t);
 		*gn = optim_step(t->opt, &hp);
 		trainer_time_step(t, tt_now() - t0);

@@ -41,7 +41,7 @@ bool trainer_key_is_live(const char *key)
 	static const char *live[] = { "lr", "schedule", "warmup", "weight_decay", "dropout",
 				      "batch_size", "epochs", "class_weights", "label_smoothing",
 				      "clip", "eval_every", "log_every", "patience", "threads",
-				      "seed", "metric", "max_steps" };
+				      "seed", "metric", "max_steps", "grad_accum" };
 
 	for (size_t i = 0; i < sizeof live / sizeof live[0]; i++) {
 		if (strcmp(live[i], key) == 0)
@@ -517,6 +517,29 @@ static int trainer_handle(struct trainer *t, struct trainer_msg *m, char *reply,
 	case TRAINER_CHECKPOINT:
 	case TRAINER_EXPORT:
 		return trainer_msg_save(t, m, reply, n);
+	case TRAINER_NOTE:
+		trainer_add_event(t, TRAINER_EV_SET, m->key, "", m->value != NULL ? m->value : "",
+				  "%s %s", m->key, m->value != NULL ? m->value : "");
+		snprintf(reply, n, "%s %s: noted at step %llu", m->key,
+			 m->value != NULL ? m->value : "", (unsigned long long)t->step);
+		return 0;
+	case TRAINER_MERGED:
+		if (t->model == NULL) {
+			snprintf(reply, n, "no model yet (start training first)");
+			return -1;
+		}
+		tt_err_clear(&err);
+		if (trainer_save_merged(t, m->value, &err) != 0) {
+			char msg[900];
+
+			tt_err_format(&err, msg, sizeof msg);
+			snprintf(reply, n, "%s", msg);
+			return -1;
+		}
+		trainer_add_event(t, TRAINER_EV_SET, "merge-adapter", "", m->value, "merge-adapter");
+		snprintf(reply, n, "merged model written at step %llu: %s",
+			 (unsigned long long)t->step, m->value);
+		return 0;
 	case TRAINER_RELOAD:
 		tt_err_clear(&err);
 		if (trainer_apply_input(t, m->input, &err) != 0) {

@@ -71,6 +71,22 @@ static const struct cmd_entry cmd_entries[] = {
 	{ "start", NULL, "[CHECKPOINT]", "start training on the current data (or resume a checkpoint)",
 	  0, 1, CMD_NEEDS_DATA, cmd_start_exec },
 	{ "pause", NULL, "", "pause training after the current step", 0, 0, 0, cmd_pause_exec },
+	{ "freeze", NULL, "K|body|none", "gpt: freeze the embeddings and the lower K blocks, or all "
+	  "but the head (body), or nothing (freeze_layers; applies when a run starts)", 1, 1, 0,
+	  cmd_freeze_exec },
+	{ "lora", NULL, "RANK [ALPHA] [TARGETS]|off", "gpt: LoRA adapters (lora_rank, lora_alpha, "
+	  "lora_targets, e.g. c_attn,attn.c_proj; applies when a run starts)", 1, 3, 0,
+	  cmd_lora_exec },
+	{ "restart", NULL, "[FILE]", "gpt: a new run from this run's current weights (adapters "
+	  "folded in; kept in FILE, default RUN_DIR/restart-STEP.safetensors), with the options in "
+	  "effect now (freeze, lora)", 0, 1, CMD_NEEDS_DATA,
+	  cmd_restart_exec },
+	{ "merge-adapter", NULL, "[OUT]", "write the run's weights with its LoRA adapters folded "
+	  "in (default RUN_DIR/merged.safetensors); the run goes on with its adapters", 0, 1, 0,
+	  cmd_merge_adapter_exec },
+	{ "adapter", NULL, "load DIR [NAME]|use NAME|none|list", "LoRA adapters for one base: load "
+	  "an adapter directory by name, make one the source of suggestions, list them", 1, 3, 0,
+	  cmd_adapter_exec },
 	{ "resume", NULL, "", "resume a paused run", 0, 0, 0, cmd_resume_exec },
 	{ "stop", NULL, "", "end the run", 0, 0, 0, cmd_stop_exec },
 	{ "step", NULL, "[N]", "run N steps (default 1), then pause", 0, 1, CMD_NEEDS_DATA,

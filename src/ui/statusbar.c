@@ -127,6 +127,14 @@ static int statusbar_fields(const struct ui *ui, char f[][STATUS_FIELD_LEN], int
 	}
 	*must = n;
 	snprintf(f[n++], STATUS_FIELD_LEN, "epoch %.2f/%u", s->epoch, s->epochs);
+	/* gpt runs (grad_bytes: their gradient arena): frozen layers and LoRA show here */
+	if (s->params_total > 0 && s->grad_bytes > 0) {
+		char part[16], all[16];
+
+		chart_fmt((double)s->params_trainable, part, sizeof part);
+		chart_fmt((double)s->params_total, all, sizeof all);
+		snprintf(f[n++], STATUS_FIELD_LEN, "%s/%s trainable", part, all);
+	}
 	chart_fmt(s->tokens_per_sec, num, sizeof num);
 	snprintf(f[n++], STATUS_FIELD_LEN, "%s tok/s", num);
 	snprintf(f[n++], STATUS_FIELD_LEN, "edits %zu", statusbar_pending_edits(ui));
