@@ -275,6 +275,7 @@ static int trainer_start(struct trainer *t, char *reply, size_t n)
 	trainer_notice(t, 0, "%s", reply);
 	/* After the notice: a log that cannot be written says so, not hidden by it. */
 	trainer_add_event(t, TRAINER_EV_START, NULL, NULL, NULL, "start");
+	trainer_distill_started(t, reply, n);
 	pthread_mutex_lock(&t->lock);
 	t->snap.phase[0] = '\0';	/* published with the state, below */
 	pthread_mutex_unlock(&t->lock);
