@@ -55,6 +55,11 @@
 #               SpamAssassin texts without labels, fine-tuned on 100 labels,
 #               against the same shape from scratch and the n-gram model
 #               (bench/pretrain-helps.sh, figures in README.md)
+#  11. distill  a GPT classifier fine-tuned from the pre-trained small LM on
+#               200 labels teaches the n-gram model on every train record
+#               (labeled and unlabeled): test accuracy and macro-F1 of
+#               teacher, student and the n-gram on the labels alone, and
+#               prediction speed of teacher vs student (bench/distill.sh)
 #
 # Every section runs even when an earlier one fails; the exit status is 1 if
 # any failed. Scratch files go to bench/out/ (git-ignored). Figures measured on
@@ -195,6 +200,12 @@ section "9. pretrain-helps: pre-trained + 100 labels vs from scratch vs n-gram"
 if ! bench/pretrain-helps.sh; then
 	echo "pretrain-helps: FAILED (see the message above)" >&2
 	failed="$failed pretrain-helps"
+fi
+
+section "11. distill: a GPT teacher, the n-gram student, the n-gram on labels alone"
+if ! bench/distill.sh; then
+	echo "distill: FAILED (see the message above)" >&2
+	failed="$failed distill"
 fi
 
 echo
