@@ -24,3 +24,4 @@ fi
 echo "distill: load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 python3 bench/distill.py "$BENCH_OUT/distill" "$SPAM_DIR" "$LM" \
 	--labels "${LABELS:-200}" --seed "${SEED:-1}"
+[ "${DEMO:-1}" = 0 ] || python3 bench/distill.py --demo "$BENCH_OUT/distill-demo" --seed "${SEED:-1}"
