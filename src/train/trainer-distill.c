@@ -9,8 +9,10 @@
  * hard labels alone, bit for bit: no soft targets are read and no
  * unlabeled record joins the train rows.
  */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tunetop/distill.h"
 #include "trainer-impl.h"
@@ -124,6 +126,41 @@ void trainer_distill_reload(struct trainer *t)
 	trainer_read_hp(t);
 }
 
+/*
+ * The event: a marker on the curves (set distill_teacher) and a line of
+ * metrics.jsonl that a restored run reads as that set event, with the
+ * teacher's whole path and the pass's figures besides.
+ */
+static void trainer_distill_event(struct trainer *t, const struct distill_soft *ds)
+{
+	const char *teacher = cfg_get_str(&t->cfg, "distill_teacher");
+	struct trainer_event ev;
+	struct timespec ts;
+	json_t *o;
+
+	memset(&ev, 0, sizeof ev);
+	ev.step = t->step;
+	ev.kind = TRAINER_EV_SET;
+	snprintf(ev.key, sizeof ev.key, "distill_teacher");
+	snprintf(ev.new_value, sizeof ev.new_value, "%s", teacher);
+	snprintf(ev.text, sizeof ev.text, "distill: %zu soft targets (%zu unlabeled)", ds->nsoft,
+		 ds->nunlabeled);
+	trainer_push_event(t, &ev);
+	if (t->log == NULL)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:f,s:f,s:f,s:I}",
+		      "step", (json_int_t)t->step, "event", "set", "key", "distill_teacher",
+		      "old", "", "new", ev.new_value, "teacher", teacher,
+		      "soft_targets", (json_int_t)ds->nsoft,
+		      "unlabeled", (json_int_t)ds->nunlabeled, "cached", (json_int_t)ds->ncached,
+		      "seconds", ds->seconds, "temperature", (double)t->hp.model.distill_temperature,
+		      "alpha", (double)t->hp.model.distill_alpha,
+		      "time_ms", (json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	if (o != NULL)
+		trainer_log_json(t, o);
+}
+
 void trainer_distill_started(struct trainer *t, char *reply, size_t n)
 {
 	const struct distill_soft *ds = t->soft;
@@ -131,10 +168,7 @@ void trainer_distill_started(struct trainer *t, char *reply, size_t n)
 
 	if (ds == NULL)
 		return;
-	trainer_add_event(t, TRAINER_EV_SET, "distill_teacher", "",
-			  cfg_get_str(&t->cfg, "distill_teacher"),
-			  "distill: %zu soft targets (%zu unlabeled, %zu cached) in %.1f s",
-			  ds->nsoft, ds->nunlabeled, ds->ncached, ds->seconds);
+	trainer_distill_event(t, ds);
 	if (len < n)
 		snprintf(reply + len, n - len, "; distill: %zu soft targets from the teacher "
 			 "(%zu unlabeled, %zu from the cache), alpha %g, temperature %g", ds->nsoft,

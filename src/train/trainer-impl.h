@@ -209,6 +209,9 @@ const float *trainer_distill_soft(const struct trainer *t, uint32_t row);
 void trainer_distill_started(struct trainer *t, char *reply, size_t n);
 
 /* trainer.c: publication, used by the run */
+struct json_t;
+/* One line of metrics.jsonl (takes the reference); a failed write ends the log. */
+void trainer_log_json(struct trainer *t, struct json_t *o);
 void trainer_add_point(struct trainer *t, const struct trainer_point *p);
 /* Publish without logging (a restored run's history). */
 void trainer_push_point(struct trainer *t, const struct trainer_point *p);
