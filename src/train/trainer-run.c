@@ -267,7 +267,7 @@ static void trainer_class_weights(struct trainer *t)
 {
 	const char *mode = cfg_get_str(&t->cfg, "class_weights");
 	uint32_t nl = t->model->cfg.nlabels, l;
-	size_t i, ntrain = t->data.nrows[DS_SPLIT_TRAIN];
+	size_t i, ntrain = t->data.nrows[DS_SPLIT_TRAIN], nlabeled = 0;
 	double *count;
 
 	free(t->class_weights);
@@ -278,6 +278,8 @@ static void trainer_class_weights(struct trainer *t)
 	for (i = 0; i < ntrain; i++) {
 		uint32_t r = t->data.rows[DS_SPLIT_TRAIN][i];
 
+		/* unlabeled rows (distillation) have no class: not in the total */
+		nlabeled += t->in->label_off[r + 1] > t->in->label_off[r];
 		for (uint32_t j = t->in->label_off[r]; j < t->in->label_off[r + 1]; j++)
 			if (t->in->label_ids[j] < nl)
 				count[t->in->label_ids[j]] += 1;
@@ -285,7 +287,7 @@ static void trainer_class_weights(struct trainer *t)
 	t->class_weights = tt_xmalloc(nl * sizeof *t->class_weights);
 	for (l = 0; l < nl; l++) {
 		/* Inverse frequency normalized so a balanced set gets weight 1. */
-		double w = count[l] > 0 ? (double)ntrain / ((double)nl * count[l]) : 1.0;
+		double w = count[l] > 0 ? (double)nlabeled / ((double)nl * count[l]) : 1.0;
 
 		t->class_weights[l] = (float)(strcmp(mode, "sqrt_inverse") == 0 ? sqrt(w) : w);
 	}

@@ -65,6 +65,15 @@ if grep -q '"key": *"distill_teacher"' "$T/run/metrics.jsonl"; then
 if [ -s "$T/run/model.safetensors" ] && [ -s "$T/run/baseline/model.safetensors" ]; then
 	ok "--out keeps the student and the baseline"; else not_ok "--out keeps both models"; fi
 
+# Class weights count labeled records only (the unlabeled have no class):
+# inverse weights stay near 1 here, and the student does not diverge.
+run "$TUNETOP" distill --teacher "$TEACHER" --data "$T/mixed.jsonl" --valid none \
+	--test "$T/test.jsonl" $NG --set class_weights=inverse --set lr=0.5 --json
+expect_rc "distill with inverse class weights" 0
+if python3 -c 'import json, sys; d = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); assert d["student"]["accuracy"] >= 0.9, d' "$T/out"; then
+	ok "inverse class weights: the student still learns"; else
+	not_ok "inverse class weights: the student still learns" "$(tail -c 300 "$T/err")"; fi
+
 # Again: every probability from the cache, the same student.
 run "$TUNETOP" distill --teacher "$TEACHER" --data "$T/mixed.jsonl" --valid none \
 	--test "$T/test.jsonl" $NG --json
