@@ -36,11 +36,16 @@ struct distill_soft {
 	size_t ncached;         /* of those, from the cache */
 	size_t nunlabeled;      /* of those, records without a label */
 	double seconds;         /* the pass, wall time */
+	int interrupted;        /* the progress callback stopped the pass */
 	char cache_path[1024];  /* "" when there is no cache directory */
 };
 
-/* done of total records, called about every percent (on the calling thread). */
-typedef void (*distill_progress_fn)(void *ctx, size_t done, size_t total);
+/*
+ * done of total records, called after every record (on the calling
+ * thread). Nonzero stops the pass: what it computed goes to the cache and
+ * distill_soft_compute fails with "interrupted".
+ */
+typedef int (*distill_progress_fn)(void *ctx, size_t done, size_t total);
 
 /*
  * Check that a loaded teacher can teach a student with these labels: a

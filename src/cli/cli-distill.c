@@ -227,11 +227,12 @@ static struct trainer_input *distill_input_copy(const struct trainer_input *in)
 	return c;
 }
 
-static void distill_pass_progress(void *ctx, size_t done, size_t total)
+static int distill_pass_progress(void *ctx, size_t done, size_t total)
 {
 	(void)ctx;
 	if (done % (total / 10 > 0 ? total / 10 : 1) == 0 || done == total)
 		fprintf(stderr, "tunetop distill: teacher: %zu of %zu train records\n", done, total);
+	return 0;
 }
 
 /* One n-gram run to its end (cfg as given), its model written to out/model.safetensors. */

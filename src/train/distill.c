@@ -256,11 +256,11 @@ static size_t distill_fill(struct distill_soft *ds, const struct bundle *b,
 {
 	struct model_ws *ws = model_ws_create(b->model);
 	uint32_t K = b->nlabels;
-	size_t i, total = 0, done = 0, nnew = 0, every;
+	size_t i, total = 0, done = 0, nnew = 0;
 
 	for (i = 0; i < in->n; i++)
 		total += in->split[i] == DS_SPLIT_TRAIN;
-	every = total / 100 > 0 ? total / 100 : 1;
+	ds->interrupted = 0;
 	for (i = 0; i < in->n; i++) {
 		const char *text = in->texts + in->text_off[i];
 		size_t len = in->text_off[i + 1] - in->text_off[i];
@@ -282,8 +282,10 @@ static size_t distill_fill(struct distill_soft *ds, const struct bundle *b,
 		ds->has[i] = 1;
 		ds->nsoft++;
 		ds->nunlabeled += in->label_off[i + 1] == in->label_off[i];
-		if (progress != NULL && (++done % every == 0 || done == total))
-			progress(ctx, done, total);
+		if (progress != NULL && progress(ctx, ++done, total) != 0 && done < total) {
+			ds->interrupted = 1;
+			break;
+		}
 	}
 	model_ws_destroy(b->model, ws);
 	return nnew;
@@ -334,5 +336,12 @@ int distill_soft_compute(struct distill_soft *ds, const char *path,
 	free(map);
 	bundle_fini(&b);
 	ds->seconds = tt_now() - t0;
+	if (ds->interrupted) {
+		tt_err_set(err, path, 0, 0, "distill: interrupted after %zu of the train records "
+			   "(%zu new in the cache: the next start goes on from there)", ds->nsoft,
+			   nnew);
+		distill_soft_fini(ds);
+		return -1;
+	}
 	return 0;
 }

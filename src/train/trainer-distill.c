@@ -57,10 +57,20 @@ const float *trainer_distill_soft(const struct trainer *t, uint32_t row)
 	return t->soft->probs + (size_t)row * t->soft->nlabels;
 }
 
-static void trainer_distill_progress(void *ctx, size_t done, size_t total)
+/*
+ * The phase every percent; any message sent to the trainer meanwhile (stop,
+ * quitting the workbench) ends the pass, which can take minutes with a
+ * transformer as teacher. What it computed stays in the cache.
+ */
+static int trainer_distill_progress(void *ctx, size_t done, size_t total)
 {
-	trainer_phase(ctx, "distill: the teacher labels the train records, %zu of %zu", done,
-		      total);
+	struct trainer *t = ctx;
+	size_t every = total / 100 > 0 ? total / 100 : 1;
+
+	if (done % every == 0 || done == total)
+		trainer_phase(t, "distill: the teacher labels the train records, %zu of %zu", done,
+			      total);
+	return atomic_load(&t->interrupt);
 }
 
 /* What a student must be; -1 + err. */
@@ -97,6 +107,11 @@ int trainer_distill_prepare(struct trainer *t, struct tt_err *err)
 	if (trainer_distill_check(t, err) != 0)
 		return -1;
 	trainer_phase(t, "distill: loading the teacher %s", teacher);
+	/*
+	 * Raised by the start message itself (every send raises it); messages
+	 * that come after it stop the pass, and the main loop handles them.
+	 */
+	atomic_store(&t->interrupt, 0);
 	ds = tt_xcalloc(1, sizeof *ds);
 	if (distill_soft_compute(ds, teacher, t->in, trainer_distill_progress, t, err) != 0) {
 		free(ds);
