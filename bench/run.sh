@@ -59,6 +59,11 @@
 #               rank 8 vs head only, from one pre-trained small GPT, on the
 #               SpamAssassin 3-way split: macro-F1, ms per step, peak memory,
 #               optimizer memory, size saved (bench/finetune-modes.sh)
+#  11. distill  a GPT classifier fine-tuned from the pre-trained small LM on
+#               200 labels teaches the n-gram model on every train record
+#               (labeled and unlabeled): test accuracy and macro-F1 of
+#               teacher, student and the n-gram on the labels alone, and
+#               prediction speed of teacher vs student (bench/distill.sh)
 #
 # Every section runs even when an earlier one fails; the exit status is 1 if
 # any failed. Scratch files go to bench/out/ (git-ignored). Figures measured on
@@ -205,6 +210,12 @@ section "10. finetune-modes: full vs freeze lower half vs LoRA rank 8 vs head on
 if ! bench/finetune-modes.sh; then
 	echo "finetune-modes: FAILED (see the message above)" >&2
 	failed="$failed finetune-modes"
+fi
+
+section "11. distill: a GPT teacher, the n-gram student, the n-gram on labels alone"
+if ! bench/distill.sh; then
+	echo "distill: FAILED (see the message above)" >&2
+	failed="$failed distill"
 fi
 
 echo

@@ -19,6 +19,8 @@
 #define TUNETOP_CLI_H
 
 int cli_train(int argc, char **argv);
+/* cli-distill.c: tunetop distill --teacher MODEL --data TRAIN ... */
+int cli_distill(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_predict(int argc, char **argv);
 int cli_tokenize(int argc, char **argv);

@@ -128,6 +128,7 @@ enum cmd_rc cmd_quit_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_source_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_version_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_start_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_distill_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_pause_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_resume_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_stop_exec(struct cmd_ctx *ctx, int argc, char **argv);

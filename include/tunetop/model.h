@@ -39,7 +39,8 @@
  * Examples. An example is a token sequence plus a target:
  *   classification  tokens = the text's ids (n-gram features, BPE ids),
  *                   targets = its label indices (softmax: usually one; k > 1
- *                   is a uniform target over them; OVA: the positive labels);
+ *                   is a uniform target over them; OVA: the positive labels;
+ *                   soft: a teacher's probabilities, for distillation);
  *   language model  from a sequence s[0..T] (T+1 tokens): tokens = s,
  *                   ntokens = T, targets = s + 1, ntargets = T, i.e.
  *                   targets[i] = tokens[i + 1]; MODEL_IGNORE masks a target.
@@ -100,6 +101,12 @@ struct model_example {
 	uint32_t ntokens;
 	const uint32_t *targets; /* [ntargets]: label indices, or next tokens */
 	uint32_t ntargets;
+	/*
+	 * Distillation (n-gram softmax only): a teacher's probabilities
+	 * [nlabels], or NULL. Read only when hp->distill_alpha > 0, so code
+	 * that leaves it unset with default hparams is never affected.
+	 */
+	const float *soft;
 };
 
 /*
@@ -115,6 +122,14 @@ struct model_hparams {
 	float clip;             /* max global gradient norm, 0 = off */
 	const float *class_weights; /* [nlabels] or NULL (all 1) */
 	float beta1, beta2, eps;    /* AdamW */
+	/*
+	 * Distillation (Hinton et al.) for examples with soft != NULL:
+	 *   L = alpha T^2 CE(softmax(z/T), p^(1/T) normalized)
+	 *       + (1 - alpha) CE(softmax(z), y)     (y: the hard part above)
+	 * alpha 0 (the default) ignores soft targets: the hard loss bit for bit.
+	 */
+	float distill_alpha;
+	float distill_temperature;  /* T > 0, default 1 */
 };
 
 /* Sets fastText-like SGD defaults (lr 0.1) and AdamW betas 0.9/0.999/1e-8. */

@@ -179,6 +179,15 @@ static const struct cfg_option cfg_options[] = {
 	  "gpt: recompute each block's activations in backward instead of keeping them" },
 	{ "grad_accum", CFG_INT, 1, 65536, "1", NULL, "train",
 	  "gpt: micro-batches per optimizer step (batch_size split; losses weighted by targets)" },
+	/* train, ngram: distillation from a trained classifier (distill.h) */
+	{ "distill_teacher", CFG_STRING, 0, 4096, "", NULL, "train",
+	  "ngram: learn from this model's probabilities too (a classifier file); empty = off" },
+	{ "distill_temperature", CFG_FLOAT, 0.05, 100, "2", NULL, "train",
+	  "distill: softens the teacher's and the student's probabilities alike" },
+	{ "distill_alpha", CFG_FLOAT, 0, 1, "0.5", NULL, "train",
+	  "distill: weight of the teacher's soft targets (0 = hard labels only, 1 = soft only)" },
+	{ "distill_unlabeled", CFG_BOOL, 0, 1, "true", NULL, "train",
+	  "distill: unlabeled train records learn from the teacher's soft targets" },
 
 	/* check: model-assisted cleaning (likely label errors) */
 	{ "label_errors_folds", CFG_INT, 2, 20, "5", NULL, "check",

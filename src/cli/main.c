@@ -65,6 +65,8 @@ static void main_usage(FILE *f)
 	      "       tunetop train --data TRAIN [--valid V|none] [--test T] [--config F] [--set k=v]...\n"
 	      "                     [--model ngram|gpt] [--objective classify|lm] [--preset NAME]\n"
 	      "                     [--init FILE [--vocab F --merges F]] [--out DIR] [--json]\n"
+	      "       tunetop distill --teacher MODEL --data TRAIN [--valid V|none] [--test T]\n"
+	      "                     [--preset NAME] [--set k=v]... [--baseline] [--out DIR] [--json]\n"
 	      "       tunetop eval MODEL DATA [--json]\n"
 	      "       tunetop eval --ensemble M1,M2[,...] [--vote | --weights W1,W2,...] DATA [--json]\n"
 	      "       tunetop predict MODEL [--k K] [--json] [TEXT...]\n"
@@ -608,6 +610,8 @@ int main(int argc, char **argv)
 		return main_convert(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "train") == 0)
 		return cli_train(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "distill") == 0)
+		return cli_distill(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "eval") == 0)
 		return cli_eval(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "predict") == 0)

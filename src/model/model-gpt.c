@@ -407,7 +407,7 @@ static void model_gpt_predict(const struct model *cbase, struct model_ws *ws,
 {
 	struct model *base = (struct model *)cbase;     /* writes the activations only */
 	struct model_gpt *m = mg(base);
-	struct model_example ex = { tokens, ntokens, NULL, 0 };
+	struct model_example ex = { tokens, ntokens, NULL, 0, NULL };
 	uint32_t T = model_gpt_batch_T(base, &ex, 1);
 
 	if (base->cfg.lm && ntokens > T) {

@@ -20,6 +20,12 @@
  *            L = sum_c pw_c y_c softplus(-s_c) + (1 - y_c) softplus(s_c)
  *            dL/ds_c = sigmoid(s_c) (pw_c y_c + 1 - y_c) - pw_c y_c
  *
+ *   distill: for an example with a teacher's probabilities t (model.h,
+ *            hp->distill_alpha = a > 0, temperature T): u = t^(1/T) / sum,
+ *            q = softmax(s / T),  L = a T^2 (-sum_c u_c log q_c) + (1-a) L_hard
+ *            dL/ds_c = a T (q_c - u_c) + (1-a) dL_hard/ds_c
+ *            (L_hard = 0 without a label: the soft part alone)
+ *
  * Backward: gs = dL/ds [nlabels]; d output = gs (x) hd; gh = (output^T gs) * mask
  * is dL/dhidden, and every occurrence of an input row receives gh / n.
  *
@@ -94,6 +100,7 @@ struct model_ws {
 	float *hidden;          /* [dim] mean of the input rows */
 	float *gh;              /* [dim] dL/dhidden */
 	float *scores;          /* [nlabels] s, then probabilities */
+	float *soft_q;          /* [nlabels] distillation: softmax(s / T) */
 	/* kept by forward for backward, per example of the batch (cap rows) */
 	size_t cap;
 	const struct model_example *ex; /* the batch forward saw */
@@ -353,6 +360,36 @@ ngram_loss_ova(const struct model_example *ex, const struct model_hparams *hp, u
 }
 
 /*
+ * Distillation loss (see the top of the file). In: p = scores [K]. Out: p =
+ * probabilities softmax(s), gs = dL/ds. Returns L. q [K] is scratch.
+ */
+static float
+ngram_loss_distill(const struct model_example *ex, const struct model_hparams *hp, uint32_t K,
+		   float *p, float *gs, float *q)
+{
+	float a = hp->distill_alpha, T = hp->distill_temperature > 0.0f ?
+		hp->distill_temperature : 1.0f, inv_t = 1.0f / T;
+	float usum = 0.0f, soft = 0.0f, hard;
+
+	for (uint32_t c = 0; c < K; c++)
+		q[c] = p[c] * inv_t;
+	ngram_softmax(q, K);           /* q = softmax(s / T) */
+	for (uint32_t c = 0; c < K; c++)
+		usum += ex->soft[c] > 0.0f ? powf(ex->soft[c], inv_t) : 0.0f;
+	hard = ngram_loss_softmax(ex, hp, K, p, gs);   /* p -> probabilities */
+	for (uint32_t c = 0; c < K; c++) {
+		/* a teacher vector without mass is read as uniform */
+		float u = usum > 0.0f ? (ex->soft[c] > 0.0f ? powf(ex->soft[c], inv_t) : 0.0f) / usum
+				      : 1.0f / (float)K;
+
+		if (u > 0.0f)
+			soft -= u * logf(fmaxf(q[c], 1e-30f));
+		gs[c] = (1.0f - a) * gs[c] + a * T * (q[c] - u);
+	}
+	return (1.0f - a) * hard + a * T * T * soft;
+}
+
+/*
  * Forward of example ex into batch slot b: hidden, dropout, scores, loss,
  * gs. Returns the loss; ws->nvalid[b] = number of valid input ids.
  */
@@ -370,6 +407,8 @@ ngram_forward_one(const struct ngram_model *m, struct model_ws *ws, size_t b,
 	ngram_scores(m, hd, ws->scores);
 	if (m->base.cfg.loss == MODEL_LOSS_OVA)
 		return ngram_loss_ova(ex, hp, K, ws->scores, gs);
+	if (hp->distill_alpha > 0.0f && ex->soft != NULL)
+		return ngram_loss_distill(ex, hp, K, ws->scores, gs, ws->soft_q);
 	return ngram_loss_softmax(ex, hp, K, ws->scores, gs);
 }
 
@@ -740,6 +779,7 @@ ngram_ws_create(const struct model *mm)
 	ws->hidden = tt_xcalloc(m->dim, sizeof(float));
 	ws->gh = tt_xcalloc(m->dim, sizeof(float));
 	ws->scores = tt_xcalloc(m->nlabels, sizeof(float));
+	ws->soft_q = tt_xcalloc(m->nlabels, sizeof(float));
 	ngram_ws_reserve(ws, 1);        /* the fast path's slot */
 	return ws;
 }
@@ -750,6 +790,7 @@ ngram_ws_destroy(struct model_ws *ws)
 	free(ws->hidden);
 	free(ws->gh);
 	free(ws->scores);
+	free(ws->soft_q);
 	free(ws->hd);
 	free(ws->mask);
 	free(ws->dropped);

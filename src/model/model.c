@@ -43,6 +43,7 @@ model_hparams_default(struct model_hparams *hp)
 	hp->beta1 = 0.9f;
 	hp->beta2 = 0.999f;
 	hp->eps = 1e-8f;
+	hp->distill_temperature = 1.0f;
 }
 
 /* ---- dispatch ---------------------------------------------------------- */

@@ -128,6 +128,7 @@ struct trainer {
 	size_t nstep_ms, step_ms_cap;
 	uint64_t steps_timed;
 	double step_ms_median;
+	struct distill_soft *soft;      /* distill_teacher's probabilities, or NULL */
 };
 
 /* trainer-run.c */
@@ -208,7 +209,26 @@ void trainer_run_round(struct trainer *t);
 /* The median of the step times so far (NAN when none), into t->step_ms_median. */
 void trainer_step_median(struct trainer *t);
 
+/* trainer-distill.c: distill_teacher (distill.h) */
+struct distill_soft;
+void trainer_distill_free(struct trainer *t);
+/* The teacher pass when the run starts (nothing without distill_teacher); -1 + err. */
+int trainer_distill_prepare(struct trainer *t, struct tt_err *err);
+/* After new labels or splits: the soft targets again (mostly from the cache). */
+void trainer_distill_reload(struct trainer *t);
+/* alpha (0 when off) and the temperature into t->hp.model. */
+void trainer_distill_hp(struct trainer *t);
+/* 1 if record i trains without a label (unlabeled, with a soft target). */
+int trainer_distill_row(const struct trainer *t, size_t i);
+/* Record row's soft target [nlabels], or NULL. */
+const float *trainer_distill_soft(const struct trainer *t, uint32_t row);
+/* A started run: the event in metrics.jsonl and a note after the reply. */
+void trainer_distill_started(struct trainer *t, char *reply, size_t n);
+
 /* trainer.c: publication, used by the run */
+struct json_t;
+/* One line of metrics.jsonl (takes the reference); a failed write ends the log. */
+void trainer_log_json(struct trainer *t, struct json_t *o);
 void trainer_add_point(struct trainer *t, const struct trainer_point *p);
 /* Publish without logging (a restored run's history). */
 void trainer_push_point(struct trainer *t, const struct trainer_point *p);

@@ -50,6 +50,7 @@ void trainer_read_hp(struct trainer *t)
 	hp->model.label_smoothing = (float)cfg_get_num(&t->cfg, "label_smoothing");
 	hp->model.clip = (float)cfg_get_num(&t->cfg, "clip");
 	hp->model.class_weights = t->class_weights;
+	trainer_distill_hp(t);
 	if (t->model != NULL)
 		trainer_gpt_threads(t);
 }
@@ -207,7 +208,7 @@ void trainer_encode(struct trainer *t, const struct trainer_norm *nm)
 	for (s = 0; s < DS_NSPLITS; s++)
 		d->rows[s] = tt_xmalloc((in->n + 1) * sizeof *d->rows[s]);
 	for (i = 0; i < in->n; i++) {
-		if (in->label_off[i + 1] > in->label_off[i]) {
+		if (in->label_off[i + 1] > in->label_off[i] || trainer_distill_row(t, i)) {
 			s = in->split[i] < DS_NSPLITS ? in->split[i] : DS_SPLIT_NONE;
 			d->rows[s][d->nrows[s]++] = (uint32_t)i;
 			if (s == DS_SPLIT_TRAIN)
@@ -226,6 +227,7 @@ void trainer_example(const struct trainer *t, uint32_t row, struct model_example
 	const struct trainer_data *d = &t->data;
 	const struct trainer_input *in = t->in;
 
+	ex->soft = NULL;
 	if (d->lm_off != NULL) {
 		trainer_lm_example(t, row, ex);
 		return;
@@ -234,6 +236,7 @@ void trainer_example(const struct trainer *t, uint32_t row, struct model_example
 	ex->ntokens = (uint32_t)(d->off[row + 1] - d->off[row]);
 	ex->targets = in->label_ids + in->label_off[row];
 	ex->ntargets = in->label_off[row + 1] - in->label_off[row];
+	ex->soft = trainer_distill_soft(t, row);
 	if (t->model != NULL && t->model->cfg.n_layer > 0 && ex->ntokens > t->hp.context) {
 		/* a transformer sees at most context tokens: the first, or the last */
 		if (t->model->cfg.truncate_last)
@@ -264,7 +267,7 @@ static void trainer_class_weights(struct trainer *t)
 {
 	const char *mode = cfg_get_str(&t->cfg, "class_weights");
 	uint32_t nl = t->model->cfg.nlabels, l;
-	size_t i, ntrain = t->data.nrows[DS_SPLIT_TRAIN];
+	size_t i, ntrain = t->data.nrows[DS_SPLIT_TRAIN], nlabeled = 0;
 	double *count;
 
 	free(t->class_weights);
@@ -275,6 +278,8 @@ static void trainer_class_weights(struct trainer *t)
 	for (i = 0; i < ntrain; i++) {
 		uint32_t r = t->data.rows[DS_SPLIT_TRAIN][i];
 
+		/* unlabeled rows (distillation) have no class: not in the total */
+		nlabeled += t->in->label_off[r + 1] > t->in->label_off[r];
 		for (uint32_t j = t->in->label_off[r]; j < t->in->label_off[r + 1]; j++)
 			if (t->in->label_ids[j] < nl)
 				count[t->in->label_ids[j]] += 1;
@@ -282,7 +287,7 @@ static void trainer_class_weights(struct trainer *t)
 	t->class_weights = tt_xmalloc(nl * sizeof *t->class_weights);
 	for (l = 0; l < nl; l++) {
 		/* Inverse frequency normalized so a balanced set gets weight 1. */
-		double w = count[l] > 0 ? (double)ntrain / ((double)nl * count[l]) : 1.0;
+		double w = count[l] > 0 ? (double)nlabeled / ((double)nl * count[l]) : 1.0;
 
 		t->class_weights[l] = (float)(strcmp(mode, "sqrt_inverse") == 0 ? sqrt(w) : w);
 	}
@@ -364,6 +369,7 @@ void trainer_release(struct trainer *t)
 	tokenizer_destroy(t->tok);
 	t->tok = NULL;
 	trainer_data_free(&t->data);
+	trainer_distill_free(t);
 	free(t->class_weights);
 	t->class_weights = NULL;
 	free(t->step_ms);
@@ -413,6 +419,8 @@ int trainer_prepare(struct trainer *t, struct tt_err *err)
 		tt_err_set(err, NULL, 0, 0, "no labels in the data (label some records first)");
 		return -1;
 	}
+	if (trainer_distill_prepare(t, err) != 0)
+		return -1;
 	if ((trainer_is_gpt(t) ? trainer_gpt_tokenizer(t, err) : trainer_fit_tokenizer(t, err)) != 0)
 		return -1;
 	if (t->data.nrows[DS_SPLIT_TRAIN] == 0) {
@@ -466,6 +474,7 @@ int trainer_apply_input(struct trainer *t, struct trainer_input *in, struct tt_e
 	t->in = in;
 	if (t->model == NULL)
 		return 0;
+	trainer_distill_reload(t);
 	trainer_encode(t, NULL);
 	if (t->pos > t->data.nrows[DS_SPLIT_TRAIN])
 		t->pos = t->data.nrows[DS_SPLIT_TRAIN];

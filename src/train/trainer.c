@@ -57,7 +57,7 @@ bool trainer_key_is_live(const char *key)
  * write that fails (a full disk) ends the log with an error notice; the
  * run goes on. A value that is not finite is null, never "inf".
  */
-static void trainer_log_line(struct trainer *t, json_t *o)
+void trainer_log_json(struct trainer *t, json_t *o)
 {
 	int rc, e;
 
@@ -95,7 +95,7 @@ static void trainer_log_point(struct trainer *t, const struct trainer_point *p)
 		snprintf(key, sizeof key, "valid_%s", cfg_get_str(&t->cfg, "metric"));
 		json_object_set_new(o, key, trainer_log_real(p->valid_metric));
 	}
-	trainer_log_line(t, o);
+	trainer_log_json(t, o);
 }
 
 /*
@@ -117,7 +117,7 @@ static void trainer_log_event(struct trainer *t, const struct trainer_event *ev,
 		json_object_set_new(o, "new", json_string(ev->new_value));
 	}
 	json_object_set_new(o, "time_ms", json_integer((json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000));
-	trainer_log_line(t, o);
+	trainer_log_json(t, o);
 }
 
 /* ---- publication (trainer thread) ---- */
@@ -275,6 +275,7 @@ static int trainer_start(struct trainer *t, char *reply, size_t n)
 	trainer_notice(t, 0, "%s", reply);
 	/* After the notice: a log that cannot be written says so, not hidden by it. */
 	trainer_add_event(t, TRAINER_EV_START, NULL, NULL, NULL, "start");
+	trainer_distill_started(t, reply, n);
 	pthread_mutex_lock(&t->lock);
 	t->snap.phase[0] = '\0';	/* published with the state, below */
 	pthread_mutex_unlock(&t->lock);

@@ -139,6 +139,8 @@ static void xval_fold_cfg(const struct cfg *from, struct cfg *to, uint64_t seed)
 	cfg_set(to, "patience", "0", NULL);
 	cfg_set(to, "eval_every", "0", NULL);
 	cfg_set(to, "objective", "classify", NULL);    /* a gpt language model has no labels to predict */
+	/* a teacher trained on every record would leak the held-out fold's labels */
+	cfg_set(to, "distill_teacher", "", NULL);
 }
 
 /* Train on all folds but f; add the held-out records' probabilities. 0, or -1 + msg. */

@@ -70,6 +70,9 @@ static const struct cmd_entry cmd_entries[] = {
 	  1, CMD_NEEDS_DATA, cmd_journal_exec },
 	{ "start", NULL, "[CHECKPOINT]", "start training on the current data (or resume a checkpoint)",
 	  0, 1, CMD_NEEDS_DATA, cmd_start_exec },
+	{ "distill", NULL, "[MODEL|off]", "start a run whose n-gram model learns from MODEL's "
+	  "probabilities too (distill_* options); off: labels alone", 0, 1, CMD_NEEDS_DATA,
+	  cmd_distill_exec },
 	{ "pause", NULL, "", "pause training after the current step", 0, 0, 0, cmd_pause_exec },
 	{ "freeze", NULL, "K|body|none", "gpt: freeze the embeddings and the lower K blocks, or all "
 	  "but the head (body), or nothing (freeze_layers; applies when a run starts)", 1, 1, 0,

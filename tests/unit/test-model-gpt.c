@@ -173,7 +173,7 @@ static void test_truncation(void **state)
 {
 	uint32_t toks[CTX + 4], y = 1;
 	struct model_config mc;
-	struct model_example ex = { toks, CTX + 4, &y, 1 }, cut;
+	struct model_example ex = { toks, CTX + 4, &y, 1, NULL }, cut;
 	struct model_hparams hp;
 	struct tt_err err;
 	struct model *m;

@@ -180,7 +180,7 @@ test_grad_softmax(void **state)
 {
 	struct model *m = make_model(MODEL_LOSS_SOFTMAX, NIN, NLAB, DIM, 1);
 	uint32_t y = 2;
-	struct model_example ex = { ex_ids, 5, &y, 1 };
+	struct model_example ex = { ex_ids, 5, &y, 1, NULL };
 	struct model_hparams hp;
 
 	(void)state;
@@ -196,7 +196,7 @@ test_grad_softmax_smoothing_weights(void **state)
 	struct model *m = make_model(MODEL_LOSS_SOFTMAX, NIN, NLAB, DIM, 2);
 	const float w[NLAB] = { 0.5f, 2.0f, 1.0f, 3.0f };
 	uint32_t y[2] = { 1, 3 };
-	struct model_example ex = { ex_ids, 5, y, 1 };
+	struct model_example ex = { ex_ids, 5, y, 1, NULL };
 	struct model_hparams hp;
 
 	(void)state;
@@ -215,7 +215,7 @@ test_grad_softmax_dropout(void **state)
 {
 	struct model *m = make_model(MODEL_LOSS_SOFTMAX, NIN, NLAB, DIM, 3);
 	uint32_t y = 0;
-	struct model_example ex = { ex_ids, 5, &y, 1 };
+	struct model_example ex = { ex_ids, 5, &y, 1, NULL };
 	struct model_hparams hp;
 
 	(void)state;
@@ -232,7 +232,7 @@ test_grad_ova(void **state)
 	struct model *m = make_model(MODEL_LOSS_OVA, NIN, NLAB, DIM, 4);
 	const float w[NLAB] = { 1.0f, 4.0f, 0.25f, 2.0f };
 	uint32_t y[2] = { 1, 2 };
-	struct model_example ex = { ex_ids, 5, y, 2 };
+	struct model_example ex = { ex_ids, 5, y, 2, NULL };
 	struct model_hparams hp;
 
 	(void)state;
@@ -253,7 +253,7 @@ test_loss_reference(void **state)
 	struct model *o = make_model(MODEL_LOSS_OVA, NIN, NLAB, DIM, 4);
 	struct model_ws *ws = model_ws_create(m), *wo = model_ws_create(o);
 	uint32_t y = 1;
-	struct model_example ex = { ex_ids, 5, &y, 1 };
+	struct model_example ex = { ex_ids, 5, &y, 1, NULL };
 	struct model_hparams hp;
 
 	(void)state;
@@ -283,7 +283,7 @@ check_sgd_matches_grad(enum model_loss loss, float clip)
 	struct model_ws *ws = model_ws_create(m);
 	const uint32_t ids[] = { 1, 4, 9 };     /* distinct: norm is exact */
 	uint32_t y = 3;
-	struct model_example ex = { ids, 3, &y, 1 };
+	struct model_example ex = { ids, 3, &y, 1, NULL };
 	struct model_hparams hp;
 	struct model_stat st;
 	double norm = 0.0, scale;
@@ -330,7 +330,7 @@ test_sgd_weight_decay_lazy(void **state)
 	float row5[DIM], row2[DIM];
 	const uint32_t ids[] = { 2 };
 	uint32_t y = 0;
-	struct model_example ex = { ids, 1, &y, 1 };
+	struct model_example ex = { ids, 1, &y, 1, NULL };
 	struct model_hparams hp;
 
 	(void)state;
@@ -359,7 +359,7 @@ test_adamw_first_step(void **state)
 	struct model_ws *ws = model_ws_create(m);
 	const uint32_t ids_a[] = { 1, 4, 4 }, ids_b[] = { 4, 6 };
 	uint32_t ya = 0, yb = 2;
-	struct model_example ex[2] = { { ids_a, 3, &ya, 1 }, { ids_b, 2, &yb, 1 } };
+	struct model_example ex[2] = { { ids_a, 3, &ya, 1, NULL }, { ids_b, 2, &yb, 1, NULL } };
 	struct model_hparams hp;
 	struct model_view v;
 	struct tt_err err;
@@ -456,7 +456,7 @@ toy_build(struct toy *t, int word_ngrams)
 static struct model_example
 toy_example(const struct toy *t, size_t i)
 {
-	struct model_example ex = { t->ids[i], t->nids[i], &t->labels[i], 1 };
+	struct model_example ex = { t->ids[i], t->nids[i], &t->labels[i], 1, NULL };
 	return ex;
 }
 
@@ -625,7 +625,7 @@ train_steps(struct model *m, uint64_t rng_seed, int steps)
 		uint32_t ids[4], y = (uint32_t)(model_rng_next(&rng) % NLAB);
 		for (int k = 0; k < 4; k++)
 			ids[k] = (uint32_t)(model_rng_next(&rng) % NIN);
-		struct model_example ex = { ids, 4, &y, 1 };
+		struct model_example ex = { ids, 4, &y, 1, NULL };
 		model_sgd_fast(m, ws, &ex, &hp, &rng);
 	}
 	model_ws_destroy(m, ws);
@@ -717,7 +717,7 @@ test_out_of_range_ignored(void **state)
 	struct model_ws *ws = model_ws_create(m);
 	const uint32_t ids[] = { 2, NIN, 100000 }, ids2[] = { 2 };
 	uint32_t y[2] = { 1, NLAB + 5 }, y2 = 1;
-	struct model_example ex = { ids, 3, y, 2 }, ex2 = { ids2, 1, &y2, 1 };
+	struct model_example ex = { ids, 3, y, 2, NULL }, ex2 = { ids2, 1, &y2, 1, NULL };
 	struct model_hparams hp;
 
 	(void)state;
@@ -745,7 +745,7 @@ check_optim_sgd_matches_fast(enum model_loss loss, float clip, float wd)
 	struct model_ws *wa = model_ws_create(a), *wb = model_ws_create(b);
 	const uint32_t ids[] = { 1, 4, 9 };
 	uint32_t y = 2;
-	struct model_example ex = { ids, 3, &y, 1 };
+	struct model_example ex = { ids, 3, &y, 1, NULL };
 	struct model_hparams hp;
 	struct model_stat st;
 	struct tt_err err;
@@ -797,7 +797,7 @@ test_backward_accumulates(void **state)
 	float *gb = calloc(np, sizeof *gb), *gacc = calloc(np, sizeof *gacc);
 	const uint32_t ids_a[] = { 1, 4, 4 }, ids_b[] = { 4, 6, 10 };
 	uint32_t ya = 0, yb = 3;
-	struct model_example ex[2] = { { ids_a, 3, &ya, 1 }, { ids_b, 3, &yb, 1 } };
+	struct model_example ex[2] = { { ids_a, 3, &ya, 1, NULL }, { ids_b, 3, &yb, 1, NULL } };
 	struct model_hparams hp;
 	float la, lb, lbatch;
 	int nonzero = 0;
@@ -843,7 +843,7 @@ test_frozen_view(void **state)
 	struct model_ws *ws = model_ws_create(m);
 	const uint32_t ids[] = { 2, 5 };
 	uint32_t y = 1;
-	struct model_example ex = { ids, 2, &y, 1 };
+	struct model_example ex = { ids, 2, &y, 1, NULL };
 	struct model_hparams hp;
 	struct model_view v;
 	struct tt_err err;
@@ -892,7 +892,7 @@ test_sparse_grad_grows(void **state)
 	struct model *m = make_model(MODEL_LOSS_SOFTMAX, BIG, NLAB, D, 21);
 	struct model_ws *ws = model_ws_create(m);
 	uint32_t *ids = malloc(USED * sizeof *ids), y = 1;
-	struct model_example ex = { ids, USED, &y, 1 };
+	struct model_example ex = { ids, USED, &y, 1, NULL };
 	struct model_hparams hp;
 	struct model_view v;
 	struct tt_err err;
