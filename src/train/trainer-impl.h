@@ -128,6 +128,11 @@ struct trainer {
 	size_t nstep_ms, step_ms_cap;
 	uint64_t steps_timed;
 	double step_ms_median;
+	/* pruning (trainer-prune.c): NULL when the run is not pruned */
+	struct gpt_prune *prune;
+	/* per-layer statistics (trainer-layers.c): NULL until the first point */
+	struct trainer_lstats *lstats;
+	struct trainer_layers layers;   /* published: guarded by lock */
 };
 
 /* trainer-run.c */
@@ -190,6 +195,23 @@ int trainer_make_optim(struct trainer *t, struct tt_err *err);
 void trainer_run_round(struct trainer *t);
 /* The median of the step times so far (NAN when none), into t->step_ms_median. */
 void trainer_step_median(struct trainer *t);
+
+/* trainer-prune.c: magnitude pruning of a gpt run (gpt-prune.h) */
+/* At a run's start: prune to prune_sparsity if it is > 0 (gpt only); -1 + err. */
+int trainer_prune_start(struct trainer *t, struct tt_err *err);
+/* After backward: pruned weights get no gradient. After the update: back to zero. */
+void trainer_prune_grads(struct trainer *t);
+void trainer_prune_weights(struct trainer *t);
+/* The `prune` message: value = sparsity, key = scope or NULL. */
+int trainer_prune_msg(struct trainer *t, const char *value, const char *scope, char *reply,
+		      size_t n);
+/* Zeros in the pruned matrices now, or NAN when the run is not pruned. */
+double trainer_prune_sparsity(const struct trainer *t);
+void trainer_prune_free(struct trainer *t);
+
+/* trainer-layers.c: per-layer gradient norms and update ratios at logged points */
+void trainer_layers_point(struct trainer *t);
+void trainer_layers_free(struct trainer *t);
 
 /* trainer.c: publication, used by the run */
 void trainer_add_point(struct trainer *t, const struct trainer_point *p);

@@ -142,8 +142,10 @@ static double trainer_step(struct trainer *t, struct trainer_worker *w, uint64_t
 		model_zero_grad(t->model);
 		loss = model_forward(t->model, w->ws, w->batch, n, &hp, &rng);
 		model_backward(t->model, w->ws);
+		trainer_prune_grads(t);
 		trainer_sync_grads(t);
 		*gn = optim_step(t->opt, &hp);
+		trainer_prune_weights(t);
 		trainer_time_step(t, tt_now() - t0);
 		return loss;
 	}

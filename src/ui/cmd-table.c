@@ -87,6 +87,8 @@ static const struct cmd_entry cmd_entries[] = {
 	  cmd_status_exec },
 	{ "wait", NULL, "", "wait until training stops or pauses (scripts only)", 0, 0, 0,
 	  cmd_wait_exec },
+	{ "prune", NULL, "SPARSITY [matrix|global]", "gpt: zero the smallest weights of the block "
+	  "matrices (SPARSITY 0 to 0.99); they stay zero while training", 1, 2, 0, cmd_prune_exec },
 	{ "set", NULL, "KEY VALUE", "change an option (see 'show' and 'help options')", 2, 2, 0,
 	  cmd_set_exec },
 	{ "preset", NULL, "[NAME]", "apply a set of options that suit a model (list without NAME)",

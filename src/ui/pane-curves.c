@@ -163,7 +163,7 @@ static struct chart_marker pane_marker(const struct trainer_event *ev, bool last
 {
 	struct chart_marker mk = { (double)ev->step, 0, NULL };
 
-	if (ev->kind == TRAINER_EV_SET)
+	if (ev->kind == TRAINER_EV_SET || ev->kind == TRAINER_EV_PRUNE)
 		mk.kind = 'h';
 	else if (ev->kind == TRAINER_EV_PAUSE)
 		mk.kind = 'p';

@@ -85,6 +85,7 @@ static void ui_note_event(struct ui *ui, const struct trainer_event *ev)
 
 	switch (ev->kind) {
 	case TRAINER_EV_SET:
+	case TRAINER_EV_PRUNE:
 		ui_message(ui, false, "step %llu: %s", step, ev->text);
 		break;
 	case TRAINER_EV_PAUSE:
