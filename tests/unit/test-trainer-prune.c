@@ -58,7 +58,7 @@ static void make_data(struct dataset *ds)
 	tt_buf_fini(&b);
 }
 
-static struct trainer *make_trainer(struct cfg *c)
+static struct trainer *make_trainer_out(struct cfg *c, const char *out_dir)
 {
 	struct dataset ds;
 	struct trainer_setup s;
@@ -69,10 +69,16 @@ static struct trainer *make_trainer(struct cfg *c)
 	memset(&s, 0, sizeof s);
 	s.cfg = c;
 	s.input = trainer_input_from_dataset(&ds);
+	s.out_dir = out_dir;
 	t = trainer_create(&s, &err);
 	assert_non_null(t);
 	dataset_fini(&ds);
 	return t;
+}
+
+static struct trainer *make_trainer(struct cfg *c)
+{
+	return make_trainer_out(c, NULL);
 }
 
 static void gpt_cfg(struct cfg *c)
@@ -167,7 +173,8 @@ static size_t check_zeros(const char *path, const struct gpt_prune *p)
 
 static void test_prune_stays_zero(void **state)
 {
-	char init[128], out[128], out2[128], reply[1024];
+	char init[128], out[128], out2[128], run[128], reply[1024], *log;
+	size_t loglen;
 	struct gpt_prune ref, ref2;
 	struct bundle rb, rb2;
 	struct trainer_event ev[64];
@@ -190,7 +197,8 @@ static void test_prune_stays_zero(void **state)
 	gpt_cfg(&c);
 	assert_int_equal(cfg_set(&c, "init", init, NULL), 0);
 	assert_int_equal(cfg_set(&c, "prune_sparsity", "0.6", NULL), 0);
-	t = make_trainer(&c);
+	snprintf(run, sizeof run, "%s/run", tmpdir);
+	t = make_trainer_out(&c, run);
 	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 15, NULL, 0), 0);
 	assert_int_equal(trainer_wait_stopped(t, 120), TRAINER_PAUSED);
 	/* Exact: the zeros are the masks' pruned weights, not one more or less. */
@@ -220,6 +228,11 @@ static void test_prune_stays_zero(void **state)
 	assert_true(i < nev);
 	assert_int_equal(ev[i].step, 15);
 	assert_string_equal(ev[i].key, "prune_sparsity");
+	/* ...and journaled in the run's metrics.jsonl. */
+	snprintf(run + strlen(run), sizeof run - strlen(run), "/metrics.jsonl");
+	assert_int_equal(tt_read_file(run, &log, &loglen, NULL), 0);
+	assert_non_null(strstr(log, "\"step\": 15, \"event\": \"prune\", \"key\": \"prune_sparsity\""));
+	free(log);
 	assert_true(fabs(strtod(ev[i].old_value, NULL) - 0.6) < 1e-3);
 	assert_true(fabs(strtod(ev[i].new_value, NULL) - 0.8) < 1e-3);
 	trainer_destroy(t);
