@@ -180,6 +180,9 @@ static const struct cmd_entry cmd_entries[] = {
 	  CMD_NEEDS_TUI, cmd_smooth_exec },
 	{ "logy", NULL, "", "log scale for the loss axis, or linear", 0, 0, CMD_NEEDS_TUI,
 	  cmd_logy_exec },
+	{ "layers", NULL, "[on|off]", "curves pane: per layer, gradient norm and update/weight "
+	  "sparklines (frozen layers marked), or the curves again", 0, 1, CMD_NEEDS_TUI,
+	  cmd_layers_exec },
 	{ "range", NULL, "[all|STEPS]", "x range of the curves: all steps or the last STEPS", 0, 1,
 	  CMD_NEEDS_TUI, cmd_range_exec },
 	{ "scroll", NULL, "up|down|bottom", "page through the REPL's output", 1, 1, CMD_NEEDS_TUI,

@@ -389,6 +389,10 @@ void pane_curves_draw(struct ui *ui, struct layout_rect r, bool focused)
 	struct pane_curves c;
 	char title[256];
 
+	if (ui->curves.layers) {
+		pane_layers_draw(ui, r, focused);
+		return;
+	}
 	grid_fill(&ui->screen, r.x, r.y, r.w, r.h, ' ', GRID_ROLE_DEFAULT, 0);
 	pane_curves_collect(ui, &c, in.w);
 	pane_curves_title(ui, &c, title, sizeof title);
