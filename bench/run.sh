@@ -55,6 +55,11 @@
 #               SpamAssassin texts without labels, fine-tuned on 100 labels,
 #               against the same shape from scratch and the n-gram model
 #               (bench/pretrain-helps.sh, figures in README.md)
+#   12. prune   a GPT classifier fine-tuned on SpamAssassin 3-way from the
+#               pre-trained small LM, pruned to 50/70/90% with a short
+#               fine-tuning pass each: test accuracy and macro-F1
+#               (bench/prune.sh; bench/layers.sh measures the layers view's
+#               statistics)
 #
 # Every section runs even when an earlier one fails; the exit status is 1 if
 # any failed. Scratch files go to bench/out/ (git-ignored). Figures measured on
@@ -195,6 +200,12 @@ section "9. pretrain-helps: pre-trained + 100 labels vs from scratch vs n-gram"
 if ! bench/pretrain-helps.sh; then
 	echo "pretrain-helps: FAILED (see the message above)" >&2
 	failed="$failed pretrain-helps"
+fi
+
+section "12. prune: a fine-tuned GPT classifier pruned to 50/70/90% (bench/prune.sh)"
+if ! bench/prune.sh; then
+	echo "prune: FAILED (see the message above)" >&2
+	failed="$failed prune"
 fi
 
 echo
