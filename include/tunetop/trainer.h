@@ -251,6 +251,11 @@ void trainer_want_probs(struct trainer *t);
 size_t trainer_points(struct trainer *t, size_t since, struct trainer_point *out, size_t max);
 size_t trainer_events(struct trainer *t, size_t since, struct trainer_event *out, size_t max);
 
+/*
+ * Measure the per-layer statistics from the next logged point on (the
+ * layers view asks when it opens; option layer_stats measures them always).
+ */
+void trainer_want_layers(struct trainer *t);
 /* Copy the per-layer history (empty before the first point); free with _fini. */
 void trainer_layers_get(struct trainer *t, struct trainer_layers *out);
 void trainer_layers_fini(struct trainer_layers *l);

@@ -167,8 +167,9 @@ static const struct cfg_option cfg_options[] = {
 	  "stay zero while training (0 = off)" },
 	{ "prune_scope", CFG_ENUM, 0, 0, "matrix", "matrix|global", "train",
 	  "gpt pruning: the same share of every matrix, or one threshold over all of them" },
-	{ "layer_stats", CFG_BOOL, 0, 1, "true", NULL, "train",
-	  "per-layer gradient norm and update/weight ratio at every logged point (layers view)" },
+	{ "layer_stats", CFG_BOOL, 0, 1, "false", NULL, "train",
+	  "per-layer gradient norm and update/weight at every logged point even with no layers "
+	  "view open (the view asks for them)" },
 
 	/* check: model-assisted cleaning (likely label errors) */
 	{ "label_errors_folds", CFG_INT, 2, 20, "5", NULL, "check",

@@ -87,6 +87,7 @@ struct trainer {
 	atomic_int interrupt;           /* a message is waiting: end the round */
 	atomic_int want_predictions;    /* someone reads them: compute at epoch ends */
 	atomic_int want_probs;          /* ...with every class's probability */
+	atomic_int want_layers;         /* someone shows them: per-layer statistics */
 	pthread_t thread;
 
 	/* ---- the trainer thread's own ---- */

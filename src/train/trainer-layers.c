@@ -26,7 +26,11 @@
  *                  otherwise double the model's memory. The ratio on a
  *                  fixed row sample estimates the whole matrix's.
  * Cost: one pass over the gradients and two over the (sampled) weights per
- * logged point, on the trainer thread between rounds - nothing per step.
+ * logged point, on the trainer thread between rounds - nothing per step -
+ * and only once someone asked (trainer_want_layers: the layers view is
+ * open) or option layer_stats is on, so a run nobody watches this way pays
+ * nothing: the n-gram model logs 50 points an epoch at thousands of steps
+ * a second, where even a sampled pass would show.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -205,7 +209,8 @@ void trainer_layers_point(struct trainer *t)
 	struct model_view mv;
 	uint64_t steps;
 
-	if (t->model == NULL || !cfg_get_bool(&t->cfg, "layer_stats"))
+	if (t->model == NULL ||
+	    (!atomic_load(&t->want_layers) && !cfg_get_bool(&t->cfg, "layer_stats")))
 		return;
 	if (t->lstats == NULL) {
 		pthread_mutex_lock(&t->lock);
@@ -257,6 +262,11 @@ void trainer_layers_free(struct trainer *t)
 	t->layers.seq++;        /* readers see the layers go */
 	t->snap.layers_seq = t->layers.seq;
 	pthread_mutex_unlock(&t->lock);
+}
+
+void trainer_want_layers(struct trainer *t)
+{
+	atomic_store(&t->want_layers, 1);
 }
 
 void trainer_layers_get(struct trainer *t, struct trainer_layers *out)

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "tunetop/app.h"
 #include "tunetop/cmd-ui.h"
 #include "tunetop/pane.h"
 
@@ -24,5 +25,7 @@ enum cmd_rc cmd_layers_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (on && !layout_visible(&ui->layout, PANE_CURVES))
 		ui_set_layout(ui, LAYOUT_OVERVIEW);
 	pane_layers_show(ui, on);
+	if (on && ctx->app->trainer != NULL)
+		trainer_want_layers(ctx->app->trainer);  /* from its next logged point */
 	return CMD_OK;
 }

@@ -168,8 +168,7 @@ void pane_layers_draw(struct ui *ui, struct layout_rect r, bool focused)
 		return;
 	if (L->n == 0) {
 		pane_layers_hint(ui, in, ui->app->trainer == NULL ? "no training yet: press t to train" :
-				 !cfg_get_bool(&ui->app->cfg, "layer_stats") ? "layer_stats is off" :
-				 "per-layer statistics come with the first logged point");
+				 "per-layer statistics come with the next logged point");
 		return;
 	}
 	pane_layers_cols(in.w, &sw, &vals);

@@ -240,6 +240,8 @@ unsigned ui_train_pull(struct ui *ui)
 	if (ui_pull_points(m, t) > 0)
 		dirty |= 1u << PANE_CURVES;
 	dirty |= ui_pull_events(ui, m, t);
+	if (ui->curves.layers)
+		trainer_want_layers(t);
 	if (m->snap.layers_seq != m->layers.seq) {
 		trainer_layers_fini(&m->layers);
 		trainer_layers_get(t, &m->layers);

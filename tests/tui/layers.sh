@@ -25,11 +25,12 @@ for size in "80 24" "120 40"; do
 	type_line "set vocab_size 300"
 	type_line "set log_every 2"
 	type_line "set eval_every 0"
+	type_line "layers"
+	check "$1x$2: the layers view opens" wait_for "layers · w: curves"
 	type_line "step 6"
 	check "$1x$2: a gpt run steps and pauses" wait_status "PAUSED" 60
 	esc
-	keys w
-	check "$1x$2: the layers view opens" wait_for "layers · step 6 · 5 layers"
+	check "$1x$2: a row per layer" wait_for "layers · step 6 · 5 layers"
 	for l in embed "block 0" "block 1" ln_f head; do
 		check "$1x$2: a row for $l" shows_re "│$l +"
 	done

@@ -9,7 +9,8 @@
  * and the sparsity the run reports is exactly sum round(0.6 * numel) / total.
  * The `prune` message then prunes further (global), journaled as an event.
  *
- * Layers: the gpt run publishes embed, block 0, ln_f, head with finite
+ * Layers: nothing is measured until asked (want_layers or layer_stats);
+ * then the gpt run publishes embed, block 0, ln_f, head with finite
  * gradient norms and update ratios; the n-gram run input and output; a
  * prune on the n-gram model is refused with a clear reason.
  */
@@ -201,6 +202,13 @@ static void test_prune_stays_zero(void **state)
 	t = make_trainer_out(&c, run);
 	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 15, NULL, 0), 0);
 	assert_int_equal(trainer_wait_stopped(t, 120), TRAINER_PAUSED);
+	{       /* nobody asked for per-layer statistics: none measured */
+		struct trainer_layers L;
+
+		trainer_layers_get(t, &L);
+		assert_int_equal(L.n, 0);
+		trainer_layers_fini(&L);
+	}
 	/* Exact: the zeros are the masks' pruned weights, not one more or less. */
 	assert_true(run_sparsity(t) == (double)ref.pruned / (double)ref.total);
 	assert_int_equal(send_wait(t, TRAINER_EXPORT, NULL, out, 0, NULL, 0), 0);
@@ -253,6 +261,7 @@ static void test_layers_gpt(void **state)
 	(void)state;
 	gpt_cfg(&c);
 	t = make_trainer(&c);
+	trainer_want_layers(t);
 	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 6, NULL, 0), 0);
 	assert_int_equal(trainer_wait_stopped(t, 120), TRAINER_PAUSED);
 	trainer_layers_get(t, &L);
@@ -290,6 +299,7 @@ static void test_layers_ngram(void **state)
 	assert_int_equal(cfg_set(&c, "threads", "1", NULL), 0);
 	assert_int_equal(cfg_set(&c, "log_every", "2", NULL), 0);
 	assert_int_equal(cfg_set(&c, "batch_size", "4", NULL), 0);
+	assert_int_equal(cfg_set(&c, "layer_stats", "true", NULL), 0);    /* the option's way */
 	t = make_trainer(&c);
 	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 6, NULL, 0), 0);
 	assert_int_equal(trainer_wait_stopped(t, 120), TRAINER_PAUSED);
