@@ -10,7 +10,8 @@
 #      PRUNE_EPOCHS epochs;
 #   3. for each sparsity: pruned per matrix (prune_sparsity, the block
 #      matrices; gpt-prune.h) and evaluated as is, then pruned and fine-tuned
-#      for PRUNE_STEPS more steps with the masks held (pruned weights stay 0);
+#      for PRUNE_STEPS more steps at each learning rate of PRUNE_LRS with the
+#      masks held (pruned weights stay 0);
 #   4. `tunetop eval` of each on the whole test split.
 # Everything runs under nice -n 10 with threads=1.
 set -eu
@@ -21,6 +22,7 @@ LM=${PRUNE_LM:-$BENCH_OUT/small/pretrain-helps/lm/model.safetensors}
 LABELS=${PRUNE_LABELS:-1200}
 EPOCHS=${PRUNE_EPOCHS:-2}
 STEPS=${PRUNE_STEPS:-60}
+LRS=${PRUNE_LRS:-0.0001 0.00003}
 OUT=$BENCH_OUT/prune
 [ -f "$LM" ] || die "no pre-trained model at $LM (run PRESET=gpt-small bench/pretrain-helps.sh, or set PRUNE_LM)"
 [ -x "$TUNETOP" ] || die "$TUNETOP is not built (make)"
@@ -28,7 +30,9 @@ ensure_spam
 mkdir -p "$OUT"
 cp "$LM" "$OUT/lm.safetensors"
 
-# The labeled sample and the test split, labels from the 3-way field.
+# The labeled sample and the test split, labels from the 3-way field. A run
+# whose evaluation is there is kept (remove $OUT to measure everything again).
+[ -f "$OUT/labeled.jsonl" ] && [ "$(wc -l <"$OUT/labeled.jsonl")" -eq "$LABELS" ] ||
 python3 - "$SPAM_DIR" "$OUT" "$LABELS" <<'PY'
 import json, os, random, sys
 spam, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -54,6 +58,10 @@ train() {
 	name=$1
 	shift
 	t0=$(date +%s)
+	if [ -s "$OUT/$name.eval.json" ] && [ -s "$OUT/$name.json" ]; then
+		echo "$name: kept from an earlier run"
+		return 0
+	fi
 	# shellcheck disable=SC2086
 	nice -n 10 "$TUNETOP" train --data "$OUT/labeled.jsonl" --valid none --out "$OUT/$name" \
 		--json "$@" >"$OUT/$name.json" 2>"$OUT/$name.err" ||
@@ -79,26 +87,32 @@ for s in 50 70 90; do
 	# shellcheck disable=SC2086
 	train "p$s-noft" --model gpt --init "$OUT/ft/model.safetensors" $FT \
 		--set prune_sparsity=0.$s --set max_steps=1 --set lr=0.000000001 --set warmup=0
-	# shellcheck disable=SC2086
-	train "p$s" --model gpt --init "$OUT/ft/model.safetensors" $FT \
-		--set prune_sparsity=0.$s --set max_steps="$STEPS" --set lr=0.0001 --set warmup=5
+	for lr in $LRS; do
+		# shellcheck disable=SC2086
+		train "p$s-lr$lr" --model gpt --init "$OUT/ft/model.safetensors" $FT \
+			--set prune_sparsity=0.$s --set max_steps="$STEPS" --set lr="$lr" --set warmup=5
+	done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-python3 - "$OUT" <<'PY'
+python3 - "$OUT" $LRS <<'PY'
 import json, sys
-out = sys.argv[1]
+out, lrs = sys.argv[1], sys.argv[2:]
 def ev(n):
     return json.loads(open("%s/%s.eval.json" % (out, n)).read().strip().splitlines()[-1])
 def sp(n):
     return json.loads(open("%s/%s.json" % (out, n)).read().strip().splitlines()[-1]).get("sparsity") or 0
 print()
-print("| sparsity (block matrices) | pruned, no fine-tuning: acc / macro-F1 | after the fine-tuning pass: acc / macro-F1 |")
-print("|---|---|---|")
+print("| sparsity (block matrices) | pruned, no fine-tuning: acc / macro-F1 | " +
+      " | ".join("then fine-tuned at lr %s: acc / macro-F1" % lr for lr in lrs) + " |")
+print("|---|---|" + "---|" * len(lrs))
 f = ev("ft")
-print("| 0%% (fine-tuned) | %.3f / %.3f | - |" % (f["accuracy"], f["macro_f1"]))
+print("| 0%% (fine-tuned) | %.3f / %.3f |" % (f["accuracy"], f["macro_f1"]) + " - |" * len(lrs))
 for s in (50, 70, 90):
-    a, b = ev("p%d-noft" % s), ev("p%d" % s)
-    print("| %.1f%% | %.3f / %.3f | %.3f / %.3f |" % (100 * sp("p%d" % s), a["accuracy"], a["macro_f1"],
-                                                  b["accuracy"], b["macro_f1"]))
+    a = ev("p%d-noft" % s)
+    row = "| %.1f%% | %.3f / %.3f |" % (100 * sp("p%d-noft" % s), a["accuracy"], a["macro_f1"])
+    for lr in lrs:
+        b = ev("p%d-lr%s" % (s, lr))
+        row += " %.3f / %.3f |" % (b["accuracy"], b["macro_f1"])
+    print(row)
 PY
