@@ -131,6 +131,7 @@ struct trainer {
 	double step_ms_median;
 	/* pruning (trainer-prune.c): NULL when the run is not pruned */
 	struct gpt_prune *prune;
+	double prune_measured;          /* its last measured sparsity */
 	/* per-layer statistics (trainer-layers.c): NULL until the first point */
 	struct trainer_lstats *lstats;
 	struct trainer_layers layers;   /* published: guarded by lock */
@@ -206,8 +207,12 @@ void trainer_prune_weights(struct trainer *t);
 /* The `prune` message: value = sparsity, key = scope or NULL. */
 int trainer_prune_msg(struct trainer *t, const char *value, const char *scope, char *reply,
 		      size_t n);
-/* Zeros in the pruned matrices now, or NAN when the run is not pruned. */
-double trainer_prune_sparsity(const struct trainer *t);
+/*
+ * Zeros in the pruned matrices, or NAN when the run is not pruned: counted
+ * again unless the run is running (a pass over the matrices; the masks keep
+ * it constant between two prunes anyway).
+ */
+double trainer_prune_sparsity(struct trainer *t);
 void trainer_prune_free(struct trainer *t);
 
 /* trainer-layers.c: per-layer gradient norms and update ratios at logged points */

@@ -38,7 +38,15 @@
 
 #include "trainer-impl.h"
 
-enum { TRAINER_LSAMPLE = 1 << 20 };
+/*
+ * Views over this many values keep a row sample; a measurement may take at
+ * most 1 / TRAINER_LSHARE of the run's time when the layers view asked for
+ * it (option layer_stats measures every point; it is skipped at points that
+ * come sooner: the ratio is per step since the last measurement, so a
+ * skipped point loses nothing but a sparkline column); values summed in
+ * blocks of TRAINER_LBLOCK, 8 float lanes each, then in double.
+ */
+enum { TRAINER_LSAMPLE = 1 << 18, TRAINER_LSHARE = 50, TRAINER_LBLOCK = 4096 };
 
 /* One parameter view: its layer and its sampled copy from the last point. */
 struct trainer_lview {
@@ -55,6 +63,7 @@ struct trainer_lstats {
 	size_t nlayers;
 	bool have_prev;
 	uint64_t prev_step;
+	double next_time;       /* tt_now() before which a point is skipped */
 	double *g2, *d2, *w2;   /* [nlayers] per-point sums */
 	bool *has_grad;
 };
@@ -145,14 +154,47 @@ static struct trainer_lstats *trainer_lstats_create(struct trainer *t)
 	return s;
 }
 
+/*
+ * sum (w - p)^2 into *d2 and sum w^2 into *w2 over n values, then p = w: in
+ * blocks of 8 independent float lanes (so the compiler can vectorize; a
+ * single double accumulator is bound by the latency of its additions).
+ */
+static void trainer_sq_copy(const float *w, float *p, size_t n, double *d2, double *w2)
+{
+	for (size_t b = 0; b < n; b += TRAINER_LBLOCK) {
+		size_t e = n - b < TRAINER_LBLOCK ? n : b + TRAINER_LBLOCK, i = b;
+		float dd[8] = { 0 }, ww[8] = { 0 };
+
+		for (; i + 8 <= e; i += 8) {
+			for (int k = 0; k < 8; k++) {
+				float d = w[i + k] - (p != NULL ? p[i + k] : 0.0f);
+
+				dd[k] += d * d;
+				ww[k] += w[i + k] * w[i + k];
+			}
+		}
+		for (; i < e; i++) {
+			float d = w[i] - (p != NULL ? p[i] : 0.0f);
+
+			dd[0] += d * d;
+			ww[0] += w[i] * w[i];
+		}
+		for (int k = 0; k < 8; k++) {
+			*d2 += dd[k];
+			*w2 += ww[k];
+		}
+	}
+	if (p != NULL)
+		memcpy(p, w, n * sizeof *p);
+}
+
 /* Sum of squares of view mv's gradient (dense or row-sparse). */
 static double trainer_grad_sq(const struct model_view *mv, uint64_t cols)
 {
 	size_t n = mv->grad_rows != NULL ? mv->ngrad_rows * cols : model_view_numel(mv);
-	double s = 0;
+	double s = 0, unused = 0;
 
-	for (size_t i = 0; i < n; i++)
-		s += (double)mv->grad[i] * mv->grad[i];
+	trainer_sq_copy(mv->grad, NULL, n, &unused, &s);
 	return s;
 }
 
@@ -160,22 +202,17 @@ static double trainer_grad_sq(const struct model_view *mv, uint64_t cols)
 static void trainer_view_change(struct trainer_lview *v, const float *w, int have_prev,
 				double *d2, double *w2)
 {
+	double d = 0;
 	uint64_t r, k = 0;
-	size_t j;
 
-	for (r = 0; r < v->rows; r += v->stride, k++) {
-		const float *row = w + r * v->cols;
-		float *p = v->prev + k * v->cols;
-
-		for (j = 0; j < v->cols; j++) {
-			double d = (double)row[j] - p[j];
-
-			if (have_prev)
-				*d2 += d * d;
-			*w2 += (double)row[j] * row[j];
-		}
-		memcpy(p, row, v->cols * sizeof *p);
+	if (v->stride == 1) {   /* the whole view: one run */
+		trainer_sq_copy(w, v->prev, v->rows * v->cols, &d, w2);
+	} else {
+		for (r = 0; r < v->rows; r += v->stride, k++)
+			trainer_sq_copy(w + r * v->cols, v->prev + k * v->cols, v->cols, &d, w2);
 	}
+	if (have_prev)
+		*d2 += d;
 }
 
 /* Append one point's values to the published history (lock held). */
@@ -203,15 +240,31 @@ static void trainer_layers_append(struct trainer *t, struct trainer_lstats *s, u
 	t->snap.layers_seq = t->layers.seq;
 }
 
+/*
+ * Points measured whatever the budget: every one with option layer_stats,
+ * and the last before the run stops (a step target, max_steps, an epoch
+ * end, a waiting message such as pause), so a paused run shows its state.
+ */
+static int trainer_layers_must(struct trainer *t)
+{
+	return cfg_get_bool(&t->cfg, "layer_stats") || atomic_load(&t->interrupt) ||
+	       (t->pause_at != UINT64_MAX && t->step >= t->pause_at) ||
+	       (t->hp.max_steps > 0 && t->step >= t->hp.max_steps) ||
+	       t->pos >= t->data.nrows[DS_SPLIT_TRAIN];
+}
+
 void trainer_layers_point(struct trainer *t)
 {
 	struct trainer_lstats *s;
 	struct model_view mv;
 	uint64_t steps;
+	double t0 = tt_now();
 
 	if (t->model == NULL ||
 	    (!atomic_load(&t->want_layers) && !cfg_get_bool(&t->cfg, "layer_stats")))
 		return;
+	if (t->lstats != NULL && t0 < t->lstats->next_time && !trainer_layers_must(t))
+		return;         /* over the view's budget */
 	if (t->lstats == NULL) {
 		pthread_mutex_lock(&t->lock);
 		t->lstats = trainer_lstats_create(t);
@@ -238,6 +291,7 @@ void trainer_layers_point(struct trainer *t)
 	pthread_mutex_unlock(&t->lock);
 	s->have_prev = true;
 	s->prev_step = t->step;
+	s->next_time = t0 + (tt_now() - t0) * TRAINER_LSHARE;
 }
 
 void trainer_layers_free(struct trainer *t)

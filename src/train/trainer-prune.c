@@ -36,13 +36,15 @@ void trainer_prune_free(struct trainer *t)
 	t->prune = NULL;
 }
 
-double trainer_prune_sparsity(const struct trainer *t)
+double trainer_prune_sparsity(struct trainer *t)
 {
 	struct gpt *g;
 
 	if (t->prune == NULL || (g = model_gpt_get(t->model)) == NULL)
 		return NAN;
-	return gpt_prune_measure(t->prune, g);
+	if (t->state != TRAINER_RUNNING || isnan(t->prune_measured))
+		t->prune_measured = gpt_prune_measure(t->prune, g);
+	return t->prune_measured;
 }
 
 /* Prune the run's model to sparsity with scope's threshold; new masks. */
@@ -69,6 +71,7 @@ static int trainer_prune_model(struct trainer *t, double sparsity, const char *s
 	trainer_prune_free(t);
 	t->prune = tt_xmalloc(sizeof *t->prune);
 	*t->prune = p;
+	t->prune_measured = NAN;
 	return 0;
 }
 

@@ -183,5 +183,10 @@ void pane_layers_draw(struct ui *ui, struct layout_rect r, bool focused)
 
 		snprintf(more, sizeof more, "+%zu more layers (z: zoom)", L->n - i);
 		grid_text(&ui->screen, in.x, in.y + 1 + (int)i, more, in.w, GRID_ROLE_DIM, 0);
+	} else if (in.h >= (int)L->n + 3) {
+		/* what a person can do about it */
+		grid_text(&ui->screen, in.x, in.y + in.h - 1, "upd/w about 1e-3 a step is the usual "
+			  "level · +/- lr live · freeze_layers, lora_rank: next start", in.w,
+			  GRID_ROLE_DIM, 0);
 	}
 }

@@ -260,8 +260,8 @@ static void test_layers_gpt(void **state)
 
 	(void)state;
 	gpt_cfg(&c);
+	assert_int_equal(cfg_set(&c, "layer_stats", "true", NULL), 0);   /* every point */
 	t = make_trainer(&c);
-	trainer_want_layers(t);
 	assert_int_equal(send_wait(t, TRAINER_STEP, NULL, NULL, 6, NULL, 0), 0);
 	assert_int_equal(trainer_wait_stopped(t, 120), TRAINER_PAUSED);
 	trainer_layers_get(t, &L);
