@@ -168,6 +168,8 @@ void pane_layers_draw(struct ui *ui, struct layout_rect r, bool focused)
 		return;
 	if (L->n == 0) {
 		pane_layers_hint(ui, in, ui->app->trainer == NULL ? "no training yet: press t to train" :
+				 ui_train_state(ui) == TRAINER_PAUSED ?
+				 "per-layer statistics from the next logged point: space resumes" :
 				 "per-layer statistics come with the next logged point");
 		return;
 	}
@@ -185,8 +187,8 @@ void pane_layers_draw(struct ui *ui, struct layout_rect r, bool focused)
 		grid_text(&ui->screen, in.x, in.y + 1 + (int)i, more, in.w, GRID_ROLE_DIM, 0);
 	} else if (in.h >= (int)L->n + 3) {
 		/* what a person can do about it */
-		grid_text(&ui->screen, in.x, in.y + in.h - 1, "upd/w about 1e-3 a step is the usual "
-			  "level · +/- lr live · freeze_layers, lora_rank: next start", in.w,
+		grid_text(&ui->screen, in.x, in.y + in.h - 1, "upd/w ~1e-3 a step is usual · +/- lr "
+			  "live · freeze_layers, lora_rank: next start", in.w,
 			  GRID_ROLE_DIM, 0);
 	}
 }
