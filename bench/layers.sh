@@ -33,7 +33,8 @@ awk -v steps="$STEPS" '
 	{ cpu[$1] += $2; ms[$1] += $3; n[$1]++ }
 	END {
 		on = cpu["true"] / n["true"]; off = cpu["false"] / n["false"]
-		printf "CPU per run: on %.2f s, off %.2f s: %+.1f ms per logged point (%+.2f%% of a step of %.0f ms)\n",
-			on, off, 1000 * (on - off) / steps, 100 * (on - off) / off, ms["false"] / n["false"]
+		d = 1000 * (on - off) / steps; m = ms["false"] / n["false"]
+		printf "CPU per run: on %.2f s, off %.2f s: %+.1f ms CPU per logged point, %.1f%% of a step (median %.0f ms without)\n",
+			on, off, d, 100 * d / m, m
 	}' "$OUT/runs.$$"
 rm -f "$OUT/runs.$$"

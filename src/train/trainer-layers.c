@@ -46,7 +46,7 @@
  * skipped point loses nothing but a sparkline column); values summed in
  * blocks of TRAINER_LBLOCK, 8 float lanes each, then in double.
  */
-enum { TRAINER_LSAMPLE = 1 << 18, TRAINER_LSHARE = 50, TRAINER_LBLOCK = 4096 };
+enum { TRAINER_LSAMPLE = 1 << 16, TRAINER_LSHARE = 50, TRAINER_LBLOCK = 4096 };
 
 /* One parameter view: its layer and its sampled copy from the last point. */
 struct trainer_lview {
