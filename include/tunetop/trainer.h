@@ -154,6 +154,7 @@ struct trainer_snapshot {
 	bool lm;                /* a language model: eval loss is per token, perplexity exp(loss) */
 	double sparsity;        /* share of zeros in the pruned matrices; NAN: not pruned */
 	uint64_t layers_seq;    /* grows with every new per-layer point (trainer_layers_get) */
+	double layers_ms;       /* mean time of one per-layer measurement; NAN: none */
 };
 
 /*

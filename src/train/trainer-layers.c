@@ -64,6 +64,8 @@ struct trainer_lstats {
 	bool have_prev;
 	uint64_t prev_step;
 	double next_time;       /* tt_now() before which a point is skipped */
+	double seconds;         /* spent measuring, creation excluded */
+	uint64_t count;
 	double *g2, *d2, *w2;   /* [nlayers] per-point sums */
 	bool *has_grad;
 };
@@ -292,6 +294,11 @@ void trainer_layers_point(struct trainer *t)
 	s->have_prev = true;
 	s->prev_step = t->step;
 	s->next_time = t0 + (tt_now() - t0) * TRAINER_LSHARE;
+	if (s->count++ > 0)     /* the first pays for the allocation: not counted */
+		s->seconds += tt_now() - t0;
+	pthread_mutex_lock(&t->lock);
+	t->snap.layers_ms = s->count > 1 ? 1000.0 * s->seconds / (double)(s->count - 1) : NAN;
+	pthread_mutex_unlock(&t->lock);
 }
 
 void trainer_layers_free(struct trainer *t)
@@ -315,6 +322,7 @@ void trainer_layers_free(struct trainer *t)
 	t->layers.n = 0;
 	t->layers.seq++;        /* readers see the layers go */
 	t->snap.layers_seq = t->layers.seq;
+	t->snap.layers_ms = NAN;
 	pthread_mutex_unlock(&t->lock);
 }
 

@@ -630,6 +630,7 @@ struct trainer *trainer_create(const struct trainer_setup *setup, struct tt_err 
 	t->snap.eta_seconds = NAN;
 	t->snap.step_ms_median = NAN;
 	t->snap.sparsity = NAN;
+	t->snap.layers_ms = NAN;
 	t->step_ms_median = NAN;
 	t->best = NAN;
 	trainer_read_hp(t);
