@@ -118,7 +118,7 @@ int trainer_prune_msg(struct trainer *t, const char *value, const char *scope, c
 	struct tt_err err;
 	double s, before;
 	char *end;
-	char olds[32], news[32];
+	char olds[32], news[32], sc[16];
 
 	if (t->model == NULL) {
 		snprintf(reply, n, "prune: no model yet (start training first)");
@@ -131,8 +131,10 @@ int trainer_prune_msg(struct trainer *t, const char *value, const char *scope, c
 			 value != NULL ? value : "");
 		return -1;
 	}
-	if (scope == NULL || scope[0] == '\0')
-		scope = cfg_get_str(&t->cfg, "prune_scope");
+	/* a copy: setting the option below frees the option's own text */
+	snprintf(sc, sizeof sc, "%.15s", scope != NULL && scope[0] != '\0' ? scope :
+		 cfg_get_str(&t->cfg, "prune_scope"));
+	scope = sc;
 	before = trainer_prune_sparsity(t);
 	tt_err_clear(&err);
 	if (trainer_prune_model(t, s, scope, &err) != 0) {
