@@ -55,7 +55,8 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard include/tunetop/*.h src/*/*.h) | $(BUILD)/o
 # sqrtf is an instruction, -fno-trapping-math so clamps become blends (nothing
 # there reads errno or floating-point exception flags).
 $(BUILD)/obj/model/gpt-layers.o $(BUILD)/obj/model/gpt-adamw.o $(BUILD)/obj/model/optim.o \
-	$(BUILD)/obj/model/gpt-prune.o: CFLAGS_ALL += -O3 -fno-math-errno -fno-trapping-math
+	$(BUILD)/obj/model/gpt-prune.o $(BUILD)/obj/train/trainer-layers.o: \
+	CFLAGS_ALL += -O3 -fno-math-errno -fno-trapping-math
 
 $(BUILD)/tunetop: $(OBJS)
 	@$(if $(V),,echo "  LINK    $@")

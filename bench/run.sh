@@ -64,6 +64,11 @@
 #               (labeled and unlabeled): test accuracy and macro-F1 of
 #               teacher, student and the n-gram on the labels alone, and
 #               prediction speed of teacher vs student (bench/distill.sh)
+#   12. prune   a GPT classifier fine-tuned on SpamAssassin 3-way from the
+#               pre-trained small LM, pruned to 50/70/90% with a short
+#               fine-tuning pass each: test accuracy and macro-F1
+#               (bench/prune.sh; bench/layers.sh measures the layers view's
+#               statistics)
 #
 # Every section runs even when an earlier one fails; the exit status is 1 if
 # any failed. Scratch files go to bench/out/ (git-ignored). Figures measured on
@@ -216,6 +221,12 @@ section "11. distill: a GPT teacher, the n-gram student, the n-gram on labels al
 if ! bench/distill.sh; then
 	echo "distill: FAILED (see the message above)" >&2
 	failed="$failed distill"
+fi
+
+section "12. prune: a fine-tuned GPT classifier pruned to 50/70/90% (bench/prune.sh)"
+if ! bench/prune.sh; then
+	echo "prune: FAILED (see the message above)" >&2
+	failed="$failed prune"
 fi
 
 echo

@@ -56,6 +56,7 @@ enum cmd_rc cmd_matrix_sort_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_matrix_split_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_smooth_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_logy_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_layers_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_range_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_scroll_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_text_scroll_exec(struct cmd_ctx *ctx, int argc, char **argv);

@@ -155,5 +155,9 @@ enum cmd_rc cmd_adapter_exec(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_ftmodes_after_set(struct cmd_ctx *ctx, const char *key, const char *value);
 /* Forward a live option change to the running trainer (used by set). */
 enum cmd_rc cmd_train_set(struct cmd_ctx *ctx, const char *key, const char *value);
+/* Send a message (enum trainer_msg_type) to the run; the answer printed where commands wait. */
+enum cmd_rc cmd_train_message(struct cmd_ctx *ctx, int type, const char *key,
+			      const char *value);
+enum cmd_rc cmd_prune_exec(struct cmd_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -69,7 +69,7 @@ struct gpt_prune {
 	enum gpt_prune_scope scope;
 };
 
-/* "per-matrix" or "global"; parse: 0, or -1 for another name. */
+/* "per-matrix" or "global"; parse ("matrix" too, the option's word): 0, or -1. */
 const char *gpt_prune_scope_name(enum gpt_prune_scope s);
 int gpt_prune_scope_parse(const char *name, enum gpt_prune_scope *out);
 

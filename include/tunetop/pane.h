@@ -174,6 +174,12 @@ double pane_curves_smooth_weight(const struct ui *ui);
 /* Cycle the x range: all, the last quarter, the last sixteenth of the steps. */
 void pane_curves_cycle_range(struct ui *ui);
 
+/* ---- layers (pane-layers.c): the curves pane's per-layer view ---- */
+
+void pane_layers_draw(struct ui *ui, struct layout_rect r, bool focused);
+/* Show the layers view in the curves pane (on), or the curves again. */
+void pane_layers_show(struct ui *ui, bool on);
+
 /* ---- confusion (pane-confusion.c) ---- */
 
 void pane_confusion_draw(struct ui *ui, struct layout_rect r, bool focused);

@@ -50,6 +50,7 @@ enum trainer_msg_type {
 	TRAINER_NOTE,        /* key = command, value = its words: an event in the log (freeze,
 				lora, adapter...), a marker on the curves */
 	TRAINER_MERGED,      /* value = path: the model with its LoRA adapters folded in */
+	TRAINER_PRUNE,       /* value = sparsity, key = scope (matrix|global): gpt only */
 };
 
 /*
@@ -106,6 +107,7 @@ enum trainer_event_kind {
 	TRAINER_EV_RELOAD,
 	TRAINER_EV_STOP,
 	TRAINER_EV_DONE,
+	TRAINER_EV_PRUNE,        /* key prune_sparsity, old and new sparsity */
 };
 
 struct trainer_event {
@@ -159,6 +161,34 @@ struct trainer_snapshot {
 	uint64_t params_trainable;
 	uint64_t optim_bytes;
 	uint64_t grad_bytes;    /* gpt: the gradient arena (trainable views only) */
+	double sparsity;        /* share of zeros in the pruned matrices; NAN: not pruned */
+	uint64_t layers_seq;    /* grows with every new per-layer point (trainer_layers_get) */
+	double layers_ms;       /* mean time of one per-layer measurement; NAN: none */
+};
+
+/*
+ * Per layer, how it learns (trainer-layers.c): at every logged point, the
+ * gradient norm of the last step and the relative weight change per step
+ * since the previous point, ||W_now - W_prev|| / (steps * ||W_prev||).
+ * Layers: gpt "embed" (wte, wpe), "block N" (h.N.*, adapters included),
+ * "ln_f", "head"; other models one per parameter view ("input", "output").
+ */
+enum { TRAINER_LAYER_HIST = 96 };
+
+struct trainer_layer {
+	char name[24];
+	bool frozen;            /* none of its views is trainable */
+	uint64_t nparams;
+	size_t n;               /* values in the history, oldest first */
+	float grad_norm[TRAINER_LAYER_HIST];    /* NAN: none (fused fast path, frozen) */
+	float update_ratio[TRAINER_LAYER_HIST]; /* NAN: not yet (the first point) */
+};
+
+struct trainer_layers {
+	uint64_t seq;           /* as snapshot.layers_seq */
+	uint64_t step;          /* of the latest values */
+	size_t n;
+	struct trainer_layer *l;        /* [n] */
 };
 
 /*
@@ -230,6 +260,15 @@ void trainer_want_probs(struct trainer *t);
 /* Copy points / events with index >= since; returns how many were copied. */
 size_t trainer_points(struct trainer *t, size_t since, struct trainer_point *out, size_t max);
 size_t trainer_events(struct trainer *t, size_t since, struct trainer_event *out, size_t max);
+
+/*
+ * Measure the per-layer statistics from the next logged point on (the
+ * layers view asks when it opens; option layer_stats measures them always).
+ */
+void trainer_want_layers(struct trainer *t);
+/* Copy the per-layer history (empty before the first point); free with _fini. */
+void trainer_layers_get(struct trainer *t, struct trainer_layers *out);
+void trainer_layers_fini(struct trainer_layers *l);
 
 /* Readable when there is news; drain it before polling again. */
 int trainer_wake_fd(const struct trainer *t);

@@ -54,6 +54,7 @@ struct ui_train {
 	uint64_t pred_seq;		/* snap.pred_seq of preds */
 	uint32_t *pred_of;		/* [npred_of] dataset record -> row of preds */
 	size_t npred_of;
+	struct trainer_layers layers;	/* per-layer statistics (pane-layers.c) */
 	bool eval_seen;			/* an evaluation was mirrored ... */
 	uint64_t eval_step;		/* ... at this step with this many records */
 	uint64_t eval_n;
@@ -128,6 +129,7 @@ struct ui_curves_view {
 	bool logy;
 	uint64_t last_n;		/* > 0: only the last last_n steps */
 	int range_level;		/* 0 all, 1 a quarter, 2 a sixteenth */
+	bool layers;			/* the pane shows the layers view (pane-layers.c) */
 };
 
 /* What the confusion pane shows (pane-confusion.c). */

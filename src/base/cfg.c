@@ -162,6 +162,14 @@ static const struct cfg_option cfg_options[] = {
 	  "gpt with init: vocab.json (or encoder.json); empty = the one beside the init file" },
 	{ "bpe_merges", CFG_STRING, 0, 4096, "", NULL, "train",
 	  "gpt with init: merges.txt (or vocab.bpe); empty = the one beside the init file" },
+	{ "prune_sparsity", CFG_FLOAT, 0, 0.99, "0", NULL, "train",
+	  "gpt: at the start, zero this share of the block matrices' smallest weights; they "
+	  "stay zero while training (0 = off)" },
+	{ "prune_scope", CFG_ENUM, 0, 0, "matrix", "matrix|global", "train",
+	  "gpt pruning: the same share of every matrix, or one threshold over all of them" },
+	{ "layer_stats", CFG_BOOL, 0, 1, "false", NULL, "train",
+	  "per-layer gradient norm and update/weight at every logged point, even with no layers "
+	  "view open (the view asks for them, within 2% of the run's time)" },
 
 	/* train, gpt only: fine-tuning modes (trainer-ftmodes.c); they apply when a run starts */
 	{ "freeze_layers", CFG_INT, -1, 1024, "0", NULL, "train",

@@ -324,6 +324,10 @@ static void train_print_json(struct trainer *t, const char *out)
 	json_object_set_new(o, "step_ms_median", isfinite(s.step_ms_median) ?
 			    json_real(s.step_ms_median) : json_null());
 	json_object_set_new(o, "objective", json_string(s.lm ? "lm" : "classify"));
+	if (!isnan(s.sparsity))	/* a pruned run: the share of zeros reached */
+		json_object_set_new(o, "sparsity", json_real(s.sparsity));
+	if (!isnan(s.layers_ms))	/* layer_stats: what one measurement cost */
+		json_object_set_new(o, "layer_stats_ms", json_real(s.layers_ms));
 	json_object_set_new(o, "valid", train_split_json(&s, s.has_eval, &s.eval));
 	json_object_set_new(o, "test", train_split_json(&s, s.has_test, &s.test));
 	json_object_set_new(o, "params", json_integer((json_int_t)s.params_total));

@@ -184,6 +184,12 @@ enum cmd_rc cmd_reload_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			      trainer_input_from_dataset(&ctx->app->ds));
 }
 
+enum cmd_rc cmd_train_message(struct cmd_ctx *ctx, int type, const char *key,
+			      const char *value)
+{
+	return cmd_train_send_show(ctx, (enum trainer_msg_type)type, key, value, 0, NULL, true);
+}
+
 /* Forward a live option to a running trainer (called by `set`). */
 enum cmd_rc cmd_train_set(struct cmd_ctx *ctx, const char *key, const char *value)
 {

@@ -30,7 +30,7 @@ const char *gpt_prune_scope_name(enum gpt_prune_scope s)
 
 int gpt_prune_scope_parse(const char *name, enum gpt_prune_scope *out)
 {
-	if (strcmp(name, "per-matrix") == 0)
+	if (strcmp(name, "per-matrix") == 0 || strcmp(name, "matrix") == 0)
 		*out = GPT_PRUNE_PER_MATRIX;
 	else if (strcmp(name, "global") == 0)
 		*out = GPT_PRUNE_GLOBAL;

@@ -87,6 +87,7 @@ struct trainer {
 	atomic_int interrupt;           /* a message is waiting: end the round */
 	atomic_int want_predictions;    /* someone reads them: compute at epoch ends */
 	atomic_int want_probs;          /* ...with every class's probability */
+	atomic_int want_layers;         /* someone shows them: per-layer statistics */
 	pthread_t thread;
 
 	/* ---- the trainer thread's own ---- */
@@ -129,6 +130,12 @@ struct trainer {
 	uint64_t steps_timed;
 	double step_ms_median;
 	struct distill_soft *soft;      /* distill_teacher's probabilities, or NULL */
+	/* pruning (trainer-prune.c): NULL when the run is not pruned */
+	struct gpt_prune *prune;
+	double prune_measured;          /* its last measured sparsity */
+	/* per-layer statistics (trainer-layers.c): NULL until the first point */
+	struct trainer_lstats *lstats;
+	struct trainer_layers layers;   /* published: guarded by lock */
 };
 
 /* trainer-run.c */
@@ -224,6 +231,26 @@ int trainer_distill_row(const struct trainer *t, size_t i);
 const float *trainer_distill_soft(const struct trainer *t, uint32_t row);
 /* A started run: the event in metrics.jsonl and a note after the reply. */
 void trainer_distill_started(struct trainer *t, char *reply, size_t n);
+/* trainer-prune.c: magnitude pruning of a gpt run (gpt-prune.h) */
+/* At a run's start: prune to prune_sparsity if it is > 0 (gpt only); -1 + err. */
+int trainer_prune_start(struct trainer *t, struct tt_err *err);
+/* After backward: pruned weights get no gradient. After the update: back to zero. */
+void trainer_prune_grads(struct trainer *t);
+void trainer_prune_weights(struct trainer *t);
+/* The `prune` message: value = sparsity, key = scope or NULL. */
+int trainer_prune_msg(struct trainer *t, const char *value, const char *scope, char *reply,
+		      size_t n);
+/*
+ * Zeros in the pruned matrices, or NAN when the run is not pruned: counted
+ * again unless the run is running (a pass over the matrices; the masks keep
+ * it constant between two prunes anyway).
+ */
+double trainer_prune_sparsity(struct trainer *t);
+void trainer_prune_free(struct trainer *t);
+
+/* trainer-layers.c: per-layer gradient norms and update ratios at logged points */
+void trainer_layers_point(struct trainer *t);
+void trainer_layers_free(struct trainer *t);
 
 /* trainer.c: publication, used by the run */
 struct json_t;

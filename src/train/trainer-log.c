@@ -52,11 +52,11 @@ static int trainer_log_event(struct trainer *t, json_t *o, uint64_t step, const 
 	struct trainer_event ev;
 	int k;
 
-	for (k = 0; k <= TRAINER_EV_DONE; k++) {
+	for (k = 0; k <= TRAINER_EV_PRUNE; k++) {
 		if (strcmp(trainer_event_kind_name((enum trainer_event_kind)k), kind) == 0)
 			break;
 	}
-	if (k > TRAINER_EV_DONE)
+	if (k > TRAINER_EV_PRUNE)
 		return -1;
 	memset(&ev, 0, sizeof ev);
 	ev.step = step;
@@ -67,7 +67,7 @@ static int trainer_log_event(struct trainer *t, json_t *o, uint64_t step, const 
 	/* The log does not keep a checkpoint's path: where the run keeps them. */
 	if (ev.kind == TRAINER_EV_CHECKPOINT && ev.new_value[0] == '\0')
 		snprintf(ev.new_value, sizeof ev.new_value, "the run directory");
-	if (ev.kind == TRAINER_EV_SET)
+	if (ev.kind == TRAINER_EV_SET || ev.kind == TRAINER_EV_PRUNE)
 		snprintf(ev.text, sizeof ev.text, "%s %s -> %s", ev.key, ev.old_value, ev.new_value);
 	else
 		snprintf(ev.text, sizeof ev.text, "%s", kind);

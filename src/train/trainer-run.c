@@ -377,6 +377,8 @@ void trainer_release(struct trainer *t)
 	t->nstep_ms = t->step_ms_cap = 0;
 	t->steps_timed = 0;
 	t->step_ms_median = NAN;
+	trainer_prune_free(t);
+	trainer_layers_free(t);
 }
 
 /*
@@ -450,6 +452,8 @@ int trainer_prepare(struct trainer *t, struct tt_err *err)
 	t->loss_steps = 0;
 	t->run_seconds = 0;
 	if (t->resume_from != NULL && trainer_restore(t, t->resume_from, err) != 0)
+		return -1;
+	if (trainer_prune_start(t, err) != 0)
 		return -1;
 	trainer_read_hp(t);
 	trainer_modes_publish(t);
@@ -640,6 +644,7 @@ void trainer_after_round(struct trainer *t)
 		p.valid_loss = p.valid_metric = NAN;
 		p.lr = t->lr_now;
 		p.tokens_per_sec = t->tokens_per_sec;
+		trainer_layers_point(t);        /* before eval: the last step's gradients */
 		if (eval_now)
 			trainer_eval_point(t, &p);
 		trainer_add_point(t, &p);

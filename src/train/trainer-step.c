@@ -142,8 +142,10 @@ static double trainer_step(struct trainer *t, struct trainer_worker *w, uint64_t
 		model_zero_grad(t->model);
 		/* forward + backward, in grad_accum micro-batches (trainer-ftmodes.c) */
 		loss = trainer_accum_forward_backward(t, w->ws, w->batch, n, &hp, &rng);
+		trainer_prune_grads(t);
 		trainer_sync_grads(t);
 		*gn = optim_step(t->opt, &hp);
+		trainer_prune_weights(t);
 		trainer_time_step(t, tt_now() - t0);
 		return loss;
 	}

@@ -111,7 +111,7 @@ static void trainer_log_event(struct trainer *t, const struct trainer_event *ev,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	json_object_set_new(o, "step", json_integer((json_int_t)ev->step));
 	json_object_set_new(o, "event", json_string(kind));
-	if (ev->kind == TRAINER_EV_SET) {
+	if (ev->kind == TRAINER_EV_SET || ev->kind == TRAINER_EV_PRUNE) {
 		json_object_set_new(o, "key", json_string(ev->key));
 		json_object_set_new(o, "old", json_string(ev->old_value));
 		json_object_set_new(o, "new", json_string(ev->new_value));
@@ -142,11 +142,11 @@ void trainer_add_point(struct trainer *t, const struct trainer_point *p)
 
 static const char *const trainer_event_kinds[] = { "start", "set", "pause", "resume",
 						   "checkpoint", "best", "diverged", "reload",
-						   "stop", "done" };
+						   "stop", "done", "prune" };
 
 const char *trainer_event_kind_name(enum trainer_event_kind kind)
 {
-	return (unsigned)kind <= TRAINER_EV_DONE ? trainer_event_kinds[kind] : "?";
+	return (unsigned)kind <= TRAINER_EV_PRUNE ? trainer_event_kinds[kind] : "?";
 }
 
 void trainer_push_event(struct trainer *t, const struct trainer_event *ev)
@@ -233,6 +233,7 @@ void trainer_publish(struct trainer *t, int force_wake)
 	t->snap.nevents = t->nevents;
 	t->snap.step_ms_median = t->step_ms_median;
 	t->snap.lm = t->data.lm_off != NULL;
+	t->snap.sparsity = trainer_prune_sparsity(t);
 	pthread_cond_broadcast(&t->cond);
 	if (force_wake || state_changed || now - t->last_wake >= 0.05) {
 		t->last_wake = now;
@@ -503,6 +504,8 @@ static int trainer_handle(struct trainer *t, struct trainer_msg *m, char *reply,
 		return trainer_start(t, reply, n);
 	case TRAINER_RESTORE:
 		return trainer_restore_run(t, reply, n);
+	case TRAINER_PRUNE:
+		return trainer_prune_msg(t, m->value, m->key, reply, n);
 	case TRAINER_PAUSE:
 	case TRAINER_RESUME:
 	case TRAINER_STOP:
@@ -650,6 +653,8 @@ struct trainer *trainer_create(const struct trainer_setup *setup, struct tt_err 
 	snprintf(t->snap.metric_name, sizeof t->snap.metric_name, "%s", cfg_get_str(&t->cfg, "metric"));
 	t->snap.eta_seconds = NAN;
 	t->snap.step_ms_median = NAN;
+	t->snap.sparsity = NAN;
+	t->snap.layers_ms = NAN;
 	t->step_ms_median = NAN;
 	t->best = NAN;
 	trainer_read_hp(t);

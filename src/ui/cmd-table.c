@@ -106,6 +106,8 @@ static const struct cmd_entry cmd_entries[] = {
 	  cmd_status_exec },
 	{ "wait", NULL, "", "wait until training stops or pauses (scripts only)", 0, 0, 0,
 	  cmd_wait_exec },
+	{ "prune", NULL, "SPARSITY [matrix|global]", "gpt: zero the smallest weights of the block "
+	  "matrices (SPARSITY 0 to 0.99); they stay zero while training", 1, 2, 0, cmd_prune_exec },
 	{ "set", NULL, "KEY VALUE", "change an option (see 'show' and 'help options')", 2, 2, 0,
 	  cmd_set_exec },
 	{ "preset", NULL, "[NAME]", "apply a set of options that suit a model (list without NAME)",
@@ -197,6 +199,9 @@ static const struct cmd_entry cmd_entries[] = {
 	  CMD_NEEDS_TUI, cmd_smooth_exec },
 	{ "logy", NULL, "", "log scale for the loss axis, or linear", 0, 0, CMD_NEEDS_TUI,
 	  cmd_logy_exec },
+	{ "layers", NULL, "[on|off]", "curves pane: per layer, gradient norm and update/weight "
+	  "sparklines (frozen layers marked), or the curves again", 0, 1, CMD_NEEDS_TUI,
+	  cmd_layers_exec },
 	{ "range", NULL, "[all|STEPS]", "x range of the curves: all steps or the last STEPS", 0, 1,
 	  CMD_NEEDS_TUI, cmd_range_exec },
 	{ "scroll", NULL, "up|down|bottom", "page through the REPL's output", 1, 1, CMD_NEEDS_TUI,

@@ -36,6 +36,7 @@ static const char *const keys_defaults[][3] = {
 	{ "global", "]", "smooth +" },
 	{ "global", "y", "logy" },
 	{ "global", "x", "range" },
+	{ "global", "w", "layers" },
 	{ "global", "/", "prompt 'search '" },
 	{ "global", "?", "keys" },
 	{ "global", "Q", "quality" },

@@ -163,7 +163,7 @@ static struct chart_marker pane_marker(const struct trainer_event *ev, bool last
 {
 	struct chart_marker mk = { (double)ev->step, 0, NULL };
 
-	if (ev->kind == TRAINER_EV_SET)
+	if (ev->kind == TRAINER_EV_SET || ev->kind == TRAINER_EV_PRUNE)
 		mk.kind = 'h';
 	else if (ev->kind == TRAINER_EV_PAUSE)
 		mk.kind = 'p';
@@ -389,6 +389,10 @@ void pane_curves_draw(struct ui *ui, struct layout_rect r, bool focused)
 	struct pane_curves c;
 	char title[256];
 
+	if (ui->curves.layers) {
+		pane_layers_draw(ui, r, focused);
+		return;
+	}
 	grid_fill(&ui->screen, r.x, r.y, r.w, r.h, ' ', GRID_ROLE_DEFAULT, 0);
 	pane_curves_collect(ui, &c, in.w);
 	pane_curves_title(ui, &c, title, sizeof title);

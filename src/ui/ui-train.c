@@ -25,6 +25,7 @@ void ui_train_fini(struct ui_train *m)
 	if (m->have_snap)
 		trainer_snapshot_fini(&m->snap);
 	trainer_predictions_fini(&m->preds);
+	trainer_layers_fini(&m->layers);
 	free(m->pred_of);
 	free(m->points);
 	free(m->events);
@@ -56,6 +57,7 @@ static void ui_train_new_run(struct ui_train *m, struct trainer *t)
 	m->nevents = 0;
 	m->message[0] = '\0';
 	m->eval_seen = false;
+	trainer_layers_fini(&m->layers);
 	trainer_predictions_fini(&m->preds);
 	m->pred_seq = 0;
 	m->npred_of = 0;
@@ -85,6 +87,7 @@ static void ui_note_event(struct ui *ui, const struct trainer_event *ev)
 
 	switch (ev->kind) {
 	case TRAINER_EV_SET:
+	case TRAINER_EV_PRUNE:
 		ui_message(ui, false, "step %llu: %s", step, ev->text);
 		break;
 	case TRAINER_EV_PAUSE:
@@ -237,6 +240,13 @@ unsigned ui_train_pull(struct ui *ui)
 	if (ui_pull_points(m, t) > 0)
 		dirty |= 1u << PANE_CURVES;
 	dirty |= ui_pull_events(ui, m, t);
+	if (ui->curves.layers)
+		trainer_want_layers(t);
+	if (m->snap.layers_seq != m->layers.seq) {
+		trainer_layers_fini(&m->layers);
+		trainer_layers_get(t, &m->layers);
+		dirty |= 1u << PANE_CURVES;
+	}
 	if (ui_new_eval(m))
 		dirty |= 1u << PANE_CONFUSION | 1u << PANE_CURVES;
 	/* Predictions come after the epoch's evaluation: pulled when they change. */
