@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cfg.dropout = 0.0f;
-	struct gpt *g = gpt_create(&cfg, 1, &err);
+	struct gpt *g = gpt_create_frozen(&cfg, 1, &err);
 
 	if (!g) {
 		fprintf(stderr, "gpt-gen: %s\n", err.msg);

@@ -55,7 +55,7 @@ enum cmd_rc cmd_gpt_load_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	(void)argc;
 	tt_err_clear(&err);
-	if ((g = gpt_load(argv[1], 0, &err)) == NULL) {
+	if ((g = gpt_load_frozen(argv[1], 0, &err)) == NULL) {
 		tt_err_format(&err, msg, sizeof msg);
 		cmd_error(ctx, "gpt-load: %s", msg);
 		return CMD_ERROR;
