@@ -6,6 +6,7 @@
 #ifndef TUNETOP_FLOPS_H
 #define TUNETOP_FLOPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tunetop/gpt.h"
@@ -19,6 +20,16 @@
  * update and the elementwise kernels are not counted.
  */
 double flops_gpt_step(const struct gpt_config *c, uint64_t tokens);
+
+/*
+ * FLOPs per trained token of a run with sequences of T tokens: for a
+ * language model flops_gpt_step's count per token (6 x every parameter,
+ * wte being the tied output layer, plus 12 x L x T x C); for a classifier
+ * 6 x the parameters that take part in products (wte and wpe are only
+ * looked up, and there is no output layer over the vocabulary) plus the
+ * same attention term. What the status bar multiplies tokens/s by.
+ */
+double flops_gpt_token(const struct gpt_config *c, uint32_t T, bool lm);
 
 /* Model FLOP utilization in [0, inf): flops / (seconds x peak); 0 if unknown. */
 double flops_mfu(double flops_per_step, double step_seconds, double peak_gflops);

@@ -150,6 +150,14 @@ struct trainer_snapshot {
 	 */
 	double step_ms_median;
 	bool lm;                /* a language model: eval loss is per token, perplexity exp(loss) */
+	/*
+	 * Model gpt (trainer-flops.c): FLOPs per trained token (flops.h,
+	 * flops_gpt_token) and this machine's sgemm peak in GFLOP/s at the
+	 * run's thread count (flops_peak, cached); 0 when unknown (n-gram).
+	 * GFLOP/s = flops_per_token x tokens_per_sec / 1e9, MFU = that / peak.
+	 */
+	double flops_per_token;
+	double peak_gflops;
 };
 
 /*

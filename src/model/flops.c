@@ -32,6 +32,15 @@ double flops_gpt_step(const struct gpt_config *c, uint64_t tokens)
 	return (6.0 * params + attn) * (double)tokens;
 }
 
+double flops_gpt_token(const struct gpt_config *c, uint32_t T, bool lm)
+{
+	double params = (double)gpt_config_nparams(c);
+
+	if (!lm)	/* no tied output product; embeddings are lookups */
+		params -= (double)c->vocab * c->dim + (double)c->ctx * c->dim;
+	return 6.0 * params + 12.0 * c->layers * (double)T * c->dim;
+}
+
 double flops_mfu(double flops_per_step, double step_seconds, double peak_gflops)
 {
 	if (!(flops_per_step > 0) || !(step_seconds > 0) || !(peak_gflops > 0))

@@ -128,6 +128,10 @@ struct trainer {
 	size_t nstep_ms, step_ms_cap;
 	uint64_t steps_timed;
 	double step_ms_median;
+	/* model gpt: published as snap.flops_per_token / peak_gflops (trainer-flops.c) */
+	double flops_per_token;
+	double peak_gflops;
+	uint32_t peak_threads;          /* the thread count peak_gflops is for; 0: none yet */
 };
 
 /* trainer-run.c */
@@ -181,6 +185,9 @@ void trainer_lm_example(const struct trainer *t, uint32_t row, struct model_exam
 void trainer_gpt_eval_classify(struct trainer *t, enum ds_split split, struct metrics_eval *acc);
 /* Loss (mean per target token) and next-token accuracy of a split. */
 void trainer_lm_evaluate(struct trainer *t, enum ds_split split, struct metrics_report *out);
+
+/* trainer-flops.c: FLOPs per token and the sgemm peak of a gpt run (again after `set threads`) */
+void trainer_gpt_flops(struct trainer *t);
 
 /* trainer-step.c */
 /* 1 when steps take the model's fused Hogwild SGD (no optimizer object). */

@@ -50,8 +50,10 @@ void trainer_read_hp(struct trainer *t)
 	hp->model.label_smoothing = (float)cfg_get_num(&t->cfg, "label_smoothing");
 	hp->model.clip = (float)cfg_get_num(&t->cfg, "clip");
 	hp->model.class_weights = t->class_weights;
-	if (t->model != NULL)
+	if (t->model != NULL) {
 		trainer_gpt_threads(t);
+		trainer_gpt_flops(t);
+	}
 }
 
 uint64_t trainer_steps_per_epoch(const struct trainer *t)

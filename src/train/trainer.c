@@ -233,6 +233,8 @@ void trainer_publish(struct trainer *t, int force_wake)
 	t->snap.nevents = t->nevents;
 	t->snap.step_ms_median = t->step_ms_median;
 	t->snap.lm = t->data.lm_off != NULL;
+	t->snap.flops_per_token = t->flops_per_token;
+	t->snap.peak_gflops = t->peak_gflops;
 	pthread_cond_broadcast(&t->cond);
 	if (force_wake || state_changed || now - t->last_wake >= 0.05) {
 		t->last_wake = now;
