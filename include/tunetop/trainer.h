@@ -47,6 +47,7 @@ enum trainer_msg_type {
 	TRAINER_EXPORT,      /* value = path: the model alone, for predict/eval */
 	TRAINER_RESTORE,     /* the setup's checkpoint and its run's metrics.jsonl, then
 				PAUSED (DONE if it had finished): a reopened session */
+	TRAINER_COPY_GPT,    /* a copy of the transformer for generation (trainer_copy_gpt) */
 };
 
 /*
@@ -233,6 +234,20 @@ size_t trainer_events(struct trainer *t, size_t since, struct trainer_event *out
 /* Readable when there is news; drain it before polling again. */
 int trainer_wake_fd(const struct trainer *t);
 void trainer_drain_wake(struct trainer *t);
+
+/*
+ * A copy of a language-model run's transformer (frozen: no gradients;
+ * LoRA adapters folded in) and of its tokenizer, made by the trainer
+ * thread between two optimizer steps, so generating from it never races
+ * training (trainer-copy.c). The caller owns *g and *b (gpt_destroy,
+ * bpe_destroy); *step is the step the weights are from. Waits for at most
+ * the step in progress. -1 with why when there is nothing to copy: the
+ * run is starting, has no model yet, is an n-gram model or a classifier.
+ */
+struct gpt;
+struct bpe;
+int trainer_copy_gpt(struct trainer *t, struct gpt **g, struct bpe **b, uint64_t *step,
+		     char *why, size_t n);
 
 const char *trainer_state_name(enum trainer_state s);
 /* Options that may change while training runs. */

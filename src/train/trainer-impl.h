@@ -132,6 +132,12 @@ struct trainer {
 	double flops_per_token;
 	double peak_gflops;
 	uint32_t peak_threads;          /* the thread count peak_gflops is for; 0: none yet */
+	/* guarded by lock: a copy for generation until the caller takes it (trainer-copy.c) */
+	struct {
+		struct gpt *g;
+		struct bpe *b;
+		uint64_t step;
+	} copy;
 };
 
 /* trainer-run.c */
@@ -188,6 +194,10 @@ void trainer_lm_evaluate(struct trainer *t, enum ds_split split, struct metrics_
 
 /* trainer-flops.c: FLOPs per token and the sgemm peak of a gpt run (again after `set threads`) */
 void trainer_gpt_flops(struct trainer *t);
+
+/* trainer-copy.c: TRAINER_COPY_GPT's handler; free a copy nobody took (destroy) */
+int trainer_msg_copy(struct trainer *t, char *reply, size_t n);
+void trainer_copy_fini(struct trainer *t);
 
 /* trainer-step.c */
 /* 1 when steps take the model's fused Hogwild SGD (no optimizer object). */

@@ -519,6 +519,8 @@ static int trainer_handle(struct trainer *t, struct trainer_msg *m, char *reply,
 	case TRAINER_CHECKPOINT:
 	case TRAINER_EXPORT:
 		return trainer_msg_save(t, m, reply, n);
+	case TRAINER_COPY_GPT:
+		return trainer_msg_copy(t, reply, n);
 	case TRAINER_RELOAD:
 		tt_err_clear(&err);
 		if (trainer_apply_input(t, m->input, &err) != 0) {
@@ -657,6 +659,7 @@ void trainer_destroy(struct trainer *t)
 	while ((m = chan_pop(&t->inbox)) != NULL)
 		trainer_msg_free(m);
 	trainer_release(t);
+	trainer_copy_fini(t);
 	trainer_input_free(t->in);
 	trainer_input_free(t->pending);
 	if (t->log != NULL)
