@@ -199,6 +199,9 @@ struct gpt *gpt_create(const struct gpt_config *c, uint64_t seed, struct tt_err 
  * scratch). gpt_set_trainable + gpt_grad_alloc make it trainable later.
  */
 struct gpt *gpt_create_frozen(const struct gpt_config *c, uint64_t seed, struct tt_err *err);
+/* Either, with every weight 0 instead of initialized: for a loader that
+ * fills every base view (gpt_load), so it does not pay the random draws. */
+struct gpt *gpt_create_empty(const struct gpt_config *c, bool trainable, struct tt_err *err);
 void gpt_destroy(struct gpt *g);
 /* The view of that name, or NULL. */
 const struct gpt_view *gpt_find_view(const struct gpt *g, const char *name);
