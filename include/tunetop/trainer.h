@@ -127,6 +127,7 @@ struct trainer_snapshot {
 	double tokens_per_sec;
 	double eta_seconds;     /* NAN when unknown */
 	double elapsed;         /* seconds spent running */
+	double steps_per_sec;   /* over the steps those seconds took (a restored run's own) */
 	double train_loss;      /* last logged */
 	bool has_eval;
 	uint64_t eval_step;

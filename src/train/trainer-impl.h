@@ -118,6 +118,7 @@ struct trainer {
 	uint64_t tokens_since;
 	double time_since;
 	double run_seconds;
+	uint64_t run_steps;             /* steps taken in run_seconds (ETA) */
 	double tokens_per_sec;
 	double best;
 	uint64_t best_step;

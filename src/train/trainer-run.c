@@ -441,6 +441,7 @@ int trainer_prepare(struct trainer *t, struct tt_err *err)
 	t->loss_sum = 0;
 	t->loss_steps = 0;
 	t->run_seconds = 0;
+	t->run_steps = 0;
 	if (t->resume_from != NULL && trainer_restore(t, t->resume_from, err) != 0)
 		return -1;
 	trainer_read_hp(t);

@@ -281,6 +281,7 @@ void trainer_run_round(struct trainer *t)
 	}
 	t->time_since += dt;
 	t->run_seconds += dt;
+	t->run_steps += done;
 	t->step += done;
 	/* the lr the round's last step took: what a point or progress line logged now shows */
 	if (done > 0)

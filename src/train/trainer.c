@@ -224,9 +224,11 @@ void trainer_publish(struct trainer *t, int force_wake)
 	t->snap.base_lr = t->hp.base_lr;
 	t->snap.tokens_per_sec = t->tokens_per_sec;
 	t->snap.elapsed = t->run_seconds;
-	sps = t->run_seconds > 0 ? (double)t->step / t->run_seconds : 0;
+	/* steps timed, not t->step: a restored run starts its clock at its step */
+	sps = t->run_seconds > 0 ? (double)t->run_steps / t->run_seconds : 0;
 	remaining = (double)(t->snap.total_steps > t->step ? t->snap.total_steps - t->step : 0);
 	t->snap.eta_seconds = sps > 0 ? remaining / sps : NAN;
+	t->snap.steps_per_sec = sps;
 	t->snap.best_metric = t->best;
 	t->snap.best_step = t->best_step;
 	t->snap.npoints = t->npoints;

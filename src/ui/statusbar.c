@@ -134,18 +134,19 @@ static int statusbar_fields(const struct ui *ui, char f[][STATUS_FIELD_LEN], int
 	if (s->state == TRAINER_RUNNING) {
 		statusbar_eta(s->eta_seconds, f[n++], STATUS_FIELD_LEN);
 		if (!gpt) {
-			chart_fmt(s->elapsed > 0 ? (double)s->step / s->elapsed : 0, num, sizeof num);
+			chart_fmt(s->steps_per_sec, num, sizeof num);
 			snprintf(f[n++], STATUS_FIELD_LEN, "%s steps/s", num);
 		}
 	}
 	if (gpt) {	/* a transformer: tokens/s, GFLOP/s and MFU first (app-flops.h) */
 		chart_fmt(s->tokens_per_sec, num, sizeof num);
 		snprintf(f[n++], STATUS_FIELD_LEN, "%s tok/s", num);
-		*must = n;
-		chart_fmt(gflops, num, sizeof num);
-		snprintf(f[n++], STATUS_FIELD_LEN, "%s GFLOP/s", num);
+		/* MFU first: short, it still fits at 80 columns while a run goes */
 		if (isfinite(mfu))
 			snprintf(f[n++], STATUS_FIELD_LEN, "MFU %.0f%%", mfu * 100);
+		chart_fmt(gflops, num, sizeof num);
+		snprintf(f[n++], STATUS_FIELD_LEN, "%s GFLOP/s", num);
+		*must = n;	/* before the key hints: the speed is the point of a gpt run */
 		snprintf(f[n++], STATUS_FIELD_LEN, "epoch %.2f/%u", s->epoch, s->epochs);
 	} else {
 		*must = n;
