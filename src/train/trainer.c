@@ -92,7 +92,9 @@ static void trainer_log_point(struct trainer *t, const struct trainer_point *p)
 	if (!isnan(p->valid_loss))
 		json_object_set_new(o, "valid_loss", trainer_log_real(p->valid_loss));
 	if (!isnan(p->valid_metric)) {
-		snprintf(key, sizeof key, "valid_%s", cfg_get_str(&t->cfg, "metric"));
+		/* a language model's metric is its perplexity, whatever `metric` says */
+		snprintf(key, sizeof key, "valid_%s", trainer_is_lm(t) ? "perplexity" :
+			 cfg_get_str(&t->cfg, "metric"));
 		json_object_set_new(o, key, trainer_log_real(p->valid_metric));
 	}
 	trainer_log_line(t, o);

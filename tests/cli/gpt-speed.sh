@@ -45,6 +45,9 @@ assert got == [(4, 0.004), (8, 0.008), (12, 0.005)], got'
 then ok "metrics.jsonl: the lr of each point is its step's, not one report behind"; else
 	not_ok "metrics.jsonl lr" "$(grep '"lr"' "$T/lr/metrics.jsonl")"; fi
 expect_err "the progress line: the last step's lr" "lr 0.005"
+if grep -q '"valid_perplexity"' "$T/lr/metrics.jsonl" && ! grep -q '"valid_macro_f1"' "$T/lr/metrics.jsonl"
+then ok "metrics.jsonl: a language model's metric is named perplexity"; else
+	not_ok "metrics.jsonl: valid_perplexity" "$(tail -2 "$T/lr/metrics.jsonl")"; fi
 
 # ---- a fresh run takes --vocab/--merges as its tokenizer ----
 G="$DATA/gpt/gen"

@@ -1,5 +1,5 @@
 /*
- * app-genjob.c - a generation on its own thread (app-gen.h), so the
+ * app-gen.c - a generation on its own thread (app-gen.h), so the
  * workbench streams tokens into the REPL as they come and stays
  * responsive (Ctrl-C or generate-stop cancels it).
  *
