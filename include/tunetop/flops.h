@@ -62,7 +62,9 @@ int flops_cache_write(const char *path, int threads, double gflops, struct tt_er
 
 /*
  * The peak for OpenBLAS's current thread count: from the cache, else
- * measured and written to it. A malformed cache is measured over and
+ * measured and written to it. A cache written over six hours ago is
+ * measured again and the larger of the two kept (a peak measured under
+ * load is too low; load never makes one too high). A malformed cache is measured over and
  * replaced (*note says so, for a status line); a cache that cannot be
  * written only costs a measurement next time. Never fails.
  */
