@@ -19,8 +19,8 @@
 
 /*
  * GFLOP/s and MFU (0..1) of a gpt run's snapshot; false when it has no
- * FLOP count (the n-gram model) or no throughput yet. A running run's MFU
- * is remembered in a->last_mfu for the next estimate (a may be NULL).
+ * FLOP count (the n-gram model) or no throughput yet. The MFU is
+ * remembered in a->flops.last_mfu for the next estimate (a may be NULL).
  */
 bool app_flops_of(struct app *a, const struct trainer_snapshot *s, double *gflops, double *mfu);
 

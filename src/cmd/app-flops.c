@@ -32,7 +32,7 @@ bool app_flops_of(struct app *a, const struct trainer_snapshot *s, double *gflop
 		return false;
 	*gflops = s->flops_per_token * s->tokens_per_sec / 1e9;
 	*mfu = s->peak_gflops > 0 ? *gflops / s->peak_gflops : NAN;
-	if (a != NULL && s->state == TRAINER_RUNNING && isfinite(*mfu) && *mfu > 0)
+	if (a != NULL && isfinite(*mfu) && *mfu > 0)
 		a->flops.last_mfu = *mfu;
 	return true;
 }

@@ -218,6 +218,18 @@ static void cmd_status_flops(struct cmd_ctx *ctx, const struct trainer_snapshot 
 		  s->flops_per_token / 1e6, isfinite(mfu) ? mfu * 100 : 0.0, s->peak_gflops, eta);
 }
 
+/* After a run: the estimate of the next one the options describe (model gpt). */
+static void cmd_status_next(struct cmd_ctx *ctx)
+{
+	char basis[160], d[32];
+	double est = app_run_estimate(ctx->app, basis, sizeof basis);
+
+	if (est < 0)
+		return;
+	app_fmt_duration(est, d, sizeof d);
+	cmd_print(ctx, "next run: estimated duration %s (%s)\n", d, basis);
+}
+
 /* Before a run of model gpt: its estimated duration; false when there is none. */
 static bool cmd_status_estimate(struct cmd_ctx *ctx)
 {
@@ -252,6 +264,8 @@ enum cmd_rc cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_status_eval(ctx, "test", &s.test, s.lm);
 	if (s.message[0] != '\0')
 		cmd_print_line(ctx, s.message);
+	if (s.state == TRAINER_DONE || s.state == TRAINER_STOPPED || s.state == TRAINER_FAILED)
+		cmd_status_next(ctx);
 	trainer_snapshot_fini(&s);
 	return CMD_OK;
 }

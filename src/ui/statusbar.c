@@ -156,6 +156,15 @@ static int statusbar_fields(const struct ui *ui, char f[][STATUS_FIELD_LEN], int
 	}
 	snprintf(f[n++], STATUS_FIELD_LEN, "edits %zu", statusbar_pending_edits(ui));
 	snprintf(f[n++], STATUS_FIELD_LEN, "%s", statusbar_file(ui));
+	if (s->state == TRAINER_DONE || s->state == TRAINER_STOPPED ||
+	    s->state == TRAINER_FAILED) {	/* what `t` would start now */
+		double est = app_run_estimate(ui->app, NULL, 0);
+
+		if (est >= 0) {
+			app_fmt_duration(est, num, sizeof num);
+			snprintf(f[n++], STATUS_FIELD_LEN, "next run est %s", num);
+		}
+	}
 	return n;
 }
 

@@ -27,6 +27,9 @@ expect_rc "a gpt lm run headless" 0
 if grep -Eq '^speed: [0-9]+ tokens/s, [0-9.]+ GFLOP/s \([0-9.]+ MFLOP a token\), MFU [0-9.]+% of [0-9.]+ GFLOP/s sgemm peak, ETA [0-9:]+$' "$T/out"
 then ok "status of a gpt run: tokens/s, GFLOP/s, MFU"; else
 	not_ok "status of a gpt run: tokens/s, GFLOP/s, MFU" "$(cat "$T/out")"; fi
+if grep -Eq '^next run: estimated duration [0-9]+:[0-9]{2} \(.* x MFU [0-9]+% \(the last gpt run.s\)\)$' "$T/out"
+then ok "status after a gpt run: the next run's estimate, at the MFU measured"; else
+	not_ok "status after a gpt run: the next run's estimate" "$(cat "$T/out")"; fi
 # the FLOPs per token of dim 32, 1 layer, vocab 400 (an lm), context 32:
 # 6 x (400x32 + 32x32 + 12x32^2 + 13x32 + 2x32) + 12 x 1 x 32 x 32
 want=$(awk 'BEGIN { p = 400*32 + 32*32 + 12*32*32 + 13*32 + 2*32; printf "%.3g", (6*p + 12*32*32) / 1e6 }')
