@@ -1,9 +1,12 @@
 /*
  * gpt-gen.c - the tunetop side of bench/gpt-generate.sh: tokens per second
  * of greedy generation with the KV cache (gpt-generate.h) on a GPT-2 shape
- * with random weights (gpt_create's initialization).
+ * with random weights (gpt_create_frozen's initialization: a model for
+ * generation has no gradient arena).
  *
  *   gpt-gen [--preset NAME] [--prompt P] [--tokens N] [--rounds R] [--threads T]
+ *   gpt-gen --preset NAME --save FILE     write the random model (no timing), so
+ *                                         `tunetop generate FILE` can be measured
  *
  * A prompt of P random tokens, then N new tokens (no stop token), R times
  * after one warm-up run of 8 tokens. Prints one line:
@@ -49,11 +52,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cfg.dropout = 0.0f;
-	struct gpt *g = gpt_create(&cfg, 1, &err);
+	struct gpt *g = gpt_create_frozen(&cfg, 1, &err);
 
 	if (!g) {
 		fprintf(stderr, "gpt-gen: %s\n", err.msg);
 		return 1;
+	}
+	if (strcmp(sarg(argc, argv, "--save", ""), "") != 0) {
+		int rc = gpt_save(g, sarg(argc, argv, "--save", ""), &err);
+
+		if (rc != 0)
+			fprintf(stderr, "gpt-gen: %s\n", err.msg);
+		gpt_destroy(g);
+		return rc != 0;
 	}
 	int32_t *prompt = tt_xmalloc(P * sizeof *prompt);
 	uint64_t s = 1;

@@ -11,6 +11,7 @@
 #include "tunetop/dataset.h"
 #include "tunetop/edit.h"
 #include "tunetop/findings.h"
+#include "tunetop/gpt.h"
 
 struct app_ensemble;
 struct app_adapters;
@@ -100,6 +101,16 @@ struct app {
 	struct app_ensemble *ensemble;
 	/* LoRA adapters loaded by name (cmd-ftmodes.c), or NULL. */
 	struct app_adapters *adapters;
+	/* Speed and estimates of transformer runs (app-flops.h); zeroed by app_init. */
+	struct app_flops {
+		double peak;            /* sgemm GFLOP/s, 0 until an estimate needs it */
+		double last_mfu;        /* the last running gpt run's, 0: none yet */
+		double est_at, est_s;   /* the last estimate, and when it was made */
+		char est_basis[160];
+		char *init_path;        /* the init file whose shapes init_cfg holds */
+		struct gpt_config init_cfg;
+		bool init_ok;
+	} flops;
 };
 
 void app_init(struct app *a);

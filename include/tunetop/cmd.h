@@ -109,6 +109,7 @@ enum cmd_rc cmd_tokenizer_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_tokens_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_gpt_load_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_generate_exec(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_rc cmd_generate_stop_exec(struct cmd_ctx *ctx, int argc, char **argv);
 /* `tokens`' output for text[0..len) (errors start with name). */
 enum cmd_rc cmd_tokens_show(struct cmd_ctx *ctx, const char *name, const char *text, size_t len);
 enum cmd_rc cmd_ensemble_exec(struct cmd_ctx *ctx, int argc, char **argv);

@@ -6,6 +6,7 @@
 #ifndef TUNETOP_FLOPS_H
 #define TUNETOP_FLOPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tunetop/gpt.h"
@@ -19,6 +20,16 @@
  * update and the elementwise kernels are not counted.
  */
 double flops_gpt_step(const struct gpt_config *c, uint64_t tokens);
+
+/*
+ * FLOPs per trained token of a run with sequences of T tokens: for a
+ * language model flops_gpt_step's count per token (6 x every parameter,
+ * wte being the tied output layer, plus 12 x L x T x C); for a classifier
+ * 6 x the parameters that take part in products (wte and wpe are only
+ * looked up, and there is no output layer over the vocabulary) plus the
+ * same attention term. What the status bar multiplies tokens/s by.
+ */
+double flops_gpt_token(const struct gpt_config *c, uint32_t T, bool lm);
 
 /* Model FLOP utilization in [0, inf): flops / (seconds x peak); 0 if unknown. */
 double flops_mfu(double flops_per_step, double step_seconds, double peak_gflops);
@@ -51,7 +62,9 @@ int flops_cache_write(const char *path, int threads, double gflops, struct tt_er
 
 /*
  * The peak for OpenBLAS's current thread count: from the cache, else
- * measured and written to it. A malformed cache is measured over and
+ * measured and written to it. A cache written over six hours ago is
+ * measured again and the larger of the two kept (a peak measured under
+ * load is too low; load never makes one too high). A malformed cache is measured over and
  * replaced (*note says so, for a status line); a cache that cannot be
  * written only costs a measurement next time. Never fails.
  */

@@ -66,6 +66,13 @@ void gpt_kv_reset(struct gpt_kv *kv);
 int gpt_kv_forward(struct gpt_kv *kv, const struct gpt *g, const int32_t *tokens, uint32_t n,
 		   float *logits, bool all, struct tt_err *err);
 
+/*
+ * A frozen copy of src (gpt_create_frozen: no gradients) with src's
+ * weights, LoRA adapters folded in, dropout 0: what a generation reads
+ * while src goes on training. src is only read. NULL + err.
+ */
+struct gpt *gpt_copy_frozen(const struct gpt *src, struct tt_err *err);
+
 /* ---- sampling ---------------------------------------------------------- */
 
 struct gpt_sample_opts {

@@ -87,6 +87,9 @@ void gpt_lora_remove(struct gpt *g);
  * applying them; unmerge subtracts them again. Idempotent. */
 void gpt_lora_merge(struct gpt *g);
 void gpt_lora_unmerge(struct gpt *g);
+/* Add src's adapters (unless merged) into dst's base weights; dst has
+ * src's shapes (a frozen copy for generation). src is not changed. */
+void gpt_lora_fold_into(const struct gpt *src, struct gpt *dst);
 
 /* The hex XXH3-128 of a file's bytes into out[33]. -1 + err. */
 int gpt_file_hash(const char *path, char out[33], struct tt_err *err);

@@ -192,6 +192,16 @@ struct gpt {
  * deterministic for a seed. NULL with err on a bad configuration.
  */
 struct gpt *gpt_create(const struct gpt_config *c, uint64_t seed, struct tt_err *err);
+/*
+ * The same for inference only (generation, evaluation): every view frozen,
+ * so the grads arena is empty and nothing of its size is ever touched
+ * (the peak memory of a generation is the weights, the cache and the
+ * scratch). gpt_set_trainable + gpt_grad_alloc make it trainable later.
+ */
+struct gpt *gpt_create_frozen(const struct gpt_config *c, uint64_t seed, struct tt_err *err);
+/* Either, with every weight 0 instead of initialized: for a loader that
+ * fills every base view (gpt_load), so it does not pay the random draws. */
+struct gpt *gpt_create_empty(const struct gpt_config *c, bool trainable, struct tt_err *err);
 void gpt_destroy(struct gpt *g);
 /* The view of that name, or NULL. */
 const struct gpt_view *gpt_find_view(const struct gpt *g, const char *name);
@@ -281,6 +291,8 @@ void gpt_adamw_step(struct gpt_adamw *o, struct gpt *g, float lr, float beta1, f
  * Errors name the file and the tensor.
  */
 struct gpt *gpt_load(const char *path, uint32_t heads_hint, struct tt_err *err);
+/* gpt_load for inference: the model of gpt_create_frozen (no gradient memory). */
+struct gpt *gpt_load_frozen(const char *path, uint32_t heads_hint, struct tt_err *err);
 /* Copy a file's tensors into an existing model: every tensor must be there
  * with the model's shape (score.weight only when nlabels > 0). */
 int gpt_load_into(struct gpt *g, const char *path, struct tt_err *err);

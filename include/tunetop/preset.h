@@ -26,5 +26,13 @@ const struct preset *preset_table(size_t *count);
 const struct preset *preset_find(const char *name);
 /* Apply every value of the preset (all or nothing). */
 int preset_apply(struct cfg *c, const struct preset *p, struct tt_err *err);
+/*
+ * Apply only the values of options still at their default (what a person
+ * has not set: `set model gpt` alone takes gpt-tiny's shape and AdamW but
+ * keeps a chosen lr). "key value, ..." of those taken go to taken;
+ * returns how many, or -1 + err.
+ */
+int preset_fill_defaults(struct cfg *c, const struct preset *p, struct tt_buf *taken,
+			 struct tt_err *err);
 
 #endif

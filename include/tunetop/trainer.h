@@ -51,6 +51,7 @@ enum trainer_msg_type {
 				lora, adapter...), a marker on the curves */
 	TRAINER_MERGED,      /* value = path: the model with its LoRA adapters folded in */
 	TRAINER_PRUNE,       /* value = sparsity, key = scope (matrix|global): gpt only */
+	TRAINER_COPY_GPT,    /* a copy of the transformer for generation (trainer_copy_gpt) */
 };
 
 /*
@@ -131,6 +132,7 @@ struct trainer_snapshot {
 	double tokens_per_sec;
 	double eta_seconds;     /* NAN when unknown */
 	double elapsed;         /* seconds spent running */
+	double steps_per_sec;   /* over the steps those seconds took (a restored run's own) */
 	double train_loss;      /* last logged */
 	bool has_eval;
 	uint64_t eval_step;
@@ -161,6 +163,14 @@ struct trainer_snapshot {
 	uint64_t params_trainable;
 	uint64_t optim_bytes;
 	uint64_t grad_bytes;    /* gpt: the gradient arena (trainable views only) */
+	/*
+	 * Model gpt (trainer-flops.c): FLOPs per trained token (flops.h,
+	 * flops_gpt_token) and this machine's sgemm peak in GFLOP/s at the
+	 * run's thread count (flops_peak, cached); 0 when unknown (n-gram).
+	 * GFLOP/s = flops_per_token x tokens_per_sec / 1e9, MFU = that / peak.
+	 */
+	double flops_per_token;
+	double peak_gflops;
 	double sparsity;        /* share of zeros in the pruned matrices; NAN: not pruned */
 	uint64_t layers_seq;    /* grows with every new per-layer point (trainer_layers_get) */
 	double layers_ms;       /* mean time of one per-layer measurement; NAN: none */
@@ -273,6 +283,20 @@ void trainer_layers_fini(struct trainer_layers *l);
 /* Readable when there is news; drain it before polling again. */
 int trainer_wake_fd(const struct trainer *t);
 void trainer_drain_wake(struct trainer *t);
+
+/*
+ * A copy of a language-model run's transformer (frozen: no gradients;
+ * LoRA adapters folded in) and of its tokenizer, made by the trainer
+ * thread between two optimizer steps, so generating from it never races
+ * training (trainer-copy.c). The caller owns *g and *b (gpt_destroy,
+ * bpe_destroy); *step is the step the weights are from. Waits for at most
+ * the step in progress. -1 with why when there is nothing to copy: the
+ * run is starting, has no model yet, is an n-gram model or a classifier.
+ */
+struct gpt;
+struct bpe;
+int trainer_copy_gpt(struct trainer *t, struct gpt **g, struct bpe **b, uint64_t *step,
+		     char *why, size_t n);
 
 const char *trainer_state_name(enum trainer_state s);
 /* Options that may change while training runs. */

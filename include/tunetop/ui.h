@@ -267,6 +267,11 @@ void ui_mark_news(struct ui *ui, unsigned panes);
 int ui_label_errors_fd(const struct ui *ui);
 void ui_label_errors_tick(struct ui *ui);
 bool ui_label_errors_status(const struct ui *ui, char *out, size_t n);
+/* ui-gen.c: a generation streaming into the REPL (app-gen.h): its wake fd
+ * (-1: none), the tick that moves its text, Ctrl-C's stop (true: stopped). */
+int ui_gen_fd(const struct ui *ui);
+void ui_gen_tick(struct ui *ui);
+bool ui_gen_interrupt(struct ui *ui);
 void ui_message(struct ui *ui, bool is_error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Command output sink (cmd_ctx.sink): the REPL scrollback. */

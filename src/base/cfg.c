@@ -159,9 +159,9 @@ static const struct cfg_option cfg_options[] = {
 	{ "init", CFG_STRING, 0, 4096, "", NULL, "train",
 	  "gpt: start from this safetensors file (tunetop's or Hugging Face GPT-2's); empty = fresh" },
 	{ "bpe_vocab", CFG_STRING, 0, 4096, "", NULL, "train",
-	  "gpt with init: vocab.json (or encoder.json); empty = the one beside the init file" },
+	  "gpt: vocab.json (or encoder.json); empty = beside the init file, or learn a BPE" },
 	{ "bpe_merges", CFG_STRING, 0, 4096, "", NULL, "train",
-	  "gpt with init: merges.txt (or vocab.bpe); empty = the one beside the init file" },
+	  "gpt: merges.txt (or vocab.bpe); empty = beside the init file, or learn a BPE" },
 	{ "prune_sparsity", CFG_FLOAT, 0, 0.99, "0", NULL, "train",
 	  "gpt: at the start, zero this share of the block matrices' smallest weights; they "
 	  "stay zero while training (0 = off)" },

@@ -5,8 +5,8 @@
  *                    [--top-k K] [--seed S] [--vocab FILE --merges FILE]
  *
  * MODEL is a safetensors file in Hugging Face's GPT-2 layout (gpt.h,
- * gpt_load). The tokenizer: --vocab/--merges when given, else a
- * "tokenizer.bpe" tensor inside MODEL (tunetop's bundles), else the files
+ * gpt_load_frozen: no gradient memory). The tokenizer: --vocab/--merges
+ * when given, else a "tokenizer.bpe" tensor inside MODEL (tunetop's bundles), else the files
  * beside MODEL: vocab.json + merges.txt, or encoder.json + vocab.bpe.
  *
  * The continuation (not the prompt) streams to stdout as tokens come,
@@ -258,7 +258,7 @@ int cli_generate(int argc, char **argv)
 	if (cli_gen_parse(argc, argv, &a) != 0)
 		return CLI_GEN_USAGE;
 	tt_err_clear(&err);
-	if ((g = gpt_load(a.model, 0, &err)) == NULL) {
+	if ((g = gpt_load_frozen(a.model, 0, &err)) == NULL) {
 		cli_gen_report(&err);
 		return CLI_GEN_FAILED;
 	}

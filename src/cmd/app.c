@@ -40,6 +40,7 @@ void app_fini(struct app *a)
 	bpe_destroy(a->bpe);
 	bpe_cache_destroy(a->bpe_cache);
 	app_gen_free(a);
+	free(a->flops.init_path);
 	app_checks_reset(a);
 	app_unknown_reset(a);
 	app_ensemble_off(a);

@@ -11,6 +11,28 @@
 #include "tunetop/trainer.h"
 #include "tunetop/version.h"
 
+/*
+ * `set model gpt` from the n-gram defaults: the n-gram's lr 0.5, SGD and
+ * dim 100 would diverge or not divide into heads, so options still at
+ * their default take gpt-tiny's values, and the REPL says which.
+ */
+static void cmd_set_gpt_defaults(struct cmd_ctx *ctx)
+{
+	struct tt_buf taken;
+	struct tt_err err;
+	int n;
+
+	tt_buf_init(&taken);
+	tt_err_clear(&err);
+	n = preset_fill_defaults(&ctx->app->cfg, preset_find("gpt-tiny"), &taken, &err);
+	if (n < 0)
+		cmd_error(ctx, "set: %s", err.msg);
+	else if (n > 0)
+		cmd_print(ctx, "model gpt: options at their default take preset gpt-tiny's values: "
+			  "%s (preset gpt-small or gpt2-124m for other shapes)\n", taken.data);
+	tt_buf_fini(&taken);
+}
+
 enum cmd_rc cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct tt_err err;
@@ -38,6 +60,8 @@ enum cmd_rc cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	shown = tt_esc_dup(was);
 	cmd_print(ctx, "%s = %s (was %s)\n", argv[1], now, shown);
 	cmd_ftmodes_after_set(ctx, argv[1], now);   /* freeze_layers, lora_*: at the next start */
+	if (strcmp(argv[1], "model") == 0 && strcmp(now, "gpt") == 0 && strcmp(was, "gpt") != 0)
+		cmd_set_gpt_defaults(ctx);
 	free(now);
 	free(shown);
 	free(was);

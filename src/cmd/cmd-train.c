@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tunetop/app.h"
+#include "tunetop/app-flops.h"
 #include "tunetop/cmd.h"
 #include "tunetop/journal.h"
 #include "tunetop/session.h"
@@ -209,11 +210,52 @@ static void cmd_status_eval(struct cmd_ctx *ctx, const char *name, const struct 
 		  r->accuracy, r->macro_f1, r->loss, (unsigned long long)r->n);
 }
 
+/* A transformer run's speed: GFLOP/s, MFU against the sgemm peak, ETA (app-flops.h). */
+static void cmd_status_flops(struct cmd_ctx *ctx, const struct trainer_snapshot *s)
+{
+	double gflops, mfu;
+	char eta[32];
+
+	if (!app_flops_of(ctx->app, s, &gflops, &mfu))
+		return;
+	app_fmt_duration(s->eta_seconds, eta, sizeof eta);
+	cmd_print(ctx, "speed: %.0f tokens/s, %.2f GFLOP/s (%.3g MFLOP a token), MFU %.1f%% of "
+		  "%.1f GFLOP/s sgemm peak, ETA %s\n", s->tokens_per_sec, gflops,
+		  s->flops_per_token / 1e6, isfinite(mfu) ? mfu * 100 : 0.0, s->peak_gflops, eta);
+}
+
+/* After a run: the estimate of the next one the options describe (model gpt). */
+static void cmd_status_next(struct cmd_ctx *ctx)
+{
+	char basis[160], d[32];
+	double est = app_run_estimate(ctx->app, basis, sizeof basis);
+
+	if (est < 0)
+		return;
+	app_fmt_duration(est, d, sizeof d);
+	cmd_print(ctx, "next run: estimated duration %s (%s)\n", d, basis);
+}
+
+/* Before a run of model gpt: its estimated duration; false when there is none. */
+static bool cmd_status_estimate(struct cmd_ctx *ctx)
+{
+	char basis[160], d[32];
+	double est = app_run_estimate(ctx->app, basis, sizeof basis);
+
+	if (est < 0)
+		return false;
+	app_fmt_duration(est, d, sizeof d);
+	cmd_print(ctx, "no training run yet; model gpt: estimated duration %s (%s)\n", d, basis);
+	return true;
+}
+
 enum cmd_rc cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct trainer_snapshot s;
 
 	(void)argc;
+	if (ctx->app->trainer == NULL && cmd_status_estimate(ctx))
+		return CMD_OK;
 	if (!cmd_need_trainer(ctx, argv[0]))
 		return CMD_ERROR;
 	trainer_snapshot_get(ctx->app->trainer, &s);
@@ -226,12 +268,15 @@ enum cmd_rc cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			  (unsigned long long)s.params_trainable, (unsigned long long)s.params_total,
 			  100.0 * (double)s.params_trainable / (double)s.params_total,
 			  (double)s.optim_bytes / 1e6);
+	cmd_status_flops(ctx, &s);
 	if (s.has_eval)
 		cmd_status_eval(ctx, "valid", &s.eval, s.lm);
 	if (s.has_test)
 		cmd_status_eval(ctx, "test", &s.test, s.lm);
 	if (s.message[0] != '\0')
 		cmd_print_line(ctx, s.message);
+	if (s.state == TRAINER_DONE || s.state == TRAINER_STOPPED || s.state == TRAINER_FAILED)
+		cmd_status_next(ctx);
 	trainer_snapshot_fini(&s);
 	return CMD_OK;
 }

@@ -38,6 +38,7 @@
 
 #include "tunetop/gpt-generate.h"
 #include "tunetop/gpt-layers.h"
+#include "tunetop/gpt-lora.h"
 
 int gpt_kv_init(struct gpt_kv *kv, const struct gpt *g, uint32_t positions, struct tt_err *err)
 {
@@ -311,6 +312,23 @@ int32_t gpt_sample(const float *logits, uint32_t V, const struct gpt_sample_opts
 			return (int32_t)i;
 	}
 	return best;    /* rounding left u at or just above 0 */
+}
+
+/* ---- a copy to generate from ------------------------------------------- */
+
+struct gpt *gpt_copy_frozen(const struct gpt *src, struct tt_err *err)
+{
+	struct gpt_config c = src->cfg;
+	struct gpt *g;
+
+	c.dropout = 0;
+	if ((g = gpt_create_frozen(&c, 0, err)) == NULL)
+		return NULL;
+	/* the base views are in one order in both (gpt.c's arena order) */
+	for (size_t i = 0; i < g->nviews && i < src->nbase_views; i++)
+		memcpy(g->views[i].data, src->views[i].data, g->views[i].numel * sizeof(float));
+	gpt_lora_fold_into(src, g);
+	return g;
 }
 
 /* ---- generation -------------------------------------------------------- */

@@ -407,6 +407,30 @@ void gpt_lora_merge(struct gpt *g)
 	g->lora->merged = true;
 }
 
+void gpt_lora_fold_into(const struct gpt *src, struct gpt *dst)
+{
+	const struct gpt_lora *lo = src->lora;
+	int r;
+
+	if (lo == NULL || lo->merged)
+		return;
+	r = (int)lo->cfg.r;
+	for (uint32_t l = 0; l < src->cfg.layers; l++) {
+		for (int t = 0; t < GPT_LORA_NT; t++) {
+			size_t k = (size_t)l * GPT_LORA_NT + t;
+			uint32_t in, od;
+
+			if (lo->ia[k] == SIZE_MAX)
+				continue;
+			target_dims(src, t, &in, &od);
+			cblas_sgemm(CblasRowMajor, CblasTrans, CblasTrans, (int)in, (int)od, r,
+				    lo->scale, src->views[lo->ia[k]].data, (int)in,
+				    src->views[lo->ib[k]].data, r, 1.0f, target_weight(dst, l, t),
+				    (int)od);
+		}
+	}
+}
+
 void gpt_lora_unmerge(struct gpt *g)
 {
 	if (!g->lora || !g->lora->merged)

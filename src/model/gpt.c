@@ -218,7 +218,10 @@ static void init_weights(struct gpt *g, uint64_t seed)
 	}
 }
 
-struct gpt *gpt_create(const struct gpt_config *c, uint64_t seed, struct tt_err *err)
+/* gpt_create, or with grads false a model for inference (every view
+ * frozen); with init false the weights stay zero (a loader fills them). */
+static struct gpt *gpt_new(const struct gpt_config *c, uint64_t seed, bool grads, bool init,
+			   struct tt_err *err)
 {
 	if (gpt_config_check(c, err) < 0)
 		return NULL;
@@ -250,13 +253,29 @@ struct gpt *gpt_create(const struct gpt_config *c, uint64_t seed, struct tt_err 
 
 	for (size_t i = 0; i < n; i++) {
 		g->views[i].data = g->params + off;
-		g->views[i].trainable = true;
+		g->views[i].trainable = grads;
 		off += align_up(g->views[i].numel);
 	}
 	point_params(g, &g->p, 0);
 	gpt_grad_alloc(g);
-	init_weights(g, seed);
+	if (init)
+		init_weights(g, seed);
 	return g;
+}
+
+struct gpt *gpt_create(const struct gpt_config *c, uint64_t seed, struct tt_err *err)
+{
+	return gpt_new(c, seed, true, true, err);
+}
+
+struct gpt *gpt_create_frozen(const struct gpt_config *c, uint64_t seed, struct tt_err *err)
+{
+	return gpt_new(c, seed, false, true, err);
+}
+
+struct gpt *gpt_create_empty(const struct gpt_config *c, bool trainable, struct tt_err *err)
+{
+	return gpt_new(c, 0, trainable, false, err);
 }
 
 void gpt_destroy(struct gpt *g)

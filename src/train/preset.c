@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "tunetop/util.h"
+
 static const struct preset_value ngram_sgd[] = {
 	{ "model", "ngram" }, { "optimizer", "sgd" }, { "lr", "0.5" }, { "batch_size", "1" },
 	{ "schedule", "linear" }, { "warmup", "0" }, { "epochs", "25" }, { "dim", "100" },
@@ -101,4 +103,24 @@ int preset_apply(struct cfg *c, const struct preset *p, struct tt_err *err)
 			return -1;
 	}
 	return 0;
+}
+
+int preset_fill_defaults(struct cfg *c, const struct preset *p, struct tt_buf *taken,
+			 struct tt_err *err)
+{
+	const struct preset_value *v;
+	int n = 0;
+
+	for (v = p->values; v->key != NULL; v++) {
+		const struct cfg_option *o = cfg_find(v->key);
+
+		if (o == NULL || strcmp(cfg_get_str(c, v->key), o->def) != 0 ||
+		    strcmp(o->def, v->value) == 0)
+			continue;
+		if (cfg_set(c, v->key, v->value, err) != 0)
+			return -1;
+		tt_buf_printf(taken, "%s%s %s", n > 0 ? ", " : "", v->key, v->value);
+		n++;
+	}
+	return n;
 }

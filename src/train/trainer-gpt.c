@@ -180,8 +180,32 @@ static int trainer_init_bundle(struct trainer *t, const char *path, struct tt_er
 }
 
 /*
+ * A fresh run's tokenizer from bpe_vocab + bpe_merges (--vocab, --merges):
+ * 0 loaded, 1 neither given (learn one), -1 + err (one alone, a bad file).
+ */
+static int trainer_given_bpe(struct trainer *t, struct tt_err *err)
+{
+	const char *vp = cfg_get_str(&t->cfg, "bpe_vocab"), *mp = cfg_get_str(&t->cfg, "bpe_merges");
+	struct bpe *b;
+
+	if (vp[0] == '\0' && mp[0] == '\0')
+		return 1;
+	if (vp[0] == '\0' || mp[0] == '\0') {
+		tt_err_set(err, NULL, 0, 0, "a BPE tokenizer needs both bpe_vocab and bpe_merges "
+			   "(--vocab and --merges); only %s is set", vp[0] ? "bpe_vocab" : "bpe_merges");
+		return -1;
+	}
+	trainer_phase(t, "preparing: loading the BPE %s", vp);
+	if ((b = bpe_load(vp, mp, err)) == NULL)
+		return -1;
+	t->tok = tokenizer_bpe_create(b);
+	return 0;
+}
+
+/*
  * The tokenizer of a new gpt run (and, with init, its model): the init
- * file's, or a BPE learned from the train texts. Then every record's ids.
+ * file's, the one bpe_vocab and bpe_merges name, or a BPE learned from the
+ * train texts. Then every record's ids.
  */
 int trainer_gpt_tokenizer(struct trainer *t, struct tt_err *err)
 {
@@ -190,7 +214,9 @@ int trainer_gpt_tokenizer(struct trainer *t, struct tt_err *err)
 	int rc, ours;
 
 	if (init[0] == '\0') {
-		rc = trainer_learn_bpe(t, err);
+		rc = trainer_given_bpe(t, err);
+		if (rc > 0)
+			rc = trainer_learn_bpe(t, err);
 	} else {
 		trainer_phase(t, "preparing: loading %s", init);
 		rc = st_open(&f, init, err);

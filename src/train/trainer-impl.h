@@ -119,6 +119,7 @@ struct trainer {
 	uint64_t tokens_since;
 	double time_since;
 	double run_seconds;
+	uint64_t run_steps;             /* steps taken in run_seconds (ETA) */
 	double tokens_per_sec;
 	double best;
 	uint64_t best_step;
@@ -136,6 +137,16 @@ struct trainer {
 	/* per-layer statistics (trainer-layers.c): NULL until the first point */
 	struct trainer_lstats *lstats;
 	struct trainer_layers layers;   /* published: guarded by lock */
+	/* model gpt: published as snap.flops_per_token / peak_gflops (trainer-flops.c) */
+	double flops_per_token;
+	double peak_gflops;
+	uint32_t peak_threads;          /* the thread count peak_gflops is for; 0: none yet */
+	/* guarded by lock: a copy for generation until the caller takes it (trainer-copy.c) */
+	struct {
+		struct gpt *g;
+		struct bpe *b;
+		uint64_t step;
+	} copy;
 };
 
 /* trainer-run.c */
@@ -206,6 +217,12 @@ double trainer_accum_forward_backward(struct trainer *t, struct model_ws *ws,
 int trainer_save_model(struct trainer *t, const char *name, struct tt_err *err);
 /* The weights with the adapters folded in, as a model file (the run untouched). */
 int trainer_save_merged(struct trainer *t, const char *path, struct tt_err *err);
+/* trainer-flops.c: FLOPs per token and the sgemm peak of a gpt run (again after `set threads`) */
+void trainer_gpt_flops(struct trainer *t);
+
+/* trainer-copy.c: TRAINER_COPY_GPT's handler; free a copy nobody took (destroy) */
+int trainer_msg_copy(struct trainer *t, char *reply, size_t n);
+void trainer_copy_fini(struct trainer *t);
 
 /* trainer-step.c */
 /* 1 when steps take the model's fused Hogwild SGD (no optimizer object). */

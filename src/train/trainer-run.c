@@ -51,8 +51,10 @@ void trainer_read_hp(struct trainer *t)
 	hp->model.clip = (float)cfg_get_num(&t->cfg, "clip");
 	hp->model.class_weights = t->class_weights;
 	trainer_distill_hp(t);
-	if (t->model != NULL)
+	if (t->model != NULL) {
 		trainer_gpt_threads(t);
+		trainer_gpt_flops(t);
+	}
 }
 
 uint64_t trainer_steps_per_epoch(const struct trainer *t)
@@ -451,6 +453,7 @@ int trainer_prepare(struct trainer *t, struct tt_err *err)
 	t->loss_sum = 0;
 	t->loss_steps = 0;
 	t->run_seconds = 0;
+	t->run_steps = 0;
 	if (t->resume_from != NULL && trainer_restore(t, t->resume_from, err) != 0)
 		return -1;
 	if (trainer_prune_start(t, err) != 0)

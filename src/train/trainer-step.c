@@ -283,7 +283,12 @@ void trainer_run_round(struct trainer *t)
 	}
 	t->time_since += dt;
 	t->run_seconds += dt;
+	t->run_steps += done;
 	t->step += done;
+	/* the lr the round's last step took: what a point or progress line logged now shows */
+	if (done > 0)
+		t->lr_now = t->hp.base_lr * sched_factor(t->hp.schedule, t->step - 1,
+							 trainer_total_steps(t), t->hp.warmup);
 	t->pos += (size_t)done * t->hp.batch;
 	if (t->pos > t->data.nrows[DS_SPLIT_TRAIN])
 		t->pos = t->data.nrows[DS_SPLIT_TRAIN];

@@ -92,7 +92,9 @@ static void trainer_log_point(struct trainer *t, const struct trainer_point *p)
 	if (!isnan(p->valid_loss))
 		json_object_set_new(o, "valid_loss", trainer_log_real(p->valid_loss));
 	if (!isnan(p->valid_metric)) {
-		snprintf(key, sizeof key, "valid_%s", cfg_get_str(&t->cfg, "metric"));
+		/* a language model's metric is its perplexity, whatever `metric` says */
+		snprintf(key, sizeof key, "valid_%s", trainer_is_lm(t) ? "perplexity" :
+			 cfg_get_str(&t->cfg, "metric"));
 		json_object_set_new(o, key, trainer_log_real(p->valid_metric));
 	}
 	trainer_log_json(t, o);
@@ -224,9 +226,11 @@ void trainer_publish(struct trainer *t, int force_wake)
 	t->snap.base_lr = t->hp.base_lr;
 	t->snap.tokens_per_sec = t->tokens_per_sec;
 	t->snap.elapsed = t->run_seconds;
-	sps = t->run_seconds > 0 ? (double)t->step / t->run_seconds : 0;
+	/* steps timed, not t->step: a restored run starts its clock at its step */
+	sps = t->run_seconds > 0 ? (double)t->run_steps / t->run_seconds : 0;
 	remaining = (double)(t->snap.total_steps > t->step ? t->snap.total_steps - t->step : 0);
 	t->snap.eta_seconds = sps > 0 ? remaining / sps : NAN;
+	t->snap.steps_per_sec = sps;
 	t->snap.best_metric = t->best;
 	t->snap.best_step = t->best_step;
 	t->snap.npoints = t->npoints;
@@ -234,6 +238,8 @@ void trainer_publish(struct trainer *t, int force_wake)
 	t->snap.step_ms_median = t->step_ms_median;
 	t->snap.lm = t->data.lm_off != NULL;
 	t->snap.sparsity = trainer_prune_sparsity(t);
+	t->snap.flops_per_token = t->flops_per_token;
+	t->snap.peak_gflops = t->peak_gflops;
 	pthread_cond_broadcast(&t->cond);
 	if (force_wake || state_changed || now - t->last_wake >= 0.05) {
 		t->last_wake = now;
@@ -544,6 +550,8 @@ static int trainer_handle(struct trainer *t, struct trainer_msg *m, char *reply,
 		snprintf(reply, n, "merged model written at step %llu: %s",
 			 (unsigned long long)t->step, m->value);
 		return 0;
+	case TRAINER_COPY_GPT:
+		return trainer_msg_copy(t, reply, n);
 	case TRAINER_RELOAD:
 		tt_err_clear(&err);
 		if (trainer_apply_input(t, m->input, &err) != 0) {
@@ -684,6 +692,7 @@ void trainer_destroy(struct trainer *t)
 	while ((m = chan_pop(&t->inbox)) != NULL)
 		trainer_msg_free(m);
 	trainer_release(t);
+	trainer_copy_fini(t);
 	trainer_input_free(t->in);
 	trainer_input_free(t->pending);
 	if (t->log != NULL)

@@ -120,8 +120,11 @@ static const struct cmd_entry cmd_entries[] = {
 	{ "gpt-load", NULL, "FILE", "load a GPT-2 model (safetensors, Hugging Face layout) for "
 	  "generate, with its tokenizer from the file or beside it", 1, 1, 0, cmd_gpt_load_exec },
 	{ "generate", NULL, "PROMPT [max_tokens] [temperature] [top_k]",
-	  "continue PROMPT (quoted) with the loaded GPT model; defaults 64 1 40, temperature 0 "
-	  "is greedy", 1, 4, 0, cmd_generate_exec },
+	  "continue PROMPT (quoted) with the run's language model (a copy taken between two "
+	  "steps), else gpt-load's; defaults 64 1 40, temperature 0 is greedy; streams, Ctrl-C "
+	  "stops", 1, 4, 0, cmd_generate_exec },
+	{ "generate-stop", NULL, "", "stop the generation streaming into the REPL", 0, 0, 0,
+	  cmd_generate_stop_exec },
 	{ "tokens-record", NULL, "", "tokens for the text of the record on screen (the label "
 	  "pane's, else the data pane's cursor)", 0, 0, CMD_NEEDS_TUI | CMD_NEEDS_DATA,
 	  cmd_tokens_record_exec },

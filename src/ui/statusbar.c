@@ -2,8 +2,9 @@
  * statusbar.c - the bottom row: the trainer's state, step, lr (base and
  * the one in effect), ETA and steps/s (kept even at 80 columns while it
  * runs), epoch, throughput, pending label edits and the session file on
- * the left; while a run starts, what it is doing ("preparing: normalizing
- * 50000 records");
+ * the left (a transformer: tokens/s, GFLOP/s and MFU after the ETA, and
+ * before a run the estimated duration, app-flops.h); while a run starts,
+ * what it is doing ("preparing: normalizing 50000 records");
  * with the data's filter, sort and search after the first two;
  * on the right the latest message for a few seconds, else the keys that
  * matter now (so a newcomer sees "t train" before anything else).
@@ -16,6 +17,7 @@
 
 #include "tunetop/app.h"
 #include "tunetop/app-ensemble.h"
+#include "tunetop/app-flops.h"
 #include "tunetop/chart.h"
 #include "tunetop/journal.h"
 
@@ -94,11 +96,19 @@ static int statusbar_fields(const struct ui *ui, char f[][STATUS_FIELD_LEN], int
 	const struct trainer_snapshot *s = &ui->train.snap;
 	char num[32];
 	int n = 0;
+	double gflops, mfu;
+	bool gpt;
 
 	if (ui->app->trainer == NULL || !ui->train.have_snap) {
+		double est = app_run_estimate(ui->app, NULL, 0);
+
 		snprintf(f[n++], STATUS_FIELD_LEN, "%s", statusbar_file(ui));
 		snprintf(f[n++], STATUS_FIELD_LEN, "%zu records", ui->app->ds.n);
 		n = statusbar_view(ui, f, n);
+		if (est >= 0) {	/* model gpt: how long a start would take (app-flops.h) */
+			app_fmt_duration(est, num, sizeof num);
+			snprintf(f[n++], STATUS_FIELD_LEN, "est %s", num);
+		}
 		*must = n;
 		snprintf(f[n++], STATUS_FIELD_LEN, "%u labels", ui->app->ds.labels.n);
 		snprintf(f[n++], STATUS_FIELD_LEN, "lr %s", cfg_get_str(&ui->app->cfg, "lr"));
@@ -120,13 +130,30 @@ static int statusbar_fields(const struct ui *ui, char f[][STATUS_FIELD_LEN], int
 	else
 		snprintf(f[n++], STATUS_FIELD_LEN, "lr %.4g", s->base_lr);
 	n = statusbar_view(ui, f, n);
+	gpt = app_flops_of(ui->app, s, &gflops, &mfu);
 	if (s->state == TRAINER_RUNNING) {
 		statusbar_eta(s->eta_seconds, f[n++], STATUS_FIELD_LEN);
-		chart_fmt(s->elapsed > 0 ? (double)s->step / s->elapsed : 0, num, sizeof num);
-		snprintf(f[n++], STATUS_FIELD_LEN, "%s steps/s", num);
+		if (!gpt) {
+			chart_fmt(s->steps_per_sec, num, sizeof num);
+			snprintf(f[n++], STATUS_FIELD_LEN, "%s steps/s", num);
+		}
 	}
-	*must = n;
-	snprintf(f[n++], STATUS_FIELD_LEN, "epoch %.2f/%u", s->epoch, s->epochs);
+	if (gpt) {	/* a transformer: tokens/s, GFLOP/s and MFU first (app-flops.h) */
+		chart_fmt(s->tokens_per_sec, num, sizeof num);
+		snprintf(f[n++], STATUS_FIELD_LEN, "%s tok/s", num);
+		/* MFU first: short, it still fits at 80 columns while a run goes */
+		if (isfinite(mfu))
+			snprintf(f[n++], STATUS_FIELD_LEN, "MFU %.0f%%", mfu * 100);
+		chart_fmt(gflops, num, sizeof num);
+		snprintf(f[n++], STATUS_FIELD_LEN, "%s GFLOP/s", num);
+		*must = n;	/* before the key hints: the speed is the point of a gpt run */
+		snprintf(f[n++], STATUS_FIELD_LEN, "epoch %.2f/%u", s->epoch, s->epochs);
+	} else {
+		*must = n;
+		snprintf(f[n++], STATUS_FIELD_LEN, "epoch %.2f/%u", s->epoch, s->epochs);
+		chart_fmt(s->tokens_per_sec, num, sizeof num);
+		snprintf(f[n++], STATUS_FIELD_LEN, "%s tok/s", num);
+	}
 	/* gpt runs (grad_bytes: their gradient arena): frozen layers and LoRA show here */
 	if (s->params_total > 0 && s->grad_bytes > 0) {
 		char part[16], all[16];
@@ -135,10 +162,17 @@ static int statusbar_fields(const struct ui *ui, char f[][STATUS_FIELD_LEN], int
 		chart_fmt((double)s->params_total, all, sizeof all);
 		snprintf(f[n++], STATUS_FIELD_LEN, "%s/%s trainable", part, all);
 	}
-	chart_fmt(s->tokens_per_sec, num, sizeof num);
-	snprintf(f[n++], STATUS_FIELD_LEN, "%s tok/s", num);
 	snprintf(f[n++], STATUS_FIELD_LEN, "edits %zu", statusbar_pending_edits(ui));
 	snprintf(f[n++], STATUS_FIELD_LEN, "%s", statusbar_file(ui));
+	if (s->state == TRAINER_DONE || s->state == TRAINER_STOPPED ||
+	    s->state == TRAINER_FAILED) {	/* what `t` would start now */
+		double est = app_run_estimate(ui->app, NULL, 0);
+
+		if (est >= 0) {
+			app_fmt_duration(est, num, sizeof num);
+			snprintf(f[n++], STATUS_FIELD_LEN, "next run est %s", num);
+		}
+	}
 	return n;
 }
 

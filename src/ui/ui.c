@@ -402,6 +402,8 @@ static void ui_interrupt(struct ui *ui)
 		ui_run_command(ui, "no", true);
 		return;
 	}
+	if (ui_gen_interrupt(ui))	/* a generation streaming: Ctrl-C ends it */
+		return;
 	if (ui->focus == PANE_REPL && !repl_line_empty()) {
 		repl_set_line(ui, "");
 		return;
@@ -599,6 +601,7 @@ static void ui_tick(struct ui *ui)
 
 	ui_bulk_show(ui);
 	ui_label_errors_tick(ui);
+	ui_gen_tick(ui);
 	if (ui->msg[0] != '\0' && now >= ui->msg_until) {
 		ui->msg[0] = '\0';
 		ui_mark(ui, 1u << PANE_STATUS);
@@ -636,10 +639,10 @@ static void ui_trace_key(double since)
 static void ui_loop(struct ui *ui)
 {
 	while (!ui->quit && !ui->app->quit) {
-		struct pollfd fds[4];
+		struct pollfd fds[5];
 		nfds_t n = 2;
 		struct trainer *t = ui->app->trainer;
-		int lerr = ui_label_errors_fd(ui);
+		int lerr = ui_label_errors_fd(ui), gen = ui_gen_fd(ui);
 		double woke;
 
 		fds[0] = (struct pollfd){ STDIN_FILENO, POLLIN, 0 };
@@ -648,6 +651,8 @@ static void ui_loop(struct ui *ui)
 			fds[n++] = (struct pollfd){ trainer_wake_fd(t), POLLIN, 0 };
 		if (lerr >= 0)	/* the label-error run: last, so fds[2] stays the trainer's */
 			fds[n++] = (struct pollfd){ lerr, POLLIN, 0 };
+		if (gen >= 0)	/* a generation: ui_tick takes its text */
+			fds[n++] = (struct pollfd){ gen, POLLIN, 0 };
 		if (poll(fds, n, ui_timeout(ui, tt_now())) < 0 && errno != EINTR)
 			break;
 		if (fds[1].revents & POLLIN)

@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tunetop/flops.h"
@@ -155,6 +158,22 @@ static void test_cache_bad(void **state)
 	rmdir(dir);
 }
 
+/* make_old: date path two days back; is_old: whether it is over a day old. */
+static void make_old(const char *path)
+{
+	struct timeval tv[2] = {{time(NULL) - 2 * 86400, 0}, {time(NULL) - 2 * 86400, 0}};
+
+	assert_int_equal(utimes(path, tv), 0);
+}
+
+static bool is_old(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return time(NULL) - st.st_mtime > 86400;
+}
+
 static void test_peak_cached(void **state)
 {
 	char dir[] = "/tmp/tt-flops-XXXXXX";
@@ -198,6 +217,41 @@ static void test_peak_cached(void **state)
 	assert_true(flops_peak(note, sizeof note) > 0.01);
 }
 
+/* An old cache is measured again and the larger figure kept. */
+static void test_peak_refresh(void **state)
+{
+	char dir[] = "/tmp/tt-flops-XXXXXX";
+	char note[600], *p, *d;
+	struct tt_err err;
+	double g, g2;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("XDG_CACHE_HOME", dir, 1);
+	openblas_set_num_threads(1);
+	p = flops_cache_path();
+	tt_err_clear(&err);
+	/* a high figure stays (load never makes a measurement too high) */
+	assert_int_equal(flops_cache_write(p, 1, 1e5, &err), 0);
+	make_old(p);
+	assert_true(fabs(flops_peak(note, sizeof note) - 1e5) < 1e-6);
+	assert_false(is_old(p));        /* renewed: not measured at every start */
+	/* a low one (measured under load) gives way to the new measurement */
+	assert_int_equal(flops_cache_write(p, 1, 0.02, &err), 0);
+	make_old(p);
+	g = flops_peak(note, sizeof note);
+	assert_true(g > 0.02 && g < 1e6);
+	assert_int_equal(flops_cache_read(p, 1, &g2, &err), 1);
+	assert_true(fabs(g2 - g) < 1e-3);
+	unlink(p);
+	free(p);
+	d = tt_xprintf("%s/tunetop", dir);
+	rmdir(d);
+	free(d);
+	rmdir(dir);
+	unsetenv("XDG_CACHE_HOME");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_mfu_estimate),
 		cmocka_unit_test(test_cache_round_trip),
 		cmocka_unit_test(test_cache_bad),
+		cmocka_unit_test(test_peak_refresh),
 		cmocka_unit_test(test_peak_cached),
 	};
 

@@ -25,6 +25,7 @@
 
 #include "tunetop/bpe.h"
 #include "tunetop/gpt-generate.h"
+#include "tunetop/gpt-lora.h"
 #include "tunetop/gpt-stream.h"
 #include "tunetop/gpt-tokfind.h"
 #include "tunetop/gpt.h"
@@ -173,6 +174,90 @@ static void test_greedy_matches_torch(void **state)
 		free(want);
 	}
 	st_close(&ref);
+	gpt_destroy(g);
+}
+
+/*
+ * A model loaded for generation only has no gradient memory and gives the
+ * same greedy continuation as the trainable one, as does a frozen copy of
+ * it (and a copy of a model with LoRA adapters generates as the adapted
+ * model's forward predicts).
+ */
+static void test_frozen_load_and_copy(void **state)
+{
+	(void)state;
+	struct tt_err err;
+	struct gpt *g = gpt_load_frozen(DATA_DIR "tiny.safetensors", 0, &err);
+	struct gpt *full = load(DATA_DIR "tiny.safetensors");
+	struct st_file ref;
+	uint32_t np, nw;
+	int32_t out[TINY_CTX];
+	struct gpt_gen_result res;
+	struct gpt_gen_opts o = {.max_tokens = 100, .stop_token = -1};
+
+	if (!g)
+		fail_msg("gpt_load_frozen: %s", err.msg);
+	assert_int_equal(g->ngrads, 0);
+	for (size_t i = 0; i < g->nviews; i++) {
+		assert_null(g->views[i].grad);
+		assert_false(g->views[i].trainable);
+	}
+	assert_true(full->ngrads > 0);
+	assert_int_equal(st_open(&ref, DATA_DIR "tiny-gen-ref.safetensors", &err), 0);
+	int32_t *prompt = ref_ids(&ref, "prompts.1", &np);
+	int32_t *want = ref_ids(&ref, "greedy.1", &nw);
+
+	assert_int_equal(gpt_generate(g, prompt, np, &o, NULL, NULL, NULL, out, &res, &err), 0);
+	expect_ids("frozen", out, res.produced, want, nw);
+	struct gpt *copy = gpt_copy_frozen(full, &err);
+
+	assert_non_null(copy);
+	assert_int_equal(copy->ngrads, 0);
+	assert_int_equal(gpt_generate(copy, prompt, np, &o, NULL, NULL, NULL, out, &res, &err), 0);
+	expect_ids("copy", out, res.produced, want, nw);
+	gpt_destroy(copy);
+
+	/* LoRA: B made nonzero so the adapter changes the output */
+	struct gpt_lora_config lc = {.r = 2, .alpha = 4, .dropout = 0,
+				     .targets = GPT_LORA_C_ATTN | GPT_LORA_MLP_FC};
+	float *want_logits = tt_xmalloc((size_t)TINY_V * sizeof *want_logits);
+	float *got = tt_xmalloc((size_t)TINY_V * sizeof *got);
+	float loss, maxdiff = 0, moved = 0;
+	struct gpt_kv kv;
+
+	assert_int_equal(gpt_lora_add(full, &lc, 7, &err), 0);
+	for (size_t i = full->nbase_views; i < full->nviews; i++)
+		for (size_t j = 0; j < full->views[i].numel; j++)
+			full->views[i].data[j] = 0.05f * (float)((i * 31 + j * 7) % 13) - 0.3f;
+	assert_int_equal(gpt_reserve(full, 1, np, &err), 0);
+	assert_int_equal(gpt_forward(full, prompt, NULL, 1, np, &loss, &err), 0);
+	memcpy(want_logits, full->a.logits + (size_t)(np - 1) * TINY_V, TINY_V * sizeof(float));
+	copy = gpt_copy_frozen(full, &err);
+	assert_non_null(copy);
+	assert_int_equal(gpt_kv_init(&kv, copy, TINY_CTX, &err), 0);
+	assert_int_equal(gpt_kv_forward(&kv, copy, prompt, np, got, false, &err), 0);
+	for (uint32_t v = 0; v < TINY_V; v++) {
+		float d = fabsf(got[v] - want_logits[v]);
+
+		maxdiff = d > maxdiff ? d : maxdiff;
+	}
+	/* the adapter did change the model: the base copy differs */
+	gpt_kv_fini(&kv);
+	assert_int_equal(gpt_kv_init(&kv, g, TINY_CTX, &err), 0);
+	assert_int_equal(gpt_kv_forward(&kv, g, prompt, np, got, false, &err), 0);
+	for (uint32_t v = 0; v < TINY_V; v++)
+		moved = fmaxf(moved, fabsf(got[v] - want_logits[v]));
+	gpt_kv_fini(&kv);
+	if (!(maxdiff < 1e-4f) || !(moved > 1e-3f))
+		fail_msg("LoRA copy: max |diff| %g (want < 1e-4), base moved %g (want > 1e-3)",
+			 maxdiff, moved);
+	free(want_logits);
+	free(got);
+	free(prompt);
+	free(want);
+	st_close(&ref);
+	gpt_destroy(copy);
+	gpt_destroy(full);
 	gpt_destroy(g);
 }
 
@@ -515,6 +600,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cache_matches_forward),
 		cmocka_unit_test(test_greedy_matches_torch),
+		cmocka_unit_test(test_frozen_load_and_copy),
 		cmocka_unit_test(test_same_seed_same_sample),
 		cmocka_unit_test(test_sample_distribution),
 		cmocka_unit_test(test_stops),

@@ -1,7 +1,8 @@
 /*
  * test-statusbar.c - the status bar at 80 columns: while a run starts it
  * says what the trainer is doing (not "IDLE step 0/0 lr 0"); while it runs
- * it keeps the ETA and steps/s, and shows the lr in effect beside the base.
+ * it keeps the ETA and steps/s (a transformer: tokens/s and MFU), and shows
+ * the lr in effect beside the base.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -103,6 +104,7 @@ static void test_running_at_80(void **state)
 	s->step = 120000;
 	s->total_steps = 277000;
 	s->elapsed = 40;
+	s->steps_per_sec = 3000;        /* 120000 steps in 40 s */
 	s->eta_seconds = 52.3;
 	s->base_lr = 0.5;
 	s->lr = 0.2834;
@@ -124,11 +126,50 @@ static void test_running_at_80(void **state)
 	assert_status(f, " DONE ");
 }
 
+/*
+ * A transformer run: tokens/s and MFU at 80 columns while it runs (GFLOP/s
+ * too when paused, without the ETA), from the FLOPs per token and the peak
+ * the trainer publishes: 2.78 MFLOP x 1000 tokens/s = 2.78 GFLOP/s, 9.8% of
+ * 28.4. Before a run no FLOPs are known: no MFU.
+ */
+static void test_gpt_speed(void **state)
+{
+	struct fixture *f = *state;
+	struct trainer_snapshot *s = &f->ui.train.snap;
+
+	s->phase[0] = '\0';
+	s->state = TRAINER_RUNNING;
+	s->step = 63;
+	s->total_steps = 350;
+	s->elapsed = 10;
+	s->steps_per_sec = 6.3;
+	s->eta_seconds = 45;
+	s->base_lr = 0.0005;
+	s->lr = 0.00048;
+	s->epoch = 0.9;
+	s->epochs = 5;
+	s->tokens_per_sec = 1000;
+	assert_null(strstr(status_row(f), "MFU"));
+	s->flops_per_token = 2.78e6;
+	s->peak_gflops = 28.4;
+	assert_status(f, "ETA 0:45");
+	assert_status(f, "1k tok/s");
+	assert_status(f, "MFU 10%");
+	assert_null(strstr(status_row(f), "steps/s"));
+	s->state = TRAINER_PAUSED;
+	assert_status(f, " PAUSED ");
+	assert_status(f, "MFU 10%");
+	assert_status(f, "2.78 GFLOP/s");
+	/* the run's MFU is what the next estimate assumes */
+	assert_true(fabs(f->app.flops.last_mfu - 2.78 / 28.4) < 1e-9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_preparing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_running_at_80, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gpt_speed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
