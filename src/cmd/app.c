@@ -23,7 +23,6 @@ void app_init(struct app *a)
 	dataset_init(&a->ds);
 	app_edited_attach(a);
 	app_findings_attach(a);
-	app_checks_attach(a);
 }
 
 void app_fini(struct app *a)

@@ -496,13 +496,12 @@ static int cmd_bulk_select(struct cmd_ctx *ctx, const struct cmd_bulk *b, size_t
 	f.preds = &ctx->app->preds;
 	f.edits = &ctx->app->edits;
 	f.findings = &ctx->app->findings;
-	if (edit_filter_uses_findings(&f) && ctx->app->label_errors == NULL) {
+	if ((edit_filter_findings(&f) & FINDINGS_LIKELY_ERROR) && ctx->app->label_errors == NULL) {
 		cmd_error(ctx, "%s: likely-error needs a label-error ranking (label-errors run)",
 			  cmd_bulk_name(b));
 		edit_filter_fini(&f);
 		return -1;
 	}
-	f.checks = &ctx->app->checks;
 	if (edit_filter_uses_preds(&f) && ctx->app->preds.get == NULL) {
 		/* Else every prediction term would quietly match nothing. */
 		cmd_error(ctx, "%s: pred=, conf=, correct and wrong need a model's predictions "
