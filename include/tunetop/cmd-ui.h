@@ -141,9 +141,11 @@ long label_queue_current(struct ui *ui);
 /* "3 of 816 · queue entropy" for the pane title. */
 void label_queue_describe(struct ui *ui, char *out, size_t n);
 /* Record index's last edit from the pane is durable (the saved mark). */
-bool label_queue_saved(long index);
+bool label_queue_saved(const struct ui *ui, long index);
 /* Multi-label: label k is toggled on for record index. */
-bool label_queue_toggled(long index, int label);
+bool label_queue_toggled(const struct ui *ui, long index, int label);
+/* Free the ui's queue (ui_state_fini does). */
+void label_queue_free(struct ui *ui);
 /*
  * The queue in the session: SESSION_UI_QUEUE gets the arguments of `queue`
  * ("entropy", "random 42": the seed goes with random), and

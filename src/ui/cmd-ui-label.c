@@ -10,8 +10,9 @@
  * edit goes through cmd_edit_apply, so it is journaled and on disk before
  * the pane marks the record saved.
  *
- * The UI thread is the only user; the queue is one static state, rebuilt
- * only when what it was built from changed (label_queue_sync), so a key
+ * The UI thread is the only user; the queue is the ui's (ui->label_q,
+ * made on first use, freed by label_queue_free), rebuilt only when what
+ * it was built from changed (label_queue_sync), so a key
  * press costs nothing at a million records (finding the current record in
  * it is a cached position, or one scan after the data cursor moved).
  */
@@ -60,8 +61,33 @@ struct label_queue {
 	bool toggled[LABEL_TOGGLE_MAX];
 };
 
-static struct label_queue label_q = { .order = LABEL_ORDER_UNLABELED, .saved = -1,
-				       .toggled_rec = -1, .seed = 1 };
+/* The ui's queue, made with its defaults on first use. */
+static struct label_queue *label_q(struct ui *ui)
+{
+	struct label_queue *q = ui->label_q;
+
+	if (q == NULL) {
+		q = tt_xcalloc(1, sizeof *q);
+		q->order = LABEL_ORDER_UNLABELED;
+		q->seed = 1;
+		q->saved = -1;
+		q->toggled_rec = -1;
+		ui->label_q = q;
+	}
+	return q;
+}
+
+void label_queue_free(struct ui *ui)
+{
+	struct label_queue *q = ui->label_q;
+
+	if (q == NULL)
+		return;
+	free(q->idx);
+	free(q->group);
+	free(q);
+	ui->label_q = NULL;
+}
 
 static void label_bind_keys(struct ui *ui);
 
@@ -95,9 +121,10 @@ static float *label_scores(const struct ui *ui, size_t n, enum label_order o)
  * per dataset and settings: they depend on the texts only. NULL (no
  * spread) when the settings do not fit together.
  */
-static const uint32_t *label_groups(const struct app *app)
+static const uint32_t *label_groups(struct ui *ui)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
+	const struct app *app = ui->app;
 	const struct dataset *ds = &app->ds;
 	struct minhash_params p;
 	struct tt_err err;
@@ -121,23 +148,23 @@ static const uint32_t *label_groups(const struct app *app)
 /* Sort idx[start..k) (the records up to start stay) and spread it if the order does. */
 static void label_queue_arrange(struct ui *ui, size_t start, const float *score)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	const struct dataset *ds = &ui->app->ds;
 
 	if (start >= q->n)
 		return;
 	label_queue_sort(ds->recs, q->idx + start, q->n - start, q->order, q->seed, score);
 	if (label_order_spreads(q->order) && score != NULL)
-		label_queue_spread(q->idx, start, q->n, label_groups(ui->app), LABEL_QUEUE_SPREAD);
+		label_queue_spread(q->idx, start, q->n, label_groups(ui), LABEL_QUEUE_SPREAD);
 }
 
 /*
  * The position of the current record (the data pane's cursor: there is one
  * cursor) in the queue; q->n when the queue does not hold it.
  */
-static size_t label_queue_pos(long cur)
+static size_t label_queue_pos(struct ui *ui, long cur)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	long at;
 
 	if (cur < 0)
@@ -156,10 +183,10 @@ static size_t label_queue_pos(long cur)
  */
 static void label_queue_rerank(struct ui *ui)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	const struct dataset *ds = &ui->app->ds;
 	float *score = label_scores(ui, ds->n, q->order);
-	size_t at = label_queue_pos(pane_data_current(ui));
+	size_t at = label_queue_pos(ui, pane_data_current(ui));
 
 	if (at < q->n && at + 1 < q->n)
 		label_queue_arrange(ui, at + 1, score);
@@ -176,7 +203,7 @@ static void label_queue_rerank(struct ui *ui)
  */
 static void label_queue_build(struct ui *ui)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	const struct dataset *ds = &ui->app->ds;
 	const struct ui_data_view *v = &ui->data;
 	float *score = NULL;
@@ -212,7 +239,7 @@ static void label_queue_build(struct ui *ui)
  */
 static void label_queue_sync(struct ui *ui)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	const struct dataset *ds = &ui->app->ds;
 	const struct ui_data_view *v = &ui->data;
 
@@ -228,7 +255,7 @@ static void label_queue_sync(struct ui *ui)
 /* Make record rec current (the data pane's cursor goes there too). */
 static void label_queue_go(struct ui *ui, size_t at)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 
 	if (at >= q->n)
 		return;
@@ -239,7 +266,7 @@ static void label_queue_go(struct ui *ui, size_t at)
 
 long label_queue_current(struct ui *ui)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	long cur;
 
 	label_queue_sync(ui);
@@ -254,13 +281,13 @@ long label_queue_current(struct ui *ui)
 		label_queue_go(ui, 0);
 	}
 	cur = pane_data_current(ui);
-	q->cursor = label_queue_pos(cur);
+	q->cursor = label_queue_pos(ui, cur);
 	return q->cursor < q->n ? cur : -1;
 }
 
 void label_queue_describe(struct ui *ui, char *out, size_t n)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	const char *filtered = ui->data.filter.n > 0 ? " · filtered" : "";
 
 	label_queue_current(ui);
@@ -272,15 +299,17 @@ void label_queue_describe(struct ui *ui, char *out, size_t n)
 			 label_order_name(q->order), filtered);
 }
 
-bool label_queue_saved(long index)
+bool label_queue_saved(const struct ui *ui, long index)
 {
-	return index >= 0 && index == label_q.saved;
+	return ui->label_q != NULL && index >= 0 && index == ui->label_q->saved;
 }
 
-bool label_queue_toggled(long index, int label)
+bool label_queue_toggled(const struct ui *ui, long index, int label)
 {
-	return index == label_q.toggled_rec && label >= 0 && label < LABEL_TOGGLE_MAX &&
-	       label_q.toggled[label];
+	const struct label_queue *q = ui->label_q;
+
+	return q != NULL && index == q->toggled_rec && label >= 0 && label < LABEL_TOGGLE_MAX &&
+	       q->toggled[label];
 }
 
 /* "entropy", "random 42" -> order and seed (*has_seed); -1 if not valid. */
@@ -309,7 +338,7 @@ static int label_queue_spec_parse(const char *v, enum label_order *o, uint64_t *
 
 void label_queue_session_store(struct ui *ui, struct session *s)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	char v[64];
 	long cur = label_queue_current(ui);
 
@@ -324,7 +353,7 @@ void label_queue_session_store(struct ui *ui, struct session *s)
 
 void label_queue_session_apply(struct ui *ui, const struct session *s)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	const char *v = s->ui[SESSION_UI_QUEUE], *c = s->ui[SESSION_UI_LABEL_CURSOR];
 	enum label_order o;
 	uint64_t seed;
@@ -594,7 +623,7 @@ static long label_current(struct cmd_ctx *ctx, struct ui *ui, const char *name)
 
 static void label_move(struct ui *ui, int delta)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	size_t at;
 
 	label_queue_current(ui);
@@ -627,7 +656,7 @@ static enum cmd_rc label_edit(struct cmd_ctx *ctx, struct ui *ui, long i, enum e
 	else
 		meta.suggestion = NULL;
 	tt_buf_init(&answers);
-	if (op == EDIT_LABEL && label_q.order == LABEL_ORDER_DISAGREEMENTS &&
+	if (op == EDIT_LABEL && label_q(ui)->order == LABEL_ORDER_DISAGREEMENTS &&
 	    (t = cmd_agree_table(ui->app)) != NULL && agree_disagrees(t, (size_t)i) &&
 	    !agree_settled(t, (size_t)i)) {
 		agree_answers_json(t, (size_t)i, &answers);
@@ -637,7 +666,7 @@ static enum cmd_rc label_edit(struct cmd_ctx *ctx, struct ui *ui, long i, enum e
 	tt_buf_fini(&answers);
 	json_decref(after);
 	if (rc == CMD_OK)
-		label_q.saved = i;
+		label_q(ui)->saved = i;
 	ui_mark(ui, 1u << PANE_LABEL | 1u << PANE_DATA | 1u << PANE_STATUS);
 	return rc;
 }
@@ -656,7 +685,7 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_OK;
 	}
 	if (strcmp(argv[1], "next") == 0)
-		o = (enum label_order)((label_q.order + 1) % LABEL_ORDER_COUNT);
+		o = (enum label_order)((label_q(ui)->order + 1) % LABEL_ORDER_COUNT);
 	else if (label_order_parse(argv[1], &o) != 0) {
 		cmd_error(ctx, "queue: unknown order '%s' (expected file, unlabeled, margin "
 			  "(or least-confident), entropy, uncertain, disagreements, likely-errors or "
@@ -672,10 +701,10 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			cmd_error(ctx, "queue: a SEED (a number) goes with 'random' only");
 			return CMD_ERROR;
 		}
-		label_q.seed = s;
+		label_q(ui)->seed = s;
 	}
-	label_q.order = o;
-	label_q.built = false;
+	label_q(ui)->order = o;
+	label_q(ui)->built = false;
 	label_queue_sync(ui);
 	label_queue_go(ui, 0);
 	if (label_order_uses_preds(o) && ui->train.preds.n == 0)
@@ -714,7 +743,7 @@ enum cmd_rc cmd_label_move_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	else if (strcmp(argv[1], "first") == 0)
 		label_queue_go(ui, 0);
 	else if (strcmp(argv[1], "last") == 0)
-		label_queue_go(ui, label_q.n > 0 ? label_q.n - 1 : 0);
+		label_queue_go(ui, label_q(ui)->n > 0 ? label_q(ui)->n - 1 : 0);
 	else {
 		cmd_error(ctx, "label-move: expected next, prev, first or last");
 		return CMD_ERROR;
@@ -731,21 +760,21 @@ static void label_toggle(struct ui *ui, long i, int k)
 	char *const *names;
 	int n, j;
 
-	if (label_q.toggled_rec != i) {
-		memset(label_q.toggled, 0, sizeof label_q.toggled);
+	if (label_q(ui)->toggled_rec != i) {
+		memset(label_q(ui)->toggled, 0, sizeof label_q(ui)->toggled);
 		names = label_names(ui->app, &n);
 		for (j = 0; j < n && j < LABEL_TOGGLE_MAX; j++) {
 			uint32_t id;
 
 			if (ds_label_find(ds, names[j], strlen(names[j]), &id) != 0)
 				continue;
-			label_q.toggled[j] = r->label == id;
+			label_q(ui)->toggled[j] = r->label == id;
 			for (uint16_t m = 0; m < r->nmore; m++)
-				label_q.toggled[j] = label_q.toggled[j] || r->more_labels[m] == id;
+				label_q(ui)->toggled[j] = label_q(ui)->toggled[j] || r->more_labels[m] == id;
 		}
-		label_q.toggled_rec = i;
+		label_q(ui)->toggled_rec = i;
 	}
-	label_q.toggled[k] = !label_q.toggled[k];
+	label_q(ui)->toggled[k] = !label_q(ui)->toggled[k];
 	ui_mark(ui, 1u << PANE_LABEL);
 }
 
@@ -1011,19 +1040,19 @@ enum cmd_rc cmd_label_confirm_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	if (ui == NULL || (i = label_current(ctx, ui, argv[0])) < 0)
 		return CMD_ERROR;
-	if (!ui->app->ds.multilabel || label_q.toggled_rec != i) {
+	if (!ui->app->ds.multilabel || label_q(ui)->toggled_rec != i) {
 		label_move(ui, 1);
 		return CMD_OK;
 	}
 	names = label_names(ui->app, &n);
 	after = json_array();
 	for (k = 0; k < n && k < LABEL_TOGGLE_MAX; k++) {
-		if (label_q.toggled[k])
+		if (label_q(ui)->toggled[k])
 			json_array_append_new(after, json_string(names[k]));
 	}
 	rc = label_edit(ctx, ui, i, json_array_size(after) > 0 ? EDIT_LABEL : EDIT_UNLABEL, after);
 	if (rc == CMD_OK) {
-		label_q.toggled_rec = -1;
+		label_q(ui)->toggled_rec = -1;
 		label_move(ui, 1);
 	}
 	return rc;
@@ -1181,8 +1210,8 @@ static enum cmd_rc label_undo_redo(struct cmd_ctx *ctx, const char *name, bool u
 	if (ui->app->journal != NULL)
 		rec = journal_step_record(ui->app->journal, &ui->app->ds, !undo);
 	rc = undo ? cmd_undo_exec(ctx, 1, av) : cmd_redo_exec(ctx, 1, av);
-	label_q.saved = -1;
-	label_q.toggled_rec = -1;
+	label_q(ui)->saved = -1;
+	label_q(ui)->toggled_rec = -1;
 	if (rc == CMD_OK && rec >= 0 && pane_data_goto(ui, (size_t)rec) != 0)
 		ui_message(ui, false, "the record %s changed is not in the list (filter)",
 			   undo ? "undo" : "redo");
