@@ -24,6 +24,12 @@ struct ui;
  * without a workbench; this covers the calls that do not go through it.
  */
 struct ui *cmd_ui_of(struct cmd_ctx *ctx, const char *name);
+/*
+ * The record a command on "the record here" acts on: the label pane's
+ * current queue record when it has the focus, else the data pane's
+ * cursor; -1 with an error naming the command when there is none.
+ */
+long cmd_ui_record_here(struct cmd_ctx *ctx, struct ui *ui, const char *name);
 
 /* cmd-ui.c: views and keys */
 enum cmd_rc cmd_ui_help_exec(struct cmd_ctx *ctx, int argc, char **argv);

@@ -234,9 +234,13 @@ static int fake_get_null(void *opaque, size_t index, const char **label, float *
 
 static const struct edit_preds fake_preds = { fake_get, NULL };
 
-/* Which records (1-based, as a string like "134") a filter matches with preds. */
-static void assert_filter_preds(const char *text, const struct edit_preds *preds,
-				const char *want)
+/*
+ * Which records (1-based, as a string like "134") a filter matches with
+ * preds and findings; *need (may be NULL) gets edit_filter_findings.
+ */
+static void assert_filter_with(const char *text, const struct edit_preds *preds,
+			       const struct edit_findings *findings, unsigned *need,
+			       const char *want)
 {
 	struct dataset ds;
 	struct edit_index x;
@@ -253,7 +257,11 @@ static void assert_filter_preds(const char *text, const struct edit_preds *preds
 	if (edit_filter_parse(&f, &ds, &x, text, &err) != 0)
 		fail_msg("filter '%s': %s", text, err.msg);
 	assert_null(f.preds);
+	assert_null(f.findings);
 	f.preds = preds;
+	f.findings = findings;
+	if (need != NULL)
+		*need = edit_filter_findings(&f);
 	for (i = 0; i < ds.n; i++) {
 		if (edit_filter_match(&f, &ds, i))
 			got[n++] = (char)('1' + i);
@@ -262,6 +270,12 @@ static void assert_filter_preds(const char *text, const struct edit_preds *preds
 		fail_msg("filter '%s' matched '%s', want '%s'", text, got, want);
 	edit_filter_fini(&f);
 	unload(&ds, &x);
+}
+
+static void assert_filter_preds(const char *text, const struct edit_preds *preds,
+				const char *want)
+{
+	assert_filter_with(text, preds, NULL, NULL, want);
 }
 
 static void assert_filter(const char *text, const char *want)
@@ -526,31 +540,13 @@ static const struct edit_findings fake_findings = { fake_findings_get, NULL };
 static void assert_filter_findings(const char *text, const struct edit_findings *fi,
 				   unsigned need, const char *want)
 {
-	struct dataset ds;
-	struct edit_index x;
-	struct edit_filter f;
-	struct tt_err err;
-	char got[16] = "";
-	size_t i, n = 0;
+	unsigned got;
 
-	load(&ds, &x);
-	tt_err_clear(&err);
-	if (edit_filter_parse(&f, &ds, &x, text, &err) != 0)
-		fail_msg("filter '%s': %s", text, err.msg);
-	assert_null(f.findings);
-	assert_int_equal(edit_filter_findings(&f), need);
-	f.findings = fi;
 	fake_need_seen = 0;
-	for (i = 0; i < ds.n; i++) {
-		if (edit_filter_match(&f, &ds, i))
-			got[n++] = (char)('1' + i);
-	}
-	if (strcmp(got, want) != 0)
-		fail_msg("filter '%s' matched '%s', want '%s'", text, got, want);
+	assert_filter_with(text, NULL, fi, &got, want);
+	assert_int_equal(got, need);
 	if (fi != NULL && fake_need_seen != need)
 		fail_msg("filter '%s' asked for flags %#x, want %#x", text, fake_need_seen, need);
-	edit_filter_fini(&f);
-	unload(&ds, &x);
 }
 
 static void test_filter_findings(void **state)
