@@ -164,11 +164,19 @@ void label_queue_free(struct ui *ui);
  */
 void label_queue_session_store(struct ui *ui, struct session *s);
 void label_queue_session_apply(struct ui *ui, const struct session *s);
+/* cmd-ui-label.c, for the picker (cmd-ui-pick.c): the record to label, or -1 + an error. */
+long label_current(struct cmd_ctx *ctx, struct ui *ui, const char *name);
+/* Label record i with schema label k (multi-label: toggle it) and go on. */
+enum cmd_rc label_with(struct cmd_ctx *ctx, struct ui *ui, long i, int k);
+
+/* cmd-ui-schema.c: the labels' names, keys and guidelines, and add-label. */
 /* The label key of schema label i: the session's, else 1..9, then letters. */
 void label_key_of(const struct app *a, int i, char *out, size_t n);
 /* The label names to offer: the session's schema, else the data's labels. */
 char *const *label_names(const struct app *a, int *n);
 /* Schema label i's description (the session's guideline), or NULL. */
 const char *label_description(const struct app *a, int i);
+/* Bind the label keys beyond 1..9 (the session's, letters) not yet bound. */
+void label_bind_keys(struct ui *ui);
 
 #endif
