@@ -80,6 +80,8 @@ int labelerr_run(const struct dataset *ds, const struct cfg *cfg, struct labeler
 
 /* The JSON array of every ranked record: [{"id","given","suggested","score","flagged"}]. */
 char *labelerr_json(const struct dataset *ds, const struct labelerr_report *r);
+/* The labels reported, not ranked (fewer records than folds): [{"label","count"}]. */
+char *labelerr_json_not_ranked(const struct labelerr_report *r);
 /* A summary and the first limit records as text (escaped). */
 void labelerr_format_text(const struct dataset *ds, const struct labelerr_report *r,
 			  size_t limit, struct tt_buf *out);

@@ -271,6 +271,25 @@ char *labelerr_json(const struct dataset *ds, const struct labelerr_report *r)
 	return enc;
 }
 
+char *labelerr_json_not_ranked(const struct labelerr_report *r)
+{
+	json_t *a = json_array();
+	char *enc;
+	uint32_t l;
+
+	for (l = 0; l < r->nlabels; l++) {
+		if (r->label_ranked[l] || r->label_count[l] == 0)
+			continue;
+		/* Unchecked: names are data; the caller escapes the output. */
+		json_array_append_new(a, json_pack("{s:o,s:I}", "label",
+						   json_string_nocheck(r->label_names[l]), "count",
+						   (json_int_t)r->label_count[l]));
+	}
+	enc = json_dumps(a, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(a);
+	return enc;
+}
+
 static const char *labelerr_rank_name(enum cleanlab_rank r)
 {
 	return r == CLEANLAB_SELF_CONFIDENCE ? "self_confidence" : "normalized_margin";

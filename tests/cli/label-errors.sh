@@ -60,6 +60,8 @@ import json, sys
 le = json.load(open(sys.argv[1]))["label_errors"]
 assert len(le) == 40, len(le)                   # not the 2 records of c
 assert le[0]["id"] == "5" and le[0]["flagged"] and le[0]["suggested"] == "a", le[0]
+nr = json.load(open(sys.argv[1]))["label_errors_not_ranked"]
+assert nr == [{"label": "c", "count": 2}], nr
 PY
 then ok "record numbers as ids; the planted error first; a small class not ranked"; else not_ok "no-id ranking" "$(head -c 300 "$T/out")"; fi
 run "$TUNETOP" check --label-errors --set buckets=10000 --set dim=16 "$T/noid.txt"
