@@ -91,7 +91,7 @@ int labelerr_run(const struct dataset *ds, const struct cfg *cfg, struct labeler
 char *labelerr_json(const struct dataset *ds, const struct labelerr_report *r);
 /* The labels reported, not ranked (fewer records than folds): [{"label","count"}]. */
 char *labelerr_json_not_ranked(const struct labelerr_report *r);
-/* {"folds","repeats","rank","accuracy","log_loss","seconds"}: the run and its probabilities. */
+/* {"folds","repeats","rank","accuracy","log_loss"}: the run and its probabilities. */
 char *labelerr_json_run(const struct labelerr_report *r);
 /* A summary and the first limit records as text (escaped). */
 void labelerr_format_text(const struct dataset *ds, const struct labelerr_report *r,

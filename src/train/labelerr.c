@@ -321,13 +321,13 @@ static const char *labelerr_rank_name(enum cleanlab_rank r)
 
 char *labelerr_json_run(const struct labelerr_report *r)
 {
-	json_t *o = json_pack("{s:I,s:I,s:s,s:o,s:o,s:f}", "folds", (json_int_t)r->folds,
+	/* No wall time: the same data, options and seed give the same bytes. */
+	json_t *o = json_pack("{s:I,s:I,s:s,s:o,s:o}", "folds", (json_int_t)r->folds,
 			      "repeats", (json_int_t)r->repeats, "rank",
 			      labelerr_rank_name(r->rank), "accuracy",
 			      isnan(r->oof_accuracy) ? json_null() : json_real(r->oof_accuracy),
 			      "log_loss",
-			      isnan(r->oof_log_loss) ? json_null() : json_real(r->oof_log_loss),
-			      "seconds", r->seconds);
+			      isnan(r->oof_log_loss) ? json_null() : json_real(r->oof_log_loss));
 	char *enc = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
 
 	json_decref(o);
