@@ -16,6 +16,7 @@ struct app_ensemble;
 struct bpe;
 struct bpe_cache;
 struct app_gen;
+struct cmd_bulk;
 struct labelerr_report;
 struct tokenizer;
 struct xval;
@@ -70,6 +71,7 @@ struct app {
 		char *by;
 		bool valid;
 	} edited;
+	struct cmd_bulk *bulk;      /* the bulk edit waiting for y/n (cmd-edit.c), or NULL */
 	/* Likely label errors (cmd-labelerr.c): the last ranking, the run making the next. */
 	struct labelerr_report *label_errors;   /* NULL: none yet */
 	struct xval *label_errors_job;          /* running in the background, or NULL */

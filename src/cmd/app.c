@@ -31,6 +31,7 @@ void app_fini(struct app *a)
 
 	trainer_destroy(a->trainer);
 	app_label_errors_reset(a);
+	cmd_edit_bulk_fini(a);
 	free(a->start_notice);
 	journal_close(a->journal);
 	cmd_agree_fini(a);
