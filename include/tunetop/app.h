@@ -18,6 +18,7 @@ struct app_adapters;
 struct bpe;
 struct bpe_cache;
 struct app_gen;
+struct cmd_bulk;
 struct labelerr_report;
 struct tokenizer;
 struct xval;
@@ -72,17 +73,16 @@ struct app {
 		char *by;
 		bool valid;
 	} edited;
+	struct cmd_bulk *bulk;      /* the bulk edit waiting for y/n (cmd-edit.c), or NULL */
 	/* Likely label errors (cmd-labelerr.c): the last ranking, the run making the next. */
 	struct labelerr_report *label_errors;   /* NULL: none yet */
 	struct xval *label_errors_job;          /* running in the background, or NULL */
 	uint64_t label_errors_seq;              /* bumped with every new ranking */
 	uint64_t label_errors_at;               /* journal seq when the last run started */
 	char label_errors_msg[256];             /* its outcome, for the status line */
-	/* The checks' findings for the filter term likely-error (cmd-labelerr.c). */
+	/* The findings of check and the ranking's flags for the filter's finding terms (app-checks.c). */
 	struct edit_findings findings;
 	struct app_agree *agree;    /* answers of the journals for agreement (cmd-agree.c), or NULL */
-	/* The findings of check for dup, near-dup, leak, outlier (app-checks.c). */
-	struct edit_checks checks;
 	struct app_checks {         /* a cache, rebuilt when the data or journal moved */
 		struct findings *f;
 		const void *recs;
@@ -124,13 +124,14 @@ void app_edited_attach(struct app *a);
 void app_edited_reset(struct app *a);
 
 /*
- * app-checks.c: provide a->checks; forget the cache (a load, a split).
+ * app-checks.c: provide a->findings (app_init does); forget the cache (a
+ * load, a split).
  * app_checks_get: the findings, computed now if the data or journal moved
  * since the last time, or near duplicates are wanted and missing (NULL +
  * err when the check options are inconsistent). app_checks_refresh
  * computes them again whatever the cache holds (after `set`).
  */
-void app_checks_attach(struct app *a);
+void app_findings_attach(struct app *a);
 void app_checks_reset(struct app *a);
 const struct findings *app_checks_get(struct app *a, bool near, struct tt_err *err);
 const struct findings *app_checks_refresh(struct app *a, bool near, struct tt_err *err);
@@ -198,7 +199,5 @@ int app_label_errors_start(struct app *a, struct tt_err *err);
 int app_label_errors_poll(struct app *a);
 int app_label_errors_wait(struct app *a, struct tt_err *err);
 void app_label_errors_reset(struct app *a);
-/* Provide a->findings (app_init does). */
-void app_findings_attach(struct app *a);
 
 #endif

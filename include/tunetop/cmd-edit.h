@@ -61,6 +61,8 @@ const char *cmd_edit_bulk_question(const struct app *a);
 enum cmd_rc cmd_edit_bulk_answer(struct cmd_ctx *ctx, bool yes);
 /* Drop the waiting bulk edit, saying why ("another command came first"). */
 void cmd_edit_bulk_cancel(struct cmd_ctx *ctx, const char *why);
+/* Forget the waiting bulk edit and free its slot (app_fini does). */
+void cmd_edit_bulk_fini(struct app *a);
 enum cmd_rc cmd_yes_exec(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_rc cmd_no_exec(struct cmd_ctx *ctx, int argc, char **argv);
 

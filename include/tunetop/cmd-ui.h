@@ -24,6 +24,12 @@ struct ui;
  * without a workbench; this covers the calls that do not go through it.
  */
 struct ui *cmd_ui_of(struct cmd_ctx *ctx, const char *name);
+/*
+ * The record a command on "the record here" acts on: the label pane's
+ * current queue record when it has the focus, else the data pane's
+ * cursor; -1 with an error naming the command when there is none.
+ */
+long cmd_ui_record_here(struct cmd_ctx *ctx, struct ui *ui, const char *name);
 
 /* cmd-ui.c: views and keys */
 enum cmd_rc cmd_ui_help_exec(struct cmd_ctx *ctx, int argc, char **argv);
@@ -142,9 +148,11 @@ long label_queue_current(struct ui *ui);
 /* "3 of 816 · queue entropy" for the pane title. */
 void label_queue_describe(struct ui *ui, char *out, size_t n);
 /* Record index's last edit from the pane is durable (the saved mark). */
-bool label_queue_saved(long index);
+bool label_queue_saved(const struct ui *ui, long index);
 /* Multi-label: label k is toggled on for record index. */
-bool label_queue_toggled(long index, int label);
+bool label_queue_toggled(const struct ui *ui, long index, int label);
+/* Free the ui's queue (ui_state_fini does). */
+void label_queue_free(struct ui *ui);
 /*
  * The queue in the session: SESSION_UI_QUEUE gets the arguments of `queue`
  * ("entropy", "random 42": the seed goes with random), and
@@ -157,11 +165,19 @@ bool label_queue_toggled(long index, int label);
  */
 void label_queue_session_store(struct ui *ui, struct session *s);
 void label_queue_session_apply(struct ui *ui, const struct session *s);
+/* cmd-ui-label.c, for the picker (cmd-ui-pick.c): the record to label, or -1 + an error. */
+long label_current(struct cmd_ctx *ctx, struct ui *ui, const char *name);
+/* Label record i with schema label k (multi-label: toggle it) and go on. */
+enum cmd_rc label_with(struct cmd_ctx *ctx, struct ui *ui, long i, int k);
+
+/* cmd-ui-schema.c: the labels' names, keys and guidelines, and add-label. */
 /* The label key of schema label i: the session's, else 1..9, then letters. */
 void label_key_of(const struct app *a, int i, char *out, size_t n);
 /* The label names to offer: the session's schema, else the data's labels. */
 char *const *label_names(const struct app *a, int *n);
 /* Schema label i's description (the session's guideline), or NULL. */
 const char *label_description(const struct app *a, int i);
+/* Bind the label keys beyond 1..9 (the session's, letters) not yet bound. */
+void label_bind_keys(struct ui *ui);
 
 #endif

@@ -150,18 +150,18 @@ int edit_find(const struct edit_index *x, const struct dataset *ds, const char *
  * filter without a source, preds NULL) matches no prediction term, not
  * even pred!= or wrong.
  *
- * and, on the findings of `check` (findings.h; through struct edit_checks,
- * so without one they match nothing):
+ * and, on the findings of `check` and of the label-error ranking (one
+ * term kind, EDIT_T_FINDING, over a set of findings.h flags; through
+ * struct edit_findings, so without one they match nothing):
  *
  *   dup                       its text repeats after normalization
  *   near-dup                  in a near-duplicate group (exact ones too)
  *   leak                      in a duplicate or near-duplicate group that
  *                             spans train and valid/test
  *   outlier  outlier=KIND     some outlier kind, or KIND: empty, short,
- *                             long, control, encoding, nonletter
+ *                             long, control, encoding, nonletter, unknown
  *   likely-error              flagged by the last label-error ranking
- *                             (confident learning, `label-errors`;
- *                             through struct edit_findings)
+ *                             (confident learning, `label-errors`)
  */
 
 /*
@@ -186,27 +186,15 @@ struct edit_edits {
 };
 
 /*
- * Where finding terms (likely-error) ask: has() says whether record index
- * has the finding in the label-error ranking's last results. app.c
- * provides it; without it (NULL) finding terms match nothing.
+ * Where finding terms look: get() gives record index's findings.h flags
+ * (FINDINGS_DUP ... FINDINGS_LIKELY_ERROR) and its outlier kinds in
+ * *outlier. need is the flags the term asks about: the provider computes
+ * only those (near duplicates for FINDINGS_NEAR and FINDINGS_LEAK, the
+ * cheap checks for the others, nothing for likely-error, which reads the
+ * last ranking). app-checks.c provides it (app->findings).
  */
-enum edit_finding {
-	EDIT_FINDING_LIKELY_ERROR,
-};
-
 struct edit_findings {
-	bool (*has)(void *opaque, size_t index, enum edit_finding what);
-	void *opaque;
-};
-
-/*
- * Where dup, near-dup, leak and outlier terms find the checks: get() gives
- * record index's findings.h flags (FINDINGS_DUP...) and its outlier kinds
- * in *outlier; near says the term needs near duplicates, which the
- * provider computes on first use. app-checks.c provides it.
- */
-struct edit_checks {
-	unsigned (*get)(void *opaque, size_t index, bool near, unsigned *outlier);
+	unsigned (*get)(void *opaque, size_t index, unsigned need, unsigned *outlier);
 	void *opaque;
 };
 
@@ -231,8 +219,7 @@ enum edit_term_kind {
 	EDIT_T_WRONG,        /* wrong: predicted label != first label */
 	EDIT_T_EDITED,       /* edited: changed since the data was opened */
 	EDIT_T_BY,           /* by=NAME: changed by annotator NAME */
-	EDIT_T_FINDING,      /* likely-error: a check's finding (edit_term.finding) */
-	EDIT_T_CHECK,        /* dup, near-dup, leak, outlier, outlier=KIND */
+	EDIT_T_FINDING,      /* dup, near-dup, leak, outlier, outlier=KIND, likely-error */
 };
 
 struct edit_term {
@@ -246,10 +233,8 @@ struct edit_term {
 	float lo, hi;        /* EDIT_T_CONF: the bounds... */
 	bool lo_open, hi_open;   /* ...and whether they are excluded (conf>X, conf<X) */
 	bool session;        /* EDIT_T_BY beside `edited`: in this session only */
-	enum edit_finding finding;   /* EDIT_T_FINDING */
-	unsigned check;      /* EDIT_T_CHECK: a findings.h flag... */
-	unsigned outlier;    /* ...or outlier kinds (outlier=KIND) */
-	bool near;           /* ...that needs near duplicates */
+	unsigned finding;    /* EDIT_T_FINDING: a findings.h flag... */
+	unsigned outlier;    /* ...and, for outlier=KIND, the kinds */
 };
 
 struct edit_filter {
@@ -260,10 +245,8 @@ struct edit_filter {
 	const struct edit_preds *preds;
 	/* Who edited what, for edited and by=; NULL after parse, set by the caller. */
 	const struct edit_edits *edits;
-	/* The checks' findings, for likely-error; NULL after parse, set by the caller. */
+	/* The findings finding terms read; NULL after parse, set by the caller. */
 	const struct edit_findings *findings;
-	/* The checks' findings, for dup, near-dup, leak, outlier; NULL after parse. */
-	const struct edit_checks *checks;
 };
 
 /*
@@ -275,12 +258,10 @@ int edit_filter_parse(struct edit_filter *f, const struct dataset *ds,
 		      const struct edit_index *x, const char *text, struct tt_err *err);
 /* Deleted records never match. */
 bool edit_filter_match(const struct edit_filter *f, const struct dataset *ds, size_t index);
-/* Has f a dup, near-dup, leak or outlier term (does it need f->checks)? */
-bool edit_filter_uses_checks(const struct edit_filter *f);
 /* Has f a pred=, pred!=, conf, correct or wrong term (does it need f->preds)? */
 bool edit_filter_uses_preds(const struct edit_filter *f);
-/* Has f a finding term (likely-error)? */
-bool edit_filter_uses_findings(const struct edit_filter *f);
+/* The findings.h flags f's finding terms ask about (0: none; f->findings unused). */
+unsigned edit_filter_findings(const struct edit_filter *f);
 void edit_filter_fini(struct edit_filter *f);
 
 #endif

@@ -30,15 +30,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "tunetop/cfg.h"
 #include "tunetop/dataset.h"
 #include "tunetop/minhash.h"
+#include "tunetop/quality.h"
 
 enum findings_flag {
 	FINDINGS_DUP = 1u << 0,
 	FINDINGS_NEAR = 1u << 1,
 	FINDINGS_LEAK = 1u << 2,
 	FINDINGS_OUTLIER = 1u << 3,
+	/*
+	 * Not computed here: flagged by the last label-error ranking
+	 * (labelerr.h). The filter term likely-error asks for it beside
+	 * the others through one provider (edit.h's struct edit_findings).
+	 */
+	FINDINGS_LIKELY_ERROR = 1u << 4,
 };
 
 enum findings_outlier {
@@ -116,13 +125,7 @@ unsigned findings_outlier_parse(const char *name);
 /* The score: 0.6745 (chars - median) / MAD (0 when MAD is 0). */
 double findings_length_z(const struct findings *f, size_t chars);
 
-#endif
-
 /* ---- output (findings-format.c) ---- */
-
-#include <jansson.h>
-
-#include "tunetop/quality.h"
 
 /*
  * The text sections after the health report: duplicate and near-duplicate
@@ -136,3 +139,5 @@ json_t *findings_json(const struct dataset *ds, const struct quality_report *q,
 		      const struct findings *f);
 /* A record as JSON names it: its id, or its 1-based number when it has none. */
 json_t *findings_record_id(const struct dataset *ds, size_t index);
+
+#endif

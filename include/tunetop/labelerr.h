@@ -49,6 +49,15 @@ struct labelerr_report {
 	uint32_t folds, repeats;
 	enum cleanlab_rank rank;
 	double seconds;                 /* the cross-validation's wall time */
+	/*
+	 * How good the out-of-fold probabilities are on the ranked records,
+	 * against their given labels: the share whose most probable label is
+	 * the given one, and the mean -log p(given) (p floored at 1e-15).
+	 * The ranking is only as good as these probabilities: compare model
+	 * options (lr, char_ngrams, epochs ...) by the log loss, lower is
+	 * better, without looking at which labels are wrong.
+	 */
+	double oof_accuracy, oof_log_loss;
 	/* By dataset record index (ds_n of them): NaN / false when not ranked. */
 	size_t ds_n;
 	float *score_of;
@@ -80,6 +89,10 @@ int labelerr_run(const struct dataset *ds, const struct cfg *cfg, struct labeler
 
 /* The JSON array of every ranked record: [{"id","given","suggested","score","flagged"}]. */
 char *labelerr_json(const struct dataset *ds, const struct labelerr_report *r);
+/* The labels reported, not ranked (fewer records than folds): [{"label","count"}]. */
+char *labelerr_json_not_ranked(const struct labelerr_report *r);
+/* {"folds","repeats","rank","accuracy","log_loss"}: the run and its probabilities. */
+char *labelerr_json_run(const struct labelerr_report *r);
 /* A summary and the first limit records as text (escaped). */
 void labelerr_format_text(const struct dataset *ds, const struct labelerr_report *r,
 			  size_t limit, struct tt_buf *out);

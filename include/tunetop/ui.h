@@ -28,6 +28,7 @@
 
 struct app;
 struct keys;
+struct label_queue;
 struct pane_sort_bg;
 struct repl;
 struct ui_term;
@@ -206,6 +207,7 @@ struct ui {
 	struct repl *repl;
 	bool prompt_return;		/* a key opened the prompt: back to the pane after Enter */
 	struct ui_pick pick;
+	struct label_queue *label_q;	/* the labeling queue (cmd-ui-label.c), made on first use */
 	struct ui_quality_view {	/* the quality view over the panes (pane-quality.c) */
 		bool on;
 		int cursor, top;	/* rows */

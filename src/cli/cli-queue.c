@@ -16,7 +16,11 @@
  * (0..G-1), or G + index for a record in no group.
  * Order disagreements puts the records whose annotators disagree (in the
  * data's journal and each --journal FILE, agree.h) first, with a sixth
- * column (JSON: "answers") saying who answered what.
+ * column (JSON: "answers") saying who answered what. Order likely-errors
+ * runs the label-error ranking first (labelerr.h: k-fold cross-validation
+ * and confident learning at the label_errors_* settings, as `check
+ * --label-errors`) and lists its records most likely wrong first, with
+ * its score; the records it does not rank come last.
  */
 #include <jansson.h>
 #include <math.h>
@@ -29,6 +33,7 @@
 #include "tunetop/cli.h"
 #include "tunetop/cmd-agree.h"
 #include "tunetop/label-queue.h"
+#include "tunetop/labelerr.h"
 #include "tunetop/neardup.h"
 
 struct queue_args {
@@ -46,7 +51,8 @@ static void queue_usage(void)
 	fputs("usage: tunetop queue DATA [--order ORDER] [--model MODEL] [--seed S] [--spread W]\n"
 	      "                     [--journal FILE]... [--unlabeled] [--limit N] [--set k=v]... [--json]\n"
 	      "orders: file, unlabeled, margin, entropy, uncertain (need --model), random,\n"
-	      "        disagreements (the data's journal and each --journal FILE)\n", stderr);
+	      "        disagreements (the data's journal and each --journal FILE),\n"
+	      "        likely-errors (runs the label-error ranking: check --label-errors)\n", stderr);
 }
 
 /* A whole non-negative number, or -1. */
@@ -239,6 +245,24 @@ static void queue_print(const struct queue_args *a, const struct dataset *ds,
 	}
 }
 
+/* score[i]: record i's label-error score (NaN: not ranked), by running the ranking. */
+static int queue_error_scores(const struct app *app, float *score)
+{
+	struct labelerr_report r;
+	struct tt_err err;
+	size_t i;
+
+	tt_err_clear(&err);
+	if (labelerr_run(&app->ds, &app->cfg, &r, NULL, NULL, &err) != 0) {
+		tt_esc_printf(stderr, "tunetop queue: %s\n", err.msg);
+		return -1;
+	}
+	for (i = 0; i < app->ds.n; i++)
+		score[i] = i < r.ds_n ? r.score_of[i] : NAN;
+	labelerr_report_fini(&r);
+	return 0;
+}
+
 /* Records not deleted (and, with --unlabeled, without a label) in order. */
 static size_t queue_build(const struct queue_args *a, const struct dataset *ds,
 			  const float *score, const uint32_t *group, uint32_t *idx)
@@ -310,6 +334,10 @@ int cli_queue(int argc, char **argv)
 	} else if (label_order_uses_answers(a.order)) {
 		score = tt_xmalloc((app.ds.n ? app.ds.n : 1) * sizeof *score);
 		cmd_agree_keys(&app, score);
+	} else if (label_order_uses_errors(a.order)) {
+		score = tt_xmalloc((app.ds.n ? app.ds.n : 1) * sizeof *score);
+		if (queue_error_scores(&app, score) != 0)
+			goto out;
 	}
 	k = queue_build(&a, &app.ds, score, group, idx);
 	if (a.limit > 0 && a.limit < k)

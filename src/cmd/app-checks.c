@@ -1,7 +1,8 @@
 /*
- * app-checks.c - the findings of `check` (findings.h) for the filter terms
- * dup, near-dup, leak and outlier (edit.h's struct edit_checks) and the
- * workbench's quality command. One struct findings is cached and rebuilt
+ * app-checks.c - the findings of `check` (findings.h) and the last
+ * label-error ranking's flags for the filter's finding terms (dup,
+ * near-dup, leak, outlier, likely-error: edit.h's struct edit_findings)
+ * and the workbench's quality command. One struct findings is cached and rebuilt
  * when the data was replaced or the journal moved on (an edit, an undo),
  * so a filter over every record computes them once. Near duplicates are
  * computed only when a term or command asks for them; on a million records
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "tunetop/journal.h"
+#include "tunetop/labelerr.h"
 
 static uint64_t app_checks_seq(const struct app *a)
 {
@@ -70,25 +72,32 @@ const struct findings *app_checks_get(struct app *a, bool near, struct tt_err *e
 	return app_checks_refresh(a, near || (c->f != NULL && c->f->has_near), err);
 }
 
-static unsigned app_checks_term(void *opaque, size_t index, bool near, unsigned *outlier)
+/* edit_findings.get: computes only what need asks for (likely-error reads the ranking). */
+static unsigned app_findings_get(void *opaque, size_t index, unsigned need, unsigned *outlier)
 {
 	struct app *a = opaque;
+	const struct labelerr_report *r = a->label_errors;
 	const struct findings *f;
 	struct tt_err err;
+	unsigned flags = 0;
 
 	*outlier = 0;
+	if ((need & FINDINGS_LIKELY_ERROR) && r != NULL && index < r->ds_n && r->flagged_of[index])
+		flags |= FINDINGS_LIKELY_ERROR;
+	if ((need & ~(unsigned)FINDINGS_LIKELY_ERROR) == 0)
+		return flags;
 	tt_err_clear(&err);
-	f = app_checks_get(a, near, &err);
+	f = app_checks_get(a, (need & (FINDINGS_NEAR | FINDINGS_LEAK)) != 0, &err);
 	if (f == NULL || index >= f->n)
-		return 0;
+		return flags;
 	*outlier = f->outlier[index];
-	return f->flags[index];
+	return flags | f->flags[index];
 }
 
-void app_checks_attach(struct app *a)
+void app_findings_attach(struct app *a)
 {
-	a->checks.get = app_checks_term;
-	a->checks.opaque = a;
+	a->findings.get = app_findings_get;
+	a->findings.opaque = a;
 }
 
 void app_checks_reset(struct app *a)

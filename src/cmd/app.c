@@ -23,7 +23,6 @@ void app_init(struct app *a)
 	dataset_init(&a->ds);
 	app_edited_attach(a);
 	app_findings_attach(a);
-	app_checks_attach(a);
 }
 
 void app_fini(struct app *a)
@@ -32,6 +31,7 @@ void app_fini(struct app *a)
 
 	trainer_destroy(a->trainer);
 	app_label_errors_reset(a);
+	cmd_edit_bulk_fini(a);
 	free(a->start_notice);
 	journal_close(a->journal);
 	cmd_agree_fini(a);

@@ -288,6 +288,15 @@ static enum cmd_rc cmd_check_label_errors(struct cmd_ctx *ctx, bool json, struct
 		out->data[--out->len] = '\0';
 	tt_buf_adds(out, ",\"label_errors\":");
 	tt_esc_buf(out, enc, strlen(enc), TT_ESC_JSON);
+	free(enc);
+	/* the labels with fewer records than folds: reported, not ranked */
+	enc = labelerr_json_not_ranked(ctx->app->label_errors);
+	tt_buf_adds(out, ",\"label_errors_not_ranked\":");
+	tt_esc_buf(out, enc, strlen(enc), TT_ESC_JSON);
+	free(enc);
+	enc = labelerr_json_run(ctx->app->label_errors);
+	tt_buf_adds(out, ",\"label_errors_run\":");
+	tt_esc_buf(out, enc, strlen(enc), TT_ESC_JSON);
 	tt_buf_adds(out, "}\n");
 	free(enc);
 	cmd_print(ctx, "%s", out->data);

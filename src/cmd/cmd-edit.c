@@ -448,8 +448,13 @@ struct cmd_bulk {
 	char question[256];
 };
 
-/* The one bulk edit waiting for a y/n answer (the UI thread is the only user). */
-static struct cmd_bulk cmd_bulk_waiting;
+/* The app's one bulk edit waiting for a y/n answer (app->bulk, made on first use). */
+static struct cmd_bulk *cmd_bulk_slot(struct app *a)
+{
+	if (a->bulk == NULL)
+		a->bulk = tt_xcalloc(1, sizeof *a->bulk);
+	return a->bulk;
+}
 
 static void cmd_bulk_clear(struct cmd_bulk *b)
 {
@@ -496,13 +501,12 @@ static int cmd_bulk_select(struct cmd_ctx *ctx, const struct cmd_bulk *b, size_t
 	f.preds = &ctx->app->preds;
 	f.edits = &ctx->app->edits;
 	f.findings = &ctx->app->findings;
-	if (edit_filter_uses_findings(&f) && ctx->app->label_errors == NULL) {
+	if ((edit_filter_findings(&f) & FINDINGS_LIKELY_ERROR) && ctx->app->label_errors == NULL) {
 		cmd_error(ctx, "%s: likely-error needs a label-error ranking (label-errors run)",
 			  cmd_bulk_name(b));
 		edit_filter_fini(&f);
 		return -1;
 	}
-	f.checks = &ctx->app->checks;
 	if (edit_filter_uses_preds(&f) && ctx->app->preds.get == NULL) {
 		/* Else every prediction term would quietly match nothing. */
 		cmd_error(ctx, "%s: pred=, conf=, correct and wrong need a model's predictions "
@@ -616,15 +620,17 @@ static enum cmd_rc cmd_bulk_run(struct cmd_ctx *ctx, struct cmd_bulk *b, bool ye
 			  b->label ? b->label : "");
 		rc = CMD_ERROR;
 	} else {
-		cmd_bulk_clear(&cmd_bulk_waiting);
-		cmd_bulk_waiting = *b;
-		cmd_bulk_waiting.app = ctx->app;
-		cmd_bulk_waiting.journal = ctx->app->journal;
-		snprintf(cmd_bulk_waiting.question, sizeof cmd_bulk_waiting.question,
+		struct cmd_bulk *w = cmd_bulk_slot(ctx->app);
+
+		cmd_bulk_clear(w);
+		*w = *b;
+		w->app = ctx->app;
+		w->journal = ctx->app->journal;
+		snprintf(w->question, sizeof w->question,
 			 "%s %zu records%s%s%s? (y/n)", b->op == EDIT_LABEL ? "relabel" : "flag", n,
 			 b->op == EDIT_LABEL ? " to '" : "", b->op == EDIT_LABEL ? label : "",
 			 b->op == EDIT_LABEL ? "'" : "");
-		cmd_print(ctx, "%s\n", cmd_bulk_waiting.question);
+		cmd_print(ctx, "%s\n", w->question);
 		memset(b, 0, sizeof *b);   /* now owned by the waiting slot */
 	}
 	free(filter);
@@ -696,13 +702,20 @@ enum cmd_rc cmd_flag_where_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 bool cmd_edit_bulk_waiting(const struct app *a)
 {
-	return cmd_bulk_waiting.app != NULL && cmd_bulk_waiting.app == a &&
-	       cmd_bulk_waiting.journal == a->journal;
+	return a->bulk != NULL && a->bulk->app == a && a->bulk->journal == a->journal;
 }
 
 const char *cmd_edit_bulk_question(const struct app *a)
 {
-	return cmd_edit_bulk_waiting(a) ? cmd_bulk_waiting.question : NULL;
+	return cmd_edit_bulk_waiting(a) ? a->bulk->question : NULL;
+}
+
+void cmd_edit_bulk_fini(struct app *a)
+{
+	if (a->bulk != NULL)
+		cmd_bulk_clear(a->bulk);
+	free(a->bulk);
+	a->bulk = NULL;
 }
 
 enum cmd_rc cmd_edit_bulk_answer(struct cmd_ctx *ctx, bool yes)
@@ -712,12 +725,12 @@ enum cmd_rc cmd_edit_bulk_answer(struct cmd_ctx *ctx, bool yes)
 	enum cmd_rc rc = CMD_OK;
 
 	if (!cmd_edit_bulk_waiting(ctx->app)) {
-		cmd_bulk_clear(&cmd_bulk_waiting);
+		cmd_edit_bulk_fini(ctx->app);
 		cmd_error(ctx, "no bulk edit is waiting for an answer");
 		return CMD_ERROR;
 	}
-	b = cmd_bulk_waiting;
-	memset(&cmd_bulk_waiting, 0, sizeof cmd_bulk_waiting);
+	b = *ctx->app->bulk;
+	memset(ctx->app->bulk, 0, sizeof *ctx->app->bulk);
 	if (!yes) {
 		cmd_print(ctx, "%s: cancelled, nothing changed\n", cmd_bulk_name(&b));
 	} else if (cmd_bulk_select(ctx, &b, &sel, &n, &nmatch) != 0) {
@@ -737,8 +750,8 @@ void cmd_edit_bulk_cancel(struct cmd_ctx *ctx, const char *why)
 {
 	if (cmd_edit_bulk_waiting(ctx->app))
 		cmd_print(ctx, "%s: not applied (%s); nothing changed\n",
-			  cmd_bulk_name(&cmd_bulk_waiting), why);
-	cmd_bulk_clear(&cmd_bulk_waiting);
+			  cmd_bulk_name(ctx->app->bulk), why);
+	cmd_edit_bulk_fini(ctx->app);
 }
 
 enum cmd_rc cmd_yes_exec(struct cmd_ctx *ctx, int argc, char **argv)

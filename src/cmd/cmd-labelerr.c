@@ -41,21 +41,6 @@ static void cmd_lerr_set(struct app *a, struct labelerr_report *r)
 	a->label_errors_seq++;
 }
 
-static bool app_findings_has(void *opaque, size_t index, enum edit_finding what)
-{
-	const struct app *a = opaque;
-	const struct labelerr_report *r = a->label_errors;
-
-	return what == EDIT_FINDING_LIKELY_ERROR && r != NULL && index < r->ds_n &&
-	       r->flagged_of[index];
-}
-
-void app_findings_attach(struct app *a)
-{
-	a->findings.has = app_findings_has;
-	a->findings.opaque = a;
-}
-
 void app_label_errors_reset(struct app *a)
 {
 	xval_destroy(a->label_errors_job);

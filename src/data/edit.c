@@ -624,30 +624,39 @@ static int edit_term_conf(struct edit_term *t, const char *op, const char *term,
 	return edit_conf_number(op + 1, strlen(op + 1), &t->lo, term, "conf>0.9", err);
 }
 
-/* dup, near-dup, leak, outlier, outlier=KIND: 0 parsed, -1 + err bad, 1 not one. */
-static int edit_term_check(struct edit_term *t, const char *term, struct tt_err *err)
+/*
+ * The finding terms dup, near-dup, leak, outlier, outlier=KIND and
+ * likely-error: 0 parsed, -1 + err bad, 1 not one.
+ */
+static int edit_term_finding(struct edit_term *t, const char *term, struct tt_err *err)
 {
-	if (strcmp(term, "dup") == 0) {
-		t->check = FINDINGS_DUP;
-	} else if (strcmp(term, "near-dup") == 0) {
-		t->check = FINDINGS_NEAR;
-		t->near = true;
-	} else if (strcmp(term, "leak") == 0) {
-		t->check = FINDINGS_LEAK;
-		t->near = true;
-	} else if (strcmp(term, "outlier") == 0) {
-		t->check = FINDINGS_OUTLIER;
-	} else if (strncmp(term, "outlier=", 8) == 0) {
-		t->outlier = findings_outlier_parse(term + 8);
-		if (t->outlier == 0) {
-			tt_err_set(err, NULL, 0, 0, "filter term '%s': expected outlier=empty, short, "
-				   "long, control, encoding or nonletter", term);
-			return -1;
+	static const struct {
+		const char *word;
+		unsigned flag;
+	} words[] = {
+		{ "dup", FINDINGS_DUP }, { "near-dup", FINDINGS_NEAR },
+		{ "leak", FINDINGS_LEAK }, { "outlier", FINDINGS_OUTLIER },
+		{ "likely-error", FINDINGS_LIKELY_ERROR },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+		if (strcmp(term, words[i].word) == 0) {
+			t->kind = EDIT_T_FINDING;
+			t->finding = words[i].flag;
+			return 0;
 		}
-	} else {
-		return 1;
 	}
-	t->kind = EDIT_T_CHECK;
+	if (strncmp(term, "outlier=", 8) != 0)
+		return 1;
+	t->kind = EDIT_T_FINDING;
+	t->finding = FINDINGS_OUTLIER;
+	t->outlier = findings_outlier_parse(term + 8);
+	if (t->outlier == 0) {
+		tt_err_set(err, NULL, 0, 0, "filter term '%s': expected outlier=empty, short, "
+			   "long, control, encoding, nonletter or unknown", term);
+		return -1;
+	}
 	return 0;
 }
 
@@ -666,11 +675,6 @@ static int edit_term_parse(struct edit_term *t, const struct dataset *ds,
 	size_t i;
 
 	memset(t, 0, sizeof *t);
-	if (strcmp(term, "likely-error") == 0) {
-		t->kind = EDIT_T_FINDING;
-		t->finding = EDIT_FINDING_LIKELY_ERROR;
-		return 0;
-	}
 	for (i = 0; i < sizeof bare / sizeof bare[0]; i++) {
 		if (strcmp(term, bare[i].word) == 0) {
 			t->kind = bare[i].kind;
@@ -720,8 +724,11 @@ static int edit_term_parse(struct edit_term *t, const struct dataset *ds,
 		t->name = tt_xstrdup(term + 3);
 		return 0;
 	}
-	if (edit_term_check(t, term, err) != 1)
-		return t->kind == EDIT_T_CHECK ? 0 : -1;
+	switch (edit_term_finding(t, term, err)) {
+	case 0: return 0;
+	case -1: return -1;
+	default: break;
+	}
 	if (strncmp(term, "pred=", 5) == 0)
 		return edit_term_pred(t, EDIT_T_PRED, ds, term + 5, term, err);
 	if (strncmp(term, "pred!=", 6) == 0)
@@ -804,8 +811,7 @@ struct edit_pred_lookup {
 	const char *label;
 	float conf;
 	const struct edit_edits *edits;   /* for edited and by= */
-	const struct edit_findings *findings;   /* for likely-error */
-	const struct edit_checks *checks; /* for dup, near-dup, leak, outlier */
+	const struct edit_findings *findings;   /* for the finding terms */
 };
 
 static bool edit_pred_have(struct edit_pred_lookup *p, size_t index)
@@ -884,16 +890,13 @@ static bool edit_term_match(const struct edit_term *t, const struct dataset *ds,
 		       p->edits->edited(p->edits->opaque, index,
 					t->kind == EDIT_T_EDITED || t->session,
 					t->kind == EDIT_T_BY ? t->name : NULL);
-	case EDIT_T_FINDING:
-		return p->findings != NULL && p->findings->has != NULL &&
-		       p->findings->has(p->findings->opaque, index, t->finding);
-	case EDIT_T_CHECK: {
+	case EDIT_T_FINDING: {
 		unsigned kinds = 0, flags;
 
-		if (p->checks == NULL || p->checks->get == NULL)
+		if (p->findings == NULL || p->findings->get == NULL)
 			return false;
-		flags = p->checks->get(p->checks->opaque, index, t->near, &kinds);
-		return t->check != 0 ? (flags & t->check) != 0 : (kinds & t->outlier) != 0;
+		flags = p->findings->get(p->findings->opaque, index, t->finding, &kinds);
+		return t->outlier != 0 ? (kinds & t->outlier) != 0 : (flags & t->finding) != 0;
 	}
 	}
 	return false;
@@ -901,7 +904,7 @@ static bool edit_term_match(const struct edit_term *t, const struct dataset *ds,
 
 bool edit_filter_match(const struct edit_filter *f, const struct dataset *ds, size_t index)
 {
-	struct edit_pred_lookup p = { f->preds, 0, NULL, 0, f->edits, f->findings, f->checks };
+	struct edit_pred_lookup p = { f->preds, 0, NULL, 0, f->edits, f->findings };
 	size_t i;
 
 	if (ds->recs[index].flags & DS_FLAG_DELETED)
@@ -911,17 +914,6 @@ bool edit_filter_match(const struct edit_filter *f, const struct dataset *ds, si
 			return false;
 	}
 	return true;
-}
-
-bool edit_filter_uses_checks(const struct edit_filter *f)
-{
-	size_t i;
-
-	for (i = 0; i < f->n; i++) {
-		if (f->terms[i].kind == EDIT_T_CHECK)
-			return true;
-	}
-	return false;
 }
 
 bool edit_filter_uses_preds(const struct edit_filter *f)
@@ -943,13 +935,16 @@ bool edit_filter_uses_preds(const struct edit_filter *f)
 	return false;
 }
 
-bool edit_filter_uses_findings(const struct edit_filter *f)
+unsigned edit_filter_findings(const struct edit_filter *f)
 {
-	for (size_t i = 0; i < f->n; i++) {
+	unsigned need = 0;
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
 		if (f->terms[i].kind == EDIT_T_FINDING)
-			return true;
+			need |= f->terms[i].finding;
 	}
-	return false;
+	return need;
 }
 
 void edit_filter_fini(struct edit_filter *f)

@@ -130,6 +130,29 @@ static void labelerr_report_init(const struct xval_result *xr, size_t ds_n, uint
 	}
 }
 
+/* oof_accuracy and oof_log_loss of the m renormalized rows of k probabilities. */
+static void labelerr_oof_quality(const float *rp, const uint32_t *rgiven, size_t m, uint32_t k,
+				 struct labelerr_report *out)
+{
+	double loss = 0;
+	size_t i, right = 0;
+	uint32_t l, best;
+
+	for (i = 0; i < m; i++) {
+		const float *p = rp + i * k;
+		double pg = (double)p[rgiven[i]];
+
+		for (l = 1, best = 0; l < k; l++) {
+			if (p[l] > p[best])
+				best = l;
+		}
+		right += best == rgiven[i];
+		loss -= log(pg > 1e-15 ? pg : 1e-15);
+	}
+	out->oof_accuracy = m > 0 ? (double)right / (double)m : NAN;
+	out->oof_log_loss = m > 0 ? loss / (double)m : NAN;
+}
+
 void labelerr_compute(const struct xval_result *xr, size_t ds_n, uint32_t folds,
 		      uint32_t repeats, enum cleanlab_rank rank, struct labelerr_report *out)
 {
@@ -165,6 +188,7 @@ void labelerr_compute(const struct xval_result *xr, size_t ds_n, uint32_t folds,
 		rgiven[m] = map[given[i]];
 		rrow[m++] = (uint32_t)i;
 	}
+	labelerr_oof_quality(rp, rgiven, m, k, out);
 	cleanlab_run(rp, rgiven, m, k, rank, &cl);
 	out->n = m;
 	out->e = tt_xmalloc((m + 1) * sizeof *out->e);
@@ -271,9 +295,43 @@ char *labelerr_json(const struct dataset *ds, const struct labelerr_report *r)
 	return enc;
 }
 
+char *labelerr_json_not_ranked(const struct labelerr_report *r)
+{
+	json_t *a = json_array();
+	char *enc;
+	uint32_t l;
+
+	for (l = 0; l < r->nlabels; l++) {
+		if (r->label_ranked[l] || r->label_count[l] == 0)
+			continue;
+		/* Unchecked: names are data; the caller escapes the output. */
+		json_array_append_new(a, json_pack("{s:o,s:I}", "label",
+						   json_string_nocheck(r->label_names[l]), "count",
+						   (json_int_t)r->label_count[l]));
+	}
+	enc = json_dumps(a, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(a);
+	return enc;
+}
+
 static const char *labelerr_rank_name(enum cleanlab_rank r)
 {
 	return r == CLEANLAB_SELF_CONFIDENCE ? "self_confidence" : "normalized_margin";
+}
+
+char *labelerr_json_run(const struct labelerr_report *r)
+{
+	/* No wall time: the same data, options and seed give the same bytes. */
+	json_t *o = json_pack("{s:I,s:I,s:s,s:o,s:o}", "folds", (json_int_t)r->folds,
+			      "repeats", (json_int_t)r->repeats, "rank",
+			      labelerr_rank_name(r->rank), "accuracy",
+			      isnan(r->oof_accuracy) ? json_null() : json_real(r->oof_accuracy),
+			      "log_loss",
+			      isnan(r->oof_log_loss) ? json_null() : json_real(r->oof_log_loss));
+	char *enc = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+
+	json_decref(o);
+	return enc;
 }
 
 void labelerr_format_text(const struct dataset *ds, const struct labelerr_report *r,
@@ -286,6 +344,10 @@ void labelerr_format_text(const struct dataset *ds, const struct labelerr_report
 	tt_buf_printf(out, "label errors: %zu of %zu ranked records flagged by confident learning "
 		      "(%u-fold%s, ranked by %s, %.1fs)\n", r->nflagged, r->n, r->folds,
 		      r->repeats > 1 ? " x repeats" : "", labelerr_rank_name(r->rank), r->seconds);
+	if (r->n > 0)
+		tt_buf_printf(out, "  out-of-fold probabilities: accuracy %.4f on the given labels, "
+			      "log loss %.4f (lower is better: compare model options by it)\n",
+			      r->oof_accuracy, r->oof_log_loss);
 	for (l = 0; l < r->nlabels; l++) {
 		if (r->label_ranked[l] || r->label_count[l] == 0)
 			continue;

@@ -1,17 +1,18 @@
 /*
  * cmd-ui-label.c - the keyboard labeling flow of the label pane: the queue
  * of records to label (the data pane's list in unlabeled-first, file,
- * margin, entropy, uncertain, disagreements or seeded random order; see
- * label-queue.h) walked with the
- * data pane's one cursor, the one-key edits (label, accept the model's
- * suggestion, unsure, flag, discard, note, undo, redo, multi-label
- * toggles), the type-ahead picker for labels without a key, adding a label
- * to the schema while labeling, and the queue's part of the session. Every
+ * margin, entropy, uncertain, disagreements, likely-errors or seeded
+ * random order; see label-queue.h) walked with the data pane's one
+ * cursor, the one-key edits (label, accept the model's suggestion, unsure,
+ * flag, discard, note, undo, redo, multi-label toggles) and the queue's
+ * part of the session (the type-ahead picker is cmd-ui-pick.c, the
+ * labels' names and keys and add-label cmd-ui-schema.c). Every
  * edit goes through cmd_edit_apply, so it is journaled and on disk before
  * the pane marks the record saved.
  *
- * The UI thread is the only user; the queue is one static state, rebuilt
- * only when what it was built from changed (label_queue_sync), so a key
+ * The UI thread is the only user; the queue is the ui's (ui->label_q,
+ * made on first use, freed by label_queue_free), rebuilt only when what
+ * it was built from changed (label_queue_sync), so a key
  * press costs nothing at a million records (finding the current record in
  * it is a cached position, or one scan after the data cursor moved).
  */
@@ -22,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "tunetop/app.h"
 #include "tunetop/cmd-agree.h"
@@ -60,10 +60,33 @@ struct label_queue {
 	bool toggled[LABEL_TOGGLE_MAX];
 };
 
-static struct label_queue label_q = { .order = LABEL_ORDER_UNLABELED, .saved = -1,
-				       .toggled_rec = -1, .seed = 1 };
+/* The ui's queue, made with its defaults on first use. */
+static struct label_queue *label_q(struct ui *ui)
+{
+	struct label_queue *q = ui->label_q;
 
-static void label_bind_keys(struct ui *ui);
+	if (q == NULL) {
+		q = tt_xcalloc(1, sizeof *q);
+		q->order = LABEL_ORDER_UNLABELED;
+		q->seed = 1;
+		q->saved = -1;
+		q->toggled_rec = -1;
+		ui->label_q = q;
+	}
+	return q;
+}
+
+void label_queue_free(struct ui *ui)
+{
+	struct label_queue *q = ui->label_q;
+
+	if (q == NULL)
+		return;
+	free(q->idx);
+	free(q->group);
+	free(q);
+	ui->label_q = NULL;
+}
 
 /*
  * The live model's margin or entropy, or the label-error score, per dataset
@@ -95,9 +118,10 @@ static float *label_scores(const struct ui *ui, size_t n, enum label_order o)
  * per dataset and settings: they depend on the texts only. NULL (no
  * spread) when the settings do not fit together.
  */
-static const uint32_t *label_groups(const struct app *app)
+static const uint32_t *label_groups(struct ui *ui)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
+	const struct app *app = ui->app;
 	const struct dataset *ds = &app->ds;
 	struct minhash_params p;
 	struct tt_err err;
@@ -121,23 +145,23 @@ static const uint32_t *label_groups(const struct app *app)
 /* Sort idx[start..k) (the records up to start stay) and spread it if the order does. */
 static void label_queue_arrange(struct ui *ui, size_t start, const float *score)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	const struct dataset *ds = &ui->app->ds;
 
 	if (start >= q->n)
 		return;
 	label_queue_sort(ds->recs, q->idx + start, q->n - start, q->order, q->seed, score);
 	if (label_order_spreads(q->order) && score != NULL)
-		label_queue_spread(q->idx, start, q->n, label_groups(ui->app), LABEL_QUEUE_SPREAD);
+		label_queue_spread(q->idx, start, q->n, label_groups(ui), LABEL_QUEUE_SPREAD);
 }
 
 /*
  * The position of the current record (the data pane's cursor: there is one
  * cursor) in the queue; q->n when the queue does not hold it.
  */
-static size_t label_queue_pos(long cur)
+static size_t label_queue_pos(struct ui *ui, long cur)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	long at;
 
 	if (cur < 0)
@@ -156,10 +180,10 @@ static size_t label_queue_pos(long cur)
  */
 static void label_queue_rerank(struct ui *ui)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	const struct dataset *ds = &ui->app->ds;
 	float *score = label_scores(ui, ds->n, q->order);
-	size_t at = label_queue_pos(pane_data_current(ui));
+	size_t at = label_queue_pos(ui, pane_data_current(ui));
 
 	if (at < q->n && at + 1 < q->n)
 		label_queue_arrange(ui, at + 1, score);
@@ -176,7 +200,7 @@ static void label_queue_rerank(struct ui *ui)
  */
 static void label_queue_build(struct ui *ui)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	const struct dataset *ds = &ui->app->ds;
 	const struct ui_data_view *v = &ui->data;
 	float *score = NULL;
@@ -212,7 +236,7 @@ static void label_queue_build(struct ui *ui)
  */
 static void label_queue_sync(struct ui *ui)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	const struct dataset *ds = &ui->app->ds;
 	const struct ui_data_view *v = &ui->data;
 
@@ -228,7 +252,7 @@ static void label_queue_sync(struct ui *ui)
 /* Make record rec current (the data pane's cursor goes there too). */
 static void label_queue_go(struct ui *ui, size_t at)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 
 	if (at >= q->n)
 		return;
@@ -239,7 +263,7 @@ static void label_queue_go(struct ui *ui, size_t at)
 
 long label_queue_current(struct ui *ui)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	long cur;
 
 	label_queue_sync(ui);
@@ -254,13 +278,13 @@ long label_queue_current(struct ui *ui)
 		label_queue_go(ui, 0);
 	}
 	cur = pane_data_current(ui);
-	q->cursor = label_queue_pos(cur);
+	q->cursor = label_queue_pos(ui, cur);
 	return q->cursor < q->n ? cur : -1;
 }
 
 void label_queue_describe(struct ui *ui, char *out, size_t n)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	const char *filtered = ui->data.filter.n > 0 ? " · filtered" : "";
 
 	label_queue_current(ui);
@@ -272,15 +296,17 @@ void label_queue_describe(struct ui *ui, char *out, size_t n)
 			 label_order_name(q->order), filtered);
 }
 
-bool label_queue_saved(long index)
+bool label_queue_saved(const struct ui *ui, long index)
 {
-	return index >= 0 && index == label_q.saved;
+	return ui->label_q != NULL && index >= 0 && index == ui->label_q->saved;
 }
 
-bool label_queue_toggled(long index, int label)
+bool label_queue_toggled(const struct ui *ui, long index, int label)
 {
-	return index == label_q.toggled_rec && label >= 0 && label < LABEL_TOGGLE_MAX &&
-	       label_q.toggled[label];
+	const struct label_queue *q = ui->label_q;
+
+	return q != NULL && index == q->toggled_rec && label >= 0 && label < LABEL_TOGGLE_MAX &&
+	       q->toggled[label];
 }
 
 /* "entropy", "random 42" -> order and seed (*has_seed); -1 if not valid. */
@@ -309,7 +335,7 @@ static int label_queue_spec_parse(const char *v, enum label_order *o, uint64_t *
 
 void label_queue_session_store(struct ui *ui, struct session *s)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	char v[64];
 	long cur = label_queue_current(ui);
 
@@ -324,7 +350,7 @@ void label_queue_session_store(struct ui *ui, struct session *s)
 
 void label_queue_session_apply(struct ui *ui, const struct session *s)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	const char *v = s->ui[SESSION_UI_QUEUE], *c = s->ui[SESSION_UI_LABEL_CURSOR];
 	enum label_order o;
 	uint64_t seed;
@@ -347,243 +373,10 @@ void label_queue_session_apply(struct ui *ui, const struct session *s)
 	ui_mark(ui, 1u << PANE_LABEL);
 }
 
-/* Letters for labels after the ninth: those no pane or global key takes. */
-static const char label_free_letters[] = "bchilrvw";
-
-void label_key_of(const struct app *a, int i, char *out, size_t n)
-{
-	const struct session *s = a->session;
-
-	if (s != NULL && a->nschema > 0 && i < s->nlabels && s->labels[i].key != NULL)
-		snprintf(out, n, "%s", s->labels[i].key);
-	else if (i < 9)
-		pane_label_key(i, out, n);
-	else if (i < 9 + (int)sizeof label_free_letters - 1)
-		snprintf(out, n, "%c", label_free_letters[i - 9]);
-	else
-		snprintf(out, n, " ");
-}
-
-/* Bind the label keys beyond 1..9 (the session's, letters) not yet bound. */
-static void label_bind_keys(struct ui *ui)
-{
-	char key[16], cmd[48];
-	int n, i;
-
-	if (ui->keys == NULL)
-		return;
-	label_names(ui->app, &n);
-	for (i = 0; i < n; i++) {
-		label_key_of(ui->app, i, key, sizeof key);
-		if (key[0] == ' ' || keys_get(ui->keys, "label", key) != NULL)
-			continue;
-		snprintf(cmd, sizeof cmd, "label-key %s", key);
-		keys_bind(ui->keys, "label", key, cmd, NULL);
-	}
-}
-
-char *const *label_names(const struct app *a, int *n)
-{
-	if (a->nschema > 0) {
-		*n = a->nschema;
-		return a->schema;
-	}
-	*n = (int)a->ds.labels.n;
-	return a->ds.labels.names;
-}
-
-const char *label_description(const struct app *a, int i)
-{
-	const struct session *s = a->session;
-
-	if (s != NULL && a->nschema > 0 && i >= 0 && i < s->nlabels)
-		return s->labels[i].description;
-	return NULL;
-}
-
-/* ---- adding a label ---- */
-
-/* Label i's key is key (canonical names compared). */
-static bool label_key_is(const struct app *a, int i, const char *key)
-{
-	char k[KEYS_NAME_MAX], canon[KEYS_NAME_MAX];
-
-	label_key_of(a, i, k, sizeof k);
-	if (keys_normalize(k, canon, sizeof canon) != 0)
-		return strcmp(k, key) == 0;
-	return strcmp(canon, key) == 0;
-}
-
-/*
- * Why key cannot be a new label's key (NULL: it can): another label has it,
- * or the label pane runs something else on it.
- */
-static const char *label_key_taken(const struct app *a, const char *key, char *why, size_t n)
-{
-	char *const *names;
-	const char *bound;
-	char own[48];
-	int i, count;
-
-	names = label_names(a, &count);
-	for (i = 0; i < count; i++) {
-		if (label_key_is(a, i, key)) {
-			snprintf(why, n, "key %s is the key of label %s", key, names[i]);
-			return why;
-		}
-	}
-	if (a->ui == NULL || a->ui->keys == NULL)
-		return NULL;
-	bound = keys_get(a->ui->keys, "label", key);
-	snprintf(own, sizeof own, "label-key %s", key);
-	if (bound != NULL && strcmp(bound, own) != 0) {
-		snprintf(why, n, "key %s runs '%s' in the label pane", key, bound);
-		return why;
-	}
-	return NULL;
-}
-
-/* The first free label key: 1..9, then the spare letters. -1 if none. */
-static int label_free_key(const struct app *a, char *out, size_t n)
-{
-	char cand[2] = { 0, 0 }, why[160];
-	int i;
-
-	for (i = 0; i < 9 + (int)sizeof label_free_letters - 1; i++) {
-		cand[0] = i < 9 ? (char)('1' + i) : label_free_letters[i - 9];
-		if (label_key_taken(a, cand, why, sizeof why) == NULL) {
-			snprintf(out, n, "%s", cand);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* A label name: non-empty, no spaces, commas or control characters. */
-static bool label_name_ok(const char *name)
-{
-	const unsigned char *p;
-
-	if (name[0] == '\0')
-		return false;
-	for (p = (const unsigned char *)name; *p != '\0'; p++) {
-		if (*p <= ' ' || *p == ',' || *p == 0x7f)
-			return false;
-	}
-	return true;
-}
-
-/*
- * The schema as the app offers it now (the data's labels when the session
- * declared none), mirrored into the session's labels, so that appending
- * keeps every label and its key position.
- */
-static void label_schema_fill(struct app *a, struct session *s)
-{
-	char *const *names;
-	int n, i;
-
-	if (a->nschema == 0) {
-		char **schema;
-
-		names = label_names(a, &n);
-		schema = tt_xcalloc((size_t)n + 1, sizeof *schema);
-		for (i = 0; i < n; i++)
-			schema[i] = tt_xstrdup(names[i]);
-		free(a->schema);	/* an empty one (a session without labels) */
-		a->schema = schema;
-		a->nschema = n;
-	}
-	if (s->nlabels < a->nschema) {
-		s->labels = tt_xrealloc(s->labels, (size_t)a->nschema * sizeof *s->labels);
-		for (i = s->nlabels; i < a->nschema; i++) {
-			s->labels[i].name = tt_xstrdup(a->schema[i]);
-			s->labels[i].key = NULL;
-			s->labels[i].description = NULL;
-		}
-		s->nlabels = a->nschema;
-	}
-}
-
-static void label_schema_append(struct app *a, struct session *s, const char *name,
-				const char *key, const char *description)
-{
-	struct session_label *l;
-
-	a->schema = tt_xrealloc(a->schema, (size_t)(a->nschema + 2) * sizeof *a->schema);
-	a->schema[a->nschema++] = tt_xstrdup(name);
-	a->schema[a->nschema] = NULL;
-	s->labels = tt_xrealloc(s->labels, (size_t)(s->nlabels + 1) * sizeof *s->labels);
-	l = &s->labels[s->nlabels++];
-	l->name = tt_xstrdup(name);
-	l->key = tt_xstrdup(key);
-	l->description = description != NULL ? tt_xstrdup(description) : NULL;
-}
-
-/* KEY as given ("-": the next free one) -> a usable canonical key. */
-static int label_new_key(struct cmd_ctx *ctx, const char *given, char *out, size_t n)
-{
-	char why[160];
-
-	if (given == NULL || strcmp(given, "-") == 0) {
-		if (label_free_key(ctx->app, out, n) == 0)
-			return 0;
-		cmd_error(ctx, "add-label: every label key is taken; give one: add-label NAME KEY");
-		return -1;
-	}
-	if (keys_normalize(given, out, n) != 0) {
-		cmd_error(ctx, "add-label: '%s' is not a key (give a key, or - for the next free "
-			  "one, before the description)", given);
-		return -1;
-	}
-	if (label_key_taken(ctx->app, out, why, sizeof why) != NULL) {
-		cmd_error(ctx, "add-label: %s; choose another key", why);
-		return -1;
-	}
-	return 0;
-}
-
-enum cmd_rc cmd_add_label_exec(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	struct app *a = ctx->app;
-	struct tt_buf desc;
-	char key[KEYS_NAME_MAX];
-	char *const *names;
-	int n, i;
-
-	if (!label_name_ok(argv[1])) {
-		cmd_error(ctx, "add-label: '%s' is not a label name (no spaces, commas or control "
-			  "characters)", argv[1]);
-		return CMD_ERROR;
-	}
-	names = label_names(a, &n);
-	for (i = 0; i < n; i++) {
-		if (strcmp(names[i], argv[1]) == 0) {
-			label_key_of(a, i, key, sizeof key);
-			cmd_error(ctx, "add-label: %s is already a label (key %s)", argv[1], key);
-			return CMD_ERROR;
-		}
-	}
-	if (label_new_key(ctx, argc > 2 ? argv[2] : NULL, key, sizeof key) != 0)
-		return CMD_ERROR;
-	tt_buf_init(&desc);
-	for (i = 3; i < argc; i++)
-		tt_buf_printf(&desc, "%s%s", i > 3 ? " " : "", argv[i]);
-	label_schema_fill(a, app_session(a));
-	label_schema_append(a, a->session, argv[1], key, argc > 3 ? desc.data : NULL);
-	tt_buf_fini(&desc);
-	if (a->ui != NULL) {
-		label_bind_keys(a->ui);
-		ui_mark(a->ui, 1u << PANE_LABEL | 1u << PANE_STATUS | UI_DIRTY_OVERLAY);
-	}
-	cmd_print(ctx, "label %s added on key %s (session save keeps it)\n", argv[1], key);
-	return CMD_OK;
-}
-
 /* ---- commands ---- */
 
 /* The current record, or -1 with an error. */
-static long label_current(struct cmd_ctx *ctx, struct ui *ui, const char *name)
+long label_current(struct cmd_ctx *ctx, struct ui *ui, const char *name)
 {
 	long i = label_queue_current(ui);
 
@@ -594,7 +387,7 @@ static long label_current(struct cmd_ctx *ctx, struct ui *ui, const char *name)
 
 static void label_move(struct ui *ui, int delta)
 {
-	struct label_queue *q = &label_q;
+	struct label_queue *q = label_q(ui);
 	size_t at;
 
 	label_queue_current(ui);
@@ -627,7 +420,7 @@ static enum cmd_rc label_edit(struct cmd_ctx *ctx, struct ui *ui, long i, enum e
 	else
 		meta.suggestion = NULL;
 	tt_buf_init(&answers);
-	if (op == EDIT_LABEL && label_q.order == LABEL_ORDER_DISAGREEMENTS &&
+	if (op == EDIT_LABEL && label_q(ui)->order == LABEL_ORDER_DISAGREEMENTS &&
 	    (t = cmd_agree_table(ui->app)) != NULL && agree_disagrees(t, (size_t)i) &&
 	    !agree_settled(t, (size_t)i)) {
 		agree_answers_json(t, (size_t)i, &answers);
@@ -637,7 +430,7 @@ static enum cmd_rc label_edit(struct cmd_ctx *ctx, struct ui *ui, long i, enum e
 	tt_buf_fini(&answers);
 	json_decref(after);
 	if (rc == CMD_OK)
-		label_q.saved = i;
+		label_q(ui)->saved = i;
 	ui_mark(ui, 1u << PANE_LABEL | 1u << PANE_DATA | 1u << PANE_STATUS);
 	return rc;
 }
@@ -656,7 +449,7 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_OK;
 	}
 	if (strcmp(argv[1], "next") == 0)
-		o = (enum label_order)((label_q.order + 1) % LABEL_ORDER_COUNT);
+		o = (enum label_order)((label_q(ui)->order + 1) % LABEL_ORDER_COUNT);
 	else if (label_order_parse(argv[1], &o) != 0) {
 		cmd_error(ctx, "queue: unknown order '%s' (expected file, unlabeled, margin "
 			  "(or least-confident), entropy, uncertain, disagreements, likely-errors or "
@@ -672,10 +465,10 @@ enum cmd_rc cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			cmd_error(ctx, "queue: a SEED (a number) goes with 'random' only");
 			return CMD_ERROR;
 		}
-		label_q.seed = s;
+		label_q(ui)->seed = s;
 	}
-	label_q.order = o;
-	label_q.built = false;
+	label_q(ui)->order = o;
+	label_q(ui)->built = false;
 	label_queue_sync(ui);
 	label_queue_go(ui, 0);
 	if (label_order_uses_preds(o) && ui->train.preds.n == 0)
@@ -714,7 +507,7 @@ enum cmd_rc cmd_label_move_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	else if (strcmp(argv[1], "first") == 0)
 		label_queue_go(ui, 0);
 	else if (strcmp(argv[1], "last") == 0)
-		label_queue_go(ui, label_q.n > 0 ? label_q.n - 1 : 0);
+		label_queue_go(ui, label_q(ui)->n > 0 ? label_q(ui)->n - 1 : 0);
 	else {
 		cmd_error(ctx, "label-move: expected next, prev, first or last");
 		return CMD_ERROR;
@@ -731,25 +524,23 @@ static void label_toggle(struct ui *ui, long i, int k)
 	char *const *names;
 	int n, j;
 
-	if (label_q.toggled_rec != i) {
-		memset(label_q.toggled, 0, sizeof label_q.toggled);
+	if (label_q(ui)->toggled_rec != i) {
+		memset(label_q(ui)->toggled, 0, sizeof label_q(ui)->toggled);
 		names = label_names(ui->app, &n);
 		for (j = 0; j < n && j < LABEL_TOGGLE_MAX; j++) {
 			uint32_t id;
 
 			if (ds_label_find(ds, names[j], strlen(names[j]), &id) != 0)
 				continue;
-			label_q.toggled[j] = r->label == id;
+			label_q(ui)->toggled[j] = r->label == id;
 			for (uint16_t m = 0; m < r->nmore; m++)
-				label_q.toggled[j] = label_q.toggled[j] || r->more_labels[m] == id;
+				label_q(ui)->toggled[j] = label_q(ui)->toggled[j] || r->more_labels[m] == id;
 		}
-		label_q.toggled_rec = i;
+		label_q(ui)->toggled_rec = i;
 	}
-	label_q.toggled[k] = !label_q.toggled[k];
+	label_q(ui)->toggled[k] = !label_q(ui)->toggled[k];
 	ui_mark(ui, 1u << PANE_LABEL);
 }
-
-static enum cmd_rc label_with(struct cmd_ctx *ctx, struct ui *ui, long i, int k);
 
 enum cmd_rc cmd_label_key_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -774,47 +565,8 @@ enum cmd_rc cmd_label_key_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return label_with(ctx, ui, i, k);
 }
 
-/* ---- the type-ahead picker ---- */
-
-/* Does name start with (prefix) or hold (else) the letters, ignoring case? */
-static bool label_pick_fits(const char *name, const char *letters, bool prefix)
-{
-	size_t n = strlen(letters), len = strlen(name), at;
-
-	for (at = 0; at + n <= len; at++) {
-		if (strncasecmp(name + at, letters, n) == 0)
-			return true;
-		if (prefix)
-			break;
-	}
-	return false;
-}
-
-/* Labels matching letters: those starting with them, then those holding them. */
-static int label_matches(const struct app *a, const char *letters, int *out, int max)
-{
-	char *const *names;
-	int n, i, k = 0, pass;
-
-	names = label_names(a, &n);
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < n && k < max; i++) {
-			bool starts = label_pick_fits(names[i], letters, true);
-
-			if (pass == 0 ? starts : !starts && label_pick_fits(names[i], letters, false))
-				out[k++] = i;
-		}
-	}
-	return k;
-}
-
-int label_pick_matches(const struct ui *ui, int *out, int n)
-{
-	return label_matches(ui->app, ui->pick.text, out, n);
-}
-
 /* Label record i with label k (multi-label: toggle it) and go on. */
-static enum cmd_rc label_with(struct cmd_ctx *ctx, struct ui *ui, long i, int k)
+enum cmd_rc label_with(struct cmd_ctx *ctx, struct ui *ui, long i, int k)
 {
 	char *const *names;
 	int n;
@@ -829,152 +581,6 @@ static enum cmd_rc label_with(struct cmd_ctx *ctx, struct ui *ui, long i, int k)
 	if (rc == CMD_OK)
 		label_move(ui, 1);
 	return rc;
-}
-
-enum cmd_rc cmd_label_as_exec(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	struct ui *ui = cmd_ui_of(ctx, argv[0]);
-	char *const *names;
-	char *shown[3];
-	int n, k, found[8], m;
-	long i;
-
-	(void)argc;
-	if (ui == NULL || (i = label_current(ctx, ui, argv[0])) < 0)
-		return CMD_ERROR;
-	names = label_names(ui->app, &n);
-	for (k = 0; k < n; k++) {
-		if (strcmp(names[k], argv[1]) == 0)
-			return label_with(ctx, ui, i, k);
-	}
-	m = label_matches(ui->app, argv[1], found, 8);
-	if (m > 1 && label_pick_fits(names[found[0]], argv[1], true) &&
-	    !label_pick_fits(names[found[1]], argv[1], true))
-		m = 1;	/* one label starts with the letters: that one */
-	if (m == 1)
-		return label_with(ctx, ui, i, found[0]);
-	shown[0] = tt_esc_dup(argv[1]);
-	shown[1] = tt_esc_dup(m > 0 ? names[found[0]] : "");
-	shown[2] = tt_esc_dup(m > 1 ? names[found[1]] : "");
-	if (m == 0)
-		cmd_error(ctx, "%s: no label matches '%s' (labels lists them)", argv[0], shown[0]);
-	else
-		cmd_error(ctx, "%s: '%s' matches %s, %s%s; type more of the name", argv[0],
-			  shown[0], shown[1], shown[2], m > 2 ? " and more" : "");
-	for (k = 0; k < 3; k++)
-		free(shown[k]);
-	return CMD_ERROR;
-}
-
-enum cmd_rc cmd_label_pick_exec(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	struct ui *ui = cmd_ui_of(ctx, argv[0]);
-
-	(void)argc;
-	if (ui == NULL || label_current(ctx, ui, argv[0]) < 0)
-		return CMD_ERROR;
-	if (!layout_visible(&ui->layout, PANE_LABEL) && ui_set_layout(ui, LAYOUT_LABELING) != 0)
-		return CMD_ERROR;
-	ui_set_focus(ui, PANE_LABEL);
-	memset(&ui->pick, 0, sizeof ui->pick);
-	ui->pick.on = true;
-	ui_mark(ui, 1u << PANE_LABEL | 1u << PANE_STATUS);
-	return CMD_OK;
-}
-
-/* Append code point c to the picker's letters as UTF-8. */
-static void label_pick_add(struct ui_pick *p, int c)
-{
-	size_t len = strlen(p->text);
-	char u[4];
-	size_t n;
-
-	if (c < 0x80) {
-		u[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | (c >> 6));
-		u[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | (c >> 12));
-		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (c >> 18));
-		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	if (len + n < sizeof p->text) {
-		memcpy(p->text + len, u, n);
-		p->text[len + n] = '\0';
-	}
-	p->sel = 0;
-}
-
-static void label_pick_backspace(struct ui_pick *p)
-{
-	size_t len = strlen(p->text);
-
-	while (len > 0 && ((unsigned char)p->text[len - 1] & 0xc0) == 0x80)
-		len--;
-	if (len > 0)
-		len--;
-	p->text[len] = '\0';
-	p->sel = 0;
-}
-
-/* Enter: label the record with the chosen match, and close the picker. */
-static void label_pick_apply(struct ui *ui)
-{
-	int m[LABEL_PICK_SHOWN];
-	int n = label_pick_matches(ui, m, LABEL_PICK_SHOWN);
-	struct cmd_ctx ctx;
-	long i;
-
-	if (n == 0) {
-		ui_message(ui, true, "no label matches '%s' (Backspace, or Esc to leave)",
-			   ui->pick.text);
-		return;
-	}
-	ui->pick.on = false;
-	ui_cmd_ctx(ui, CMD_SRC_KEY, &ctx);
-	if ((i = label_current(&ctx, ui, "label-pick")) >= 0)
-		label_with(&ctx, ui, i, m[ui->pick.sel < n ? ui->pick.sel : 0]);
-	pane_repl_flush(&ui->sb);
-}
-
-void label_pick_do(struct ui *ui, enum label_pick_op op, int c)
-{
-	struct ui_pick *p = &ui->pick;
-	int m[LABEL_PICK_SHOWN];
-	int n = label_pick_matches(ui, m, LABEL_PICK_SHOWN);
-
-	switch (op) {
-	case LABEL_PICK_CLOSE:
-		p->on = false;
-		break;
-	case LABEL_PICK_ENTER:
-		label_pick_apply(ui);
-		break;
-	case LABEL_PICK_BACK:
-		label_pick_backspace(p);
-		break;
-	case LABEL_PICK_NEXT:
-		p->sel = n > 0 ? (p->sel + 1) % n : 0;
-		break;
-	case LABEL_PICK_PREV:
-		p->sel = n > 0 ? (p->sel + n - 1) % n : 0;
-		break;
-	case LABEL_PICK_TYPE:
-		if (c >= 0x20 && c != 0x7f && c <= 0x10ffff)
-			label_pick_add(p, c);
-		break;
-	}
-	ui_mark(ui, 1u << PANE_LABEL | 1u << PANE_STATUS);
 }
 
 enum cmd_rc cmd_label_accept_exec(struct cmd_ctx *ctx, int argc, char **argv)
@@ -1011,19 +617,19 @@ enum cmd_rc cmd_label_confirm_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	if (ui == NULL || (i = label_current(ctx, ui, argv[0])) < 0)
 		return CMD_ERROR;
-	if (!ui->app->ds.multilabel || label_q.toggled_rec != i) {
+	if (!ui->app->ds.multilabel || label_q(ui)->toggled_rec != i) {
 		label_move(ui, 1);
 		return CMD_OK;
 	}
 	names = label_names(ui->app, &n);
 	after = json_array();
 	for (k = 0; k < n && k < LABEL_TOGGLE_MAX; k++) {
-		if (label_q.toggled[k])
+		if (label_q(ui)->toggled[k])
 			json_array_append_new(after, json_string(names[k]));
 	}
 	rc = label_edit(ctx, ui, i, json_array_size(after) > 0 ? EDIT_LABEL : EDIT_UNLABEL, after);
 	if (rc == CMD_OK) {
-		label_q.toggled_rec = -1;
+		label_q(ui)->toggled_rec = -1;
 		label_move(ui, 1);
 	}
 	return rc;
@@ -1181,8 +787,8 @@ static enum cmd_rc label_undo_redo(struct cmd_ctx *ctx, const char *name, bool u
 	if (ui->app->journal != NULL)
 		rec = journal_step_record(ui->app->journal, &ui->app->ds, !undo);
 	rc = undo ? cmd_undo_exec(ctx, 1, av) : cmd_redo_exec(ctx, 1, av);
-	label_q.saved = -1;
-	label_q.toggled_rec = -1;
+	label_q(ui)->saved = -1;
+	label_q(ui)->toggled_rec = -1;
 	if (rc == CMD_OK && rec >= 0 && pane_data_goto(ui, (size_t)rec) != 0)
 		ui_message(ui, false, "the record %s changed is not in the list (filter)",
 			   undo ? "undo" : "redo");

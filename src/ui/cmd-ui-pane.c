@@ -272,13 +272,8 @@ enum cmd_rc cmd_edit_here_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	long i;
 
 	(void)argc;
-	if (ui == NULL)
+	if (ui == NULL || (i = cmd_ui_record_here(ctx, ui, argv[0])) < 0)
 		return CMD_ERROR;
-	i = ui->focus == PANE_LABEL ? label_queue_current(ui) : pane_data_current(ui);
-	if (i < 0) {
-		cmd_error(ctx, "%s: no record under the cursor", argv[0]);
-		return CMD_ERROR;
-	}
 	r = &ctx->app->ds.recs[i];
 	tt_buf_init(&line);
 	tt_buf_adds(&line, "edit-text @");

@@ -22,6 +22,17 @@ struct ui *cmd_ui_of(struct cmd_ctx *ctx, const char *name)
 	return NULL;
 }
 
+long cmd_ui_record_here(struct cmd_ctx *ctx, struct ui *ui, const char *name)
+{
+	long i = ui->focus == PANE_LABEL ? label_queue_current(ui) : pane_data_current(ui);
+
+	if (i < 0 || (size_t)i >= ctx->app->ds.n) {
+		cmd_error(ctx, "%s: no record under the cursor", name);
+		return -1;
+	}
+	return i;
+}
+
 enum cmd_rc cmd_ui_help_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct tt_buf out;

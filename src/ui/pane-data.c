@@ -120,7 +120,6 @@ static int pane_data_parse(struct ui *ui, const char *text, struct edit_filter *
 	out->preds = &ui->app->preds;
 	out->edits = &ui->app->edits;
 	out->findings = &ui->app->findings;
-	out->checks = &ui->app->checks;
 	return rc;
 }
 
@@ -219,7 +218,7 @@ void pane_data_refresh(struct ui *ui)
 		if (edit_filter_uses_preds(&v->filter))
 			v->filter_gen++;
 	}
-	if (v->lerr_seq != ui->app->label_errors_seq && edit_filter_uses_findings(&v->filter)) {
+	if (v->lerr_seq != ui->app->label_errors_seq && (edit_filter_findings(&v->filter) & FINDINGS_LIKELY_ERROR)) {
 		v->stale = true;	/* a new label-error ranking: likely-error selects anew */
 		v->filter_gen++;
 	}
@@ -231,7 +230,6 @@ void pane_data_refresh(struct ui *ui)
 	v->filter.preds = &ui->app->preds;
 	v->filter.edits = &ui->app->edits;
 	v->filter.findings = &ui->app->findings;
-	v->filter.checks = &ui->app->checks;
 	v->idx = tt_xrealloc(v->idx, (ds->n + 1) * sizeof *v->idx);
 	for (i = 0; i < ds->n; i++) {
 		if (pane_data_filter_match(ui, i))
@@ -240,7 +238,7 @@ void pane_data_refresh(struct ui *ui)
 	v->n = n;
 	if (v->sort != UI_SORT_FILE || v->sort_desc)
 		pane_sort_list(ui);	/* idx is in file order already */
-	else if (edit_filter_uses_checks(&v->filter))
+	else if (edit_filter_findings(&v->filter) & ~(unsigned)FINDINGS_LIKELY_ERROR)
 		pane_data_group_order(ui);
 	pane_data_keep(v, keep);
 	v->stale = false;

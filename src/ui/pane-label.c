@@ -60,7 +60,7 @@ static int pane_label_keys(struct ui *ui, struct layout_rect r, int y, long rec,
 				continue;
 			}
 			name = names[i];
-			sel = ui->app->ds.multilabel ? label_queue_toggled(rec, i) :
+			sel = ui->app->ds.multilabel ? label_queue_toggled(ui, rec, i) :
 			      current != NULL && strcmp(current, names[i]) == 0;
 		} else {
 			if (unkeyed == 0)
@@ -187,7 +187,7 @@ static void pane_label_header(struct ui *ui, struct layout_rect in, long i)
 	if (rec->flags & DS_FLAG_DELETED)
 		tt_buf_adds(&line, " · discarded");
 	w = grid_text(&ui->screen, in.x, in.y, line.data, in.w, GRID_ROLE_DIM, 0);
-	if (label_queue_saved(i) && w + 10 < in.w)
+	if (label_queue_saved(ui, i) && w + 10 < in.w)
 		grid_text(&ui->screen, in.x + w, in.y, ui->ascii ? " · saved" : " · saved ✓",
 			  in.w - w, GRID_ROLE_LABEL_SUGGEST, GRID_ATTR_BOLD);
 	tt_buf_fini(&id);

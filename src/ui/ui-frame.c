@@ -97,6 +97,7 @@ void ui_state_fini(struct ui *ui)
 			ui->app->data_release = NULL;
 	}
 	pane_data_fini(&ui->data);
+	label_queue_free(ui);
 	pane_repl_fini(&ui->sb);
 	grid_fini(&ui->screen);
 	memset(ui, 0, sizeof *ui);

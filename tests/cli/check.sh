@@ -22,6 +22,16 @@ assert d["length_words"]["max"] == 7
 PY
 then ok "check --json figures"; else not_ok "check --json figures" "$(cat "$T/out")"; fi
 
+# A test split under 1,000 records warns (issue 14), in text and in JSON; none, no warning.
+awk 'BEGIN { for (i = 0; i < 30; i++) printf "{\"text\": \"t %d\", \"label\": \"%s\", \"split\": \"%s\"}\n", i, i % 2 ? "a" : "b", i < 6 ? "test" : "train" }' >"$T/smalltest.jsonl"
+run "$TUNETOP" check "$T/smalltest.jsonl"
+expect_out "a small test split warns" "the test split has 6 records (under 1,000): its accuracy has a wide confidence interval"
+run "$TUNETOP" check --json "$T/smalltest.jsonl"
+if python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["findings"]["class_balance"]["test_under_1000"] is True, d["findings"]' "$T/out"
+then ok "check --json: test_under_1000"; else not_ok "check --json: test_under_1000" "$(head -c 400 "$T/out")"; fi
+run "$TUNETOP" check "$DATA/small.jsonl"
+if grep -qF "the test split has" "$T/out"; then not_ok "no test split, no test-split warning"; else ok "no test split, no test-split warning"; fi
+
 run "$TUNETOP" check "$T/missing.jsonl"
 expect_rc "missing file fails" 1
 expect_err "missing file explained" "missing.jsonl: cannot open: No such file or directory"

@@ -60,6 +60,8 @@ import json, sys
 le = json.load(open(sys.argv[1]))["label_errors"]
 assert len(le) == 40, len(le)                   # not the 2 records of c
 assert le[0]["id"] == "5" and le[0]["flagged"] and le[0]["suggested"] == "a", le[0]
+nr = json.load(open(sys.argv[1]))["label_errors_not_ranked"]
+assert nr == [{"label": "c", "count": 2}], nr
 PY
 then ok "record numbers as ids; the planted error first; a small class not ranked"; else not_ok "no-id ranking" "$(head -c 300 "$T/out")"; fi
 run "$TUNETOP" check --label-errors --set buckets=10000 --set dim=16 "$T/noid.txt"
@@ -69,6 +71,17 @@ sh "$DATA/gen-multilabel.sh" >"$T/multi.txt"
 run "$TUNETOP" check --label-errors "$T/multi.txt"
 expect_rc "multi-label refused" 1
 expect_err "multi-label message" "multi-label; confident learning here is single-label only"
+
+# The headless queue in order likely-errors runs the ranking: the planted record first, scored.
+run "$TUNETOP" queue "$T/noid.txt" --order likely-errors --limit 2 --set buckets=10000 \
+	--set dim=16 --set epochs=20
+expect_rc "queue --order likely-errors" 0
+if awk -F'\t' 'NR == 1 && $2 == "5" && $3 == "b" && $4 + 0 > 0.9 { ok = 1 } END { exit !ok }' "$T/out"
+then ok "queue likely-errors: the planted record first, with its score"
+else not_ok "queue likely-errors order" "$(cat "$T/out")"; fi
+run "$TUNETOP" queue "$T/multi.txt" --order likely-errors
+expect_rc "queue likely-errors on multi-label data fails" 1
+expect_err "queue likely-errors says why" "multi-label; confident learning here is single-label only"
 
 run "$TUNETOP" convert --label-errors sessions/demo/tickets.jsonl "$T/x.jsonl"
 expect_rc "convert has no --label-errors" 2

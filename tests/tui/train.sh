@@ -39,6 +39,11 @@ keys Space
 check "space resumes" wait_status "RUNNING"
 
 check "an evaluation fills the confusion matrix" wait_for "confusion · step"
+# Paused while the cell's records are checked: a later evaluation publishes
+# new predictions, and pred= would then select other records than the cell
+# counted (it failed so once under load).
+keys Space
+check "space pauses for the matrix checks" wait_status "PAUSED"
 keys F6
 keys Down Enter
 check "F6 focuses the matrix, Enter opens the cell's records in the data pane" \
@@ -52,6 +57,8 @@ check "the rows show the true label, the valid split and the prediction ($n of $
 	sh -c "[ '$n' -gt 0 ] || [ '$m' = 0 ]"
 
 esc
+keys Space
+check "space resumes after the matrix checks" wait_status "RUNNING"
 keys s
 check "s writes a checkpoint" wait_for "checkpoint written to"
 check "the checkpoint file is there" wait_until 15 test -s "$T/long.runs/1/checkpoint.safetensors"

@@ -256,6 +256,30 @@ static void test_sparse_checkpoint_adamw(void **state)
 	bundle_fini(&b);
 }
 
+/*
+ * The tensors of a dense ngram file as written before sparse saving
+ * (input, output, tokenizer.vocab) into ts[0..2], and its tunetop.model
+ * JSON into cfgjson[256]; vb holds the vocabulary (the caller frees it).
+ */
+static void dense_tensors(struct fx *f, struct st_tensor *ts, struct tt_buf *vb, char *cfgjson)
+{
+	struct model_view in, out;
+
+	model_find_view(f->model, "ngram.input.weight", &in);
+	model_find_view(f->model, "ngram.output.weight", &out);
+	snprintf(cfgjson, 256, "{\"type\":\"ngram\",\"ninputs\":%llu,\"nlabels\":%d,"
+		 "\"dim\":%d,\"loss\":\"softmax\",\"seed\":7,\"multilabel\":false}",
+		 (unsigned long long)in.shape[0], NLAB, DIM);
+	tt_buf_init(vb);
+	tokenizer_save(f->tok, vb);
+	ts[0] = (struct st_tensor){ in.name, ST_F32, 2, { in.shape[0], DIM }, in.data,
+				    in.shape[0] * DIM * 4, NULL };
+	ts[1] = (struct st_tensor){ out.name, ST_F32, 2, { NLAB, DIM }, out.data, NLAB * DIM * 4,
+				    NULL };
+	ts[2] = (struct st_tensor){ "tokenizer.vocab", ST_U8, 1, { vb->len }, vb->data, vb->len,
+				    NULL };
+}
+
 /* A checkpoint from before optim.c: the moments under their old names, dense. */
 static void test_legacy_optim_names(void **state)
 {
@@ -268,7 +292,7 @@ static void test_legacy_optim_names(void **state)
 		{ "optim.adamw.step", "optim.adamw.step" },
 	};
 	struct st_tensor ts[8];
-	struct model_view in, out, v;
+	struct model_view v;
 	struct tt_buf vb;
 	struct bundle b;
 	struct tt_err err;
@@ -278,20 +302,8 @@ static void test_legacy_optim_names(void **state)
 	const char *vals[] = { "[\"cats\",\"dogs\",\"money\"]", cfgjson };
 
 	train(f, 1);
-	model_find_view(f->model, "ngram.input.weight", &in);
-	model_find_view(f->model, "ngram.output.weight", &out);
-	snprintf(cfgjson, sizeof cfgjson, "{\"type\":\"ngram\",\"ninputs\":%llu,\"nlabels\":%d,"
-		 "\"dim\":%d,\"loss\":\"softmax\",\"seed\":7,\"multilabel\":false}",
-		 (unsigned long long)in.shape[0], NLAB, DIM);
-	tt_buf_init(&vb);
-	tokenizer_save(f->tok, &vb);
 	memset(ts, 0, sizeof ts);
-	ts[0] = (struct st_tensor){ in.name, ST_F32, 2, { in.shape[0], DIM }, in.data,
-				    in.shape[0] * DIM * 4, NULL };
-	ts[1] = (struct st_tensor){ out.name, ST_F32, 2, { NLAB, DIM }, out.data, NLAB * DIM * 4,
-				    NULL };
-	ts[2] = (struct st_tensor){ "tokenizer.vocab", ST_U8, 1, { vb.len }, vb.data, vb.len,
-				    NULL };
+	dense_tensors(f, ts, &vb, cfgjson);
 	for (int i = 0; i < 5; i++) {
 		assert_int_equal(optim_find_view(f->opt, names[i][0], &v), 0);
 		ts[3 + i] = (struct st_tensor){ names[i][1], v.dtype == MODEL_F32 ? ST_F32 : ST_I64,
@@ -320,27 +332,14 @@ static void test_dense_file_loads(void **state)
 	struct tt_err err;
 	struct st_file sf;
 	struct tt_buf vb;
-	struct model_view in, out;
 	struct st_tensor ts[3];
 	char cfgjson[256], path2[128];
 	const char *keys[] = { "tunetop.labels", "tunetop.model" };
 	const char *vals[] = { "[\"cats\",\"dogs\",\"money\"]", cfgjson };
 
 	train(f, 0);
-	model_find_view(f->model, "ngram.input.weight", &in);
-	model_find_view(f->model, "ngram.output.weight", &out);
-	snprintf(cfgjson, sizeof cfgjson, "{\"type\":\"ngram\",\"ninputs\":%llu,\"nlabels\":%d,"
-		 "\"dim\":%d,\"loss\":\"softmax\",\"seed\":7,\"multilabel\":false}",
-		 (unsigned long long)in.shape[0], NLAB, DIM);
-	tt_buf_init(&vb);
-	tokenizer_save(f->tok, &vb);
 	memset(ts, 0, sizeof ts);
-	ts[0] = (struct st_tensor){ in.name, ST_F32, 2, { in.shape[0], DIM }, in.data,
-				    in.shape[0] * DIM * 4, NULL };
-	ts[1] = (struct st_tensor){ out.name, ST_F32, 2, { NLAB, DIM }, out.data, NLAB * DIM * 4,
-				    NULL };
-	ts[2] = (struct st_tensor){ "tokenizer.vocab", ST_U8, 1, { vb.len }, vb.data, vb.len,
-				    NULL };
+	dense_tensors(f, ts, &vb, cfgjson);
 	assert_int_equal(st_write(f->path, ts, 3, keys, vals, 2, &err), 0);
 	tt_buf_fini(&vb);
 

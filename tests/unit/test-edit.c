@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tunetop/edit.h"
+#include "tunetop/findings.h"
 
 static const char edit_data[] =
 	"{\"id\":\"a\",\"text\":\"My card was charged twice\",\"label\":\"billing\",\"split\":\"train\"}\n"
@@ -233,9 +234,13 @@ static int fake_get_null(void *opaque, size_t index, const char **label, float *
 
 static const struct edit_preds fake_preds = { fake_get, NULL };
 
-/* Which records (1-based, as a string like "134") a filter matches with preds. */
-static void assert_filter_preds(const char *text, const struct edit_preds *preds,
-				const char *want)
+/*
+ * Which records (1-based, as a string like "134") a filter matches with
+ * preds and findings; *need (may be NULL) gets edit_filter_findings.
+ */
+static void assert_filter_with(const char *text, const struct edit_preds *preds,
+			       const struct edit_findings *findings, unsigned *need,
+			       const char *want)
 {
 	struct dataset ds;
 	struct edit_index x;
@@ -252,7 +257,11 @@ static void assert_filter_preds(const char *text, const struct edit_preds *preds
 	if (edit_filter_parse(&f, &ds, &x, text, &err) != 0)
 		fail_msg("filter '%s': %s", text, err.msg);
 	assert_null(f.preds);
+	assert_null(f.findings);
 	f.preds = preds;
+	f.findings = findings;
+	if (need != NULL)
+		*need = edit_filter_findings(&f);
 	for (i = 0; i < ds.n; i++) {
 		if (edit_filter_match(&f, &ds, i))
 			got[n++] = (char)('1' + i);
@@ -261,6 +270,12 @@ static void assert_filter_preds(const char *text, const struct edit_preds *preds
 		fail_msg("filter '%s' matched '%s', want '%s'", text, got, want);
 	edit_filter_fini(&f);
 	unload(&ds, &x);
+}
+
+static void assert_filter_preds(const char *text, const struct edit_preds *preds,
+				const char *want)
+{
+	assert_filter_with(text, preds, NULL, NULL, want);
 }
 
 static void assert_filter(const char *text, const char *want)
@@ -498,6 +513,63 @@ static void test_filter_pred_errors(void **state)
 	assert_filter_error("right", "pred=NAME, pred!=NAME, conf=LO..HI");   /* the help lists them */
 }
 
+/*
+ * One provider answers every finding term (dup, near-dup, leak, outlier,
+ * outlier=KIND, likely-error), asked only for the flags the term needs.
+ * Records 1-5: 1 dup, 2 near-dup + leak, 3 outlier short, 4 outlier long +
+ * likely-error, 5 likely-error.
+ */
+static unsigned fake_need_seen;
+
+static unsigned fake_findings_get(void *opaque, size_t index, unsigned need, unsigned *outlier)
+{
+	static const unsigned flags[] = {
+		FINDINGS_DUP, FINDINGS_NEAR | FINDINGS_LEAK, FINDINGS_OUTLIER,
+		FINDINGS_OUTLIER | FINDINGS_LIKELY_ERROR, FINDINGS_LIKELY_ERROR,
+	};
+	static const unsigned kinds[] = { 0, 0, FINDINGS_O_SHORT, FINDINGS_O_LONG, 0 };
+
+	(void)opaque;
+	fake_need_seen |= need;
+	*outlier = index < 5 ? kinds[index] : 0;
+	return index < 5 ? flags[index] : 0;
+}
+
+static const struct edit_findings fake_findings = { fake_findings_get, NULL };
+
+static void assert_filter_findings(const char *text, const struct edit_findings *fi,
+				   unsigned need, const char *want)
+{
+	unsigned got;
+
+	fake_need_seen = 0;
+	assert_filter_with(text, NULL, fi, &got, want);
+	assert_int_equal(got, need);
+	if (fi != NULL && fake_need_seen != need)
+		fail_msg("filter '%s' asked for flags %#x, want %#x", text, fake_need_seen, need);
+}
+
+static void test_filter_findings(void **state)
+{
+	(void)state;
+	assert_filter_findings("dup", &fake_findings, FINDINGS_DUP, "1");
+	assert_filter_findings("near-dup", &fake_findings, FINDINGS_NEAR, "2");
+	assert_filter_findings("leak", &fake_findings, FINDINGS_LEAK, "2");
+	assert_filter_findings("outlier", &fake_findings, FINDINGS_OUTLIER, "34");
+	assert_filter_findings("outlier=long", &fake_findings, FINDINGS_OUTLIER, "4");
+	assert_filter_findings("outlier=empty", &fake_findings, FINDINGS_OUTLIER, "");
+	/* likely-error asks for the ranking's flag alone: no check is computed for it */
+	assert_filter_findings("likely-error", &fake_findings, FINDINGS_LIKELY_ERROR, "45");
+	assert_filter_findings("likely-error outlier", &fake_findings,
+			       FINDINGS_LIKELY_ERROR | FINDINGS_OUTLIER, "4");
+	assert_filter_findings("label=billing", &fake_findings, 0, "14");
+	/* without a provider, finding terms match nothing */
+	assert_filter_findings("dup", NULL, FINDINGS_DUP, "");
+	assert_filter_findings("likely-error", NULL, FINDINGS_LIKELY_ERROR, "");
+	assert_filter_error("outlier=tall", "filter term 'outlier=tall': expected outlier=empty, "
+			    "short, long, control, encoding, nonletter or unknown");
+}
+
 static void test_deleted_never_match(void **state)
 {
 	struct dataset ds;
@@ -529,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_filter_no_preds),
 		cmocka_unit_test(test_filter_uses_preds),
 		cmocka_unit_test(test_filter_pred_errors),
+		cmocka_unit_test(test_filter_findings),
 		cmocka_unit_test(test_deleted_never_match),
 	};
 

@@ -531,7 +531,8 @@ static void test_add_label(void **state)
 	assert_int_equal(label_queue_current(&f->ui), 0);
 	assert_int_equal(run(f, "label-key w"), CMD_OK);
 	assert_string_equal(label_of(f, 0), "escalation");
-	assert_true(label_queue_saved(0));
+	assert_true(label_queue_saved(&f->ui, 0));
+	assert_false(label_queue_saved(&f->ui, 1));
 	assert_int_equal(label_queue_current(&f->ui), 1);
 	/* ? over the label pane: the schema with keys and guidelines first */
 	assert_int_equal(ui_set_layout(&f->ui, LAYOUT_LABELING), 0);

@@ -4,7 +4,8 @@
  * wrong label, which must rank first, flagged, with the right suggestion;
  * the same seed gives the same ranking bit for bit; test records are never
  * ranked; a label with fewer records than folds is reported, not ranked;
- * multi-label data is refused. Small model options keep it fast.
+ * multi-label data is refused; the out-of-fold accuracy and log loss by
+ * hand. Small model options keep it fast.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -131,6 +132,44 @@ static void test_planted_error_first(void **state)
 	dataset_fini(&ds);
 }
 
+/*
+ * The out-of-fold quality figures by hand: four records, two labels
+ * (renormalized over the ranked ones), given a b a b with p(given) 0.9,
+ * 0.6, 0.2 and 0 (floored at 1e-15): 2 of 4 right, log loss
+ * -(log 0.9 + log 0.6 + log 0.2 + log 1e-15) / 4.
+ */
+static void test_oof_quality(void **state)
+{
+	static const float probs[8] = { 0.9f, 0.1f, 0.4f, 0.6f, 0.2f, 0.8f, 1.0f, 0.0f };
+	static const uint32_t given[4] = { 0, 1, 0, 1 }, src[4] = { 0, 1, 2, 3 };
+	static const bool used[4] = { true, true, true, true };
+	char *names[2] = { "a", "b" };
+	struct xval_result xr;
+	struct labelerr_report r;
+	char *js;
+
+	(void)state;
+	memset(&xr, 0, sizeof xr);
+	xr.n = 4;
+	xr.nlabels = 2;
+	xr.label_names = names;
+	xr.probs = (float *)probs;
+	xr.used = (bool *)used;
+	xr.given = (uint32_t *)given;
+	xr.src = (uint32_t *)src;
+	labelerr_compute(&xr, 4, 2, 1, CLEANLAB_SELF_CONFIDENCE, &r);
+	assert_int_equal(r.n, 4);
+	assert_float_equal(r.oof_accuracy, 0.5, 1e-12);
+	assert_float_equal(r.oof_log_loss,
+			   -(log((double)0.9f) + log((double)0.6f) + log((double)0.2f) + log(1e-15)) / 4,
+			   1e-9);
+	js = labelerr_json_run(&r);
+	assert_non_null(strstr(js, "\"accuracy\":0.5,"));
+	assert_non_null(strstr(js, "\"folds\":2,\"repeats\":1,\"rank\":\"self_confidence\""));
+	free(js);
+	labelerr_report_fini(&r);
+}
+
 /* Bit for bit: records, labels, scores (compared as bytes) and flags. */
 static bool same_ranking(const struct labelerr_report *a, const struct labelerr_report *b)
 {
@@ -253,6 +292,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_planted_error_first),
+		cmocka_unit_test(test_oof_quality),
 		cmocka_unit_test(test_same_seed_same_ranking),
 		cmocka_unit_test(test_folds_stratified),
 		cmocka_unit_test(test_multilabel_refused),
