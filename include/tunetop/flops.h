@@ -44,6 +44,12 @@ double flops_estimate_seconds(double flops_per_step, uint64_t steps, double peak
 /* GFLOP/s of a 1024 x 1024 x 1024 sgemm with OpenBLAS's current thread
  * count: the best of 4 after a warm-up call (about 0.1 s on two cores). */
 double flops_measure_peak(void);
+/*
+ * Measure the peak again at the current thread count and keep the larger of
+ * that and old in the cache (a run that beats the cached peak proves it was
+ * measured on a busy machine). Returns the figure kept.
+ */
+double flops_peak_remeasure(double old);
 
 /*
  * The cache file: $XDG_CACHE_HOME/tunetop/sgemm-peak (else

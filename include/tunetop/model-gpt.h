@@ -16,10 +16,10 @@
  *
  * Views are gpt.h's in arena order, named as gpt_save names them
  * ("transformer.h.0.attn.c_attn.weight", "score.weight"), so a saved
- * bundle reads like a Hugging Face file. Gradients: gpt.h keeps one
- * gradient arena for every parameter, so set_trainable(false) does not
- * free memory: the frozen view reports grad == NULL and the optimizer
- * skips it (its gradient is still computed, and never read).
+ * bundle reads like a Hugging Face file. Gradients: set_trainable only
+ * flags a view; grad_alloc (which the optimizer calls) lays gpt.h's
+ * gradient arena out for the trainable views alone, so a frozen view
+ * reports grad == NULL and costs no gradient memory and no optimizer state.
  */
 #ifndef TUNETOP_MODEL_GPT_H
 #define TUNETOP_MODEL_GPT_H
@@ -51,6 +51,8 @@ struct model *model_gpt_from_gpt(const struct gpt *src, const struct model_confi
 
 /* The transformer inside a "gpt" model, or NULL for another model. */
 struct gpt *model_gpt_get(struct model *m);
+/* probs = softmax(x[0..n)), computed in double for the sum. */
+void model_gpt_softmax(const float *x, uint32_t n, float *probs);
 
 /* backward with the forward's mean loss weighted by w (gradient
  * accumulation: gpt_backward_weighted). */

@@ -168,6 +168,8 @@ enum cmd_rc cmd_freeze_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_print(ctx, "freeze_layers = -1: everything but the classification head frozen\n");
 	else if (k == 0)
 		cmd_print(ctx, "freeze_layers = 0: nothing frozen\n");
+	else if (k == 1)
+		cmd_print(ctx, "freeze_layers = 1: the embeddings and block 0 frozen\n");
 	else
 		cmd_print(ctx, "freeze_layers = %ld: the embeddings and blocks 0-%ld frozen\n", k,
 			  k - 1);

@@ -385,8 +385,7 @@ static int model_gpt_set_trainable(struct model *base, size_t i, bool on, struct
 	return gpt_set_trainable(m->g, m->g->views[i].name, on, err);
 }
 
-/* probs = softmax(x[0..n)). */
-static void model_gpt_softmax(const float *x, uint32_t n, float *probs)
+void model_gpt_softmax(const float *x, uint32_t n, float *probs)
 {
 	float mx = x[0];
 	double sum = 0;

@@ -391,23 +391,6 @@ void trainer_lm_evaluate(struct trainer *t, enum ds_split split, struct metrics_
 
 /* ---- classification evaluation ------------------------------------------ */
 
-/* probs = softmax(x[0..n)). */
-static void trainer_softmax(const float *x, uint32_t n, float *probs)
-{
-	float mx = x[0];
-	double sum = 0;
-
-	for (uint32_t i = 1; i < n; i++)
-		if (x[i] > mx)
-			mx = x[i];
-	for (uint32_t i = 0; i < n; i++) {
-		probs[i] = expf(x[i] - mx);
-		sum += probs[i];
-	}
-	for (uint32_t i = 0; i < n; i++)
-		probs[i] = (float)(probs[i] / sum);
-}
-
 /*
  * A gpt classifier on a split: the records in batches of batch_size (one
  * forward each, as in training, instead of one forward a record), each
@@ -430,7 +413,7 @@ void trainer_gpt_eval_classify(struct trainer *t, enum ds_split split, struct me
 		for (uint32_t b = 0; b < nb; b++) {
 			if (ex[b].ntargets == 0 || ex[b].targets[0] >= K)
 				continue;
-			trainer_softmax(g->a.cls_logits + (size_t)b * K, K, probs);
+			model_gpt_softmax(g->a.cls_logits + (size_t)b * K, K, probs);
 			metrics_eval_add(acc, ex[b].targets[0], probs);
 		}
 	}

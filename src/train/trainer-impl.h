@@ -141,6 +141,7 @@ struct trainer {
 	double flops_per_token;
 	double peak_gflops;
 	uint32_t peak_threads;          /* the thread count peak_gflops is for; 0: none yet */
+	bool peak_rechecked;            /* trainer_gpt_peak_check measured it again */
 	/* guarded by lock: a copy for generation until the caller takes it (trainer-copy.c) */
 	struct {
 		struct gpt *g;
@@ -219,6 +220,8 @@ int trainer_save_model(struct trainer *t, const char *name, struct tt_err *err);
 int trainer_save_merged(struct trainer *t, const char *path, struct tt_err *err);
 /* trainer-flops.c: FLOPs per token and the sgemm peak of a gpt run (again after `set threads`) */
 void trainer_gpt_flops(struct trainer *t);
+/* A run faster than the peak: measure the peak again, once (trainer-flops.c). */
+void trainer_gpt_peak_check(struct trainer *t);
 
 /* trainer-copy.c: TRAINER_COPY_GPT's handler; free a copy nobody took (destroy) */
 int trainer_msg_copy(struct trainer *t, char *reply, size_t n);

@@ -640,6 +640,7 @@ void trainer_after_round(struct trainer *t)
 
 	if (t->time_since > 0)
 		t->tokens_per_sec = (double)t->tokens_since / t->time_since;
+	trainer_gpt_peak_check(t);
 	if (t->step >= t->next_point || eval_now) {
 		p.step = t->step;
 		p.epoch = t->epoch + (double)t->pos / (double)t->data.nrows[DS_SPLIT_TRAIN];

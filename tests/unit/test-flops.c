@@ -243,6 +243,14 @@ static void test_peak_refresh(void **state)
 	assert_true(g > 0.02 && g < 1e6);
 	assert_int_equal(flops_cache_read(p, 1, &g2, &err), 1);
 	assert_true(fabs(g2 - g) < 1e-3);
+	/* a run beat the peak: measured again, the larger kept and cached */
+	assert_true(fabs(flops_peak_remeasure(1e5) - 1e5) < 1e-6);
+	assert_int_equal(flops_cache_read(p, 1, &g2, &err), 1);
+	assert_true(fabs(g2 - 1e5) < 1e-6);
+	g = flops_peak_remeasure(0.02);
+	assert_true(g > 0.02 && g < 1e6);
+	assert_int_equal(flops_cache_read(p, 1, &g2, &err), 1);
+	assert_true(fabs(g2 - g) < 1e-3);
 	unlink(p);
 	free(p);
 	d = tt_xprintf("%s/tunetop", dir);
