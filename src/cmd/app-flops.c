@@ -32,8 +32,12 @@ bool app_flops_of(struct app *a, const struct trainer_snapshot *s, double *gflop
 		return false;
 	*gflops = s->flops_per_token * s->tokens_per_sec / 1e9;
 	*mfu = s->peak_gflops > 0 ? *gflops / s->peak_gflops : NAN;
-	if (a != NULL && isfinite(*mfu) && *mfu > 0)
+	if (a != NULL && isfinite(*mfu) && *mfu > 0) {
 		a->flops.last_mfu = *mfu;
+		/* the run's peak is the latest measurement (trainer_gpt_peak_check
+		 * may have raised it): estimate with the same peak the MFU used */
+		a->flops.peak = s->peak_gflops;
+	}
 	return true;
 }
 
