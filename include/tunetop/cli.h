@@ -18,7 +18,23 @@
 #ifndef TUNETOP_CLI_H
 #define TUNETOP_CLI_H
 
+#include "tunetop/bundle.h"
+#include "tunetop/dataset.h"
+#include "tunetop/util.h"
+
 int cli_train(int argc, char **argv);
+/* "tunetop CMD: " (or "tunetop: " when cmd is NULL) and err, escaped, on stderr. */
+void cli_report(const char *cmd, const struct tt_err *err);
+/*
+ * cli-train.c: the records a `train` or `distill` run (cmd) learns from:
+ * app->ds with its own split, or a fresh stratified one (80/10/10, 90/10
+ * with a test file), or every record training (no_valid, or with a valid
+ * file); then the valid and test files' records. NULL after a message.
+ */
+struct app;
+struct trainer_input;
+struct trainer_input *cli_train_input(struct app *app, const char *cmd, const char *valid,
+				      const char *test, bool no_valid);
 /* cli-distill.c: tunetop distill --teacher MODEL --data TRAIN ... */
 int cli_distill(int argc, char **argv);
 int cli_eval(int argc, char **argv);
@@ -29,8 +45,6 @@ int cli_agreement(int argc, char **argv);
 int cli_merge(int argc, char **argv);     /* cli-merge.c: fold a LoRA adapter */
 
 /* cli-lm.c: eval and predict on a language model (model->cfg.lm). */
-#include "tunetop/bundle.h"
-#include "tunetop/dataset.h"
 int cli_eval_lm(const struct bundle *b, const struct dataset *ds, const char *path, int json);
 /* The k most likely next tokens after text; probs [vocab] is scratch. */
 void cli_predict_lm(const struct bundle *b, struct model_ws *ws, const char *text, size_t len,

@@ -45,14 +45,6 @@ struct distill_score {
 	char model[1100];
 };
 
-static void distill_report_err(const struct tt_err *err)
-{
-	char msg[1200];
-
-	tt_err_format(err, msg, sizeof msg);
-	tt_esc_printf(stderr, "tunetop distill: %s\n", msg);
-}
-
 static int distill_parse(int argc, char **argv, struct distill_args *a)
 {
 	memset(a, 0, sizeof *a);
@@ -119,12 +111,12 @@ static int distill_configure(struct app *app, const struct distill_args *a)
 			return -1;
 		}
 		if (preset_apply(&app->cfg, p, &err) != 0) {
-			distill_report_err(&err);
+			cli_report("distill", &err);
 			return -1;
 		}
 	}
 	if (a->config != NULL && cfg_load_yaml(&app->cfg, a->config, &err) != 0) {
-		distill_report_err(&err);
+		cli_report("distill", &err);
 		return -1;
 	}
 	for (int i = 0; i < a->nsets; i++) {
@@ -145,60 +137,21 @@ static int distill_configure(struct app *app, const struct distill_args *a)
 	return 0;
 }
 
-static int distill_append(struct app *app, struct trainer_input *in, const char *path,
-			  enum ds_split split)
-{
-	struct ds_options o;
-	struct dataset ds;
-	struct tt_err err;
-
-	app_ds_options(app, &o);
-	tt_err_clear(&err);
-	if (dataset_load(&ds, path, &o, &err) != 0) {
-		distill_report_err(&err);
-		dataset_fini(&ds);
-		return -1;
-	}
-	trainer_input_append(in, &ds, split);
-	dataset_fini(&ds);
-	return 0;
-}
-
-/* As `tunetop train`: --data's own split, the files given, or a fresh split. */
+/* As `tunetop train` (cli_train_input), on --data loaded here and let go after. */
 static struct trainer_input *distill_input(struct app *app, const struct distill_args *a)
 {
 	struct trainer_input *in;
 	struct tt_err err;
-	int has_split = 0;
 
 	tt_err_clear(&err);
 	if (app_load_data(app, a->data, NULL, &err) != 0) {
-		distill_report_err(&err);
+		cli_report("distill", &err);
 		return NULL;
 	}
-	for (size_t i = 0; i < app->ds.n; i++)
-		has_split |= app->ds.recs[i].split != DS_SPLIT_NONE;
-	if (!a->no_valid && a->valid == NULL && !has_split) {
-		double r[3] = { 80, 10, 10 }, r2[2] = { 90, 10 };
-
-		dataset_split(&app->ds, a->test != NULL ? r2 : r, a->test != NULL ? 2 : 3,
-			      (uint64_t)cfg_get_int(&app->cfg, "seed"), false, &err);
-		tt_esc_printf(stderr, "tunetop distill: no split given: made a stratified %s split\n",
-			      a->test != NULL ? "90/10" : "80/10/10");
-	}
-	in = trainer_input_from_dataset(&app->ds);
-	for (size_t i = 0; i < in->n; i++) {
-		if (a->valid != NULL || a->no_valid || in->split[i] == DS_SPLIT_NONE)
-			in->split[i] = DS_SPLIT_TRAIN;
-	}
+	in = cli_train_input(app, "distill", a->valid, a->test, a->no_valid);
 	dataset_fini(&app->ds);
 	dataset_init(&app->ds);
 	app->has_data = false;
-	if ((a->valid != NULL && distill_append(app, in, a->valid, DS_SPLIT_VALID) != 0) ||
-	    (a->test != NULL && distill_append(app, in, a->test, DS_SPLIT_TEST) != 0)) {
-		trainer_input_free(in);
-		return NULL;
-	}
 	return in;
 }
 
@@ -250,7 +203,7 @@ static int distill_train(const struct cfg *cfg, const struct trainer_input *in, 
 	t = trainer_create(&setup, &err);
 	if (t == NULL) {
 		trainer_input_free(copy);
-		distill_report_err(&err);
+		cli_report("distill", &err);
 		return -1;
 	}
 	if (trainer_wait_handled(t, trainer_send(t, TRAINER_START, NULL, NULL, 0, NULL), reply,
@@ -454,7 +407,7 @@ static int distill_run(struct app *app, const struct distill_args *a, struct tra
 	tt_err_clear(&err);
 	openblas_set_num_threads((int)cfg_get_int(&app->cfg, "threads"));
 	if (distill_soft_compute(&ds, a->teacher, in, distill_pass_progress, NULL, &err) != 0) {
-		distill_report_err(&err);
+		cli_report("distill", &err);
 		return 1;
 	}
 	tt_esc_printf(stderr, "tunetop distill: teacher: %zu soft targets (%zu unlabeled, %zu "
@@ -484,7 +437,7 @@ static int distill_run(struct app *app, const struct distill_args *a, struct tra
 
 		tt_err_clear(&err);
 		if (distill_score(path, in, (enum ds_split)split, &sc[k], &err) != 0) {
-			distill_report_err(&err);
+			cli_report("distill", &err);
 			free(path);
 			goto out;
 		}

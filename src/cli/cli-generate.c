@@ -145,14 +145,6 @@ static int cli_gen_parse(int argc, char **argv, struct cli_gen_args *a)
 	return 0;
 }
 
-static void cli_gen_report(const struct tt_err *err)
-{
-	char msg[1200];
-
-	tt_err_format(err, msg, sizeof msg);
-	tt_esc_printf(stderr, "tunetop generate: %s\n", msg);
-}
-
 /* The tokenizer, from the options, the model file or beside it. */
 static struct bpe *cli_gen_tokenizer(const struct cli_gen_args *a, struct tt_err *err)
 {
@@ -259,11 +251,11 @@ int cli_generate(int argc, char **argv)
 		return CLI_GEN_USAGE;
 	tt_err_clear(&err);
 	if ((g = gpt_load_frozen(a.model, 0, &err)) == NULL) {
-		cli_gen_report(&err);
+		cli_report("generate", &err);
 		return CLI_GEN_FAILED;
 	}
 	if ((b = cli_gen_tokenizer(&a, &err)) == NULL) {
-		cli_gen_report(&err);
+		cli_report("generate", &err);
 		gpt_destroy(g);
 		return CLI_GEN_FAILED;
 	}
@@ -275,7 +267,7 @@ int cli_generate(int argc, char **argv)
 	if (rc == 0)
 		rc = cli_gen_run(&a, g, b, &err);
 	if (rc != 0)
-		cli_gen_report(&err);
+		cli_report("generate", &err);
 	bpe_destroy(b);
 	gpt_destroy(g);
 	return rc == 0 ? 0 : CLI_GEN_FAILED;

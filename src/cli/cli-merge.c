@@ -30,14 +30,6 @@ enum {
 	CLI_MERGE_USAGE = 2,
 };
 
-static void cli_merge_report(const struct tt_err *err)
-{
-	char msg[1200];
-
-	tt_err_format(err, msg, sizeof msg);
-	tt_esc_printf(stderr, "tunetop merge: %s\n", msg);
-}
-
 static void cli_merge_usage(FILE *f)
 {
 	fputs("usage: tunetop merge [--no-hash-check] BASE ADAPTER_DIR OUT\n", f);
@@ -86,7 +78,7 @@ int cli_merge(int argc, char **argv)
 	if (cli_merge_tunetop(files[1])) {
 		/* ours: a tunetop base (tokenizer, labels) and tunetop.json: a tunetop model */
 		if (bundle_merge_adapter(files[0], files[1], files[2], check, &err) != 0) {
-			cli_merge_report(&err);
+			cli_report("merge", &err);
 			return CLI_MERGE_FAILED;
 		}
 		tt_esc_printf(stderr, "tunetop merge: wrote %s (a tunetop model: the base's tokenizer, "
@@ -96,12 +88,12 @@ int cli_merge(int argc, char **argv)
 	struct gpt *g = gpt_load(files[0], 0, &err);
 
 	if (!g) {
-		cli_merge_report(&err);
+		cli_report("merge", &err);
 		return CLI_MERGE_FAILED;
 	}
 	if (gpt_lora_load(g, files[1], check ? files[0] : NULL, &err) < 0 ||
 	    (gpt_lora_merge(g), gpt_save(g, files[2], &err)) < 0) {
-		cli_merge_report(&err);
+		cli_report("merge", &err);
 		gpt_destroy(g);
 		return CLI_MERGE_FAILED;
 	}

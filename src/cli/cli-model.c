@@ -17,14 +17,6 @@
 #include "tunetop/cli.h"
 #include "tunetop/metrics.h"
 
-static void cli_report(const char *cmd, const struct tt_err *err)
-{
-	char msg[1200];
-
-	tt_err_format(err, msg, sizeof msg);
-	tt_esc_printf(stderr, "tunetop %s: %s\n", cmd, msg);
-}
-
 /*
  * Which models: MODEL, or --ensemble M1,M2 (repeatable) with --vote and
  * --weights W1,W2. A single model is an ensemble of one, which predicts

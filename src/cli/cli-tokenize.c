@@ -42,14 +42,6 @@ struct cli_tok_args {
 	int train;
 };
 
-static void cli_tok_report(const struct tt_err *err)
-{
-	char msg[1200];
-
-	tt_err_format(err, msg, sizeof msg);
-	tt_esc_printf(stderr, "tunetop tokenize: %s\n", msg);
-}
-
 static void cli_tok_usage_to(FILE *f)
 {
 	fputs("usage: tunetop tokenize --vocab FILE --merges FILE [--pieces] [TEXTFILE]\n"
@@ -181,7 +173,7 @@ static int cli_tok_encode(const struct cli_tok_args *a)
 
 	tt_err_clear(&err);
 	if ((b = bpe_load(a->vocab, a->merges, &err)) == NULL) {
-		cli_tok_report(&err);
+		cli_report("tokenize", &err);
 		return CLI_TOK_FAILED;
 	}
 	if ((f = cli_tok_open(a->input)) == NULL) {
@@ -277,7 +269,7 @@ static int cli_tok_train(const struct cli_tok_args *a)
 			      (unsigned char)text.data[bad]);
 	} else if ((b = bpe_trainer_finish(t, (uint32_t)a->vocab_size, &err)) == NULL ||
 		   cli_tok_write(b, a->out != NULL ? a->out : ".", &err) != 0) {
-		cli_tok_report(&err);
+		cli_report("tokenize", &err);
 	} else {
 		tt_esc_printf(stderr, "tunetop tokenize train: %u tokens, %u merges from %zu bytes "
 			      "in %.2f s\n", bpe_vocab_size(b), bpe_merge_count(b), text.len,

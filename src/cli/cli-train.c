@@ -81,14 +81,6 @@ static int train_parse(int argc, char **argv, struct train_args *a)
 	return 0;
 }
 
-static void train_report(const struct tt_err *err)
-{
-	char msg[1200];
-
-	tt_err_format(err, msg, sizeof msg);
-	tt_esc_printf(stderr, "tunetop train: %s\n", msg);
-}
-
 /*
  * The preset a run starts from: --preset NAME; else, for a transformer,
  * gpt-finetune with --init and gpt-tiny without (so --model gpt alone
@@ -142,12 +134,12 @@ static int train_configure(struct app *app, const struct train_args *a)
 			return -1;
 		}
 		if (preset_apply(&app->cfg, p, &err) != 0) {
-			train_report(&err);
+			cli_report("train", &err);
 			return -1;
 		}
 	}
 	if (a->config != NULL && cfg_load_yaml(&app->cfg, a->config, &err) != 0) {
-		train_report(&err);
+		cli_report("train", &err);
 		return -1;
 	}
 	for (int i = 0; i < a->nsets; i++) {
@@ -176,8 +168,8 @@ static int train_has_splits(const struct dataset *ds)
 }
 
 /* Add a separate file's records to the input with their split forced. */
-static int train_append(struct app *app, struct trainer_input *in, const char *path,
-			enum ds_split split)
+static int train_append(struct app *app, const char *cmd, struct trainer_input *in,
+			const char *path, enum ds_split split)
 {
 	struct ds_options o;
 	struct dataset ds;
@@ -186,7 +178,7 @@ static int train_append(struct app *app, struct trainer_input *in, const char *p
 	app_ds_options(app, &o);
 	tt_err_clear(&err);
 	if (dataset_load(&ds, path, &o, &err) != 0) {
-		train_report(&err);
+		cli_report(cmd, &err);
 		dataset_fini(&ds);
 		return -1;
 	}
@@ -195,35 +187,33 @@ static int train_append(struct app *app, struct trainer_input *in, const char *p
 	return 0;
 }
 
-/*
- * Train on the data's own split, the files given, or a fresh split; with
- * --valid none on every record of the data, whatever its split field says.
- */
-static struct trainer_input *train_input(struct app *app, const struct train_args *a)
+struct trainer_input *cli_train_input(struct app *app, const char *cmd, const char *valid,
+				      const char *test, bool no_valid)
 {
 	struct trainer_input *in;
 	struct tt_err err;
 	size_t i;
 
-	if (a->no_valid) {
-		fprintf(stderr, "tunetop train: --valid none: all %zu records train; "
-			"no validation, no early stopping, no best model\n", app->ds.n);
-	} else if (a->valid == NULL && !train_has_splits(&app->ds)) {
+	tt_err_clear(&err);
+	if (no_valid) {
+		fprintf(stderr, "tunetop %s: --valid none: all %zu records train; "
+			"no validation, no early stopping, no best model\n", cmd, app->ds.n);
+	} else if (valid == NULL && !train_has_splits(&app->ds)) {
 		double r[3] = { 80, 10, 10 }, r2[2] = { 90, 10 };
 		long seed = cfg_get_int(&app->cfg, "seed");
 
-		dataset_split(&app->ds, a->test != NULL ? r2 : r, a->test != NULL ? 2 : 3,
+		dataset_split(&app->ds, test != NULL ? r2 : r, test != NULL ? 2 : 3,
 			      (uint64_t)seed, false, &err);
-		tt_esc_printf(stderr, "tunetop train: no split given: made a stratified %s split "
-			"(seed %ld)\n", a->test != NULL ? "90/10" : "80/10/10", seed);
+		tt_esc_printf(stderr, "tunetop %s: no split given: made a stratified %s split "
+			"(seed %ld)\n", cmd, test != NULL ? "90/10" : "80/10/10", seed);
 	}
 	in = trainer_input_from_dataset(&app->ds);
 	for (i = 0; i < in->n; i++) {
-		if (a->valid != NULL || a->no_valid || in->split[i] == DS_SPLIT_NONE)
+		if (valid != NULL || no_valid || in->split[i] == DS_SPLIT_NONE)
 			in->split[i] = DS_SPLIT_TRAIN;
 	}
-	if ((a->valid != NULL && train_append(app, in, a->valid, DS_SPLIT_VALID) != 0) ||
-	    (a->test != NULL && train_append(app, in, a->test, DS_SPLIT_TEST) != 0)) {
+	if ((valid != NULL && train_append(app, cmd, in, valid, DS_SPLIT_VALID) != 0) ||
+	    (test != NULL && train_append(app, cmd, in, test, DS_SPLIT_TEST) != 0)) {
 		trainer_input_free(in);
 		return NULL;
 	}
@@ -368,7 +358,7 @@ static int train_run(struct app *app, const struct train_args *a, struct trainer
 	t = trainer_create(&setup, &err);
 	if (t == NULL) {
 		trainer_input_free(in);
-		train_report(&err);
+		cli_report("train", &err);
 		return 1;
 	}
 	if (trainer_wait_handled(t, trainer_send(t, TRAINER_START, NULL, NULL, 0, NULL), reply,
@@ -408,10 +398,10 @@ int cli_train(int argc, char **argv)
 	if (train_configure(&app, &a) != 0)
 		goto out;
 	if (app_load_data(&app, a.data, NULL, &err) != 0) {
-		train_report(&err);
+		cli_report("train", &err);
 		goto out;
 	}
-	in = train_input(&app, &a);
+	in = cli_train_input(&app, "train", a.valid, a.test, a.no_valid);
 	/* The trainer has its own copy: free the dataset before the model is allocated. */
 	dataset_fini(&app.ds);
 	dataset_init(&app.ds);

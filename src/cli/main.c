@@ -95,14 +95,6 @@ static void main_usage(FILE *f)
 	      "detected from the extension and content. See tunetop(1).\n", f);
 }
 
-static void main_report(const struct tt_err *err)
-{
-	char msg[1200];
-
-	tt_err_format(err, msg, sizeof msg);
-	tt_esc_printf(stderr, "tunetop: %s\n", msg);
-}
-
 /* Value of an option that takes one: argv[*i + 1]. */
 static const char *main_value(int argc, char **argv, int *i)
 {
@@ -171,7 +163,7 @@ static int main_configure(struct app *app, const char *config, const char **sets
 
 	tt_err_clear(&err);
 	if (config != NULL && cfg_load_yaml(&app->cfg, config, &err) != 0) {
-		main_report(&err);
+		cli_report(NULL, &err);
 		return -1;
 	}
 	for (i = 0; i < nsets; i++) {
@@ -226,7 +218,7 @@ static int main_open_alone(struct app *app, const char *target, const struct tt_
 	}
 	tt_err_clear(&err);
 	if (app_load_data(app, data, NULL, &err) != 0) {
-		main_report(&err);
+		cli_report(NULL, &err);
 		free(data);
 		return -1;
 	}
@@ -255,7 +247,7 @@ static void main_read_state(struct app *app, struct session *s, const char *sess
 		if (session_load_state(s, state, &app->cfg, &why, &err) < 0) {
 			char msg[1200];
 
-			main_report(&err);
+			cli_report(NULL, &err);
 			fprintf(stderr, "tunetop: the state file was not read: %s\n", state);
 			tt_err_format(&err, msg, sizeof msg);
 			why = tt_xprintf("the state file was not read: %s", msg);
@@ -300,7 +292,7 @@ static int main_open_session(struct app *app, const char *target, const char *sa
 		app->session = s;
 		return 0;
 	}
-	main_report(&err);
+	cli_report(NULL, &err);
 	session_fini(s);
 	free(s);
 	cfg_fini(&app->cfg);
@@ -371,7 +363,7 @@ static int main_open_data(struct app *app, const char *target, const struct main
 	}
 	tt_err_clear(&err);
 	if (app_load_data(app, target, NULL, &err) != 0) {
-		main_report(&err);
+		cli_report(NULL, &err);
 		return -1;
 	}
 	/* Its own session file: where `session save` and the state go. */
@@ -537,7 +529,7 @@ static int main_check(int argc, char **argv)
 		rc = EXIT_FAILED;
 		if (app_load_data(&app, io.files[0], io.from, &err) != 0 ||
 		    (io.model != NULL && app_unknown_load(&app, io.model, &err) != 0)) {
-			main_report(&err);
+			cli_report(NULL, &err);
 		} else {
 			for (i = 0; i < app.ds.nbad && !io.json; i++)
 				tt_esc_printf(stderr, "%s:%u:%u: skipped: %s\n", app.ds.path, app.ds.bad[i].line,
@@ -581,7 +573,7 @@ static int main_convert(int argc, char **argv)
 	rc = EXIT_FAILED;
 	if (app_load_data(&app, io.files[0], io.from, &err) != 0 ||
 	    dataset_save(&app.ds, io.files[1], to, &err) != 0) {
-		main_report(&err);
+		cli_report(NULL, &err);
 		goto out;
 	}
 	tt_esc_printf(stderr, "tunetop: wrote %zu records to %s", app.ds.n, io.files[1]);
