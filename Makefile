@@ -27,6 +27,8 @@ OBJS      = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS  = $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))
 UNIT_SRCS = $(wildcard tests/unit/test-*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# helpers several unit tests share (tests/unit/fixture-*.c), linked into each
+FIXTURE_SRCS = $(wildcard tests/unit/fixture-*.c)
 FUZZ_SRCS = $(wildcard tests/fuzz/fuzz-*.c)
 # Benchmark drivers (bench/*.c), linked against the library like the tests.
 BENCH_SRCS = $(wildcard bench/*.c)
@@ -65,9 +67,11 @@ $(BUILD)/tunetop: $(OBJS)
 $(BUILD)/libtunetop.a: $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtunetop.a | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c $(FIXTURE_SRCS) $(wildcard tests/unit/fixture-*.h) \
+		$(BUILD)/libtunetop.a | $(BUILD)/tests
 	@$(if $(V),,echo "  TEST    $@")
-	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libtunetop.a $(TEST_LIBS) $(LDLIBS_ALL)
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(FIXTURE_SRCS) $(BUILD)/libtunetop.a $(TEST_LIBS) \
+		$(LDLIBS_ALL)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libtunetop.a
 	@$(if $(V),,echo "  BENCH   $@")

@@ -28,54 +28,15 @@
 #include "tunetop/gpt.h"
 #include "tunetop/model-gpt.h"
 #include "tunetop/trainer.h"
+#include "fixture-trainer.h"
 #include "tunetop/util.h"
 
 static char tmpdir[64];
 static char base_path[128];
 
-/* 120 records in 3 classes told apart by their words (as test-trainer-gpt.c). */
-static void make_data(struct dataset *ds)
-{
-	static const char *words[3][4] = {
-		{ "invoice", "charged", "refund", "billing" },
-		{ "password", "login", "locked", "account" },
-		{ "crash", "error", "broken", "bug" },
-	};
-	struct tt_buf b;
-	struct ds_options o;
-	struct tt_err err;
-	double r[3] = { 80, 10, 10 };
-
-	tt_buf_init(&b);
-	for (int i = 0; i < 120; i++) {
-		int c = i % 3;
-
-		tt_buf_printf(&b, "{\"text\": \"my %s is %s again %d, and the %s\", \"label\": \"c%d\"}\n",
-			      words[c][i % 4], words[c][(i / 4) % 4], i % 7, words[c][(i / 2) % 4], c);
-	}
-	ds_options_default(&o);
-	assert_int_equal(dataset_load_buffer(ds, "t.jsonl", b.data, b.len, &o, &err), 0);
-	assert_int_equal(dataset_split(ds, r, 3, 1, false, &err), 0);
-	tt_buf_fini(&b);
-}
-
 static struct trainer *make_trainer(struct cfg *c, const char *out, const char *resume)
 {
-	struct dataset ds;
-	struct trainer_setup s;
-	struct tt_err err;
-	struct trainer *t;
-
-	make_data(&ds);
-	memset(&s, 0, sizeof s);
-	s.cfg = c;
-	s.input = trainer_input_from_dataset(&ds);
-	s.out_dir = out;
-	s.resume_from = resume;
-	t = trainer_create(&s, &err);
-	assert_non_null(t);
-	dataset_fini(&ds);
-	return t;
+	return fixture_trainer(c, 120, true, resume, out);
 }
 
 static void gpt_cfg(struct cfg *c)
@@ -102,10 +63,7 @@ static void init_cfg(struct cfg *c)
 static int send_wait(struct trainer *t, enum trainer_msg_type type, const char *key,
 		     const char *value, uint64_t n, char *reply, size_t len)
 {
-	char own[1024];
-
-	return trainer_wait_handled(t, trainer_send(t, type, key, value, n, NULL),
-				    reply != NULL ? reply : own, reply != NULL ? len : sizeof own);
+	return fixture_send_wait(t, type, key, value, n, reply, len);
 }
 
 /* Run c for steps steps (max_steps), export the model to path, return the snapshot. */
