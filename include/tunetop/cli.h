@@ -33,6 +33,10 @@ void cli_report(const char *cmd, const struct tt_err *err);
  */
 struct app;
 struct trainer_input;
+/* cli-train.c: --preset, then --config, then each --set into app->cfg
+ * (preset and config may be NULL); -1 after a message naming cmd. */
+int cli_configure(struct app *app, const char *cmd, const char *preset, const char *config,
+		  const char *const *sets, int nsets);
 struct trainer_input *cli_train_input(struct app *app, const char *cmd, const char *valid,
 				      const char *test, bool no_valid);
 /* cli-distill.c: tunetop distill --teacher MODEL --data TRAIN ... */

@@ -101,30 +101,10 @@ static int distill_configure(struct app *app, const struct distill_args *a)
 {
 	struct tt_err err;
 
-	tt_err_clear(&err);
-	if (a->preset != NULL) {
-		const struct preset *p = preset_find(a->preset);
-
-		if (p == NULL) {
-			tt_esc_printf(stderr, "tunetop distill: --preset: unknown preset '%s'\n",
-				      a->preset);
-			return -1;
-		}
-		if (preset_apply(&app->cfg, p, &err) != 0) {
-			cli_report("distill", &err);
-			return -1;
-		}
-	}
-	if (a->config != NULL && cfg_load_yaml(&app->cfg, a->config, &err) != 0) {
-		cli_report("distill", &err);
+	if (cli_configure(app, "distill", a->preset, a->config, a->sets,
+			  a->nsets) != 0)
 		return -1;
-	}
-	for (int i = 0; i < a->nsets; i++) {
-		if (cfg_set_pair(&app->cfg, a->sets[i], &err) != 0) {
-			tt_esc_printf(stderr, "tunetop distill: --set %s: %s\n", a->sets[i], err.msg);
-			return -1;
-		}
-	}
+	tt_err_clear(&err);
 	if (strcmp(cfg_get_str(&app->cfg, "model"), "ngram") != 0) {
 		tt_esc_printf(stderr, "tunetop distill: the student is the n-gram model, not %s "
 			      "(the teacher can be any classifier)\n", cfg_get_str(&app->cfg, "model"));

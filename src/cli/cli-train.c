@@ -112,42 +112,50 @@ static int train_flag(struct app *app, const char *flag, const char *key, const 
 	return 0;
 }
 
-/* Preset first, then the config file, then --set, then the flags that name an option. */
-static int train_configure(struct app *app, const struct train_args *a)
+int cli_configure(struct app *app, const char *cmd, const char *preset, const char *config,
+		  const char *const *sets, int nsets)
 {
-	const char *pname = train_preset_name(a);
 	struct tt_err err;
 
 	tt_err_clear(&err);
-	if (pname != NULL) {
-		const struct preset *p = preset_find(pname);
+	if (preset != NULL) {
+		const struct preset *p = preset_find(preset);
 
 		if (p == NULL) {
-			tt_esc_printf(stderr, "tunetop train: --preset: unknown preset '%s' (known: ",
-				      pname);
 			size_t n;
 			const struct preset *all = preset_table(&n);
 
+			tt_esc_printf(stderr, "tunetop %s: --preset: unknown preset '%s' (known: ",
+				      cmd, preset);
 			for (size_t i = 0; i < n; i++)
 				fprintf(stderr, "%s%s", i ? ", " : "", all[i].name);
 			fprintf(stderr, ")\n");
 			return -1;
 		}
 		if (preset_apply(&app->cfg, p, &err) != 0) {
-			cli_report("train", &err);
+			cli_report(cmd, &err);
 			return -1;
 		}
 	}
-	if (a->config != NULL && cfg_load_yaml(&app->cfg, a->config, &err) != 0) {
-		cli_report("train", &err);
+	if (config != NULL && cfg_load_yaml(&app->cfg, config, &err) != 0) {
+		cli_report(cmd, &err);
 		return -1;
 	}
-	for (int i = 0; i < a->nsets; i++) {
-		if (cfg_set_pair(&app->cfg, a->sets[i], &err) != 0) {
-			tt_esc_printf(stderr, "tunetop train: --set %s: %s\n", a->sets[i], err.msg);
+	for (int i = 0; i < nsets; i++) {
+		if (cfg_set_pair(&app->cfg, sets[i], &err) != 0) {
+			tt_esc_printf(stderr, "tunetop %s: --set %s: %s\n", cmd, sets[i], err.msg);
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/* Preset first, then the config file, then --set, then the flags that name an option. */
+static int train_configure(struct app *app, const struct train_args *a)
+{
+	if (cli_configure(app, "train", train_preset_name(a), a->config, a->sets,
+			  a->nsets) != 0)
+		return -1;
 	if (train_flag(app, "--model", "model", a->model) != 0 ||
 	    train_flag(app, "--init", "model", a->init != NULL ? "gpt" : NULL) != 0 ||
 	    train_flag(app, "--objective", "objective", a->objective) != 0 ||
